@@ -1,0 +1,222 @@
+// createBranchServer: wires the branch's modules around one SQLite file and starts HTTP + Socket.IO.
+// Tests start it on port 0 with their own data folder; the CLI (main.ts) and Electron are thin callers.
+import express from 'express';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createRequire } from 'node:module';
+import { branchMigrations } from '../db/migrations.js';
+import { createStore, migrate, openSqlite, type BranchStore } from '../db/sqlite.js';
+import { DomainEvents } from '../core/events.js';
+import type { BranchContext } from '../core/context.js';
+import type { BranchServices } from '../core/services.js';
+import { TicketService } from '../tickets/ticket.service.js';
+import { CounterService } from '../counters/counter.service.js';
+import { ServiceCatalog } from '../services/service.service.js';
+import { UserService } from '../users/user.service.js';
+import { DeviceService } from '../devices/device.service.js';
+import { ApiRegistry } from '../http/route.js';
+import { authenticate } from '../http/auth.js';
+import { apiNotFound, errorHandler } from '../http/errors.js';
+import { buildOpenApi } from '../http/openapi.js';
+import { registerTicketRoutes } from '../tickets/ticket.routes.js';
+import { registerCounterRoutes } from '../counters/counter.routes.js';
+import { registerServiceRoutes } from '../services/service.routes.js';
+import { registerUserRoutes } from '../users/user.routes.js';
+import { registerDeviceRoutes } from '../devices/device.routes.js';
+import { TicketPrintService } from '../print/print.service.js';
+import { registerPrintRoutes } from '../print/print.routes.js';
+import { createGateway } from '../realtime/gateway.js';
+import { AppointmentService } from '../appointments/appointment.service.js';
+import { registerAppointmentRoutes } from '../appointments/appointment.routes.js';
+import { CentralCheckoutClient } from '../payments/central-client.js';
+import { PaymentService } from '../payments/payment.service.js';
+import { registerPaymentRoutes } from '../payments/payment.routes.js';
+import { standaloneSync } from '../sync/status.js';
+import { SyncWorker } from '../sync/worker.js';
+import { registerSyncRoutes } from '../sync/sync.routes.js';
+import { BranchInfo } from './branch-info.js';
+import { BranchState } from './branch-state.js';
+import { LongWaitMonitor } from './long-wait-monitor.js';
+import { registerCounterStatsRoutes } from '../counters/counter-stats.routes.js';
+import { registerBranchRoutes } from './branch.routes.js';
+import { bootstrapBranch } from './bootstrap.js';
+import { systemClock, type BranchServer, type BranchServerOptions } from './options.js';
+
+const require = createRequire(import.meta.url);
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const VERSION = (require(path.join(REPO_ROOT, 'package.json')) as { version: string }).version;
+const SWEEP_MS = 30_000;
+const UI_APPS = ['kiosk', 'agent', 'display'] as const;
+
+export async function createBranchServer(options: BranchServerOptions = {}): Promise<BranchServer> {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const clock = options.clock ?? systemClock;
+  const dataDir = path.resolve(options.dataDir ?? 'data');
+  const sqlite = openSqlite(path.join(dataDir, 'branch.sqlite'));
+  const store = createStore(sqlite) as BranchStore;
+  try {
+    await migrate(store.db, branchMigrations);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const { branchId, credentials } = await bootstrapBranch(store, { demo: options.demo ?? false, adminPassword: options.adminPassword, now: clock.now() });
+  const branch = new BranchInfo(store, branchId);
+
+  const ctx: BranchContext = {
+    store, clock, logger, branchId,
+    events: new DomainEvents(),
+    timeZone: branch.view().timeZone,
+    config: {
+      noShowAfterMinutes: options.noShowAfterMinutes ?? 30,
+      sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 3600,
+      kioskRateLimitPerMinute: options.kioskRateLimitPerMinute ?? 30,
+    },
+  };
+  ctx.events.setMaxListeners(50);
+  const tickets = new TicketService(ctx, branch);
+  const counters = new CounterService(ctx);
+  const catalog = new ServiceCatalog(ctx, branch);
+  const state = new BranchState(ctx, branch, tickets, counters, catalog);
+  const devices = new DeviceService(ctx);
+  let printing: TicketPrintService;
+  try {
+    printing = new TicketPrintService({ ctx, branch, tickets, devices, state }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? null });
+  } catch (err) {
+    store.close(); // a wrong print setting stops the start, with its reason
+    throw err;
+  }
+  const appointments = new AppointmentService(ctx, branch, tickets, {
+    central: options.centralUrl && options.centralCredential ? { url: options.centralUrl, credential: options.centralCredential } : null,
+  });
+  // Phone payments go through central (it holds the provider keys); counter payments work without it.
+  const payments = new PaymentService(ctx, branch, options.centralUrl && options.centralCredential
+    ? new CentralCheckoutClient({ centralUrl: options.centralUrl, credential: options.centralCredential }) : null);
+  const services: BranchServices = {
+    ctx, branch, tickets, counters, catalog, state,
+    longWaits: new LongWaitMonitor(state, catalog),
+    users: new UserService(ctx),
+    devices,
+    demo: options.demo ?? false,
+    defaultPrinter: options.printer ?? null,
+    printing,
+    appointments,
+    payments,
+    version: VERSION,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use('/api', express.json({ limit: '16kb' }));
+  app.use('/api', authenticate(services));
+  const api = new ApiRegistry();
+  const router = express.Router();
+  // With a central configured, the sync worker ships the outbox and applies the feed; otherwise standalone.
+  const sync = options.centralUrl && options.centralCredential
+    ? new SyncWorker({ ctx, centralUrl: options.centralUrl, credential: options.centralCredential, timing: options.sync, batchSize: options.sync?.batchSize, raiseAlert: (a) => state.raiseAlert(a) })
+    : null;
+  registerBranchRoutes(router, api, services, sync ?? standaloneSync);
+  if (sync) registerSyncRoutes(router, api, services, sync);
+  registerServiceRoutes(router, api, services);
+  registerCounterRoutes(router, api, services);
+  registerCounterStatsRoutes(router, api, services);
+  registerTicketRoutes(router, api, services);
+  registerAppointmentRoutes(router, api, services);
+  registerUserRoutes(router, api, services);
+  registerDeviceRoutes(router, api, services);
+  registerPrintRoutes(router, api, printing);
+  registerPaymentRoutes(router, api, payments, printing);
+  app.use(router);
+  const openapi = buildOpenApi(api, { title: 'SmartQueue branch API', version: VERSION });
+  app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
+  mountApiDocs(app);
+  app.use('/api', apiNotFound);
+  mountUis(app, options.uiRoot ?? REPO_ROOT);
+  app.use(errorHandler((err) => logger.error({ err }, 'request failed')));
+
+  const httpServer = http.createServer(app);
+  const gateway = createGateway(httpServer, services);
+
+  // Sweepers: no-shows and end-of-day expiry. A timer in the branch's own time zone logic, not a cron job.
+  const sweep = () => {
+    try {
+      tickets.sweepNoShows();
+      tickets.expireAtClosing();
+      appointments.sweepNoShows();
+      payments.expireUnlinkedCheckouts();
+      services.longWaits.check();
+    } catch (err) {
+      logger.error({ err }, 'sweep failed');
+    }
+  };
+  sweep();
+  const sweepTimer = setInterval(sweep, SWEEP_MS);
+  sweepTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 3000, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 3000);
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ url, branchId, dataDir }, 'branch server listening');
+  sync?.start();
+
+  let closed = false;
+  return {
+    url,
+    port,
+    branchId,
+    firstStartCredentials: credentials,
+    services,
+    sync,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(sweepTimer);
+      await sync?.stop();
+      await gateway.close();
+      await printing.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      store.close();
+    },
+  };
+}
+
+function mountApiDocs(app: express.Express): void {
+  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
+  app.get('/api/docs', (_req, res) => {
+    res.type('html').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SmartQueue API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="docs"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/assets/swagger-init.js"></script></body></html>`);
+  });
+  app.get('/api/docs/assets/swagger-init.js', (_req, res) => {
+    res.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#docs' });");
+  });
+}
+
+function mountUis(app: express.Express, root: string): void {
+  for (const name of UI_APPS) {
+    const dist = path.join(root, `${name}-ui`, 'dist');
+    app.use(`/${name}`, express.static(dist, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => { if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache'); } }));
+    app.get(`/${name}/{*rest}`, (_req, res) => {
+      const index = path.join(dist, 'index.html');
+      if (fs.existsSync(index)) res.setHeader('Cache-Control', 'no-cache').sendFile(index);
+      else res.status(503).type('text').send(`The ${name} screen is not built yet: run "npm run build".`);
+    });
+  }
+  app.get('/', (_req, res) => {
+    res.type('html').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SmartQueue</title></head>
+<body style="font-family:sans-serif;font-size:1.4rem;margin:3rem"><h1>SmartQueue</h1><ul>
+<li><a href="/kiosk/">Borne / Kiosk</a></li><li><a href="/agent/">Guichet / Counter</a></li>
+<li><a href="/display/">Écran d'appel / Call board</a></li><li><a href="/api/docs">API</a></li></ul></body></html>`);
+  });
+}

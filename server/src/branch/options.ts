@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import type { BranchServices } from '../core/services.js';
+import type { SyncTiming, SyncWorker } from '../sync/worker.js';
+import type { PrintSettings } from '../print/print.service.js';
+
+/** A source of the current time: the real clock in production, a settable one in tests. */
+export interface Clock { now(): Date }
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface BranchServerOptions {
+  /** TCP port; 0 picks a free one (tests). Default 3000. */
+  port?: number;
+  /** Interface to listen on. Default 0.0.0.0 (the branch LAN). */
+  host?: string;
+  /** Folder of the SQLite database and other local state. Default ./data. */
+  dataDir?: string;
+  /** Seed a demo Dakar bank agency on first start. */
+  demo?: boolean;
+  /** Password of the `admin` account created on first start; random (printed once) when absent. */
+  adminPassword?: string;
+  /** Default printer of kiosks: `tcp://HOST:PORT`, `os:PRINTER_NAME` or `simulated`. */
+  printer?: string;
+  /** Paper width, code page, timeout, logo and footer of printed tickets (docs/kiosk.md). */
+  print?: PrintSettings;
+  /** Base of the link in a ticket's QR code, the ticket id appended. Default: `<this server>/api/tickets/`. */
+  trackUrlBase?: string;
+  /** Central API base URL; none means the branch runs standalone. */
+  centralUrl?: string;
+  /** Branch credential issued by central at enrolment. */
+  centralCredential?: string;
+  /** Sync worker intervals and batch size (defaults: push 1 s after a change, every 30 s, backoff 1 s → 60 s, 500 records). */
+  sync?: Partial<SyncTiming> & { batchSize?: number };
+  /** Folder of the built UIs (kiosk-ui/dist …); default: the repository's folders. */
+  uiRoot?: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** Seconds after which an agent session token expires. Default 12 h. */
+  sessionTtlSeconds?: number;
+  /** Tickets a kiosk device may issue per minute. Default 30. */
+  kioskRateLimitPerMinute?: number;
+  /** Minutes after which a called ticket that was not started is marked no-show. Default 30. */
+  noShowAfterMinutes?: number;
+}
+
+export interface BranchServer {
+  /** http://host:port as seen from this machine. */
+  url: string;
+  port: number;
+  branchId: string;
+  /** Credentials created on first start (admin password when random, demo logins); empty afterwards. */
+  firstStartCredentials: Array<{ login: string; password: string; role: string }>;
+  /** The service layer, for in-process callers (tests, Electron status). */
+  services: BranchServices;
+  /** The sync worker when a central is configured (status, syncNow), else null. */
+  sync: SyncWorker | null;
+  close(): Promise<void>;
+}

@@ -1,0 +1,88 @@
+// Vocabulary of the domain, shared by the server, the UIs and the central API.
+// Each list is declared once here; types are inferred from it.
+import { z } from 'zod';
+
+export const ORGANIZATION_TYPES = ['bank', 'hospital', 'government', 'telecom', 'insurance', 'business', 'education', 'retail', 'other'] as const;
+export const OrganizationType = z.enum(ORGANIZATION_TYPES);
+export type OrganizationType = z.infer<typeof OrganizationType>;
+
+/** Senegal's 14 administrative regions. */
+export const REGIONS = ['Dakar', 'Diourbel', 'Fatick', 'Kaffrine', 'Kaolack', 'Kédougou', 'Kolda', 'Louga', 'Matam', 'Saint-Louis', 'Sédhiou', 'Tambacounda', 'Thiès', 'Ziguinchor'] as const;
+export const Region = z.enum(REGIONS);
+export type Region = z.infer<typeof Region>;
+
+export const LANGUAGES = ['fr', 'wo', 'en'] as const;
+export const Language = z.enum(LANGUAGES);
+export type Language = z.infer<typeof Language>;
+export const DEFAULT_LANGUAGE: Language = 'fr';
+
+export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const DEVICE_ROLES = ['kiosk', 'display'] as const;
+export const DeviceRole = z.enum(DEVICE_ROLES);
+export type DeviceRole = z.infer<typeof DeviceRole>;
+
+/**
+ * The five queue types. Every service has one line; each ticket in it belongs to one of
+ * these classes, which decides its precedence at call-next (see domain/call-policy.ts).
+ */
+export const QUEUE_TYPES = ['normal', 'priority', 'vip', 'appointment', 'express'] as const;
+export const QueueType = z.enum(QUEUE_TYPES);
+export type QueueType = z.infer<typeof QueueType>;
+
+/** Why a visitor asks for priority. `vip` is only granted by staff, never offered at a kiosk. */
+export const PRIORITY_REASONS = ['elderly', 'pregnant', 'disabled', 'vip'] as const;
+export const PriorityReason = z.enum(PRIORITY_REASONS);
+export type PriorityReason = z.infer<typeof PriorityReason>;
+export const KIOSK_PRIORITY_REASONS = ['elderly', 'pregnant', 'disabled'] as const;
+
+export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'served', 'cancelled', 'expired', 'no_show', 'transferred'] as const;
+export const TicketStatus = z.enum(TICKET_STATUSES);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+
+export const CHANNELS = ['kiosk', 'counter', 'web', 'mobile', 'sms', 'phone'] as const;
+export const Channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof Channel>;
+
+/** A service's line: active (issue and call), paused (no new tickets, waiting ones still called), closed. */
+export const SERVICE_STATUSES = ['active', 'paused', 'closed'] as const;
+export const ServiceStatus = z.enum(SERVICE_STATUSES);
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+export const COUNTER_STATUSES = ['open', 'paused', 'closed'] as const;
+export const CounterStatus = z.enum(COUNTER_STATUSES);
+export type CounterStatus = z.infer<typeof CounterStatus>;
+
+/** Opening hours: for each ISO weekday (1 = Monday … 7 = Sunday) a list of [open, close) "HH:mm" ranges. */
+export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:mm');
+export const OpeningRange = z.object({ open: TimeOfDay, close: TimeOfDay });
+export type OpeningRange = z.infer<typeof OpeningRange>;
+export const OpeningHours = z.object({
+  1: z.array(OpeningRange), 2: z.array(OpeningRange), 3: z.array(OpeningRange), 4: z.array(OpeningRange),
+  5: z.array(OpeningRange), 6: z.array(OpeningRange), 7: z.array(OpeningRange),
+});
+export type OpeningHours = z.infer<typeof OpeningHours>;
+
+export const LocalizedText = z.object({ fr: z.string().min(1).max(120), wo: z.string().min(1).max(120), en: z.string().min(1).max(120) });
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
+/** Senegal phone numbers: +221 followed by 9 digits (spaces, dots and dashes tolerated on input). */
+export const SENEGAL_PHONE_RE = /^\+221\d{9}$/;
+export function normalizeSenegalPhone(input: string): string | null {
+  const compact = input.replace(/[\s.-]/g, '');
+  const withCode = compact.startsWith('00221') ? `+${compact.slice(2)}` : compact.startsWith('221') ? `+${compact}` : /^\d{9}$/.test(compact) ? `+221${compact}` : compact;
+  return SENEGAL_PHONE_RE.test(withCode) ? withCode : null;
+}
+export const SenegalPhone = z
+  .string()
+  .max(32)
+  .transform((value, ctx) => {
+    const phone = normalizeSenegalPhone(value);
+    if (!phone) {
+      ctx.addIssue({ code: 'custom', message: 'phone must be a Senegal number: +221 followed by 9 digits' });
+      return z.NEVER;
+    }
+    return phone;
+  });

@@ -1,0 +1,71 @@
+// The branch database, as Kysely sees it. Timestamps are ISO-8601 UTC strings (sortable); booleans are 0/1;
+// JSON columns are text. Migrations (migrations.ts) are the source of the actual schema.
+import type { Generated } from 'kysely';
+
+export interface OrganizationsTable { id: string; name: string; type: string; region: string; created_at: string }
+export interface BranchesTable {
+  id: string; organization_id: string; name: string; code: string; time_zone: string; opening_hours: string;
+  logo_url: string | null; created_at: string;
+}
+export interface SettingsTable { key: string; value: string }
+export interface ServicesTable {
+  id: string; branch_id: string; prefix: string; name_fr: string; name_wo: string; name_en: string; icon: string;
+  target_wait_minutes: number; default_service_minutes: number; express: number; status: string;
+  opening_hours: string | null; sort_order: number; created_at: string; updated_at: string; deleted_at: string | null;
+  /** Whole francs CFA a visit costs; null: free (migration 0004_payments). */
+  fee_xof: number | null;
+}
+export interface CountersTable {
+  id: string; branch_id: string; number: number; name: string; status: string; agent_id: string | null;
+  current_ticket_id: string | null; created_at: string; updated_at: string; deleted_at: string | null;
+}
+export interface CounterServicesTable { counter_id: string; service_id: string; position: number }
+export interface CounterEventsTable {
+  id: string; counter_id: string; type: string; from_status: string | null; to_status: string; user_id: string | null; at: string;
+}
+export interface UsersTable {
+  id: string; login: string; display_name: string; role: string; password_hash: string; active: number;
+  created_at: string; updated_at: string;
+}
+export interface SessionsTable { token_hash: string; user_id: string; created_at: string; expires_at: string; revoked_at: string | null }
+export interface DevicesTable {
+  id: string; name: string; role: string; token_hash: string | null; pairing_code_hash: string | null;
+  pairing_expires_at: string | null; paired_at: string | null; revoked_at: string | null; last_seen_at: string | null;
+  printer: string | null; created_at: string;
+}
+export interface TicketsTable {
+  id: string; branch_id: string; service_id: string; service_day: string; seq: number; number: string; status: string;
+  queue_type: string; priority_reason: string | null; channel: string; language: string; phone: string | null;
+  email: string | null; issued_at: string; due_at: string | null; called_at: string | null; started_at: string | null;
+  finished_at: string | null; counter_id: string | null; target_counter_id: string | null; parked_at: string | null;
+  recall_count: number; agent_id: string | null; device_id: string | null; booking_id: string | null;
+  outcome: string | null; note: string | null; updated_at: string;
+}
+export interface TicketEventsTable {
+  id: string; ticket_id: string; branch_id: string; service_id: string; type: string; from_status: string | null;
+  to_status: string; at: string; counter_id: string | null; user_id: string | null; device_id: string | null; data: string | null;
+}
+export interface TicketSequencesTable { service_id: string; service_day: string; last_number: number }
+export interface CommandsTable { command_id: string; principal_id: string; kind: string; result: string; created_at: string }
+export interface OutboxTable {
+  seq: Generated<number>; event_id: string; aggregate_type: string; aggregate_id: string; event_type: string;
+  event_version: number; payload: string; occurred_at: string;
+}
+
+export interface BranchDatabase {
+  organizations: OrganizationsTable;
+  branches: BranchesTable;
+  settings: SettingsTable;
+  services: ServicesTable;
+  counters: CountersTable;
+  counter_services: CounterServicesTable;
+  counter_events: CounterEventsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  devices: DevicesTable;
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  ticket_sequences: TicketSequencesTable;
+  commands: CommandsTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,105 @@
+// Who is called next at a counter. The rule, written once (also in README "Call-next rule"):
+//
+//   score = minutes waited + class bonus − 10 min × (position of the service in the counter's list)
+//                          + 60 if the ticket was transferred to this very counter
+//   The highest score is called; ties go to the earliest issue time, then the smallest id (FIFO).
+//
+// Class bonuses: appointment 30 (60 once due, see below), vip 20, priority 15, express 5, normal 0 (minutes).
+// "Minutes waited" counts from the issue time (kept across transfers, for fairness); for an appointment from its
+// booked time (dueAt), or from its check-in when the visitor checked in late, so that a visitor who checks in early
+// is not called before walk-ins that were there first and one who comes late gains nothing by it.
+// Appointments are called at or near their time: from 5 minutes before its booked time on (it is "due"), an
+// appointment's bonus is 60, so it goes ahead of the walk-ins of its service who arrived less than 60 minutes before
+// that time; a walk-in who had been waiting longer than that still goes first.
+// Aging: a bonus is a head start, not a lane. A normal ticket is overtaken only by priority tickets issued less
+// than 15 minutes after it and by appointments booked less than 60 minutes after its arrival, so it never waits
+// forever behind a stream of priority ones or of appointments (whose number per slot is bounded anyway).
+import type { QueueType } from '../contracts/domain.js';
+
+export const CLASS_BONUS_MINUTES: Readonly<Record<QueueType, number>> = {
+  appointment: 30,
+  vip: 20,
+  priority: 15,
+  express: 5,
+  normal: 0,
+};
+/** An appointment is due this many minutes before its booked time. */
+export const APPOINTMENT_DUE_LEAD_MINUTES = 5;
+/** The bonus of a due appointment: it goes ahead of walk-ins who arrived less than this before its booked time. */
+export const APPOINTMENT_DUE_BONUS_MINUTES = 60;
+export const SERVICE_ORDER_STEP_MINUTES = 10;
+export const OWN_TRANSFER_BONUS_MINUTES = 60;
+
+export interface CallCandidate {
+  id: string;
+  serviceId: string;
+  queueType: QueueType;
+  issuedAt: string; // ISO
+  /** Appointment time; counts instead of issuedAt when present (unless the visitor checked in after it). */
+  dueAt: string | null;
+  targetCounterId: string | null;
+}
+
+export interface CallContext {
+  now: Date;
+  counterId: string | null;
+  /** Services the counter serves, in its order of preference; absent → all equal. */
+  serviceOrder?: readonly string[];
+}
+
+/** The class bonus of a candidate at `now`: an appointment's grows once it is due. */
+export function classBonus(c: CallCandidate, now: Date): number {
+  if (c.queueType === 'appointment' && c.dueAt !== null && now.getTime() >= Date.parse(c.dueAt) - APPOINTMENT_DUE_LEAD_MINUTES * 60_000) {
+    return APPOINTMENT_DUE_BONUS_MINUTES;
+  }
+  return CLASS_BONUS_MINUTES[c.queueType];
+}
+
+export function callScore(c: CallCandidate, ctx: CallContext): number {
+  const issued = Date.parse(c.issuedAt);
+  const since = c.dueAt === null ? issued : Math.max(Date.parse(c.dueAt), issued);
+  const waitedMinutes = (ctx.now.getTime() - since) / 60_000;
+  const orderIndex = ctx.serviceOrder ? Math.max(0, ctx.serviceOrder.indexOf(c.serviceId)) : 0;
+  const ownTransfer = ctx.counterId !== null && c.targetCounterId === ctx.counterId ? OWN_TRANSFER_BONUS_MINUTES : 0;
+  return waitedMinutes + classBonus(c, ctx.now) - orderIndex * SERVICE_ORDER_STEP_MINUTES + ownTransfer;
+}
+
+const callableHere = (c: CallCandidate, ctx: CallContext) => c.targetCounterId === null || c.targetCounterId === ctx.counterId;
+
+interface Scored<T extends CallCandidate> { c: T; score: number }
+/** Best first: highest score, then earliest issue time, then smallest id. */
+const byRank = <T extends CallCandidate>(a: Scored<T>, b: Scored<T>) =>
+  b.score - a.score || a.c.issuedAt.localeCompare(b.c.issuedAt) || a.c.id.localeCompare(b.c.id);
+
+/** Candidates ordered best first. Candidates transferred to another counter are not callable here. */
+export function rankForCall<T extends CallCandidate>(candidates: readonly T[], ctx: CallContext): T[] {
+  const scored = candidates.filter((c) => callableHere(c, ctx)).map((c) => ({ c, score: callScore(c, ctx) }));
+  scored.sort(byRank);
+  return scored.map((s) => s.c);
+}
+
+/**
+ * The 1-based place of the candidate with `id` in rankForCall's order, or null when it is not among the callable
+ * candidates. One pass that counts who ranks ahead: a position is asked for every ticket shown, so no full sort.
+ */
+export function positionForCall(id: string, candidates: readonly CallCandidate[], ctx: CallContext): number | null {
+  const target = candidates.find((c) => c.id === id);
+  if (!target || !callableHere(target, ctx)) return null;
+  const mine = { c: target, score: callScore(target, ctx) };
+  let ahead = 0;
+  for (const c of candidates) {
+    if (c.id !== id && callableHere(c, ctx) && byRank({ c, score: callScore(c, ctx) }, mine) < 0) ahead += 1;
+  }
+  return ahead + 1;
+}
+
+/** The first of rankForCall's order, found in one pass (call-next runs it over the whole line of its services). */
+export function pickNext<T extends CallCandidate>(candidates: readonly T[], ctx: CallContext): T | null {
+  let best: Scored<T> | null = null;
+  for (const c of candidates) {
+    if (!callableHere(c, ctx)) continue;
+    const scored = { c, score: callScore(c, ctx) };
+    if (best === null || byRank(scored, best) < 0) best = scored;
+  }
+  return best?.c ?? null;
+}

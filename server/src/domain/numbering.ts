@@ -1,0 +1,20 @@
+// Ticket numbers people see: the service's letter and three digits (A001 …), counted per service per branch day.
+// The branch day is the calendar date in the branch's own time zone, so numbering restarts at local midnight
+// without any cron job: a new day simply has no numbers yet.
+import { DateTime } from 'luxon';
+
+export function serviceDay(at: Date, timeZone: string): string {
+  const day = DateTime.fromJSDate(at, { zone: timeZone }).toISODate();
+  if (!day) throw new Error(`invalid time zone ${timeZone}`);
+  return day;
+}
+
+/** A042; past 999 the number simply grows (A1000) rather than colliding with A001 of the same day. */
+export function formatTicketNumber(prefix: string, sequence: number): string {
+  return `${prefix}${String(sequence).padStart(3, '0')}`;
+}
+
+/** How a call board writes it: "A-042". */
+export function displayTicketNumber(number: string): string {
+  return number.replace(/^([A-Z]+)(\d+)$/, '$1-$2');
+}

@@ -1,0 +1,43 @@
+// Opening hours in the branch's time zone: is a service open now, and when does the branch day end.
+import { DateTime } from 'luxon';
+import type { OpeningHours, OpeningRange } from '../contracts/domain.js';
+
+export const ALWAYS_OPEN: OpeningHours = {
+  1: [{ open: '00:00', close: '24:00' }], 2: [{ open: '00:00', close: '24:00' }], 3: [{ open: '00:00', close: '24:00' }],
+  4: [{ open: '00:00', close: '24:00' }], 5: [{ open: '00:00', close: '24:00' }], 6: [{ open: '00:00', close: '24:00' }],
+  7: [{ open: '00:00', close: '24:00' }],
+};
+
+/** Monday to Friday 08:00–17:00: a common Senegalese agency week. */
+export const WEEKDAYS_8_TO_17: OpeningHours = {
+  1: [{ open: '08:00', close: '17:00' }], 2: [{ open: '08:00', close: '17:00' }], 3: [{ open: '08:00', close: '17:00' }],
+  4: [{ open: '08:00', close: '17:00' }], 5: [{ open: '08:00', close: '17:00' }], 6: [], 7: [],
+};
+
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+export function rangesOn(hours: OpeningHours, at: Date, timeZone: string): OpeningRange[] {
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  return hours[local.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7];
+}
+
+export function isOpenAt(hours: OpeningHours, at: Date, timeZone: string): boolean {
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  const minute = local.hour * 60 + local.minute;
+  return rangesOn(hours, at, timeZone).some((r) => minute >= minutesOf(r.open) && minute < minutesOf(r.close));
+}
+
+/**
+ * When the branch day that contains `at` ends: the last closing time of that local day if it is still ahead
+ * (or just passed), else the next local midnight. Tickets still waiting then are expired.
+ */
+export function endOfBranchDay(hours: OpeningHours, at: Date, timeZone: string): Date {
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  const ranges = rangesOn(hours, at, timeZone);
+  const lastClose = ranges.reduce((max, r) => Math.max(max, minutesOf(r.close)), -1);
+  if (lastClose < 0 || lastClose >= 24 * 60) return local.plus({ days: 1 }).startOf('day').toJSDate();
+  return local.startOf('day').plus({ minutes: lastClose }).toJSDate();
+}

@@ -1,0 +1,22 @@
+// Position and estimated wait of a waiting ticket, from measured service times (not a constant).
+//
+//   average service time = (sum of the last N measured times + default × PRIOR_WEIGHT) / (N + PRIOR_WEIGHT)
+//   estimated wait      = position × average service time / max(1, counters open for the service)
+//
+// The default service time acts as a prior so that the first few measured times of the day do not swing the
+// estimate; as soon as real times accumulate, they dominate.
+
+export const SERVICE_TIME_SAMPLES = 20;
+export const PRIOR_WEIGHT = 2;
+
+export function averageServiceMinutes(recentMinutes: readonly number[], defaultMinutes: number): number {
+  const samples = recentMinutes.slice(0, SERVICE_TIME_SAMPLES);
+  const sum = samples.reduce((a, b) => a + b, 0);
+  return (sum + defaultMinutes * PRIOR_WEIGHT) / (samples.length + PRIOR_WEIGHT);
+}
+
+/** position is 1 for the next ticket to be called. */
+export function estimateWaitMinutes(position: number, averageMinutes: number, openCounters: number): number {
+  if (position <= 0) return 0;
+  return Math.round((position * averageMinutes) / Math.max(1, openCounters));
+}

@@ -1,0 +1,73 @@
+// The one place where domain error codes become HTTP statuses, and every error becomes
+// { "error": { "code", "message" } }.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError, type z } from 'zod';
+import { DomainError, type DomainErrorCode } from '../domain/errors.js';
+import type { ErrorBody } from '../contracts/api.js';
+
+export const HTTP_STATUS: Record<DomainErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  SERVICE_CLOSED: 409,
+  COUNTER_CLOSED: 409,
+  COUNTER_BUSY: 409,
+  COUNTER_NOT_SERVING: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  // 422, not 404: a code that matches no booking is bad input to check-in, not a missing route.
+  BOOKING_NOT_FOUND: 422,
+  WRONG_BRANCH: 422,
+  BOOKING_CANCELLED: 409,
+  ALREADY_CHECKED_IN: 409,
+  CHECK_IN_TOO_EARLY: 409,
+  CHECK_IN_MISSED: 409,
+};
+
+/** Codes whose details are meant for the client (when to come back, which branch), not only for the logs. */
+const PUBLIC_DETAILS = new Set<DomainErrorCode>(['VALIDATION_ERROR', 'WRONG_BRANCH', 'CHECK_IN_TOO_EARLY', 'CHECK_IN_MISSED']);
+
+export function zodMessage(err: ZodError): string {
+  return err.issues
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof DomainError) {
+    return { status: HTTP_STATUS[err.code], body: { error: { code: err.code, message: err.message } } };
+  }
+  if (err instanceof ZodError) {
+    return { status: 400, body: { error: { code: 'VALIDATION_ERROR', message: zodMessage(err), details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } } };
+  }
+  const e = err as { type?: string; status?: number; message?: string } | null;
+  if (e?.type === 'entity.too.large') return { status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' } } };
+  if (e?.type === 'entity.parse.failed') return { status: 400, body: { error: { code: 'VALIDATION_ERROR', message: 'request body is not valid JSON' } } };
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return { status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: e.message ?? 'unsupported encoding' } } };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return { status: e.status, body: { error: { code: 'BAD_REQUEST', message: e.message ?? 'bad request' } } };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error: the server logged the details' } } };
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new DomainError('VALIDATION_ERROR', zodMessage(result.error), result.error.issues);
+  return result.data;
+}
+
+export const errorHandler = (log: (err: unknown) => void): ErrorRequestHandler => (err, _req, res, _next) => {
+  const { status, body } = toErrorBody(err);
+  if (status >= 500) log(err);
+  if (err instanceof DomainError && err.details !== undefined && PUBLIC_DETAILS.has(err.code)) {
+    body.error.details = err.details;
+  }
+  res.status(status).json(body);
+};
+
+export const apiNotFound: RequestHandler = (req, res) => {
+  res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.path}` } });
+};

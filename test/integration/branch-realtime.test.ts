@@ -1,0 +1,144 @@
+// Socket.IO gateway and concurrency: real server, real socket.io clients, many agents at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandResult, TicketView } from '../../server/src/contracts/api.js';
+import type { BranchSnapshot, Response } from '../../server/src/contracts/events.js';
+import { nextEvent, startBranch, type TestBranch, type TypedSocket } from '../support/branch.js';
+
+function ack<T>(socket: TypedSocket, event: string, payload: unknown): Promise<Response<T>> {
+  return new Promise((resolve) => {
+    (socket.emit as unknown as (e: string, p: unknown, cb: (r: Response<T>) => void) => void)(event, payload, resolve);
+  });
+}
+
+function snapshotOf(socket: TypedSocket): Promise<BranchSnapshot> {
+  return new Promise((resolve, reject) => socket.emit('state:sync', (r) => (r.ok ? resolve(r.data) : reject(new Error(r.error.message)))));
+}
+
+describe('branch realtime', () => {
+  let b: TestBranch;
+  let kiosk: string;
+  let serviceA: string;
+
+  beforeAll(async () => {
+    b = await startBranch();
+    kiosk = await b.kioskToken();
+    serviceA = (await b.service('A')).id;
+  });
+  afterAll(async () => { await b.destroy(); });
+
+  it('refuses a socket without a valid credential', async () => {
+    await expect(b.socket('')).rejects.toThrow('UNAUTHENTICATED');
+    await expect(b.socket('sqs_forged')).rejects.toThrow('UNAUTHENTICATED');
+  });
+
+  it('sends the current state on connect, then typed events as tickets move', async () => {
+    const display = await b.socket(await b.displayToken());
+    // the snapshot arrives right after connect; ask again to be sure we have it
+    const snap = await snapshotOf(display);
+    expect(snap.branch.name).toBe('Agence Plateau');
+    expect(snap.services).toHaveLength(4);
+    expect(snap.counters).toHaveLength(4);
+    expect(snap.activeTickets).toEqual([]); // displays do not get visitors' tickets
+    const agentToken = await b.login('awa');
+    const agent = await b.socket(agentToken);
+    const counter = (await b.counter(2)).id;
+
+    const issued = nextEvent(agent, 'ticket:issued');
+    const queue = nextEvent(display, 'queue:updated', (q) => (q.services.find((s) => s.serviceId === serviceA)?.waitingCount ?? 0) > 0);
+    const t = (await b.api.issue(kiosk, { serviceId: serviceA })).body;
+    expect((await issued)[0].id).toBe(t.id);
+    await queue;
+
+    const called = nextEvent(display, 'ticket:called');
+    const res = await ack<{ ticket: TicketView | null }>(agent, 'counter:call-next', { counterId: counter, commandId: crypto.randomUUID() });
+    expect(res.ok).toBe(true);
+    const [call] = await called;
+    expect(call).toMatchObject({ ticketId: t.id, number: t.number, counterNumber: 2, counterName: 'Guichet 2', recall: false });
+
+    const recalled = nextEvent(display, 'ticket:recalled');
+    expect((await ack(agent, 'ticket:recall', { ticketId: t.id })).ok).toBe(true);
+    expect((await recalled)[0].recall).toBe(true);
+
+    const finished = nextEvent(agent, 'ticket:finished');
+    expect((await ack(agent, 'ticket:start', { ticketId: t.id })).ok).toBe(true);
+    expect((await ack(agent, 'ticket:complete', { ticketId: t.id, outcome: 'ok' })).ok).toBe(true);
+    expect((await finished)[0]).toMatchObject({ id: t.id, status: 'served' });
+
+    // illegal transition over the socket: a clear error, nothing changed
+    const again = await ack(agent, 'ticket:complete', { ticketId: t.id });
+    expect(again).toEqual({ ok: false, error: { code: 'INVALID_TRANSITION', message: expect.any(String) } });
+  });
+
+  it('refuses agent commands from display and kiosk sockets', async () => {
+    const t = (await b.api.issue(kiosk, { serviceId: serviceA })).body;
+    const counter = (await b.counter(1)).id;
+    for (const token of [await b.displayToken(), kiosk]) {
+      const socket = await b.socket(token);
+      const r1 = await ack(socket, 'counter:call-next', { counterId: counter });
+      expect(r1).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      const r2 = await ack(socket, 'ticket:cancel', { ticketId: t.id });
+      expect(r2).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect((await b.api.get<TicketView>(`/api/tickets/${t.id}`)).body.status).toBe('waiting');
+  });
+
+  it('validates socket command payloads', async () => {
+    const agent = await b.socket(await b.login('fatou'));
+    expect(await ack(agent, 'counter:call-next', { counterId: 42 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
+    expect(await ack(agent, 'ticket:transfer', { ticketId: 'x' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
+    expect(await ack(agent, 'ticket:start', null)).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
+  });
+
+  it('never gives the same ticket to two agents calling at the same instant', async () => {
+    const other = await startBranch();
+    try {
+      const k = await other.kioskToken();
+      const a = (await other.service('A')).id;
+      const c = (await other.service('C')).id;
+      for (let i = 0; i < 30; i++) await other.api.issue(k, { serviceId: i % 2 ? a : c });
+      // four counters, each with its own staff member; all press "call next" together, repeatedly, over REST and sockets
+      const staff = ['awa', 'moussa', 'fatou', 'aminata'];
+      const counters = await other.counters();
+      const tokens = await Promise.all(staff.map((s) => other.login(s)));
+      const sockets = await Promise.all(tokens.map((t) => other.socket(t)));
+      const calledIds: string[] = [];
+      const errors: unknown[] = [];
+      for (let round = 0; round < 20 && calledIds.length < 30; round++) {
+        const results = await Promise.all(counters.map((counter, i) => {
+          if (i % 2 === 0) {
+            return other.api.post<CommandResult>(`/api/counters/${counter.id}/call-next`, {}, tokens[i]).then((r) => r.body.ticket);
+          }
+          return ack<{ ticket: TicketView | null }>(sockets[i] as TypedSocket, 'counter:call-next', { counterId: counter.id }).then((r) => {
+            if (!r.ok) errors.push(r.error);
+            return r.ok ? r.data.ticket : null;
+          });
+        }));
+        const tickets = results.filter((t): t is TicketView => t !== null);
+        calledIds.push(...tickets.map((t) => t.id));
+        // finish them so each counter can call again
+        await Promise.all(tickets.map((t, i) => other.api.post(`/api/tickets/${t.id}/no-show`, {}, tokens[counters.findIndex((c2) => c2.id === t.counterId)] ?? tokens[i])));
+      }
+      expect(errors).toEqual([]);
+      expect(calledIds.length).toBe(30);
+      expect(new Set(calledIds).size).toBe(calledIds.length);
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('gives a reconnecting client the current state, not only later events', async () => {
+    const dataDir = b.dataDir;
+    const displayToken = await b.displayToken();
+    const t = (await b.api.issue(kiosk, { serviceId: serviceA })).body;
+    await b.close();
+    b = await startBranch({ dataDir, passwords: b.passwords });
+    const display = await b.socket(displayToken);
+    const snapshot = await snapshotOf(display);
+    const qa = snapshot.queue.services.find((s) => s.serviceId === serviceA);
+    expect(qa?.waitingCount).toBeGreaterThanOrEqual(1);
+    expect(snapshot.recentCalls.length).toBeGreaterThan(0); // the call board keeps its history across a restart
+    const staff = await b.socket(await b.login('aminata'));
+    const staffSnap = await snapshotOf(staff);
+    expect(staffSnap.activeTickets.some((x) => x.id === t.id)).toBe(true);
+  });
+});
