@@ -1,0 +1,72 @@
+// The kiosk's calls to the branch server. Issuance and printing are two calls on purpose: the ticket exists (and is
+// shown) before the printer is even asked, so a jammed printer never costs a visitor their place.
+import type { IssueTicketBody, ServiceView, TicketView } from '../../server/src/contracts/api.js';
+import type { KioskConfig, PrintResult } from '../../server/src/contracts/print.js';
+import type { PaymentView } from '../../server/src/contracts/payments.js';
+import { apiFetch, ApiError } from '../../ui-shared/api.js';
+
+export function issueTicket(token: string, body: IssueTicketBody): Promise<TicketView> {
+  return apiFetch<TicketView>('/api/tickets', { token, body });
+}
+
+/** The server bounds a print by the printer timeout (twice, when jobs queue up): wait a bit longer than that. */
+export function printTicket(token: string, ticketId: string): Promise<PrintResult> {
+  return apiFetch<PrintResult>(`/api/tickets/${encodeURIComponent(ticketId)}/print`, { token, method: 'POST', timeoutMs: 30_000 });
+}
+
+export type KioskProvider = 'wave' | 'orange_money';
+
+/** Opens a phone payment for the ticket's fee (head office talks to the provider; allow it the provider's time). */
+export function startCheckout(token: string, ticketId: string, body: { provider: KioskProvider; commandId: string }): Promise<PaymentView> {
+  return apiFetch<PaymentView>(`/api/tickets/${encodeURIComponent(ticketId)}/checkout`, { token, body, timeoutMs: 30_000 });
+}
+
+export function getPayment(token: string, paymentId: string): Promise<PaymentView> {
+  return apiFetch<PaymentView>(`/api/payments/${encodeURIComponent(paymentId)}`, { token });
+}
+
+export function printReceipt(token: string, paymentId: string): Promise<PrintResult> {
+  return apiFetch<PrintResult>(`/api/payments/${encodeURIComponent(paymentId)}/receipt/print`, { token, method: 'POST', timeoutMs: 30_000 });
+}
+
+export function kioskConfig(token: string): Promise<KioskConfig> {
+  return apiFetch<KioskConfig>('/api/kiosk/config', { token });
+}
+
+export function listServices(): Promise<ServiceView[]> {
+  return apiFetch<ServiceView[]>('/api/services');
+}
+
+export async function serverReachable(): Promise<boolean> {
+  try {
+    await apiFetch('/api/health', { timeoutMs: 4000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What check-in answers (the appointments module's CheckInResult, read loosely so the kiosk survives its changes). */
+export interface CheckInAnswer {
+  ticket: TicketView;
+  alreadyCheckedIn: boolean;
+}
+
+export type CheckInOutcome =
+  | { kind: 'ticket'; answer: CheckInAnswer }
+  | { kind: 'unavailable' }
+  | { kind: 'error'; error: ApiError };
+
+export async function checkIn(token: string, code: string): Promise<CheckInOutcome> {
+  try {
+    const res = await apiFetch<{ ticket?: TicketView; alreadyCheckedIn?: boolean } | TicketView>('/api/appointments/check-in', { token, body: { code } });
+    const ticket = 'ticket' in res && res.ticket ? res.ticket : (res as TicketView);
+    if (!ticket || typeof ticket.id !== 'string') return { kind: 'unavailable' };
+    return { kind: 'ticket', answer: { ticket, alreadyCheckedIn: 'alreadyCheckedIn' in res && res.alreadyCheckedIn === true } };
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    // No such route yet (or explicitly not implemented): appointments are not set up at this branch.
+    if (err.status === 501 || (err.status === 404 && err.code === 'NOT_FOUND' && /^no route /.test(err.message))) return { kind: 'unavailable' };
+    return { kind: 'error', error: err };
+  }
+}

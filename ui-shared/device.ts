@@ -1,0 +1,49 @@
+// Kiosks and call boards are provisioned devices: they keep their device token in localStorage.
+import type { DeviceRole } from '../server/src/contracts/domain.js';
+import type { DeviceView, PairResponse } from '../server/src/contracts/api.js';
+import { apiFetch, ApiError } from './api.js';
+
+const key = (role: DeviceRole) => `smartqueue.deviceToken.${role}`;
+
+export function storedDeviceToken(role: DeviceRole): string | null {
+  return localStorage.getItem(key(role));
+}
+
+export function forgetDeviceToken(role: DeviceRole): void {
+  localStorage.removeItem(key(role));
+}
+
+/** Trade an admin's 6-digit pairing code for a device token. */
+export async function pairWithCode(role: DeviceRole, code: string): Promise<string> {
+  const res = await apiFetch<PairResponse>('/api/devices/pair', { body: { code } });
+  if (res.device.role !== role) throw new ApiError(400, 'WRONG_ROLE', `this code pairs a ${res.device.role}, not a ${role}`);
+  localStorage.setItem(key(role), res.deviceToken);
+  return res.deviceToken;
+}
+
+/**
+ * The stored token if it still works; else, in demo mode on the server's own machine, pair automatically.
+ * Returns null when an admin's pairing code is needed.
+ */
+export async function ensureDeviceToken(role: DeviceRole): Promise<string | null> {
+  const stored = storedDeviceToken(role);
+  if (stored) {
+    try {
+      const me = await apiFetch<DeviceView>('/api/devices/me', { token: stored });
+      // A token of another kind of device (a call board's on a kiosk) is no use here: pair again.
+      if (me.role === role) return stored;
+      forgetDeviceToken(role);
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 403)) throw err; // server down: keep the token
+      forgetDeviceToken(role);
+    }
+  }
+  try {
+    const res = await apiFetch<PairResponse>('/api/devices/pair-local', { body: { role } });
+    localStorage.setItem(key(role), res.deviceToken);
+    return res.deviceToken;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 403) return null;
+    throw err;
+  }
+}
