@@ -1,0 +1,159 @@
+// createCentralServer: the head-office API (branch sync ingest, change feeds, head-office figures) over one
+// database. It keeps no state outside the database, so several instances can serve one PostgreSQL behind a
+// load balancer. Tests start it on port 0; the CLI (main.ts) is a thin caller.
+import express from 'express';
+import http from 'node:http';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { pino, type Logger } from 'pino';
+import { systemClock, type Clock } from '../branch/options.js';
+import { apiNotFound } from '../http/errors.js';
+import { sha256 } from './branches.js';
+import { openCentralDatabase, type CentralDb, type CentralDialect } from './database.js';
+import { centralErrorHandler } from './errors.js';
+import { registerCentralRoutes } from './routes.js';
+import { registerBookingRoutes } from '../appointments/central/booking.routes.js';
+import { CentralPayments, type CentralPaymentsOptions } from '../payments/central/central-payments.js';
+import { registerCentralPaymentRoutes } from '../payments/central/central-payment.routes.js';
+import type { CentralDatabase } from './schema.js';
+import { registerTrackingRoutes, TrackingService, type TrackingOptions } from '../tracking/index.js';
+
+const require = createRequire(import.meta.url);
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const VERSION = (require(path.join(REPO_ROOT, 'package.json')) as { version: string }).version;
+const ADMIN_TOKEN_KEY = 'admin_token_hash';
+
+export interface CentralServerOptions {
+  /** TCP port; 0 picks a free one (tests). Default 4000. */
+  port?: number;
+  /** Interface to listen on. Default 0.0.0.0. */
+  host?: string;
+  /** postgres://… for PostgreSQL; otherwise a SQLite file path. Default: SQLite in dataDir. */
+  databaseUrl?: string;
+  /** Folder of the default SQLite database. Default ./data-central. */
+  dataDir?: string;
+  /** PostgreSQL connections per instance. Default 10. */
+  poolSize?: number;
+  /**
+   * The head-office admin token. When absent, a token is generated on the database's first start (returned once
+   * as firstStartAdminToken) and its hash is kept in the database, shared by every instance.
+   */
+  adminToken?: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** Mobile Money providers, public URL and reconciliation timing (server/src/payments, docs/payments.md). */
+  payments?: CentralPaymentsOptions;
+  /** Ticket tracking page and notifications: channels, public URL, staleness (server/src/tracking, docs/notifications.md). */
+  tracking?: TrackingOptions;
+}
+
+export interface CentralServer {
+  url: string;
+  port: number;
+  dialect: CentralDialect;
+  /** The database, for in-process callers (tests, later modules that publish feed changes). */
+  db: Kysely<CentralDatabase>;
+  central: CentralDb;
+  /** Set only on the first start of a database without a configured admin token. */
+  firstStartAdminToken: string | null;
+  /** Phone payments: checkouts, webhooks, reconciliation (reconcileNow), head-office totals. */
+  payments: CentralPayments;
+  /** Ticket tracking and notifications (notifier for other modules, delivery worker, live page hub). */
+  tracking: TrackingService;
+  close(): Promise<void>;
+}
+
+async function adminTokenHashes(cdb: CentralDb, configured: string | undefined): Promise<{ hashes: string[]; generated: string | null }> {
+  if (configured) return { hashes: [sha256(configured)], generated: null };
+  const token = `sqa_${randomBytes(32).toString('base64url')}`;
+  // Two instances starting at once on a fresh database: one insert wins, both use the stored hash.
+  await cdb.db.insertInto('central_settings').values({ key: ADMIN_TOKEN_KEY, value: sha256(token) })
+    .onConflict((oc) => oc.column('key').doNothing()).execute();
+  const stored = await cdb.db.selectFrom('central_settings').select('value').where('key', '=', ADMIN_TOKEN_KEY).executeTakeFirstOrThrow();
+  return { hashes: [stored.value], generated: stored.value === sha256(token) ? token : null };
+}
+
+export async function createCentralServer(options: CentralServerOptions = {}): Promise<CentralServer> {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const clock = options.clock ?? systemClock;
+  const cdb = await openCentralDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, poolSize: options.poolSize });
+  let admin: Awaited<ReturnType<typeof adminTokenHashes>>;
+  try {
+    admin = await adminTokenHashes(cdb, options.adminToken);
+  } catch (err) {
+    await cdb.close();
+    throw err;
+  }
+
+  let tracking: TrackingService;
+  try {
+    tracking = await TrackingService.create({ cdb, clock, logger, options: options.tracking });
+  } catch (err) {
+    await cdb.close();
+    throw err;
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const router = express.Router();
+  let listenUrl = '';
+  const payments = new CentralPayments({ cdb, clock, logger, listenUrl: () => listenUrl }, options.payments);
+  // First: the webhook route reads the raw body (signatures), before any JSON parser could consume it.
+  registerCentralPaymentRoutes(router, { cdb, payments, adminTokenHashes: admin.hashes });
+  registerCentralRoutes(router, { cdb, clock, version: VERSION, adminTokenHashes: admin.hashes });
+  registerBookingRoutes(router, { cdb, clock });
+  registerTrackingRoutes(router, { tracking, adminTokenHashes: admin.hashes });
+  // After a branch's push, tracking looks at once (not at its next poll): low lag for pages and notifications.
+  app.use('/api/sync/push', (_req, res, next) => {
+    res.on('finish', () => { if (res.statusCode === 200) tracking.pushed(); });
+    next();
+  });
+  app.use(router);
+  app.use('/api', apiNotFound);
+  app.use(centralErrorHandler((err) => logger.error({ err }, 'request failed')));
+
+  const httpServer = http.createServer(app);
+  // Longer than the idle timeout of the load balancers in front (often 60 s), so that they, not we, close idle
+  // connections: a request is never sent on a socket this server is closing.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 4000, options.host ?? '0.0.0.0', () => resolve());
+  }).catch(async (err: unknown) => {
+    await cdb.close();
+    throw err;
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 4000);
+  const url = `http://127.0.0.1:${port}`;
+  listenUrl = url;
+  logger.info({ url, database: cdb.location, dialect: cdb.dialect }, 'central server listening');
+  payments.start();
+  tracking.start(httpServer, url);
+
+  let closed = false;
+  return {
+    url,
+    port,
+    dialect: cdb.dialect,
+    db: cdb.db,
+    central: cdb,
+    firstStartAdminToken: admin.generated,
+    payments,
+    tracking,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await payments.stop();
+      await tracking.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await cdb.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// The central database as Kysely sees it. Column types are the portable subset of SQLite and PostgreSQL:
+// text (ids, ISO-8601 UTC timestamps that sort as text, JSON documents) and integer. migrations.ts is the source.
+export interface CentralOrganizationsTable { id: string; name: string; type: string; created_at: string }
+export interface CentralBranchesTable {
+  id: string; organization_id: string; name: string; code: string | null; region: string; time_zone: string;
+  status: string; created_at: string; updated_at: string;
+}
+export interface BranchCredentialsTable { id: string; branch_id: string; token_hash: string; created_at: string; revoked_at: string | null }
+/** One row per branch: the push position (last_seq), the feed head and what the branch last reported. */
+export interface BranchSyncTable {
+  branch_id: string; last_seq: number; head_seq: number; oldest_pending_at: string | null; last_push_at: string | null;
+  last_pull_at: string | null; pull_cursor: number | null; rejected_count: number; feed_version: number; feed_floor: number;
+}
+/** Every record a branch pushed and central accepted (applied, or parked when central has no materialiser for it). */
+export interface SyncEventsTable {
+  event_id: string; branch_id: string; seq: number; aggregate_type: string; aggregate_id: string; event_type: string;
+  event_version: number; payload: string; occurred_at: string; received_at: string; status: string;
+}
+/** Malformed records, set aside: they still advance last_seq so one bad record never blocks a branch. */
+export interface SyncQuarantineTable { branch_id: string; seq: number; event_id: string | null; reason: string; record: string; received_at: string }
+export interface CentralTicketsTable {
+  id: string; branch_id: string; service_id: string; service_day: string; number: string; status: string; queue_type: string;
+  priority_reason: string | null; channel: string; language: string; issued_at: string; due_at: string | null;
+  called_at: string | null; started_at: string | null; finished_at: string | null; counter_id: string | null;
+  agent_id: string | null; booking_id: string | null; outcome: string | null; recall_count: number; updated_at: string;
+  /** Branch seq of the record this row was last written from: a row is replaced only by a newer one. */
+  source_seq: number;
+}
+export interface CentralTicketEventsTable {
+  id: string; ticket_id: string; branch_id: string; service_id: string; type: string; from_status: string | null;
+  to_status: string; at: string; counter_id: string | null; user_id: string | null; device_id: string | null; data: string | null;
+}
+export interface BranchFeedTable {
+  branch_id: string; version: number; entity_type: string; entity_id: string; op: string; payload: string | null; created_at: string;
+}
+export interface CentralSettingsTable { key: string; value: string }
+
+export interface CentralDatabase {
+  organizations: CentralOrganizationsTable;
+  branches: CentralBranchesTable;
+  branch_credentials: BranchCredentialsTable;
+  branch_sync: BranchSyncTable;
+  sync_events: SyncEventsTable;
+  sync_quarantine: SyncQuarantineTable;
+  tickets: CentralTicketsTable;
+  ticket_events: CentralTicketEventsTable;
+  branch_feed: BranchFeedTable;
+  central_settings: CentralSettingsTable;
+}
