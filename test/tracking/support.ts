@@ -1,0 +1,120 @@
+// A real central (with tracking and every notification channel pointed at local stand-ins) and a real branch
+// syncing to it, for the tracking tests.
+import webpush from 'web-push';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import type { CommandResult } from '../../server/src/contracts/api.js';
+import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/contracts/tracking.js';
+import { OrangeSmsSimulator } from '../../server/src/notifications/simulators/orange-sms-simulator.js';
+import type { TrackingOptions } from '../../server/src/tracking/index.js';
+import { FaultProxy } from '../fixtures/fault-proxy.js';
+import { PushEndpoint } from '../fixtures/push-endpoint.js';
+import { SmtpSink } from '../fixtures/smtp-sink.js';
+import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
+import type { Dialect } from '../support/postgres.js';
+
+export const PUBLIC_URL = 'https://suivi.example.sn';
+
+export interface TrackingWorld {
+  central: TestCentral;
+  branch: SyncedBranch;
+  proxy: FaultProxy | null;
+  sink: SmtpSink;
+  sms: OrangeSmsSimulator;
+  push: PushEndpoint;
+  kiosk: string;
+  serviceA: string;
+  /** Opens counter `number` for `login` and returns its id. */
+  openCounter(login: string, number: number): Promise<string>;
+  /** Call the next ticket at the counter, start and complete it; returns the ticket served. */
+  serveNext(login: string, counterId: string): Promise<string | null>;
+  callNext(login: string, counterId: string): Promise<string | null>;
+  view(ticketId: string): Promise<TrackView>;
+  close(): Promise<void>;
+}
+
+export async function startTrackingWorld(dialect: Dialect, opts: { staleAfterSeconds?: number; viaProxy?: boolean; sms?: boolean; tracking?: Partial<TrackingOptions> } = {}): Promise<TrackingWorld> {
+  const sink = await new SmtpSink().start();
+  const sms = await new OrangeSmsSimulator().start();
+  const vapid = webpush.generateVAPIDKeys();
+  const push = await new PushEndpoint(vapid.publicKey).start();
+  const central = await startCentral(dialect, {
+    tracking: {
+      publicUrl: PUBLIC_URL,
+      staleAfterSeconds: opts.staleAfterSeconds ?? 10,
+      pollMs: 100,
+      delivery: { pollMs: 100, backoff: { minMs: 100, maxMs: 1000 } },
+      pushEndpointPolicy: { allowHttp: true, hosts: ['127.0.0.1'] },
+      channels: {
+        email: { url: sink.url, from: 'SmartQueue <no-reply@smartqueue.sn>' },
+        push: { vapid: { subject: 'mailto:ops@smartqueue.sn', ...vapid } },
+        ...(opts.sms !== false && { sms: { baseUrl: sms.url, clientId: sms.clientId, clientSecret: sms.clientSecret, senderAddress: 'tel:+2210000', senderName: 'SmartQueue' } }),
+      },
+      ...opts.tracking,
+    },
+  });
+  const proxy = opts.viaProxy ? await FaultProxy.start({ target: central.url }) : null;
+  const branch = await startSyncedBranch(central, { centralUrl: proxy?.url, name: 'Agence Plateau' });
+  const kiosk = await branch.kioskToken();
+  const serviceA = (await branch.service('A')).id;
+
+  const callNext = async (login: string, counterId: string) => {
+    const token = await branch.login(login);
+    const r = await branch.api.post<CommandResult>(`/api/counters/${counterId}/call-next`, {}, token);
+    if (r.status !== 200) throw new Error(`call-next: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.ticket?.id ?? null;
+  };
+  return {
+    central, branch, proxy, sink, sms, push, kiosk, serviceA,
+    async openCounter(login, number) {
+      const counter = await branch.counter(number);
+      const r = await branch.api.post(`/api/counters/${counter.id}/status`, { status: 'open' }, await branch.login(login));
+      if (r.status !== 200) throw new Error(`open counter: ${r.status} ${JSON.stringify(r.body)}`);
+      return counter.id;
+    },
+    callNext,
+    async serveNext(login, counterId) {
+      const id = await callNext(login, counterId);
+      if (!id) return null;
+      const token = await branch.login(login);
+      for (const step of ['start', 'complete']) {
+        const r = await branch.api.post(`/api/tickets/${id}/${step}`, {}, token);
+        if (r.status !== 200) throw new Error(`${step}: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      return id;
+    },
+    async view(ticketId) {
+      return (await central.api.get<TrackView>(`/api/track/${ticketId}`)).body;
+    },
+    async close() {
+      await branch.destroy();
+      await proxy?.close();
+      await central.destroy();
+      await Promise.all([sink.close(), sms.close(), push.close()]);
+    },
+  };
+}
+
+export async function issue(world: TrackingWorld, body: Record<string, unknown> = {}): Promise<string> {
+  const r = await world.branch.api.issue(world.kiosk, { serviceId: world.serviceA, ...body });
+  if (r.status !== 201) throw new Error(`issue: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}
+
+/** Until central knows the ticket and its view satisfies `check`. */
+export function waitForView(world: TrackingWorld, ticketId: string, what: string, check: (v: TrackView) => boolean, timeoutMs = 20_000): Promise<TrackView> {
+  return waitFor(what, async () => {
+    const v = await world.view(ticketId);
+    return v.known && check(v) ? v : undefined;
+  }, timeoutMs);
+}
+
+export type TrackSocket = Socket<TrackServerToClient, TrackClientToServer>;
+
+export async function trackSocket(centralUrl: string): Promise<TrackSocket> {
+  const socket: TrackSocket = ioClient(`${centralUrl}${TRACK_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
