@@ -1,0 +1,272 @@
+// A branch at peak: kiosks issue tickets at a fixed rate (open loop: a slow answer never slows the next ticket),
+// agents call, start and complete over REST like the counter app, and call boards, kiosks and agent screens keep
+// their Socket.IO connections. We time ticket issuance, call-next, and call-to-display (from the agent's request
+// until every display has the ticket:called event), and sample the server process's CPU and memory.
+import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { CommandResult, ServiceView, TicketView } from '../../server/src/contracts/api.js';
+import type { QueueSummary } from '../../server/src/contracts/events.js';
+import {
+  commandId, connectSocket, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir,
+  type BenchAgent, type BenchServer, type BenchSocket,
+} from './harness.js';
+import { ProcSampler, type ProcUsage } from './proc.js';
+import { nowMs, sleep, summarize, type LatencySummary } from './stats.js';
+
+export interface BranchPeakOptions {
+  kiosks: number;
+  agents: number;
+  displays: number;
+  /** Target ticket issuance, tickets per second, across all kiosks. */
+  rate: number;
+  /** Measured seconds (after the warm-up). */
+  seconds: number;
+  warmupSeconds: number;
+  /**
+   * Each agent calls at most one ticket per interval. Default: agents / (1.25 × rate), so the counters together can
+   * serve a quarter more than the kiosks issue and the line stays short (a steady peak, not a growing backlog).
+   */
+  agentIntervalMs?: number;
+  /** Agent screens keep a socket open (they receive every staff event). Default true. */
+  agentSockets?: boolean;
+  /** Kiosks keep a socket open (queue updates). Default true. */
+  kioskSockets?: boolean;
+  /** Run the server under --cpu-prof, writing the profile here. */
+  cpuProfDir?: string;
+}
+
+export interface Throughput { count: number; perSecond: number; errors: number; latency: LatencySummary }
+
+export interface BranchPeakResult {
+  config: Required<Omit<BranchPeakOptions, 'cpuProfDir'>> & { cpuProfDir: string | null };
+  measuredSeconds: number;
+  issuance: Throughput;
+  callNext: Throughput & { empty: number };
+  /** start and complete commands (REST) */
+  agentCommands: Throughput;
+  callToDisplay: { count: number; incomplete: number; latency: LatencySummary };
+  socketMessagesPerSecond: number;
+  /** Tickets waiting at the end of the measurement (from the last queue:updated a display received). */
+  waitingAtEnd: number | null;
+  server: ProcUsage;
+  /** How long work waited for the server's thread during the measurement (ms). */
+  serverEventLoopDelay: { p50: number; p99: number; max: number };
+  /** The bench's own process during the measurement: if it is saturated, the latencies include its delay. */
+  loadGenerator: { cpuPercent: number; eventLoopDelayP99Ms: number };
+}
+
+/** Records a call when the agent's request went out and when each display saw it. */
+class CallToDisplay {
+  private readonly calls = new Map<string, { t0: number | null; measured: boolean; seen: number; last: number }>();
+  readonly samples: number[] = [];
+  constructor(private readonly displays: number) {}
+
+  requested(ticketId: string, t0: number, measured: boolean): void {
+    const c = this.calls.get(ticketId) ?? { t0: null, measured, seen: 0, last: 0 };
+    c.t0 = t0;
+    c.measured = measured;
+    this.calls.set(ticketId, c);
+    this.check(ticketId);
+  }
+
+  seen(ticketId: string): void {
+    const c = this.calls.get(ticketId) ?? { t0: null, measured: false, seen: 0, last: 0 };
+    c.seen += 1;
+    c.last = nowMs();
+    this.calls.set(ticketId, c);
+    this.check(ticketId);
+  }
+
+  private check(ticketId: string): void {
+    const c = this.calls.get(ticketId);
+    if (!c || c.t0 === null || c.seen < this.displays) return;
+    if (c.measured) this.samples.push(c.last - c.t0);
+    this.calls.delete(ticketId);
+  }
+
+  /** Measured calls that some display never received. */
+  incomplete(): number {
+    let n = 0;
+    for (const c of this.calls.values()) if (c.t0 !== null && c.measured) n += 1;
+    return n;
+  }
+}
+
+export async function runBranchPeak(options: BranchPeakOptions, log: (line: string) => void = () => {}): Promise<BranchPeakResult> {
+  const opts = {
+    agentSockets: true,
+    kioskSockets: true,
+    agentIntervalMs: Math.max(1, Math.round((options.agents / (1.25 * Math.max(options.rate, 0.001))) * 1000)),
+    ...options,
+  };
+  const dataDir = tempDataDir('peak');
+  let server: BenchServer | null = null;
+  const sockets: BenchSocket[] = [];
+  const client = { http: null as HttpClient | null };
+  try {
+    server = await startBenchServer({ dataDir, cpuProfDir: opts.cpuProfDir });
+    const http = new HttpClient(server.url);
+    client.http = http;
+    log(`  server pid ${server.pid} started in ${Math.round(server.startupMs)} ms; preparing ${opts.agents} agents, ${opts.kiosks} kiosks, ${opts.displays} displays`);
+    const agents: BenchAgent[] = await prepareAgents(http, server, opts.agents);
+    const kioskTokens = await Promise.all(Array.from({ length: opts.kiosks }, (_, i) => pairDevice(http, 'kiosk', `Borne ${i + 1}`)));
+    const displayTokens = await Promise.all(Array.from({ length: opts.displays }, (_, i) => pairDevice(http, 'display', `Écran ${i + 1}`)));
+    const open: ServiceView[] = (await services(http)).filter((s) => s.openNow);
+    if (open.length === 0) throw new Error('no service is open for issuing');
+
+    // ---- sockets ----
+    const tracker = new CallToDisplay(opts.displays);
+    let messages = 0;
+    let lastQueue: QueueSummary | null = null;
+    const countAll = (s: BenchSocket) => s.onAny(() => { messages += 1; });
+    for (const token of displayTokens) {
+      const s = await connectSocket(server.url, token);
+      countAll(s);
+      s.on('ticket:called', (call) => tracker.seen(call.ticketId));
+      sockets.push(s);
+    }
+    sockets[0]?.on('queue:updated', (q) => { lastQueue = q; });
+    if (opts.kioskSockets) for (const token of kioskTokens) { const s = await connectSocket(server.url, token); countAll(s); sockets.push(s); }
+    if (opts.agentSockets) for (const a of agents) { const s = await connectSocket(server.url, a.token); countAll(s); sockets.push(s); }
+
+    // ---- phases: warm-up, then the measured window ----
+    let measuring = false;
+    let stopIssuing = false;
+    let stopAgents = false;
+    const issueSamples: number[] = [];
+    const callSamples: number[] = [];
+    const commandSamples: number[] = [];
+    const errors = { issue: 0, call: 0, command: 0 };
+    let emptyCalls = 0;
+    const errorLog = new Map<string, number>();
+    const noteError = (what: string, status: number, body: unknown) => {
+      const code = (body as { error?: { code?: string } } | null)?.error?.code ?? '';
+      const key = `${what} ${status} ${code}`;
+      errorLog.set(key, (errorLog.get(key) ?? 0) + 1);
+    };
+
+    const inflight = new Set<Promise<void>>();
+    const issueOne = (n: number) => {
+      const token = kioskTokens[n % kioskTokens.length] as string;
+      const service = open[n % open.length] as ServiceView;
+      // One visitor in ten asks for priority at the kiosk (elderly, pregnant, disabled).
+      const body = n % 10 === 0 ? { serviceId: service.id, priority: 'elderly' } : { serviceId: service.id };
+      const measured = measuring;
+      const t0 = nowMs();
+      const p = http.post<TicketView>('/api/tickets', body, token).then((res) => {
+        if (res.status !== 201) {
+          if (measured) errors.issue += 1;
+          noteError('issue', res.status, res.body);
+        } else if (measured) issueSamples.push(nowMs() - t0);
+      }, () => { if (measured) errors.issue += 1; });
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    };
+
+    const issuing = (async () => {
+      const start = nowMs();
+      let sent = 0;
+      while (!stopIssuing) {
+        const due = Math.floor(((nowMs() - start) / 1000) * opts.rate);
+        while (sent < due) issueOne(sent++);
+        await sleep(2);
+      }
+    })();
+
+    const agentLoop = async (a: BenchAgent, offsetMs: number) => {
+      await sleep(offsetMs);
+      let slot = nowMs();
+      while (!stopAgents) {
+        const measured = measuring;
+        const t0 = nowMs();
+        let res;
+        try {
+          res = await http.post<CommandResult>(`/api/counters/${a.counterId}/call-next`, { commandId: commandId() }, a.token);
+        } catch {
+          if (measured) errors.call += 1;
+          await sleep(50);
+          continue;
+        }
+        if (res.status !== 200) {
+          if (measured) errors.call += 1;
+          noteError('call-next', res.status, res.body);
+          await sleep(50);
+          continue;
+        }
+        const ticket = res.body.ticket;
+        // Only calls that called someone count: "nobody waits" answers are cheaper and would flatter the figure.
+        if (measured && ticket) callSamples.push(nowMs() - t0);
+        if (!ticket) {
+          if (measured) emptyCalls += 1;
+          await sleep(Math.min(opts.agentIntervalMs, 100));
+          continue;
+        }
+        tracker.requested(ticket.id, t0, measured);
+        for (const step of ['start', 'complete'] as const) {
+          const c0 = nowMs();
+          const r = await http.post(`/api/tickets/${ticket.id}/${step}`, { commandId: commandId() }, a.token).catch(() => null);
+          if (!r || r.status !== 200) {
+            if (measured) errors.command += 1;
+            if (r) noteError(step, r.status, r.body);
+          } else if (measured) commandSamples.push(nowMs() - c0);
+          // The visitor is served between start and complete: half the agent's interval.
+          if (step === 'start') await sleep(opts.agentIntervalMs / 2);
+        }
+        slot = Math.max(slot + opts.agentIntervalMs, nowMs());
+        await sleep(slot - nowMs());
+      }
+    };
+    const agentLoops = agents.map((a) => agentLoop(a, Math.random() * opts.agentIntervalMs));
+
+    await sleep(opts.warmupSeconds * 1000);
+    const sampler = new ProcSampler(server.pid);
+    const messagesBefore = messages;
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const ownCpu = process.cpuUsage();
+    await server.eventLoopDelay(); // resets the server's histogram
+    sampler.start();
+    measuring = true;
+    const t0 = nowMs();
+    await sleep(opts.seconds * 1000);
+    measuring = false;
+    const measuredSeconds = (nowMs() - t0) / 1000;
+    const usage = sampler.stop();
+    const serverEventLoopDelay = await server.eventLoopDelay();
+    loopDelay.disable();
+    const ownUsed = process.cpuUsage(ownCpu);
+    const loadGenerator = {
+      cpuPercent: Math.round(((ownUsed.user + ownUsed.system) / 1e6 / measuredSeconds) * 1000) / 10,
+      eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+    };
+    const messagesDuring = messages - messagesBefore;
+    const waitingAtEnd = (lastQueue as QueueSummary | null)?.services.reduce((n, s) => n + s.waitingCount, 0) ?? null;
+
+    stopIssuing = true;
+    await issuing;
+    stopAgents = true;
+    await Promise.race([Promise.all([...inflight, ...agentLoops]), sleep(15_000)]);
+    await sleep(300); // last display events
+    if (errorLog.size) log(`  errors: ${[...errorLog].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+
+    const per = (n: number) => Math.round((n / measuredSeconds) * 10) / 10;
+    return {
+      config: { ...opts, cpuProfDir: opts.cpuProfDir ?? null },
+      measuredSeconds: Math.round(measuredSeconds * 10) / 10,
+      issuance: { count: issueSamples.length, perSecond: per(issueSamples.length), errors: errors.issue, latency: summarize(issueSamples) },
+      callNext: { count: callSamples.length, perSecond: per(callSamples.length), errors: errors.call, empty: emptyCalls, latency: summarize(callSamples) },
+      agentCommands: { count: commandSamples.length, perSecond: per(commandSamples.length), errors: errors.command, latency: summarize(commandSamples) },
+      callToDisplay: { count: tracker.samples.length, incomplete: tracker.incomplete(), latency: summarize(tracker.samples) },
+      socketMessagesPerSecond: per(messagesDuring),
+      waitingAtEnd,
+      server: usage,
+      serverEventLoopDelay,
+      loadGenerator,
+    };
+  } finally {
+    for (const s of sockets) s.disconnect();
+    client.http?.close();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,34 @@
+// The floor's server: a bare node:http + Socket.IO server in its own process (like the branch server), with no
+// application work at all. POST /echo answers its JSON body; the Socket.IO "echo" event acknowledges its payload;
+// "fanout" broadcasts a payload to every other socket and then acknowledges. First stdout line: {"url"}.
+import http from 'node:http';
+import { Server } from 'socket.io';
+
+const server = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    res.end(body);
+  });
+});
+const io = new Server(server, { serveClient: false });
+io.on('connection', (socket) => {
+  socket.on('echo', (payload: unknown, ack: unknown) => {
+    if (typeof ack === 'function') ack(payload);
+  });
+  socket.on('fanout', (payload: unknown, ack: unknown) => {
+    socket.broadcast.emit('fanned', payload);
+    if (typeof ack === 'function') ack(true);
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
+});
+process.on('SIGTERM', () => {
+  io.close();
+  server.close(() => process.exit(0));
+});

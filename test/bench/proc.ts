@@ -1,0 +1,100 @@
+// CPU and memory of another process, read from Linux's /proc (what pidusage does): utime+stime from
+// /proc/<pid>/stat, VmRSS and VmHWM from /proc/<pid>/status. The server runs in its own process so the load
+// generator's CPU is never counted as the server's.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+
+let clockTicks: number | null = null;
+function ticksPerSecond(): number {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / ticksPerSecond();
+}
+
+/** Resident memory now and its high-water mark, in MB. */
+export function memory(pid: number): { rssMb: number; hwmMb: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/** Reset the process's VmHWM (Linux ≥ 4.0) so a peak is the peak of this phase, not of the start-up. */
+export function resetPeak(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ProcUsage {
+  wallSeconds: number;
+  cpuSeconds: number;
+  /** Percent of one core (100 = one core busy the whole time). */
+  cpuPercent: number;
+  peakRssMb: number;
+  endRssMb: number;
+}
+
+/** Samples a process during a phase: CPU used between start and stop, the largest RSS seen. */
+export class ProcSampler {
+  private startCpu = 0;
+  private startWall = 0;
+  private peak = 0;
+  private peakReset = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly pid: number, private readonly everyMs = 100) {}
+
+  start(): void {
+    this.startCpu = cpuSeconds(this.pid);
+    this.startWall = performance.now();
+    this.peakReset = resetPeak(this.pid);
+    this.peak = memory(this.pid).rssMb;
+    this.timer = setInterval(() => this.sample(), this.everyMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    try {
+      this.peak = Math.max(this.peak, memory(this.pid).rssMb);
+    } catch {
+      // the process is gone: keep what we have
+    }
+  }
+
+  stop(): ProcUsage {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    const wallSeconds = (performance.now() - this.startWall) / 1000;
+    const used = cpuSeconds(this.pid) - this.startCpu;
+    const mem = memory(this.pid);
+    // VmHWM catches a peak between two samples, but only once it was reset at the start of this phase.
+    const peak = this.peakReset ? Math.max(this.peak, mem.hwmMb) : this.peak;
+    return {
+      wallSeconds: round(wallSeconds),
+      cpuSeconds: round(used),
+      cpuPercent: round((used / wallSeconds) * 100),
+      peakRssMb: round(peak),
+      endRssMb: round(mem.rssMb),
+    };
+  }
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;

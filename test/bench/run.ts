@@ -1,0 +1,196 @@
+// `npm run bench`: the floor, a branch at peak, growth with history and with clients, and the central bench when
+// test/bench/central.ts exists. Prints a table, writes bench-results/<timestamp>.json and bench-results/latest.json.
+//
+//   npm run bench                     the full run (a few minutes on 2 cores; 1,000,000 tickets are seeded)
+//   npm run bench -- --quick          a short run (5 s peak, 100,000 tickets of history, central with small sizes)
+//   npm run bench -- --kiosks=8 --agents=40 --displays=20 --rate=200 --seconds=20 --warmup=3
+//                    --agent-interval-ms=1000 --history=1000,1000000 --clients=10,100,500 --floor-iterations=2000
+//                    --only=floor,branch,history,memory,central --skip=central --profile --out=bench-results
+//
+// --profile runs the peak scenario's server under `node --cpu-prof` and prints its hottest functions.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runBranchPeak, type BranchPeakOptions } from './branch.js';
+import { measureFloor } from './floor.js';
+import { runHistoryGrowth, runMemoryGrowth } from './growth.js';
+import { formatProfile, latestProfile, summarizeProfile } from './profile.js';
+import { computeRatios, evaluateTargets, formatTable, type BenchResults, type MachineInfo } from './report.js';
+
+const PARTS = ['floor', 'branch', 'history', 'memory', 'central'] as const;
+type Part = (typeof PARTS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  parts: Part[];
+  branch: BranchPeakOptions;
+  history: number[];
+  historyIterations: number;
+  clients: number[];
+  floorIterations: number;
+  profile: boolean;
+  outDir: string;
+}
+
+function numberList(text: string): number[] {
+  return text.split(',').map((s) => Number(s.replace(/_/g, '').trim())).filter((n) => Number.isFinite(n) && n > 0);
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      kiosks: { type: 'string' }, agents: { type: 'string' }, displays: { type: 'string' }, rate: { type: 'string' },
+      seconds: { type: 'string' }, warmup: { type: 'string' }, 'agent-interval-ms': { type: 'string' },
+      history: { type: 'string' }, 'history-iterations': { type: 'string' }, clients: { type: 'string' },
+      'floor-iterations': { type: 'string' }, only: { type: 'string' }, skip: { type: 'string' },
+      profile: { type: 'boolean', default: false }, out: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const quick = values.quick ?? false;
+  const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+  const only = values.only ? (values.only.split(',') as Part[]) : [...PARTS];
+  const skip = values.skip ? values.skip.split(',') : [];
+  for (const p of [...only, ...skip]) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`unknown part "${p}" (parts: ${PARTS.join(', ')})`);
+  const branch: BranchPeakOptions = {
+    kiosks: num(values.kiosks, 8),
+    agents: num(values.agents, 40),
+    displays: num(values.displays, 20),
+    rate: num(values.rate, 200),
+    seconds: num(values.seconds, quick ? 5 : 20),
+    warmupSeconds: num(values.warmup, quick ? 1 : 3),
+    agentIntervalMs: num(values['agent-interval-ms'], 1000),
+  };
+  return {
+    quick,
+    parts: only.filter((p) => !skip.includes(p)),
+    branch,
+    history: values.history ? numberList(values.history) : quick ? [1_000, 100_000] : [1_000, 1_000_000],
+    historyIterations: num(values['history-iterations'], quick ? 100 : 300),
+    clients: values.clients ? numberList(values.clients) : quick ? [10, 100] : [10, 100, 500],
+    floorIterations: num(values['floor-iterations'], quick ? 500 : 2000),
+    profile: values.profile ?? false,
+    outDir: values.out ?? 'bench-results',
+  };
+}
+
+export function machineInfo(): MachineInfo {
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (dirty) commit += '+changes';
+  } catch {
+    // not a git checkout
+  }
+  return {
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    totalMemoryMb: Math.round(os.totalmem() / 1024 / 1024),
+    loadAverageAtStart: os.loadavg(),
+    commit,
+  };
+}
+
+interface CentralModule {
+  runCentralBench: (options: Record<string, unknown>, log: (line: string) => void) => Promise<unknown>;
+  formatCentralBench?: (result: never) => string;
+}
+
+/**
+ * The central part lives in test/bench/central.ts (ingest on SQLite/PostgreSQL, catch-up after an outage), written
+ * with the central API. Its contract with this runner: `runCentralBench(options, log)` resolves to JSON-serialisable
+ * figures; an optional `formatCentralBench(result)` renders them. Loaded by path so that this runner keeps working
+ * (and says so) when the file is absent.
+ */
+async function runCentral(quick: boolean, log: (line: string) => void): Promise<{ result: unknown; text: string | null }> {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'central.ts');
+  if (!fs.existsSync(file)) return { result: { skipped: 'test/bench/central.ts does not exist yet' }, text: 'Central: skipped (test/bench/central.ts does not exist yet)' };
+  const mod = (await import(pathToFileURL(file).href)) as Partial<CentralModule>;
+  if (typeof mod.runCentralBench !== 'function') return { result: { skipped: 'central.ts exports no runCentralBench' }, text: 'Central: skipped (no runCentralBench export)' };
+  const options = quick ? { branches: 5, recordsPerBranch: 500, catchUpRecords: 5_000 } : {};
+  const result = await mod.runCentralBench(options, (line) => log(`  ${line}`));
+  const text = typeof mod.formatCentralBench === 'function' ? mod.formatCentralBench(result as never) : `Central\n${JSON.stringify(result, null, 2)}`;
+  return { result, text };
+}
+
+export async function runBench(opts: BenchOptions, log: (line: string) => void = (l) => console.error(l)): Promise<{ results: BenchResults; centralText: string | null }> {
+  const started = Date.now();
+  const results: BenchResults = {
+    version: 1,
+    startedAt: new Date(started).toISOString(),
+    machine: machineInfo(),
+    options: { ...opts },
+    floor: null, branch: null, ratios: null, history: null, memory: null, central: null, profile: null,
+    targets: [],
+    errors: [],
+  };
+  let centralText: string | null = null;
+  const step = async (part: Part, label: string, fn: () => Promise<void>) => {
+    if (!opts.parts.includes(part)) return;
+    log(`${label}…`);
+    try {
+      await fn();
+    } catch (err) {
+      const message = err instanceof Error ? err.stack ?? err.message : String(err);
+      results.errors.push(`${part}: ${message.split('\n').slice(0, 3).join(' | ')}`);
+      log(`  ${part} failed: ${message}`);
+    }
+  };
+  await step('floor', 'floor: SQLite transaction, Socket.IO and HTTP round trips', async () => {
+    results.floor = await measureFloor({ iterations: opts.floorIterations, fanoutSockets: opts.branch.displays });
+  });
+  await step('branch', `branch at peak (${opts.branch.seconds} s)`, async () => {
+    const profDir = opts.profile ? path.resolve(opts.outDir, 'profiles', results.startedAt.replace(/[:.]/g, '-')) : undefined;
+    results.branch = await runBranchPeak({ ...opts.branch, cpuProfDir: profDir }, log);
+    if (profDir) {
+      const file = latestProfile(profDir);
+      if (file) results.profile = summarizeProfile(file, 20);
+    }
+  });
+  results.ratios = computeRatios(results.floor, results.branch);
+  await step('history', `history growth (${opts.history.map((n) => n.toLocaleString('en')).join(' / ')} tickets)`, async () => {
+    results.history = await runHistoryGrowth(opts.history, opts.historyIterations, log);
+  });
+  await step('memory', `memory with ${opts.clients.join(' / ')} clients`, async () => {
+    results.memory = await runMemoryGrowth(opts.clients, log);
+  });
+  await step('central', 'central: ingest and catch-up', async () => {
+    const c = await runCentral(opts.quick, log);
+    results.central = c.result;
+    centralText = c.text;
+  });
+  results.machine.loadAverageAtEnd = os.loadavg();
+  results.finishedAt = new Date().toISOString();
+  results.durationSeconds = Math.round((Date.now() - started) / 100) / 10;
+  results.targets = evaluateTargets(results);
+  return { results, centralText };
+}
+
+export function writeResults(results: BenchResults, outDir: string): string {
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  const text = `${JSON.stringify(results, null, 2)}\n`;
+  fs.writeFileSync(file, text);
+  fs.writeFileSync(path.join(outDir, 'latest.json'), text);
+  return file;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const opts = parseOptions(process.argv.slice(2));
+  const { results, centralText } = await runBench(opts);
+  console.log(formatTable(results, centralText));
+  if (results.profile) console.log(`\n${formatProfile(results.profile)}`);
+  const file = writeResults(results, opts.outDir);
+  console.log(`\nresults: ${file} (and ${path.join(opts.outDir, 'latest.json')})`);
+  // Child servers are stopped; sockets and timers of the clients may linger: leave now.
+  process.exit(results.errors.length ? 1 : 0);
+}
