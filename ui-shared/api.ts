@@ -41,7 +41,15 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** A fresh command id, so that a retried click is applied once by the server. */
+/**
+ * A fresh command id (a v4 UUID), so that a retried click is applied once by the server. crypto.randomUUID exists
+ * only in secure contexts: a kiosk or agent PC opening the server by its LAN address over http has getRandomValues only.
+ */
 export function newCommandId(): string {
-  return crypto.randomUUID();
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -6,14 +6,14 @@ import { useTranslation } from 'react-i18next';
 import type { ServiceView, TicketView } from '../../server/src/contracts/api.js';
 import type { KioskConfig } from '../../server/src/contracts/print.js';
 import type { PriorityReason } from '../../server/src/contracts/domain.js';
-import { ApiError } from '../../ui-shared/api.js';
+import { ApiError, newCommandId } from '../../ui-shared/api.js';
 import { useBranchLive } from '../../ui-shared/live.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import { CodeKeypad, DigitKeypad, Header, QrCode, ScannerInput, ScreenTitle } from './components.js';
 import { displayNumber, groupCode, groupPhoneDigits, hoursToday, isSenegalLocalNumber } from './format.js';
 import { kioskTimings, useCountdown, useIdle } from './hooks.js';
 import { Icon } from './icons.js';
-import { checkIn, issueTicket, kioskConfig, listServices, printTicket, serverReachable } from './kiosk-api.js';
+import { answerLost, checkIn, issueTicket, kioskConfig, listServices, printTicket, serverReachable } from './kiosk-api.js';
 import { OutOfService, Splash } from './screens.js';
 import { PayOffer, PayScreen } from './PayScreen.js';
 import type { KioskProvider } from './kiosk-api.js';
@@ -34,6 +34,8 @@ type Step =
   | { kind: 'checkin' };
 
 const timings = kioskTimings();
+/** How long an attempt whose answers were all lost keeps its command id (the visitor may try again once we are back). */
+const ATTEMPT_KEPT_MS = 5 * 60_000;
 
 export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized: () => void }) {
   const { t, i18n } = useTranslation();
@@ -68,7 +70,7 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
       onUnauthorized();
       return true;
     }
-    if (err instanceof ApiError && (err.code === 'NETWORK' || err.status === 502 || err.status === 503 || err.status === 504)) {
+    if (answerLost(err)) {
       setNetDown(true);
       home();
       return true;
@@ -136,18 +138,28 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
     );
   }, [config, token]);
 
+  // One command id per visitor attempt. issueTicket resends it when an answer is lost; if the server stays out of
+  // reach, the id is kept a while, so the same choice made again once it is back gets the ticket already issued.
+  const attempt = useRef<{ key: string; commandId: string; since: number } | null>(null);
   const issue = useCallback(async (service: ServiceView, priority: KioskPriority | null, phone: string | null) => {
     setStep({ kind: 'issuing' });
+    const request = {
+      serviceId: service.id,
+      language: lang,
+      ...(priority ? { priority } : {}),
+      ...(phone ? { phone: `+221${phone}` } : {}),
+    };
+    const key = JSON.stringify(request);
+    const previous = attempt.current;
+    const commandId = previous && previous.key === key && Date.now() - previous.since < ATTEMPT_KEPT_MS ? previous.commandId : newCommandId();
+    attempt.current = { key, commandId, since: previous?.commandId === commandId ? previous.since : Date.now() };
     try {
-      const ticket = await issueTicket(token, {
-        serviceId: service.id,
-        language: lang,
-        ...(priority ? { priority } : {}),
-        ...(phone ? { phone: `+221${phone}` } : {}),
-      });
+      const ticket = await issueTicket(token, { ...request, commandId });
+      attempt.current = null;
       setStep({ kind: 'ticket', ticket, alreadyCheckedIn: false });
       startPrint(ticket);
     } catch (err) {
+      if (!answerLost(err)) attempt.current = null;
       if (failed(err)) return;
       const e = err instanceof ApiError ? err : null;
       if (e?.status === 400 && phone && /phone/i.test(e.message)) {

@@ -5,8 +5,27 @@ import type { KioskConfig, PrintResult } from '../../server/src/contracts/print.
 import type { PaymentView } from '../../server/src/contracts/payments.js';
 import { apiFetch, ApiError } from '../../ui-shared/api.js';
 
-export function issueTicket(token: string, body: IssueTicketBody): Promise<TicketView> {
-  return apiFetch<TicketView>('/api/tickets', { token, body });
+/** The request may have reached the server and only its answer been lost (Wi-Fi glitch, proxy, restart). */
+export function answerLost(err: unknown): boolean {
+  return err instanceof ApiError && (err.code === 'NETWORK' || err.status === 502 || err.status === 503 || err.status === 504);
+}
+
+const ISSUE_RETRY_DELAYS_MS = [500, 1500, 3000];
+
+/**
+ * Issue a ticket with the visitor's attempt id (commandId): when the answer is lost the same request is sent again
+ * with the same id, and the server answers with the ticket it already issued instead of issuing a second one.
+ */
+export async function issueTicket(token: string, body: IssueTicketBody & { commandId: string }): Promise<TicketView> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await apiFetch<TicketView>('/api/tickets', { token, body });
+    } catch (err) {
+      const delay = ISSUE_RETRY_DELAYS_MS[attempt];
+      if (!answerLost(err) || delay === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 /** The server bounds a print by the printer timeout (twice, when jobs queue up): wait a bit longer than that. */

@@ -122,6 +122,50 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
     }
   });
 
+  it('a lost answer to the issuance (Wi-Fi glitch): the kiosk resends the same command id and shows one ticket, printed once', async () => {
+    const { context, page } = await openKiosk(browser, b.url, PORTRAIT);
+    try {
+      const sent: Array<{ commandId?: string; serviceId?: string }> = [];
+      let issuedFirst: TicketView | null = null;
+      await page.route(`${b.url}/api/tickets`, async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        sent.push(route.request().postDataJSON() as { commandId?: string; serviceId?: string });
+        if (issuedFirst) return route.continue();
+        // The server handles the request, then the answer never reaches the kiosk.
+        const response = await route.fetch();
+        expect(response.status()).toBe(201);
+        issuedFirst = (await response.json()) as TicketView;
+        return route.abort('connectionreset');
+      });
+      const before = countTickets(b);
+      const jobs = printer.jobs.length;
+      await page.getByTestId('service-C').tap();
+      await page.getByTestId('priority-none').tap();
+      await page.getByTestId('phone-skip').tap();
+      const { id } = await shownTicket(page);
+      await waitPrintStatus(page, 'printed');
+      expect(sent).toHaveLength(2);
+      expect(sent[0]?.commandId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(sent[1]).toEqual(sent[0]);
+      expect(id).toBe((issuedFirst as TicketView | null)?.id);
+      expect(countTickets(b)).toBe(before + 1);
+      await printer.waitForJobs(jobs + 1);
+      expect(printer.jobs.length).toBe(jobs + 1);
+      // The next visitor's attempt gets a new id.
+      await page.getByTestId('ticket-done').tap();
+      await page.getByTestId('service-C').tap();
+      await page.getByTestId('priority-none').tap();
+      await page.getByTestId('phone-skip').tap();
+      const next = await shownTicket(page);
+      expect(next.id).not.toBe(id);
+      expect(sent).toHaveLength(3);
+      expect(sent[2]?.commandId).not.toBe(sent[0]?.commandId);
+      expect(countTickets(b)).toBe(before + 2);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('goes back to the start by itself: after the ticket, and on a screen left alone', async () => {
     const { context, page } = await openKiosk(browser, b.url, PORTRAIT, '?ticket=2&idle=2');
     try {

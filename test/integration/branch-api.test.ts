@@ -273,6 +273,60 @@ describe('branch REST API', () => {
     expectError(await b.api.post(`/api/counters/${counter2}/call-next`, { commandId: completeId }, moussa), 409, 'CONFLICT');
   });
 
+  it('issues once for a retried kiosk request (same commandId): same ticket, one history row, one outbox row; another body is a 409', async () => {
+    const commandId = crypto.randomUUID();
+    const body = { commandId, serviceId: svcA.id, language: 'wo', priority: 'elderly', phone: '77 123 45 67' };
+    const before = { tickets: countRows(b, 'tickets'), events: countRows(b, 'ticket_events'), outbox: countRows(b, 'outbox') };
+    const first = await b.api.issue(kiosk, body);
+    expect(first.status).toBe(201);
+    // The kiosk never saw the answer and sends the same request again (phone written another way: the same number).
+    const again = await b.api.issue(kiosk, { ...body, phone: '+221771234567' });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(countRows(b, 'tickets')).toBe(before.tickets + 1);
+    expect(countRows(b, 'ticket_events')).toBe(before.events + 1);
+    expect(countRows(b, 'outbox')).toBe(before.outbox + 1);
+    const db = new Database(path.join(b.dataDir, 'branch.sqlite'), { readonly: true });
+    try {
+      expect((db.prepare('SELECT count(*) AS n FROM ticket_events WHERE ticket_id = ?').get(first.body.id) as { n: number }).n).toBe(1);
+      expect((db.prepare("SELECT count(*) AS n FROM outbox WHERE aggregate_id = ? AND event_type = 'ticket.issued'").get(first.body.id) as { n: number }).n).toBe(1);
+    } finally {
+      db.close();
+    }
+    // The same id with another request is refused, and changes nothing.
+    for (const other of [{ ...body, priority: 'pregnant' }, { ...body, serviceId: svcC.id }, { commandId, serviceId: svcA.id }]) {
+      const res = await b.api.issue(kiosk, other);
+      expectError(res, 409, 'CONFLICT');
+      expect((res.body as unknown as ErrorShape).error.message).toMatch(/different request/);
+    }
+    // Another kiosk reusing the id is not given this kiosk's ticket.
+    expectError(await b.api.issue(await b.kioskToken(), body), 409, 'CONFLICT');
+    expect(countRows(b, 'tickets')).toBe(before.tickets + 1);
+    expect(countRows(b, 'ticket_events')).toBe(before.events + 1);
+    expect(countRows(b, 'outbox')).toBe(before.outbox + 1);
+    expect((await b.api.get<TicketView>(`/api/tickets/${first.body.id}`, awa)).body.priority).toBe('elderly');
+    expectError(await b.api.issue(kiosk, { commandId: 'not-a-uuid', serviceId: svcA.id }), 400);
+    await b.api.post(`/api/tickets/${first.body.id}/cancel`, {}, await b.login('aminata'));
+  });
+
+  it('does not count a repeated issuance against the kiosk rate limit', async () => {
+    const other = await startBranch({ kioskRateLimitPerMinute: 2 });
+    try {
+      const k = await other.kioskToken();
+      const a = await other.service('A');
+      const commandId = crypto.randomUUID();
+      const first = await other.api.issue(k, { commandId, serviceId: a.id });
+      expect(first.status).toBe(201);
+      for (let i = 0; i < 3; i++) expect((await other.api.issue(k, { commandId, serviceId: a.id })).body.id).toBe(first.body.id);
+      expect((await other.api.issue(k, { serviceId: a.id })).status).toBe(201);
+      expectError(await other.api.issue(k, { serviceId: a.id }), 429, 'RATE_LIMITED');
+      // Rate-limited or not, the retry of an issued request still gets its ticket.
+      expect((await other.api.issue(k, { commandId, serviceId: a.id })).body.id).toBe(first.body.id);
+    } finally {
+      await other.destroy();
+    }
+  });
+
   it('transfers a ticket to another service keeping its number and issue time', async () => {
     const supervisor = await b.login('aminata');
     const t = (await b.api.issue(kiosk, { serviceId: svcA.id })).body;
@@ -379,6 +433,9 @@ describe('branch REST API', () => {
       expect(doc.paths[p], p).toBeTruthy();
     }
     expect(doc.paths['/api/tickets']?.post?.requestBody?.content['application/json']?.schema.required).toEqual(['serviceId']);
+    const issueBody = doc.paths['/api/tickets']?.post?.requestBody?.content['application/json']?.schema as { properties?: Record<string, { format?: string; description?: string }> };
+    expect(issueBody.properties?.commandId?.format).toBe('uuid');
+    expect(issueBody.properties?.commandId?.description).toMatch(/same id with another body is a 409/);
     const docs = await fetch(`${b.url}/api/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');

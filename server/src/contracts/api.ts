@@ -99,6 +99,8 @@ export const TicketView = z.object({
 export type TicketView = z.infer<typeof TicketView>;
 
 export const IssueTicketBody = z.strictObject({
+  commandId: CommandId.optional().describe('Idempotency key, one per visitor attempt: a retry with the same id and the same body from the same caller '
+    + 'returns the ticket already issued (nothing is issued or announced twice); the same id with another body is a 409 CONFLICT.'),
   serviceId: Id,
   priority: PriorityReason.optional(),
   language: Language.optional(),

@@ -14,10 +14,12 @@ export function registerTicketRoutes(router: Router, api: ApiRegistry, s: Branch
   api.add(router, {
     method: 'post', path: '/api/tickets', tag: 'tickets', access: 'issuer', status: 201,
     summary: 'Issue a ticket', body: IssueTicketBody, response: TicketView,
-    description: 'A kiosk issues walk-in tickets (rate-limited per device); staff may issue one for a visitor. VIP priority is for staff only.',
+    description: 'A kiosk issues walk-in tickets (rate-limited per device); staff may issue one for a visitor. VIP priority is for staff only. '
+      + 'With a commandId, a retry of the same request by the same caller (e.g. a kiosk whose answer was lost) answers 201 with the ticket already '
+      + 'issued, without issuing, announcing or counting it against the rate limit again; the same commandId with a different body answers 409 CONFLICT.',
   }, ({ body, actor }) => {
-    if (actor?.kind === 'device') s.devices.checkIssueRate(actor.deviceId);
-    return forActor(s.tickets.issue(body, actor as Actor), actor);
+    const admit = actor?.kind === 'device' ? () => s.devices.checkIssueRate(actor.deviceId) : undefined;
+    return forActor(s.tickets.issue(body, actor as Actor, admit), actor);
   });
 
   api.add(router, { method: 'get', path: '/api/tickets/:id', tag: 'tickets', access: 'public', summary: 'A ticket with its live position and estimated wait', response: TicketView },

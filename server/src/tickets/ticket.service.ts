@@ -1,6 +1,7 @@
 // The ticket service: every ticket command goes through here, from REST and from Socket.IO alike.
 // Each command is one synchronous SQLite transaction that checks the state machine, writes the ticket, its
 // history row and its outbox row, and records the command id; events are emitted only after the commit.
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { IssueTicketBody, TicketView } from '../contracts/api.js';
 import type { Channel, Language, QueueType, TicketStatus } from '../contracts/domain.js';
@@ -118,7 +119,13 @@ export class TicketService {
 
   // ---------- issuing ----------
 
-  issue(input: IssueInput, actor: Actor): TicketView {
+  /**
+   * Issue a ticket. With a commandId (a kiosk retrying after a lost answer) this is a command like the counter's: a
+   * repeat from the same caller with the same request returns the ticket it issued the first time, and issues, announces
+   * and counts nothing again; the same id with another request is a 409. `admit` (the kiosk rate limit) runs only for
+   * a request that will really issue.
+   */
+  issue(input: IssueInput, actor: Actor, admit?: () => void): TicketView {
     if (actor.kind === 'device' && actor.role !== 'kiosk') throw new DomainError('FORBIDDEN', 'a display cannot issue tickets');
     if (input.priority === 'vip' && actor.kind !== 'staff') throw new DomainError('FORBIDDEN', 'VIP tickets are issued by staff only');
     const store = this.ctx.store;
@@ -127,7 +134,9 @@ export class TicketService {
     const channel: Channel = input.channel ?? (actor.kind === 'device' ? 'kiosk' : 'counter');
     if (actor.kind === 'device' && channel !== 'kiosk') throw new DomainError('FORBIDDEN', 'a kiosk issues kiosk tickets only');
 
-    const row = store.transaction(() => {
+    let issued: TicketRow | null = null;
+    const outcome = this.command(input.commandId, actor, `issue:${requestFingerprint(input)}`, () => {
+      admit?.();
       const service = findService(store, input.serviceId);
       if (!service) throw new DomainError('NOT_FOUND', `service ${input.serviceId} does not exist`);
       // A booked visitor's check-in window may open before the service does: a booking needs an active line only.
@@ -169,9 +178,12 @@ export class TicketService {
       };
       insertTicket(store, ticket);
       this.record(ticket, 'issued', null, 'waiting', at, actor, null, { channel });
-      return ticket;
+      issued = ticket;
+      return { ticketId: ticket.id };
     });
     // The position is counted once, for the answer and for the staff screens alike.
+    const row: TicketRow | null = issued;
+    if (!row) return this.getTicket(outcome.ticketId ?? ''); // a repeat: the ticket as it is now, announced already
     const view = this.view(row);
     this.ctx.events.emit('ticket.issued', { ticket: row, deviceId: actor.kind === 'device' ? actor.deviceId : null, view });
     return view;
@@ -461,7 +473,8 @@ export class TicketService {
         store.run(store.db.updateTable('counters').set({ current_ticket_id: null, updated_at: at }).where('id', '=', counter.id));
       }
     }
-    this.record(updated, EVENT_OF_ACTION[action], from, to, at, actor, counter?.id ?? null, data);
+    // A call carries its counter's number: central (which has no counter list) tells the visitor where to go.
+    this.record(updated, EVENT_OF_ACTION[action], from, to, at, actor, counter?.id ?? null, to === 'called' && counter ? { ...data, counterNumber: counter.number } : data);
     if (action === 'complete' && updated.started_at) {
       const minutes = (Date.parse(at) - Date.parse(updated.started_at)) / 60_000;
       this.pending.push(() => {
@@ -532,7 +545,10 @@ export class TicketService {
         const seen = store.first(store.db.selectFrom('commands').selectAll().where('command_id', '=', commandId));
         if (seen) {
           if (seen.principal_id !== principal || seen.kind !== kind) {
-            throw new DomainError('CONFLICT', `command ${commandId} was already used for another command`);
+            const sameAction = seen.principal_id === principal && seen.kind.split(':')[0] === kind.split(':')[0];
+            throw new DomainError('CONFLICT', sameAction
+              ? `command ${commandId} was already used with a different request: a new request needs a new command id`
+              : `command ${commandId} was already used for another command`, { commandId });
           }
           return JSON.parse(seen.result) as CommandOutcome;
         }
@@ -563,6 +579,13 @@ export class TicketService {
     const ticket = findTicket(this.ctx.store, call.ticketId);
     if (ticket) this.ctx.events.emit('ticket.called', { ticket, call });
   }
+}
+
+/** What makes two issue requests "the same": every field but the command id, in a fixed order (hashed: no phone kept twice). */
+function requestFingerprint(input: IssueInput): string {
+  const { commandId: _commandId, ...fields } = input;
+  const canonical = JSON.stringify(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
 function queueTypeOf(priority: IssueInput['priority'], service: ServiceRow): QueueType {
