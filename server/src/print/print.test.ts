@@ -167,8 +167,8 @@ describe('ticket over TCP to a fake printer', () => {
     expect(fr).toContain('Suivez votre ticket');
     expect(wo.some((l) => /^Sa tour +3$/.test(l))).toBe(true);
     expect(wo.some((l) => /^Xaar +15 minit$/.test(l))).toBe(true);
-    expect(wo).toContain('Tiket');
-    expect(wo).toContain('Toppal sa tiket');
+    expect(wo).toContain('Tike');
+    expect(wo).toContain('Toppal sa tike');
     expect(wo).toContain('Jërëjëf ci li nga ñëw.');
     expect(en.some((l) => /^Estimated wait +15 min$/.test(l))).toBe(true);
     expect(en).toContain('Track your ticket');
