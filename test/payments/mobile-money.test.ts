@@ -8,7 +8,7 @@ import type { ServiceView, TicketView } from '../../server/src/contracts/api.js'
 import type { Health } from '../../server/src/contracts/api.js';
 import type { CheckoutResponse, PaymentTotals, PaymentView, TicketPayments } from '../../server/src/contracts/payments.js';
 import type { CentralPaymentTables } from '../../server/src/payments/central/payments.central-migration.js';
-import { FreeMoneyProvider, OrangeMoneyProvider, WaveProvider } from '../../server/src/payments/providers/index.js';
+import { FreeMoneyProvider, OrangeMoneyProvider, signWaveWebhook, WaveProvider } from '../../server/src/payments/providers/index.js';
 import { FreeMoneySimulator, OrangeMoneySimulator, WaveSimulator } from '../../server/src/payments/simulators/index.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
@@ -96,6 +96,9 @@ describe.each(dialects)('Mobile Money payments through central (%s central)', (d
   const waitBranch = (id: string, what: string, check: (p: PaymentView) => boolean) =>
     waitFor(`payment ${what} at the branch`, async () => { const p = await atBranch(id); return check(p) ? p : undefined; }, 20_000);
   const checkoutRow = (id: string) => cdb().selectFrom('payment_checkouts').selectAll().where('payment_id', '=', id).executeTakeFirstOrThrow();
+  /** Central's history of a checkout: one row per change, written with the change. */
+  const centralHistory = async (id: string) => (await central.admin<{ history: Array<{ type: string; from: string | null; to: string; source: string; providerEventId: string | null }> }>(
+    'GET', `/api/central/payments/checkouts/${id}`)).body.history.map((e) => `${e.type}:${e.from ?? '∅'}→${e.to}:${e.source}`);
   const branchHistory = (id: string) => branch.server.services.ctx.store.sqlite
     .prepare('SELECT type, from_status, to_status, source FROM payment_events WHERE payment_id = ? ORDER BY rowid').all(id) as Array<{ type: string; from_status: string | null; to_status: string; source: string }>;
   const branchFacts = (id: string) => (branch.server.services.ctx.store.sqlite
@@ -134,6 +137,7 @@ describe.each(dialects)('Mobile Money payments through central (%s central)', (d
 
     await drained();
     expect(await checkoutRow(payment.id)).toMatchObject({ status: 'succeeded', provider_ref: payment.providerRef, review_reason: null });
+    expect(await centralHistory(payment.id)).toEqual(['created:∅→pending:creation', 'succeeded:pending→succeeded:webhook']);
     const copy = await cdb().selectFrom('payments').selectAll().where('id', '=', payment.id).executeTakeFirstOrThrow();
     expect(copy).toMatchObject({ branch_id: branch.server.branchId, status: 'succeeded', amount_xof: FEE, method: 'wave', channel: 'kiosk', ticket_id: ticket.id });
   });
@@ -163,6 +167,8 @@ describe.each(dialects)('Mobile Money payments through central (%s central)', (d
     expect((await atBranch(id)).status).toBe('failed');
     expect(free.paymentsFor(id)).toEqual([]);
     expect(await checkoutRow(id)).toMatchObject({ status: 'failed', provider_ref: null });
+    expect(await centralHistory(id)).toEqual(['created:∅→pending:creation', 'failed:pending→failed:creation']);
+    expect(await centralHistory(payment.id)).toEqual(['created:∅→pending:creation', 'failed:pending→failed:webhook']);
   });
 
   it('a duplicated or redelivered webhook is applied once', async () => {
@@ -303,6 +309,118 @@ describe.each(dialects)('Mobile Money payments through central (%s central)', (d
     const late = await waitBranch(om.id, 'succeeded late', (p) => p.status === 'succeeded');
     expect(late.settledAt).not.toBeNull();
     expect(branchHistory(om.id).map((e) => `${e.from_status}→${e.to_status}`)).toEqual(['null→pending', 'pending→expired', 'expired→succeeded']);
+    expect(await centralHistory(om.id)).toEqual(['created:∅→pending:creation', 'expired:pending→expired:expiry', 'succeeded:expired→succeeded:webhook']);
+    expect(await centralHistory(wv.id)).toEqual(['created:∅→pending:creation', 'expired:pending→expired:expiry']);
+  });
+
+  it('head office refunds a phone payment: the provider gives the money back, the branch records it, totals count it', async () => {
+    const { ticket, payment } = await started('wave');
+    await wave.complete(payment.providerRef as string);
+    await waitBranch(payment.id, 'succeeded', (p) => p.status === 'succeeded');
+    // The branch cannot give back a phone payment itself: the provider must.
+    const atCounter = await branch.api.post<ErrorBody>(`/api/payments/${payment.id}/refund`, {}, supervisor);
+    expect(atCounter.status).toBe(409);
+    expect(atCounter.body.error.message).toContain('head office');
+
+    const refund = (id: string, body: unknown = {}) => central.admin<{ status: string } & ErrorBody>('POST', `/api/central/payments/${id}/refund`, body);
+    const done = await refund(payment.id, { reason: 'service non rendu' });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.status).toBe('refunded');
+    expect(wave.payment(payment.providerRef as string).status).toBe('refunded');
+    expect(wave.requests.filter((r) => r.path === `/v1/checkout/sessions/${payment.providerRef}/refund`)).toHaveLength(1);
+    expect(await centralHistory(payment.id)).toEqual([
+      'created:∅→pending:creation', 'succeeded:pending→succeeded:webhook', 'refunded:succeeded→refunded:refund',
+    ]);
+    const refunded = await waitBranch(payment.id, 'refunded', (p) => p.status === 'refunded');
+    expect(refunded.settledAt).not.toBeNull();
+    expect(branchHistory(payment.id).map((e) => `${e.type}:${e.source}`)).toEqual(['created:branch', 'succeeded:central', 'refunded:central']);
+    expect(branchFacts(payment.id)).toEqual(['payment.created', 'payment.succeeded', 'payment.refunded']);
+    expect(await dueOf(ticket.id)).toMatchObject({ paidXof: 0, dueXof: FEE });
+    await drained();
+    expect(await cdb().selectFrom('payments').select(['status', 'amount_xof']).where('id', '=', payment.id).executeTakeFirstOrThrow()).toMatchObject({ status: 'refunded' });
+    const events = await cdb().selectFrom('payment_events').select(['type', 'source']).where('payment_id', '=', payment.id).orderBy('id').execute();
+    expect(events.map((e) => `${e.type}:${e.source}`)).toEqual(['created:branch', 'succeeded:central', 'refunded:central']);
+
+    // Refused, with a clear answer, and nothing changes.
+    const again = await refund(payment.id);
+    expect([again.status, again.body.error.code]).toEqual([409, 'INVALID_TRANSITION']);
+    const { payment: om } = await started('orange_money');
+    const pending = await refund(om.id);
+    expect([pending.status, pending.body.error.code]).toEqual([409, 'INVALID_TRANSITION']);
+    await orange.complete(om.id);
+    await waitBranch(om.id, 'succeeded', (p) => p.status === 'succeeded');
+    const noApi = await refund(om.id);
+    expect([noApi.status, noApi.body.error.code]).toEqual([422, 'REFUND_NOT_SUPPORTED']);
+    expect((await refund('no-such-payment')).status).toBe(404);
+    expect((await refund(om.id, { reason: 'x', amountXof: 5 })).status).toBe(400);
+    expect((await central.api.post(`/api/central/payments/${om.id}/refund`, {})).status).toBe(401);
+    expect((await checkoutRow(om.id)).status).toBe('succeeded');
+    expect(await centralHistory(om.id)).toEqual(['created:∅→pending:creation', 'succeeded:pending→succeeded:webhook']);
+  });
+
+  it('bad input gets a clear 4xx and changes nothing, at the branch and at central', async () => {
+    const ticket = await issue();
+    const store = branch.server.services.ctx.store.sqlite;
+    const count = (sql: string) => (store.prepare(sql).get() as { n: number }).n;
+    await drained();
+    const before = {
+      payments: count('SELECT count(*) AS n FROM payments'), events: count('SELECT count(*) AS n FROM payment_events'),
+      outbox: count("SELECT count(*) AS n FROM outbox WHERE aggregate_type = 'payment'"),
+      checkouts: (await cdb().selectFrom('payment_checkouts').select('payment_id').execute()).length,
+      providerEvents: (await cdb().selectFrom('provider_events').select('event_id').execute()).length,
+      providerCalls: wave.requests.length + orange.requests.length + free.requests.length,
+    };
+    const expectError = (res: { status: number; body: ErrorBody }, status: number, code: string, message?: RegExp) => {
+      expect([res.status, res.body.error.code], JSON.stringify(res.body)).toEqual([status, code]);
+      if (message) expect(res.body.error.message).toMatch(message);
+    };
+    // Branch: starting a phone payment.
+    expectError(await checkout(ticket.id, { provider: 'paypal' }), 400, 'VALIDATION_ERROR', /provider/);
+    expectError(await checkout(ticket.id, { provider: 'wave', amountXof: 12.5 }), 400, 'VALIDATION_ERROR', /whole francs/);
+    expectError(await checkout(ticket.id, { provider: 'wave', amountXof: 0 }), 400, 'VALIDATION_ERROR');
+    expectError(await checkout(ticket.id, { provider: 'free_money', phone: '12 34' }), 400, 'VALIDATION_ERROR', /phone/);
+    expectError(await checkout(ticket.id, { provider: 'wave', currency: 'EUR' }), 400, 'VALIDATION_ERROR');
+    expectError(await checkout(ticket.id, { provider: 'wave', amountXof: FEE + 1 }), 409, 'CONFLICT', /only 2000 F CFA are due/);
+    expectError(await checkout('no-such-ticket', { provider: 'wave' }), 404, 'NOT_FOUND');
+    // Branch: counter payments, refunds, totals.
+    const record = (body: unknown) => branch.api.post<ErrorBody>(`/api/tickets/${ticket.id}/payments`, body, agent);
+    expectError(await record({ method: 'cash', reference: 'T_CASH1234' }), 400, 'VALIDATION_ERROR', /cash payment has no transaction reference/);
+    expectError(await record({ method: 'orange_money' }), 400, 'VALIDATION_ERROR', /transaction reference/);
+    expectError(await record({ method: 'wave', reference: 'a b' }), 400, 'VALIDATION_ERROR');
+    expectError(await record({ method: 'cash', amountXof: -100 }), 400, 'VALIDATION_ERROR');
+    expectError(await branch.api.post<ErrorBody>('/api/payments/no-such-payment/refund', {}, supervisor), 404, 'NOT_FOUND');
+    expectError(await branch.api.get<ErrorBody>('/api/payments/totals?from=2026-13-01', supervisor), 400, 'VALIDATION_ERROR');
+    expectError(await branch.api.get<ErrorBody>('/api/payments/totals?from=2026-03-10&to=2026-03-01', supervisor), 400, 'VALIDATION_ERROR', /before/);
+    // Central: a branch's checkout request, the totals, the webhooks.
+    const open = (body: unknown, credential = branch.credential) => fetch(`${central.url}/api/sync/payments/checkouts`, {
+      method: 'POST', headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const good = { paymentId: randomUUID(), provider: 'wave', amountXof: FEE, channel: 'kiosk', ticketId: ticket.id, bookingId: null, serviceId: service.id, phone: null, description: null };
+    for (const bad of [{ ...good, amountXof: 10.5 }, { ...good, amountXof: -1 }, { ...good, provider: 'paypal' }, { ...good, currency: 'EUR' }, { ...good, phone: '77 12' }]) {
+      const res = await open(bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(((await res.json()) as ErrorBody).error.code).toBe('VALIDATION_ERROR');
+    }
+    expect((await open(good, 'not-a-credential')).status).toBe(401);
+    expectError(await central.admin<ErrorBody>('GET', '/api/central/payments/totals?from=yesterday'), 400, 'VALIDATION_ERROR');
+    expectError(await central.admin<ErrorBody>('GET', '/api/central/payments/totals?from=2026-03-10&to=2026-03-01'), 400, 'VALIDATION_ERROR', /before/);
+    const hook = (provider: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${central.url}/api/payments/webhooks/${provider}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await hook('paypal', '{}')).status).toBe(404);
+    // Correctly signed, but not a Wave event: refused as malformed.
+    const junk = '{"hello":"world"}';
+    const signed = await hook('wave', junk, { 'wave-signature': signWaveWebhook(WAVE.webhookSecret, Math.floor(Date.now() / 1000), junk) });
+    expect(signed.status).toBe(400);
+    expect(((await signed.json()) as ErrorBody).error.code).toBe('WEBHOOK_REFUSED');
+
+    expect({
+      payments: count('SELECT count(*) AS n FROM payments'), events: count('SELECT count(*) AS n FROM payment_events'),
+      outbox: count("SELECT count(*) AS n FROM outbox WHERE aggregate_type = 'payment'"),
+      checkouts: (await cdb().selectFrom('payment_checkouts').select('payment_id').execute()).length,
+      providerEvents: (await cdb().selectFrom('provider_events').select('event_id').execute()).length,
+      providerCalls: wave.requests.length + orange.requests.length + free.requests.length,
+    }).toEqual(before);
+    expect(await dueOf(ticket.id)).toMatchObject({ paidXof: 0, dueXof: FEE, payments: [] });
   });
 
   it('counter payments recorded while head office is unreachable sync later; central\'s totals equal the branch\'s records', async () => {
@@ -340,11 +458,24 @@ describe.each(dialects)('Mobile Money payments through central (%s central)', (d
     const atBranchTotals = (await branch.api.get<PaymentTotals>(`/api/payments/totals?from=${days.from}&to=${days.to}`, supervisor)).body;
     const atCentral = await central.admin<PaymentTotals>('GET', `/api/central/payments/totals?from=${days.from}&to=${days.to}&branchId=${branch.server.branchId}`);
     expect(atCentral.status).toBe(200);
+    // Per branch, day, service and provider (rows), and each grouping on its own.
     expect(atCentral.body.rows).toEqual(atBranchTotals.rows);
-    expect(atCentral.body.total).toEqual(atBranchTotals.total);
+    expect(atCentral.body.byBranch).toEqual(atBranchTotals.byBranch);
+    expect(atCentral.body.byDay).toEqual(atBranchTotals.byDay);
+    expect(atCentral.body.byService).toEqual(atBranchTotals.byService);
     expect(atCentral.body.byMethod).toEqual(atBranchTotals.byMethod);
+    expect(atCentral.body.total).toEqual(atBranchTotals.total);
+    // Every way of paying is in them: cash and the three providers, from the counter and from phones.
+    expect(atBranchTotals.byMethod.map((m) => m.method)).toEqual(['cash', 'free_money', 'orange_money', 'wave']);
+    expect(atBranchTotals.byBranch.map((b) => b.branchId)).toEqual([branch.server.branchId]);
     expect(atBranchTotals.total.count).toBeGreaterThanOrEqual(8);
-    expect(atBranchTotals.total.refundedCount).toBe(1);
+    // The cash refunded at the counter and the Wave payment refunded by head office: net of both.
+    expect(atBranchTotals.total.refundedCount).toBe(2);
+    expect(atBranchTotals.total.refundedXof).toBe(FEE + FEE);
+    expect(atBranchTotals.total.netXof).toBe(atBranchTotals.total.receivedXof - FEE - FEE);
+    // And they are the branch's own records, summed by hand.
+    const received = local.filter((r) => r.status === 'succeeded' || r.status === 'refunded').filter((r) => r.review_reason === null);
+    expect(atCentral.body.total.receivedXof).toBe(received.reduce((s, r) => s + (r.amount_xof as number), 0));
     expect(atCentral.body.awaitingBranch).toEqual({ count: 0, amountXof: 0 });
     expect(atCentral.body.flagged).toBeGreaterThanOrEqual(2);
     expect((await central.api.get('/api/central/payments/totals')).status).toBe(401);

@@ -156,7 +156,7 @@ export class AppointmentService {
       if (!row || row.enabled !== 1) return [];
       return [{
         serviceId: s.id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, status: s.status, sortOrder: s.sort_order,
-        ...toSettings(row),
+        feeXof: s.fee_xof, ...toSettings(row),
       }];
     });
     return { timeZone: this.ctx.timeZone, services, overrides: this.overrides() };

@@ -3,7 +3,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Kysely, Migration } from 'kysely';
 import { centralAppointmentsMigration } from '../appointments/central/booking.migration.js';
-import { centralPaymentsMigration } from '../payments/central/payments.central-migration.js';
+import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/central/payments.central-migration.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -128,4 +128,5 @@ export const centralMigrations: Record<string, Migration> = {
   },
   '0003_appointments': centralAppointmentsMigration,
   '0004_payments': centralPaymentsMigration,
+  '0005_payment_history': centralPaymentHistoryMigration,
 };

@@ -161,6 +161,8 @@ export const AppointmentServiceConfig = AppointmentSettings.extend({
   /** The service's line status at the branch: a closed service takes no bookings. */
   status: z.string().max(16),
   sortOrder: z.number().int(),
+  /** The service's fee (whole francs CFA): a remote booking pays it as a deposit. Absent from older branches. */
+  feeXof: z.number().int().positive().nullable().optional(),
 });
 export type AppointmentServiceConfig = z.infer<typeof AppointmentServiceConfig>;
 export const AppointmentsConfiguredV1 = z.object({
@@ -197,6 +199,8 @@ export const PublicBranchView = z.object({
 export type PublicBranchView = z.infer<typeof PublicBranchView>;
 export const PublicServiceView = z.object({
   id: z.string(), prefix: z.string(), name: LocalizedText, slotMinutes: z.number().int(), earlyMinutes: z.number().int(), lateMinutes: z.number().int(),
+  /** A deposit asked when booking (whole francs CFA), paid by Mobile Money: POST /api/public/bookings/:code/deposit/checkout. */
+  feeXof: z.number().int().nullable(),
 });
 export type PublicServiceView = z.infer<typeof PublicServiceView>;
 export const FreeSlot = z.object({

@@ -250,3 +250,50 @@ export const PaymentTotals = z.object({
   flagged: z.number().int().optional(),
 });
 export type PaymentTotals = z.infer<typeof PaymentTotals>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Central: a remote booking's deposit (public, by booking code) and head office's refund of a phone payment
+
+export const DepositCheckoutBody = z.strictObject({
+  /** Made by the booking page: the same id again returns the same checkout (never a second charge). */
+  commandId: CommandId.optional(),
+  provider: ProviderName,
+  /** The payer's number; default the booking's. Free Money pushes the request to it. */
+  phone: SenegalPhone.optional(),
+});
+export type DepositCheckoutBody = z.input<typeof DepositCheckoutBody>;
+
+/** The checkout of a deposit: the link to open on the phone, and the same link as a QR code (SVG) for another phone. */
+export const DepositCheckoutView = CheckoutResponse.extend({
+  amountXof: z.number().int(),
+  qrSvg: z.string().nullable(),
+});
+export type DepositCheckoutView = z.infer<typeof DepositCheckoutView>;
+
+export const BookingDepositView = z.object({
+  code: z.string(),
+  /** The fee of the booked service; null: no deposit is asked. */
+  feeXof: z.number().int().nullable(),
+  paidXof: z.number().int(),
+  dueXof: z.number().int(),
+  /** A phone payment is under way. */
+  pending: z.boolean(),
+  payments: z.array(z.object({
+    paymentId: z.string(),
+    method: PaymentMethod,
+    amountXof: z.number().int(),
+    status: PaymentStatus,
+    /** While pending: the link to pay. */
+    paymentUrl: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+  })),
+});
+export type BookingDepositView = z.infer<typeof BookingDepositView>;
+
+export const CentralRefundBody = z.strictObject({ reason: z.string().trim().max(200).optional() });
+
+/** A phone payment at central with its history (head office). */
+export const CheckoutHistoryEvent = z.object({
+  type: z.string(), from: PaymentStatus.nullable(), to: PaymentStatus, source: z.string(), providerEventId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(), at: z.string(),
+});

@@ -45,6 +45,12 @@ export function paymentFeedHandler(ctx: BranchContext): { apply(store: BranchSto
       }
       const to = p.status as PaymentStatus;
       if (!mismatch && to !== 'pending' && to !== row.status) {
+        // A refund means the money had arrived: a branch that never heard of the success (a feed snapshot carries only
+        // the latest state) records it first, so that its history and totals hold both.
+        if (to === 'refunded' && p.settledAt && canMovePayment(row.status as PaymentStatus, 'succeeded')) {
+          row = changePaymentStatus(store, row, 'succeeded', FROM_CENTRAL, p.settledAt, { providerRef: p.providerRef });
+          wrote = true;
+        }
         if (canMovePayment(row.status as PaymentStatus, to)) {
           // The money arrived when the provider says so, not when the branch heard of it.
           row = changePaymentStatus(store, row, to, FROM_CENTRAL, to === 'succeeded' && p.settledAt ? p.settledAt : at, { providerRef: p.providerRef });

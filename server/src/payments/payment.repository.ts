@@ -51,10 +51,6 @@ export function paymentsOfTicket(store: BranchStore, ticketId: string, bookingId
     .orderBy('created_at').orderBy('id'));
 }
 
-export function paymentsOfBooking(store: BranchStore, bookingId: string): PaymentRow[] {
-  return store.all(paymentDb(store).selectFrom('payments').selectAll().where('booking_id', '=', bookingId).orderBy('created_at').orderBy('id'));
-}
-
 export function findByProviderRef(store: BranchStore, method: PaymentMethod, providerRef: string): PaymentRow | undefined {
   return store.first(paymentDb(store).selectFrom('payments').selectAll().where('method', '=', method).where('provider_ref', '=', providerRef));
 }

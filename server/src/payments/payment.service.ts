@@ -4,7 +4,8 @@
 // - paid from the visitor's phone (kiosk QR code): the branch writes the pending payment, then asks central to open
 //   the checkout with the provider (central holds the keys and gets the webhooks); the verdict comes back through
 //   central's change feed (payment-feed.ts).
-// Booking deposits use the same calls with a bookingId instead of a ticketId (see startCheckoutFor / recordFor).
+// A remote booking's deposit is opened at central (payments/central/booking-deposit.ts) and arrives through the feed
+// with its booking id; once the visitor checks in, it counts toward the ticket's fee (paymentsOfTicket).
 import QRCode from 'qrcode';
 import type { z } from 'zod';
 import {
@@ -26,7 +27,7 @@ import { findTicket, type TicketRow } from '../tickets/ticket.repository.js';
 import type { CheckoutClient } from './central-client.js';
 import { PaymentFailure } from './payment-failure.js';
 import {
-  changePaymentStatus, findByProviderRef, findPayment, insertPayment, paymentsOfBooking, paymentsOfTicket, receivedBetween,
+  changePaymentStatus, findByProviderRef, findPayment, insertPayment, paymentsOfTicket, receivedBetween,
   staleCheckoutsWithoutLink, toPaymentView, updatePaymentDetails, type ChangeBy, type PaymentRow,
 } from './payment.repository.js';
 
@@ -113,13 +114,6 @@ export class PaymentService {
     return this.get(id);
   }
 
-  /** Same for a booking (a deposit paid at the counter before the visit). */
-  recordForBooking(booking: { id: string; serviceId: string | null }, input: z.output<typeof RecordPaymentBody>, actor: Actor): PaymentView {
-    if (actor.kind !== 'staff') throw new DomainError('FORBIDDEN', 'payments are recorded by staff at the counter');
-    const id = this.once(input.commandId, actor, `payment:booking:${booking.id}`, () => this.recordIn(this.bookingTarget(booking), input, actor).id);
-    return this.get(id);
-  }
-
   private recordIn(target: PaymentTarget, input: z.output<typeof RecordPaymentBody>, actor: Actor): PaymentRow {
     const store = this.ctx.store;
     const amount = amountForNewPayment(input.amountXof, dueOf(target));
@@ -164,10 +158,6 @@ export class PaymentService {
    */
   async startCheckoutForTicket(ticketId: string, input: z.output<typeof StartCheckoutBody>, actor: Actor): Promise<PaymentView> {
     return this.startCheckout(() => this.ticketTarget(ticketId), `checkout:${ticketId}`, input, actor);
-  }
-
-  async startCheckoutForBooking(booking: { id: string; serviceId: string | null }, input: z.output<typeof StartCheckoutBody>, actor: Actor): Promise<PaymentView> {
-    return this.startCheckout(() => this.bookingTarget(booking), `checkout:booking:${booking.id}`, input, actor);
   }
 
   private async startCheckout(targetOf: () => PaymentTarget, kind: string, input: z.output<typeof StartCheckoutBody>, actor: Actor): Promise<PaymentView> {
@@ -271,12 +261,6 @@ export class PaymentService {
       ticketId: ticket.id, bookingId: ticket.booking_id, serviceId: ticket.service_id, feeXof: service?.fee_xof ?? null,
       existing: paymentsOfTicket(this.ctx.store, ticket.id, ticket.booking_id),
     };
-  }
-
-  private bookingTarget(booking: { id: string; serviceId: string | null }): PaymentTarget {
-    const service = booking.serviceId ? findService(this.ctx.store, booking.serviceId) : undefined;
-    const existing = paymentsOfBooking(this.ctx.store, booking.id);
-    return { ticketId: null, bookingId: booking.id, serviceId: booking.serviceId, feeXof: service?.fee_xof ?? null, existing };
   }
 
   private describe(row: PaymentRow): string {

@@ -32,7 +32,7 @@ export async function applyAppointmentFacts(trx: CentralTrx, branchId: string, r
           prefix: s.prefix, name_fr: s.name.fr, name_wo: s.name.wo, name_en: s.name.en, status: s.status, sort_order: s.sortOrder,
           enabled: s.enabled ? 1 : 0, slot_minutes: s.slotMinutes, capacity: s.capacity, horizon_working_days: s.horizonWorkingDays,
           min_lead_minutes: s.minLeadMinutes, early_minutes: s.earlyMinutes, late_minutes: s.lateMinutes,
-          opening_hours: s.openingHours ? JSON.stringify(s.openingHours) : null, updated_at: now,
+          opening_hours: s.openingHours ? JSON.stringify(s.openingHours) : null, fee_xof: s.feeXof ?? null, updated_at: now,
         };
         await t.insertInto('appointment_services').values({ branch_id: branchId, service_id: s.serviceId, ...row })
           .onConflict((oc) => oc.columns(['branch_id', 'service_id']).doUpdateSet(row)).execute();

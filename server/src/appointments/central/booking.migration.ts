@@ -69,6 +69,8 @@ export type AppointmentServicesTable = {
   branch_id: string; service_id: string; prefix: string; name_fr: string; name_wo: string; name_en: string; status: string; sort_order: number;
   enabled: number; slot_minutes: number; capacity: number; horizon_working_days: number; min_lead_minutes: number; early_minutes: number;
   late_minutes: number; opening_hours: string | null; updated_at: string;
+  /** Added by central migration 0005_payment_history (server/src/payments/central). */
+  fee_xof: number | null;
 };
 export type CentralBookingsTable = {
   id: string; code: string; branch_id: string; service_id: string; starts_at: string; ends_at: string; name: string; phone: string | null;

@@ -85,7 +85,10 @@ export async function listServices(cdb: CentralDb, branchId: string): Promise<Pu
   await bookableBranch(db, branchId);
   const rows = await db.selectFrom('appointment_services').selectAll().where('branch_id', '=', branchId).where('enabled', '=', 1)
     .where('status', '<>', 'closed').orderBy('sort_order').orderBy('prefix').execute();
-  return rows.map((r) => ({ id: r.service_id, prefix: r.prefix, name: nameOf(r), slotMinutes: r.slot_minutes, earlyMinutes: r.early_minutes, lateMinutes: r.late_minutes }));
+  return rows.map((r) => ({
+    id: r.service_id, prefix: r.prefix, name: nameOf(r), slotMinutes: r.slot_minutes, earlyMinutes: r.early_minutes, lateMinutes: r.late_minutes,
+    feeXof: r.fee_xof === null ? null : Number(r.fee_xof),
+  }));
 }
 
 function nameOf(r: Pick<ServiceRow, 'name_fr' | 'name_wo' | 'name_en'>): LocalizedText {
@@ -260,7 +263,7 @@ function parseCode(raw: string): string {
   return code;
 }
 
-async function findByCode(db: Db, raw: string): Promise<CentralBookingsTable> {
+export async function findByCode(db: Db, raw: string): Promise<CentralBookingsTable> {
   const code = parseCode(raw);
   const row = await db.selectFrom('bookings').selectAll().where('code', '=', code).executeTakeFirst();
   if (!row) throw new CentralError(404, 'BOOKING_NOT_FOUND', `no booking with code ${formatBookingCode(code)}`);

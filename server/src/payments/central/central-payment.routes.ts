@@ -4,9 +4,15 @@
 //   POST /api/sync/payments/checkouts       a branch opens a checkout (branch credential)
 //   GET  /api/central/payments/totals       head office: received money per branch, day, service, method (admin token)
 //   GET  /api/central/payments/checkouts    head office: phone payments, e.g. ?flagged=true for the ones to review
+//   GET  /api/central/payments/checkouts/:paymentId   head office: one phone payment with its history
+//   POST /api/central/payments/:paymentId/refund       head office: give a phone payment back (the provider refunds it)
+//   GET  /api/public/bookings/:code/deposit            a remote booking's deposit: what is due, its payments
+//   POST /api/public/bookings/:code/deposit/checkout   pay it from the phone: the link and its QR code
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { CheckoutRequest, PaymentStatus, PaymentTotalsQuery, ProviderName } from '../../contracts/payments.js';
+import {
+  CentralRefundBody, CheckoutRequest, DepositCheckoutBody, PaymentStatus, PaymentTotalsQuery, ProviderName,
+} from '../../contracts/payments.js';
 import { authenticateBranch, sameHash, sha256 } from '../../central/branches.js';
 import type { CentralDb } from '../../central/database.js';
 import { CentralError } from '../../central/errors.js';
@@ -14,7 +20,9 @@ import { DomainError } from '../../domain/errors.js';
 import { bearerToken } from '../../http/auth.js';
 import { zodMessage } from '../../http/errors.js';
 import { WebhookVerificationError, type ProviderEvent } from '../providers/index.js';
+import { BookingDeposits } from './booking-deposit.js';
 import type { CentralPayments } from './central-payments.js';
+import type { PaymentCheckoutsTable } from './payments.central-migration.js';
 
 export interface CentralPaymentRouteDeps {
   cdb: CentralDb;
@@ -55,8 +63,19 @@ const RETURN_TEXT: Record<string, string> = {
   refunded: 'Paiement remboursé. / Payment refunded.',
 };
 
+function checkoutView(r: PaymentCheckoutsTable) {
+  return {
+    paymentId: r.payment_id, branchId: r.branch_id, ticketId: r.ticket_id, bookingId: r.booking_id, serviceId: r.service_id,
+    provider: r.provider, channel: r.channel, amountXof: Number(r.amount_xof), currency: r.currency, status: r.status,
+    providerRef: r.provider_ref, paymentUrl: r.payment_url, expiresAt: r.expires_at, review: r.review_reason,
+    createdAt: r.created_at, updatedAt: r.updated_at, settledAt: r.settled_at,
+  };
+}
+
 export function registerCentralPaymentRoutes(router: Router, deps: CentralPaymentRouteDeps): void {
   const { cdb, payments } = deps;
+  const deposits = new BookingDeposits(cdb, payments, payments.clock);
+  const json = express.json({ limit: '16kb' });
 
   const admin = (req: Request, _res: Response, next: NextFunction) => {
     const token = bearerToken(req);
@@ -111,11 +130,31 @@ export function registerCentralPaymentRoutes(router: Router, deps: CentralPaymen
   router.get('/api/central/payments/checkouts', admin, async (req, res) => {
     const q = parse(CheckoutsQuery, req.query);
     const rows = await payments.listCheckouts({ status: q.status, flagged: q.flagged === 'true', branchId: q.branchId, limit: q.limit });
-    res.json(rows.map((r) => ({
-      paymentId: r.payment_id, branchId: r.branch_id, ticketId: r.ticket_id, bookingId: r.booking_id, serviceId: r.service_id,
-      provider: r.provider, channel: r.channel, amountXof: Number(r.amount_xof), currency: r.currency, status: r.status,
-      providerRef: r.provider_ref, paymentUrl: r.payment_url, expiresAt: r.expires_at, review: r.review_reason,
-      createdAt: r.created_at, updatedAt: r.updated_at, settledAt: r.settled_at,
-    })));
+    res.json(rows.map(checkoutView));
+  });
+
+  router.get('/api/central/payments/checkouts/:paymentId', admin, async (req, res) => {
+    const id = String(req.params.paymentId);
+    const row = (await payments.listCheckouts({ paymentId: id, limit: 1 }))[0];
+    if (!row) throw new CentralError(404, 'NOT_FOUND', `no phone payment ${id} at head office`);
+    const history = (await payments.checkoutHistory(id)).map((e) => ({
+      type: e.type, from: e.from_status, to: e.to_status, source: e.source, providerEventId: e.provider_event_id,
+      data: e.data ? (JSON.parse(e.data) as Record<string, unknown>) : null, at: e.at,
+    }));
+    res.json({ ...checkoutView(row), history });
+  });
+
+  router.post('/api/central/payments/:paymentId/refund', admin, json, async (req, res) => {
+    const body = parse(CentralRefundBody, req.body ?? {});
+    res.json(checkoutView(await payments.refund(String(req.params.paymentId), body.reason ?? null)));
+  });
+
+  router.get('/api/public/bookings/:code/deposit', async (req, res) => {
+    res.json(await deposits.view(String(req.params.code)));
+  });
+
+  router.post('/api/public/bookings/:code/deposit/checkout', json, async (req, res) => {
+    const body = parse(DepositCheckoutBody, req.body ?? {});
+    res.status(201).json(await domain(() => deposits.checkout(String(req.params.code), body)));
   });
 }

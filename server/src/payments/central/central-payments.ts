@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../branch/options.js';
 import {
   CURRENCY_XOF, PAYMENT_ENTITY, PaymentFeedPayload,
-  type CheckoutRequest, type CheckoutResponse, type PaymentChannel, type PaymentMethod, type PaymentStatus, type PaymentTotals, type ProviderName,
+  type CheckoutRequest, type CheckoutResponse, type PaymentMethod, type PaymentStatus, type PaymentTotals, type ProviderName,
 } from '../../contracts/payments.js';
 import { lockBranchSync, type CentralDb, type CentralTrx } from '../../central/database.js';
 import { CentralError } from '../../central/errors.js';
@@ -16,7 +16,7 @@ import { canMovePayment, checkAmountXof } from '../../domain/payment-state.js';
 import { dayWindow, paymentTotals } from '../../domain/payment-totals.js';
 import { newId } from '../../db/ids.js';
 import { assertMatches, PaymentMismatchError, ProviderError, type MobileMoneyProvider, type ProviderEvent } from '../providers/index.js';
-import type { CentralPaymentTables, PaymentCheckoutsTable } from './payments.central-migration.js';
+import type { CentralPaymentTables, PaymentCheckoutEventsTable, PaymentCheckoutsTable } from './payments.central-migration.js';
 
 export type Providers = Partial<Record<ProviderName, MobileMoneyProvider>>;
 
@@ -58,8 +58,10 @@ export interface ProviderReport {
   currency: string | null;
   /** Webhooks only: stable across redeliveries. */
   eventId: string | null;
-  source: 'webhook' | 'poll' | 'expiry' | 'creation';
+  source: 'webhook' | 'poll' | 'expiry' | 'creation' | 'refund';
   raw?: unknown;
+  /** Written in the history row of the change (a refund's reason). */
+  data?: Record<string, unknown>;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -84,6 +86,10 @@ export class CentralPayments {
 
   private get db() {
     return this.deps.cdb.db.withTables<CentralPaymentTables>();
+  }
+
+  get clock(): Clock {
+    return this.deps.clock;
   }
 
   publicUrl(): string {
@@ -119,12 +125,15 @@ export class CentralPayments {
     if (!provider) throw new CentralError(422, 'PROVIDER_NOT_CONFIGURED', `${req.provider} is not configured at head office`);
     checkAmountXof(req.amountXof);
     const now = iso(this.deps.clock.now());
-    await this.db.insertInto('payment_checkouts').values({
-      payment_id: req.paymentId, branch_id: branchId, ticket_id: req.ticketId, booking_id: req.bookingId, service_id: req.serviceId,
-      provider: req.provider, channel: req.channel, amount_xof: req.amountXof, currency: CURRENCY_XOF, status: 'pending',
-      provider_ref: null, payment_url: null, qr_data: null, expires_at: null, payer_phone: req.phone, review_reason: null,
-      created_at: now, updated_at: now, settled_at: null, checked_at: null,
-    }).onConflict((oc) => oc.column('payment_id').doNothing()).execute();
+    await this.deps.cdb.db.transaction().execute(async (trx) => {
+      const inserted = await trx.withTables<CentralPaymentTables>().insertInto('payment_checkouts').values({
+        payment_id: req.paymentId, branch_id: branchId, ticket_id: req.ticketId, booking_id: req.bookingId, service_id: req.serviceId,
+        provider: req.provider, channel: req.channel, amount_xof: req.amountXof, currency: CURRENCY_XOF, status: 'pending',
+        provider_ref: null, payment_url: null, qr_data: null, expires_at: null, payer_phone: req.phone, review_reason: null,
+        created_at: now, updated_at: now, settled_at: null, checked_at: null,
+      }).onConflict((oc) => oc.column('payment_id').doNothing()).returning('payment_id').execute();
+      if (inserted.length > 0) await this.history(trx, req.paymentId, 'created', null, 'pending', 'creation', null, now);
+    });
     const row = await this.db.selectFrom('payment_checkouts').selectAll().where('payment_id', '=', req.paymentId).executeTakeFirstOrThrow();
     if (row.branch_id !== branchId || row.provider !== req.provider || row.amount_xof !== req.amountXof) {
       throw new CentralError(409, 'CONFLICT', `payment ${req.paymentId} already has a checkout for another branch, provider or amount`);
@@ -198,6 +207,7 @@ export class CentralPayments {
       if (!row || row.status === status || !canMovePayment(row.status as PaymentStatus, status)) return;
       const now = iso(this.deps.clock.now());
       await t.updateTable('payment_checkouts').set({ status, updated_at: now, review_reason: review ?? row.review_reason }).where('payment_id', '=', paymentId).execute();
+      await this.history(trx, paymentId, status, row.status, status, 'creation', null, now);
       await this.publish(trx, { ...row, status, updated_at: now });
     });
   }
@@ -255,6 +265,7 @@ export class CentralPayments {
       this.deps.logger.warn({ paymentId: row.payment_id, provider: report.provider, reason, source: report.source }, 'provider report does not match the payment');
       if (row.review_reason !== reason) {
         await t.updateTable('payment_checkouts').set({ review_reason: reason, updated_at: now }).where('payment_id', '=', row.payment_id).execute();
+        await this.history(trx, row.payment_id, 'flagged', row.status, row.status, report.source, report.eventId, now, { reason, reported: report.status });
         await this.publish(trx, { ...row, review_reason: reason, updated_at: now });
       }
       return { outcome: 'mismatch', paymentId: row.payment_id };
@@ -266,6 +277,7 @@ export class CentralPayments {
     }
     const settledAt = report.status === 'succeeded' ? now : row.settled_at;
     await t.updateTable('payment_checkouts').set({ status: report.status, settled_at: settledAt, updated_at: now }).where('payment_id', '=', row.payment_id).execute();
+    await this.history(trx, row.payment_id, report.status, row.status, report.status, report.source, report.eventId, now, report.data);
     await this.publish(trx, { ...row, status: report.status, settled_at: settledAt, updated_at: now });
     return { outcome: 'applied', paymentId: row.payment_id };
   }
@@ -279,6 +291,59 @@ export class CentralPayments {
     // SQLite: a no-op write takes the database write lock at once.
     await t.updateTable('payment_checkouts').set((eb) => ({ status: eb.ref('status') })).where('payment_id', '=', paymentId).execute();
     return t.selectFrom('payment_checkouts').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
+  }
+
+  /** The history row of a change of a checkout, in the transaction of the change. */
+  private async history(
+    trx: CentralTrx, paymentId: string, type: string, from: string | null, to: string, source: ProviderReport['source'],
+    providerEventId: string | null, at: string, data?: Record<string, unknown>,
+  ): Promise<void> {
+    await trx.withTables<CentralPaymentTables>().insertInto('payment_checkout_events').values({
+      id: newId(), payment_id: paymentId, type, from_status: from, to_status: to, source, provider_event_id: providerEventId,
+      data: data && Object.keys(data).length ? JSON.stringify(data) : null, at,
+    }).execute();
+  }
+
+  /** A checkout's history at central, oldest first. */
+  async checkoutHistory(paymentId: string): Promise<PaymentCheckoutEventsTable[]> {
+    return this.db.selectFrom('payment_checkout_events').selectAll().where('payment_id', '=', paymentId).orderBy('at').orderBy('id').execute();
+  }
+
+  // ---------- refund ----------
+
+  /**
+   * Head office gives a phone payment back: the provider refunds it (Wave's refund API), then the checkout becomes
+   * refunded, with its history row, and the branch learns it through its feed (its own payment follows, and the
+   * totals count it as refunded). A refund whose answer was lost is recognised on the retry (the provider says the
+   * payment is already refunded).
+   */
+  async refund(paymentId: string, reason: string | null): Promise<PaymentCheckoutsTable> {
+    const row = await this.db.selectFrom('payment_checkouts').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
+    if (!row) throw new CentralError(404, 'NOT_FOUND', `no phone payment ${paymentId} at head office`);
+    if (row.status !== 'succeeded') throw new CentralError(409, 'INVALID_TRANSITION', `a ${row.status} payment cannot be refunded`);
+    if (row.review_reason !== null) throw new CentralError(409, 'UNDER_REVIEW', `payment ${paymentId} is set aside for review: ${row.review_reason}`);
+    const provider = this.providers[row.provider as ProviderName];
+    if (!provider) throw new CentralError(422, 'PROVIDER_NOT_CONFIGURED', `${row.provider} is not configured at head office`);
+    if (!provider.refund || !row.provider_ref) {
+      throw new CentralError(422, 'REFUND_NOT_SUPPORTED', `${row.provider} offers no refund API: give the money back from its merchant portal`);
+    }
+    try {
+      await provider.refund(row.provider_ref);
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      // Refunded already (a retry after a lost answer)? The provider's status says so.
+      const state = err.code === 'CONFLICT' ? await provider.getStatus(row.provider_ref).catch(() => null) : null;
+      if (state?.status !== 'refunded') {
+        if (err.retryable) throw new CentralError(503, 'PROVIDER_UNAVAILABLE', `${row.provider} is not answering (${err.code}): try again in a moment`);
+        throw new CentralError(409, 'REFUND_REFUSED', `${row.provider} refused the refund: ${err.message}`);
+      }
+    }
+    const outcome = await this.applyReport({
+      provider: row.provider as ProviderName, providerRef: row.provider_ref, reference: row.payment_id, status: 'refunded',
+      amountXof: row.amount_xof, currency: row.currency, eventId: null, source: 'refund', ...(reason ? { data: { reason } } : {}),
+    });
+    if (outcome !== 'applied' && outcome !== 'unchanged') this.deps.logger.warn({ paymentId, outcome }, 'refund not applied');
+    return this.db.selectFrom('payment_checkouts').selectAll().where('payment_id', '=', paymentId).executeTakeFirstOrThrow();
   }
 
   /** Tell the payment's branch, in the same transaction as the change. */
@@ -398,20 +463,13 @@ export class CentralPayments {
     };
   }
 
-  async listCheckouts(q: { status?: PaymentStatus; flagged?: boolean; branchId?: string; limit: number }): Promise<PaymentCheckoutsTable[]> {
+  async listCheckouts(q: { status?: PaymentStatus; flagged?: boolean; branchId?: string; paymentId?: string; limit: number }): Promise<PaymentCheckoutsTable[]> {
     let query = this.db.selectFrom('payment_checkouts').selectAll().orderBy('created_at', 'desc').limit(q.limit);
+    if (q.paymentId) query = query.where('payment_id', '=', q.paymentId);
     if (q.status) query = query.where('status', '=', q.status);
     if (q.flagged) query = query.where('review_reason', 'is not', null);
     if (q.branchId) query = query.where('branch_id', '=', q.branchId);
     return query.execute();
-  }
-
-  /** For a remote booking's deposit (no branch request): a payment id made here, then the same checkout path. */
-  async openRemoteCheckout(input: { branchId: string; bookingId: string; serviceId: string | null; provider: ProviderName; amountXof: number; phone: string | null; description?: string | null; channel?: PaymentChannel }): Promise<CheckoutResponse> {
-    return this.openCheckout(input.branchId, {
-      paymentId: newId(), provider: input.provider, amountXof: input.amountXof, channel: input.channel ?? 'remote', ticketId: null,
-      bookingId: input.bookingId, serviceId: input.serviceId, phone: input.phone, description: input.description ?? null,
-    });
   }
 }
 

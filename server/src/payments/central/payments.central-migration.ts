@@ -112,4 +112,33 @@ export type CentralPaymentTables = {
   provider_events: ProviderEventsTable;
   payments: CentralPaymentsTable;
   payment_events: CentralPaymentEventsTable;
+  payment_checkout_events: PaymentCheckoutEventsTable;
+};
+
+// Central migration 0005_payment_history:
+//   payment_checkout_events  one row per change of a checkout at central (created, each status change, set aside for
+//                            review), written in the transaction of the change, whatever caused it (webhook, status
+//                            poll, expiry, refusal at creation, refund by head office)
+//   appointment_services.fee_xof  the fee of a bookable service as its branch pushed it: a remote booking's deposit
+export const centralPaymentHistoryMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('payment_checkout_events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('payment_id', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('from_status', 'text')
+      .addColumn('to_status', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('provider_event_id', 'text')
+      .addColumn('data', 'text')
+      .addColumn('at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('payment_checkout_events_payment').on('payment_checkout_events').column('payment_id').execute();
+    await db.schema.alterTable('appointment_services').addColumn('fee_xof', 'integer').execute();
+  },
+};
+
+export type PaymentCheckoutEventsTable = {
+  id: string; payment_id: string; type: string; from_status: string | null; to_status: string; source: string;
+  provider_event_id: string | null; data: string | null; at: string;
 };

@@ -4,7 +4,7 @@ import { OrangeMoneySimulator } from '../simulators/orange-money-simulator.js';
 import { WebhookReceiver } from '../simulators/webhook-receiver.js';
 import { assertMatches } from './common.js';
 import { PaymentMismatchError, ProviderError, WebhookVerificationError } from './errors.js';
-import { OrangeMoneyProvider, type OrangeMoneyConfig } from './orange-money.js';
+import { OrangeMoneyProvider, orangeMoneyStatus, type OrangeMoneyConfig } from './orange-money.js';
 import type { CreateCheckoutInput, ProviderEvent } from './types.js';
 
 const CREDENTIALS = { clientId: 'om-client', clientSecret: 'om-secret', merchantCode: '654321', callbackKey: 'om-callback-key' };
@@ -100,6 +100,18 @@ describe('Orange Money adapter', () => {
     await sim.expire(expired.providerRef);
     expect(parseLast().status).toBe('expired');
     expect((await om.getStatus(expired.providerRef)).status).toBe('expired');
+  });
+
+  it.each([
+    ['INITIATED', 'pending'], ['PRE_INITIATED', 'pending'], ['PENDING', 'pending'], ['ACCEPTED', 'pending'], ['SUCCESS', 'succeeded'],
+    ['FAILED', 'failed'], ['CANCELLED', 'failed'], ['REJECTED', 'failed'], ['EXPIRED', 'expired'], ['success', 'succeeded'], ['SOMETHING_NEW', 'pending'],
+  ] as const)('maps Orange status %s to %s, also in a callback authenticated by the shared key', async (wire, ours) => {
+    expect(orangeMoneyStatus(wire)).toBe(ours);
+    // A callback carrying it, authenticated by the shared key.
+    const body = JSON.stringify({ transactionId: 'MP260101.0000.ABC123', status: wire, amount: { value: 2500, unit: 'XOF' }, reference: 'pay-om-x', type: 'MERCHANT_PAYMENT' });
+    const event = om.parseWebhook({ headers: { 'x-api-key': CREDENTIALS.callbackKey }, rawBody: Buffer.from(body) });
+    expect(event).toMatchObject({ status: ours, providerRef: 'pay-om-x', eventId: `MP260101.0000.ABC123:${wire.toUpperCase()}` });
+    expect(() => om.parseWebhook({ headers: { 'x-api-key': 'guess' }, rawBody: Buffer.from(body) })).toThrow(expect.objectContaining({ reason: 'bad_signature' }));
   });
 
   it('caches the access token and fetches a new one when it nears expiry', async () => {
