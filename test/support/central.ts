@@ -91,14 +91,16 @@ export interface SyncedBranch extends TestBranch { credential: string }
  * A branch enrolled at central the way it happens in the field: the branch starts once (and gets its id),
  * head office enrols that id, the branch restarts with the central URL and its credential.
  */
-export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string } = {}): Promise<SyncedBranch> {
-  const first = await startBranch(opts.dataDir ? { dataDir: opts.dataDir } : {});
+export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string } = {}): Promise<SyncedBranch> {
+  const first = await startBranch({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(opts.clock && { clock: opts.clock }) });
   const credential = await central.enrol(first.server.branchId, opts.name);
   await first.close();
   const branch = await startBranch({
     dataDir: first.dataDir, centralUrl: opts.centralUrl ?? central.url, centralCredential: credential, sync: { ...FAST_SYNC, ...opts.sync },
     // Tests issue hundreds of tickets from one kiosk in seconds.
     kioskRateLimitPerMinute: 100_000,
+    ...(opts.clock && { clock: opts.clock }),
+    ...(opts.trackUrlBase !== undefined && { trackUrlBase: opts.trackUrlBase }),
   });
   Object.assign(branch.passwords, first.passwords);
   return Object.assign(branch, { credential });

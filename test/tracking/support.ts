@@ -2,6 +2,7 @@
 // syncing to it, for the tracking tests.
 import webpush from 'web-push';
 import { io as ioClient, type Socket } from 'socket.io-client';
+import type { Clock } from '../../server/src/branch/options.js';
 import type { CommandResult } from '../../server/src/contracts/api.js';
 import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/contracts/tracking.js';
 import { OrangeSmsSimulator } from '../../server/src/notifications/simulators/orange-sms-simulator.js';
@@ -13,6 +14,20 @@ import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestC
 import type { Dialect } from '../support/postgres.js';
 
 export const PUBLIC_URL = 'https://suivi.example.sn';
+
+/**
+ * Central's clock in tests where time has to pass while the link is down: the real time plus a shift the test
+ * moves forward (jump(90) = a minute and a half of outage in no time). The branch keeps the real time.
+ */
+export class ShiftClock implements Clock {
+  private shiftMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.shiftMs);
+  }
+  jump(seconds: number): void {
+    this.shiftMs += seconds * 1000;
+  }
+}
 
 export interface TrackingWorld {
   central: TestCentral;
@@ -32,12 +47,17 @@ export interface TrackingWorld {
   close(): Promise<void>;
 }
 
-export async function startTrackingWorld(dialect: Dialect, opts: { staleAfterSeconds?: number; viaProxy?: boolean; sms?: boolean; tracking?: Partial<TrackingOptions> } = {}): Promise<TrackingWorld> {
+export async function startTrackingWorld(dialect: Dialect, opts: {
+  staleAfterSeconds?: number; viaProxy?: boolean; sms?: boolean; tracking?: Partial<TrackingOptions>;
+  /** Central's clock (and the branch's too when `branchClock`). */
+  clock?: Clock; branchClock?: boolean; trackUrlBase?: string;
+} = {}): Promise<TrackingWorld> {
   const sink = await new SmtpSink().start();
   const sms = await new OrangeSmsSimulator().start();
   const vapid = webpush.generateVAPIDKeys();
   const push = await new PushEndpoint(vapid.publicKey).start();
   const central = await startCentral(dialect, {
+    clock: opts.clock,
     tracking: {
       publicUrl: PUBLIC_URL,
       staleAfterSeconds: opts.staleAfterSeconds ?? 10,
@@ -53,7 +73,9 @@ export async function startTrackingWorld(dialect: Dialect, opts: { staleAfterSec
     },
   });
   const proxy = opts.viaProxy ? await FaultProxy.start({ target: central.url }) : null;
-  const branch = await startSyncedBranch(central, { centralUrl: proxy?.url, name: 'Agence Plateau' });
+  const branch = await startSyncedBranch(central, {
+    centralUrl: proxy?.url, name: 'Agence Plateau', trackUrlBase: opts.trackUrlBase, ...(opts.branchClock && { clock: opts.clock }),
+  });
   const kiosk = await branch.kioskToken();
   const serviceA = (await branch.service('A')).id;
 

@@ -95,9 +95,10 @@ export async function claimDue(db: NotificationDb, now: string, limit: number, l
   return { claimed, contended };
 }
 
+/** Sent. last_error stays: the log shows why the earlier attempts failed. */
 export async function markSent(db: NotificationDb, id: string, providerRef: string | null, now: string): Promise<void> {
   await db.updateTable('notification_deliveries')
-    .set({ status: 'sent', provider_ref: providerRef, sent_at: now, lease_until: null, last_error: null, updated_at: now })
+    .set({ status: 'sent', provider_ref: providerRef, sent_at: now, lease_until: null, updated_at: now })
     .where('id', '=', id).where('status', '=', 'sending').execute();
 }
 

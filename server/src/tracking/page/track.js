@@ -61,6 +61,8 @@
 
   function update(v) {
     var wasCalled = view.status === 'called';
+    // Travel advice was given against the old wait: the visitor asks again.
+    if (v.estimatedWaitMinutes !== view.estimatedWaitMinutes || v.freshness.stale || v.status !== view.status) text('travelMsg', '');
     view = v;
     offset = Date.parse(v.serverTime) - Date.now();
     render();
