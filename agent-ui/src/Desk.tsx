@@ -215,7 +215,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
               if (!s) return null;
               const over = q !== undefined && q.waitingCount > 0 && q.longestWaitMinutes >= s.targetWaitMinutes;
               return (
-                <li key={id} className={over ? 'over' : undefined} data-testid={`line-${s.prefix}`} data-waiting={q?.waitingCount ?? 0}>
+                <li key={id} className={over ? 'over' : undefined} data-testid={`line-${s.prefix}`} data-status={s.status} data-waiting={q?.waitingCount ?? 0}>
                   <span className="prefix">{s.prefix}</span>
                   <span className="name">{s.name[lang]}{s.status !== 'active' && <em> · {t(`serviceStatus.${s.status}`)}</em>}</span>
                   <span className="count" title={t('desk.waiting')}>{q?.waitingCount ?? 0}</span>
@@ -246,7 +246,8 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
           {nextUp.length === 0 ? <p className="muted">{t('desk.nobodyWaiting')}</p> : (
             <ul className="ticket-list">
               {nextUp.map((x) => (
-                <li key={x.id} className={minutesSince(x.issuedAt, now) >= (serviceOf(x.serviceId)?.targetWaitMinutes ?? Infinity) ? 'over' : undefined}>
+                <li key={x.id} className={minutesSince(x.issuedAt, now) >= (serviceOf(x.serviceId)?.targetWaitMinutes ?? Infinity) ? 'over' : undefined}
+                  data-testid="next-up-ticket" data-ticket={x.number} data-sent-here={x.targetCounterId === counter.id}>
                   <span className="num">{x.number}</span>
                   <span>{x.queueType !== 'normal' ? t(`queueType.${x.queueType}`) : ''}</span>
                   <span className="muted">{t('common.minutes', { count: minutesSince(x.issuedAt, now) })}</span>

@@ -87,7 +87,7 @@ export function Supervisor({ session, live, commands }: Props) {
                   </td>
                   <td className="row-actions">
                     {COUNTER_STATUSES.filter((st) => st !== c.status).map((st) => (
-                      <button key={st} type="button" disabled={!ready} onClick={() => setCounterStatus(c, st)}>{t(`counterAction.${st}`)}</button>
+                      <button key={st} type="button" disabled={!ready} data-testid={`sup-counter-${c.number}-set-${st}`} onClick={() => setCounterStatus(c, st)}>{t(`counterAction.${st}`)}</button>
                     ))}
                   </td>
                 </tr>
@@ -107,7 +107,7 @@ export function Supervisor({ session, live, commands }: Props) {
               .sort((a, b) => (a.position ?? 999) - (b.position ?? 999) || a.issuedAt.localeCompare(b.issuedAt));
             const overCount = waiting.filter((x) => minutesSince(x.issuedAt, now) >= s.targetWaitMinutes).length;
             return (
-              <div key={s.id} className={`service-card status-${s.status}${overCount ? ' has-over' : ''}`} data-testid={`sup-service-${s.prefix}`} data-waiting={waiting.length}>
+              <div key={s.id} className={`service-card status-${s.status}${overCount ? ' has-over' : ''}`} data-testid={`sup-service-${s.prefix}`} data-status={s.status} data-waiting={waiting.length}>
                 <div className="service-head">
                   <strong>{serviceName(s)}</strong>
                   <span className={`service-status status-${s.status}`}>{t(`serviceStatus.${s.status}`)}</span>
@@ -133,7 +133,7 @@ export function Supervisor({ session, live, commands }: Props) {
                 </ul>
                 <div className="row-actions">
                   {SERVICE_STATUSES.filter((st) => st !== s.status).map((st) => (
-                    <button key={st} type="button" disabled={!ready} onClick={() => setServiceStatus(s, st)}>{t(`serviceAction.${st}`)}</button>
+                    <button key={st} type="button" disabled={!ready} data-testid={`sup-service-${s.prefix}-set-${st}`} onClick={() => setServiceStatus(s, st)}>{t(`serviceAction.${st}`)}</button>
                   ))}
                 </div>
               </div>

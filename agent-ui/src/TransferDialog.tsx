@@ -16,7 +16,11 @@ export function TransferDialog({ ticket, counter, snapshot, busy, onTransfer, on
   const counters = (snapshot?.counters ?? []).filter((c) => c.id !== counter.id);
   const options: Array<{ label: string; target: Target; testId: string }> = [
     ...services.map((s) => ({ label: `${s.prefix} · ${s.name[lang]}`, target: { serviceId: s.id }, testId: `transfer-service-${s.prefix}` })),
-    ...counters.map((c) => ({ label: `${c.name}${c.agentName ? ` · ${c.agentName}` : ''}`, target: { counterId: c.id }, testId: `transfer-counter-${c.number}` })),
+    // A closed or paused counter is offered too (the ticket waits for it), but says so.
+    ...counters.map((c) => ({
+      label: `${c.name}${c.agentName ? ` · ${c.agentName}` : ''}${c.status === 'open' ? '' : ` · ${t(`counterStatus.${c.status}`)}`}`,
+      target: { counterId: c.id }, testId: `transfer-counter-${c.number}`,
+    })),
   ];
 
   useEffect(() => {

@@ -111,7 +111,7 @@ export function Board({ token, languages, i18n, onUnauthorized }: BoardProps) {
         <div className="waiting">
           <span className="waiting-title">{t('waiting')}</span>
           {services.map((s) => (
-            <span key={s.id} className="waiting-service" data-testid={`waiting-${s.prefix}`} data-count={waitingOf(s.id)}>
+            <span key={s.id} className="waiting-service" data-testid={`waiting-${s.prefix}`} data-status={s.status} data-count={waitingOf(s.id)}>
               <span className="prefix">{s.prefix}</span>
               <span className="service-name">{s.name[lang]}</span>
               <span className="count">{s.status === 'paused' ? t('servicePaused') : waitingOf(s.id)}</span>

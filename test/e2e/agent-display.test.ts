@@ -222,6 +222,40 @@ describe.skipIf(!haveChromium)('agent app and call board', () => {
     await noCurrentTicket(awa);
   });
 
+  it('transfers a ticket to another counter from the dialog: called there first, with its original issue time', async () => {
+    const counter2 = (await b.counter(2)).id;
+    const sent = await issue('C'); // counter 1 serves A and C, counter 2 serves A only
+    await press(awa, 'n');
+    await currentTicket(awa, sent.number, 'called');
+    await press(awa, 't');
+    const dialog = awa.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await awa.getByTestId('transfer-counter-3').textContent()).toContain('Fermé'); // nobody at counter 3: it says so
+    await awa.getByTestId('transfer-counter-2').click();
+    await dialog.waitFor({ state: 'detached' });
+    await noCurrentTicket(awa);
+    await see(supervisor, `[data-testid=sup-counter-1][data-status=open] [data-testid=sup-counter-1-ticket]:text-is("—")`);
+    await see(supervisor, `[data-testid=sup-service-C] [data-testid=sup-waiting-ticket][data-ticket=${sent.number}]`);
+    // The agent at counter 2 sees it coming, though counter 2 does not serve its line.
+    await see(moussa, `[data-testid=next-up-ticket][data-ticket=${sent.number}][data-sent-here=true]`);
+    const moved = (await activeTickets()).find((x) => x.id === sent.id);
+    expect(moved).toMatchObject({ status: 'transferred', serviceId: ids.C, targetCounterId: counter2, issuedAt: sent.issuedAt, number: sent.number });
+
+    const own = await issue('A'); // counter 2's own line has someone too: the transferred ticket goes first
+    await see(moussa, `[data-testid=next-up-ticket][data-ticket=${own.number}][data-sent-here=false]`);
+    await press(moussa, 'n');
+    await currentTicket(moussa, sent.number, 'called');
+    await display.locator(`[data-testid=now-calling][data-ticket=${sent.number}][data-counter="2"]`).waitFor();
+    const called = (await b.api.get<TicketView>(`/api/tickets/${sent.id}`, supervisorToken)).body;
+    expect(called).toMatchObject({ status: 'called', counterId: counter2, serviceId: ids.C, issuedAt: sent.issuedAt });
+    await press(awa, 'n'); // counter 1 gets the A ticket, not the one it sent away
+    await currentTicket(awa, own.number, 'called');
+    for (const page of [awa, moussa]) {
+      await press(page, 'x');
+      await noCurrentTicket(page);
+    }
+  });
+
   it('refuses agent actions from a display or kiosk socket and token', async () => {
     const displayToken = await storageItem(display, 'smartqueue.deviceToken.display');
     expect(displayToken).toMatch(/^sqd_/);
@@ -252,6 +286,47 @@ describe.skipIf(!haveChromium)('agent app and call board', () => {
     // A printer problem reported by a kiosk reaches the supervisor live.
     b.server.services.state.raiseAlert({ kind: 'printer', severity: 'critical', message: 'Borne 1 : plus de papier' });
     await supervisor.locator('[data-testid=alerts] [data-kind=printer]', { hasText: 'plus de papier' }).waitFor();
+  });
+
+  it('lets the supervisor pause, close and reopen a service line, and every screen follows', async () => {
+    const waiting = await issue('C'); // counter 2 serves A and C since the previous test
+    const refused = async () => {
+      const res = await b.api.issue(kiosk, { serviceId: ids.C });
+      expect(res.status).toBe(409);
+      expect((res.body as unknown as { error: { code: string } }).error.code).toBe('SERVICE_CLOSED');
+    };
+    const setC = async (status: 'active' | 'paused' | 'closed') => {
+      await supervisor.getByTestId(`sup-service-C-set-${status}`).click();
+      await see(supervisor, `[data-testid=sup-service-C][data-status=${status}]`);
+      expect((await b.services()).find((x) => x.prefix === 'C')?.status).toBe(status);
+    };
+
+    await setC('paused'); // a break: no new tickets, the board says so
+    await see(moussa, '[data-testid=line-C][data-status=paused]');
+    await see(display, '[data-testid=waiting-C][data-status=paused]');
+    expect(await display.getByTestId('waiting-C').textContent()).toContain('En pause');
+    await refused();
+
+    await setC('closed'); // closed: off the board, and its waiting tickets are not called
+    await see(moussa, '[data-testid=line-C][data-status=closed]');
+    await display.getByTestId('waiting-C').waitFor({ state: 'detached' });
+    await refused();
+    await press(moussa, 'n');
+    await see(moussa, '[data-testid=desk-info]');
+    await noCurrentTicket(moussa);
+    expect((await activeTickets()).find((x) => x.id === waiting.id)?.status).toBe('waiting');
+    await supervisor.screenshot({ path: artifactPath('agent', 'supervisor-service-closed.png'), fullPage: true });
+
+    await setC('active'); // open again: issued, shown and called
+    await see(moussa, '[data-testid=line-C][data-status=active][data-waiting="1"]');
+    await see(display, '[data-testid=waiting-C][data-status=active][data-count="1"]');
+    const fresh = await b.api.issue(kiosk, { serviceId: ids.C });
+    expect(fresh.status).toBe(201);
+    await press(moussa, 'n');
+    await currentTicket(moussa, waiting.number, 'called');
+    await press(moussa, 'x');
+    await noCurrentTicket(moussa);
+    expect((await b.api.post(`/api/tickets/${fresh.body.id}/cancel`, {}, supervisorToken)).status).toBe(200);
   });
 
   it('comes back by itself after a Wi-Fi drop, with what changed meanwhile', async () => {

@@ -341,6 +341,27 @@ describe('branch REST API', () => {
     await b.api.post(`/api/tickets/${t.id}/cancel`, {}, supervisor);
   });
 
+  it('transfers a ticket to a counter that does not serve its line: called there first, keeping its issue time', async () => {
+    const other = await startBranch({ clock });
+    try {
+      const k = await other.kioskToken();
+      const [a, c] = [await other.service('A'), await other.service('C')];
+      const [c1, c2] = [(await other.counter(1)).id, (await other.counter(2)).id]; // 1 serves A and C, 2 serves A only
+      const [awaT, moussaT] = [await other.login('awa'), await other.login('moussa')];
+      const sent = (await other.api.issue(k, { serviceId: c.id })).body;
+      expect((await other.api.post<CommandResult>(`/api/counters/${c1}/call-next`, {}, awaT)).body.ticket?.id).toBe(sent.id);
+      const waitingA = (await other.api.issue(k, { serviceId: a.id })).body;
+      const moved = (await other.api.post<CommandResult>(`/api/tickets/${sent.id}/transfer`, { counterId: c2 }, awaT)).body.ticket;
+      expect(moved).toMatchObject({ status: 'transferred', serviceId: c.id, targetCounterId: c2, issuedAt: sent.issuedAt, number: sent.number });
+      // Counter 2 calls it before its own line's ticket; counter 1 then gets that one, not the transferred ticket.
+      const called = (await other.api.post<CommandResult>(`/api/counters/${c2}/call-next`, {}, moussaT)).body.ticket;
+      expect(called).toMatchObject({ id: sent.id, status: 'called', counterId: c2, targetCounterId: null, issuedAt: sent.issuedAt });
+      expect((await other.api.post<CommandResult>(`/api/counters/${c1}/call-next`, {}, awaT)).body.ticket?.id).toBe(waitingA.id);
+    } finally {
+      await other.destroy();
+    }
+  });
+
   it('computes position and estimated wait from measured service times and open counters', async () => {
     const c = new TestClock('2026-11-24T09:00:00Z');
     const other = await startBranch({ clock: c });

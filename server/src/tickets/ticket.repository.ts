@@ -46,6 +46,18 @@ export function waitingCandidates(store: BranchStore, serviceIds: readonly strin
   return rows.map((r) => ({ id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id }));
 }
 
+/** The callable waiting tickets sent to this very counter (by transfer), whatever their service. */
+export function counterTargetedCandidates(store: BranchStore, counterId: string): CallCandidate[] {
+  const rows = store.all(
+    store.db.selectFrom('tickets').select(['id', 'service_id', 'queue_type', 'issued_at', 'due_at', 'target_counter_id'])
+      .where(IN_ACTIVE_QUEUE)
+      .where('target_counter_id', '=', counterId)
+      .where('status', 'in', WAITING_STATUSES as TicketStatus[])
+      .where('parked_at', 'is', null),
+  );
+  return rows.map((r) => ({ id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id }));
+}
+
 export function activeTickets(store: BranchStore): TicketRow[] {
   return store.all(
     store.db.selectFrom('tickets').selectAll()

@@ -20,7 +20,7 @@ import { counterServiceIds, findCounter, type CounterRow } from '../counters/cou
 import { findService, isIssuable, listServices, type ServiceRow } from '../services/service.repository.js';
 import type { BranchInfo } from '../branch/branch-info.js';
 import {
-  findTicket, insertTicket, insertTicketEvent, nextSequence, recentServiceMinutes, toTicketView, updateTicket,
+  counterTargetedCandidates, findTicket, insertTicket, insertTicketEvent, nextSequence, recentServiceMinutes, toTicketView, updateTicket,
   waitingCandidates, activeTickets, IN_ACTIVE_QUEUE, type TicketRow,
 } from './ticket.repository.js';
 
@@ -212,8 +212,10 @@ export class TicketService {
       const serviceIds = counterServiceIds(store, counter.id);
       const live = new Set(listServices(store).filter((s) => s.status !== 'closed').map((s) => s.id));
       const eligible = serviceIds.filter((id) => live.has(id));
+      // A ticket transferred to this counter is called here even when the counter does not serve its line.
+      const sentHere = counterTargetedCandidates(store, counter.id).filter((c) => live.has(c.serviceId) && !eligible.includes(c.serviceId));
       // Ranked on the lean candidate rows; only the chosen ticket is read in full.
-      const chosen = pickNext(waitingCandidates(store, eligible), { now, counterId: counter.id, serviceOrder: serviceIds });
+      const chosen = pickNext([...waitingCandidates(store, eligible), ...sentHere], { now, counterId: counter.id, serviceOrder: serviceIds });
       const next = chosen ? findTicket(store, chosen.id) : undefined;
       if (!next) return { ticketId: null };
       const ticket = this.apply(next, 'call', actor, counter, {});
