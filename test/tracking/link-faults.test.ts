@@ -4,11 +4,9 @@
 // duplicated and replayed pushes send nothing twice, and a failing SMS provider and SMTP server are retried with
 // backoff until each message is sent, once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDeliveries } from '../../server/src/notifications/delivery-log.js';
-import { notificationDb } from '../../server/src/notifications/store.js';
 import { centralDialects } from '../support/postgres.js';
 import { waitFor } from '../support/central.js';
-import { issue, ShiftClock, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
+import { issue, settledDeliveries, ShiftClock, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
 
 const dialects = await centralDialects();
 
@@ -21,7 +19,7 @@ describe.each(dialects)('notifications over a faulty link on %s', (dialect) => {
   let late = '';
   const phone = '+221770000001';
   const smsTo = (to: string) => w.sms.messages.filter((m) => m.to === to);
-  const log = async (ticketId: string) => listDeliveries(notificationDb(w.central.server.tracking.db), { refId: ticketId });
+  const log = (ticketId: string) => settledDeliveries(w, ticketId);
   /** Everything central can do right now, done: read what arrived, decide, send what is due. */
   const settle = async () => {
     await w.central.server.tracking.projector.runOnce();
@@ -92,6 +90,8 @@ describe.each(dialects)('notifications over a faulty link on %s', (dialect) => {
   it('does not announce a call central learns of long after it happened', async () => {
     late = await issue(w, { phone: '77 000 00 02', language: 'fr' });
     await waitForView(w, late, 'the next ticket at central', (v) => v.position === 1 && !v.freshness.stale);
+    // Next in line, N = 3: "your turn is near" goes out.
+    await waitFor('"your turn is near" for the next ticket', () => smsTo('+221770000002').length === 1);
     const token = await w.branch.login('awa');
     for (const step of ['start', 'complete']) expect((await w.branch.api.post(`/api/tickets/${followed}/${step}`, {}, token)).status).toBe(200);
     w.proxy?.setDown(true);
@@ -100,7 +100,7 @@ describe.each(dialects)('notifications over a faulty link on %s', (dialect) => {
     w.proxy?.heal();
     await waitForView(w, late, 'the late call at central', (v) => v.status === 'called' && v.counterNumber === 1);
     await settle();
-    // "Your turn is near" went out when it arrived (next in line, N = 3), "it's your turn" does not: old news.
+    // "It's your turn" is not sent: old news.
     expect(smsTo('+221770000002').map((m) => m.message)).toEqual(['Ticket A004 : vous êtes le prochain. Revenez à Agence Plateau.']);
     expect((await log(late)).map((d) => d.kind)).toEqual(['turn_near']);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackView } from '../../server/src/contracts/tracking.js';
 import { centralDialects } from '../support/postgres.js';
 import { waitFor } from '../support/central.js';
-import { issue, PUBLIC_URL, startTrackingWorld, trackSocket, waitForView, type TrackingWorld } from './support.js';
+import { issue, PUBLIC_URL, settledDeliveries, startTrackingWorld, trackSocket, waitForView, type TrackingWorld } from './support.js';
 
 const dialects = await centralDialects();
 
@@ -117,6 +117,7 @@ describe.each(dialects)('tracking and notifications on %s', (dialect) => {
     expect(w.sms.messages.filter((m) => m.to === '+221771234567')).toHaveLength(2);
     expect(w.sink.to('awa.diop@example.sn')).toHaveLength(2);
     expect(w.push.for(pushId)).toHaveLength(2);
+    await settledDeliveries(w, followed);
     const log = await w.central.admin<Array<{ eventKey: string; channel: string; status: string; language: string }>>('GET', `/api/central/notifications?ticketId=${followed}`);
     expect(log.status).toBe(200);
     expect(log.body.map((d) => `${d.eventKey.split(':')[0]} ${d.channel} ${d.language} ${d.status}`).sort()).toEqual([

@@ -7,6 +7,8 @@ import type { CommandResult } from '../../server/src/contracts/api.js';
 import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/contracts/tracking.js';
 import { OrangeSmsSimulator } from '../../server/src/notifications/simulators/orange-sms-simulator.js';
 import type { TrackingOptions } from '../../server/src/tracking/index.js';
+import { listDeliveries, type Delivery } from '../../server/src/notifications/delivery-log.js';
+import { notificationDb } from '../../server/src/notifications/store.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { PushEndpoint } from '../fixtures/push-endpoint.js';
 import { SmtpSink } from '../fixtures/smtp-sink.js';
@@ -139,4 +141,15 @@ export async function trackSocket(centralUrl: string): Promise<TrackSocket> {
     socket.once('connect_error', reject);
   });
   return socket;
+}
+
+/**
+ * The delivery log of a ticket or booking once every row has its outcome: the worker records it just after the
+ * provider accepted the message, so a test that saw the message arrive waits (bounded) for the record.
+ */
+export function settledDeliveries(world: TrackingWorld, refId: string, timeoutMs = 20_000): Promise<Delivery[]> {
+  return waitFor(`the delivery log of ${refId} to settle`, async () => {
+    const rows = await listDeliveries(notificationDb(world.central.server.db), { refId });
+    return rows.every((d) => d.status !== 'pending' && d.status !== 'sending') ? rows : undefined;
+  }, timeoutMs);
 }

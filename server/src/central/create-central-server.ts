@@ -15,6 +15,7 @@ import { sha256 } from './branches.js';
 import { openCentralDatabase, type CentralDb, type CentralDialect } from './database.js';
 import { centralErrorHandler } from './errors.js';
 import { registerCentralRoutes } from './routes.js';
+import { BookingNotices } from '../appointments/central/booking-notices.js';
 import { registerBookingRoutes } from '../appointments/central/booking.routes.js';
 import { CentralPayments, type CentralPaymentsOptions } from '../payments/central/central-payments.js';
 import { registerCentralPaymentRoutes } from '../payments/central/central-payment.routes.js';
@@ -63,6 +64,8 @@ export interface CentralServer {
   payments: CentralPayments;
   /** Ticket tracking and notifications (notifier for other modules, delivery worker, live page hub). */
   tracking: TrackingService;
+  /** Booking confirmations and reminders (sendDueReminders runs on a timer). */
+  bookingNotices: BookingNotices;
   close(): Promise<void>;
 }
 
@@ -105,7 +108,8 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   // First: the webhook route reads the raw body (signatures), before any JSON parser could consume it.
   registerCentralPaymentRoutes(router, { cdb, payments, adminTokenHashes: admin.hashes });
   registerCentralRoutes(router, { cdb, clock, version: VERSION, adminTokenHashes: admin.hashes });
-  registerBookingRoutes(router, { cdb, clock });
+  const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs });
+  registerBookingRoutes(router, { cdb, clock, notices: bookingNotices });
   registerTrackingRoutes(router, { tracking, adminTokenHashes: admin.hashes });
   // After a branch's push, tracking looks at once (not at its next poll): low lag for pages and notifications.
   app.use('/api/sync/push', (_req, res, next) => {
@@ -135,6 +139,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   logger.info({ url, database: cdb.location, dialect: cdb.dialect }, 'central server listening');
   payments.start();
   tracking.start(httpServer, url);
+  bookingNotices.start();
 
   let closed = false;
   return {
@@ -146,10 +151,12 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
     firstStartAdminToken: admin.generated,
     payments,
     tracking,
+    bookingNotices,
     async close() {
       if (closed) return;
       closed = true;
       await payments.stop();
+      await bookingNotices.stop();
       await tracking.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

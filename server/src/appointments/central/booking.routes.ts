@@ -11,9 +11,15 @@ import type { CentralDb } from '../../central/database.js';
 import { CentralError } from '../../central/errors.js';
 import { bearerToken } from '../../http/auth.js';
 import { zodMessage } from '../../http/errors.js';
+import type { BookingNotices } from './booking-notices.js';
 import { book, bookingQr, cancel, freeSlots, getBooking, listBranches, listOrganizations, listServices, lookupForBranch, move } from './booking.service.js';
 
-export interface BookingRouteDeps { cdb: CentralDb; clock: Clock }
+export interface BookingRouteDeps {
+  cdb: CentralDb;
+  clock: Clock;
+  /** Confirmations to the visitor (SMS / e-mail), queued with the booking; none when absent. */
+  notices?: Pick<BookingNotices, 'confirm' | 'queued'>;
+}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
@@ -27,7 +33,7 @@ const BranchQuery = z.object({ region: Region.optional(), organizationId: z.stri
 const SlotsQuery = z.object({ from: LocalDate.optional(), to: LocalDate.optional() });
 
 export function registerBookingRoutes(router: Router, deps: BookingRouteDeps): void {
-  const { cdb, clock } = deps;
+  const { cdb, clock, notices } = deps;
   const json = express.json({ limit: '8kb' });
 
   router.get('/api/public/organizations', async (req, res) => {
@@ -46,7 +52,9 @@ export function registerBookingRoutes(router: Router, deps: BookingRouteDeps): v
   });
 
   router.post('/api/public/bookings', json, async (req, res) => {
-    res.status(201).json(await book(cdb, parse(BookBody, req.body ?? {}), clock.now()));
+    const created = await book(cdb, parse(BookBody, req.body ?? {}), clock.now(), notices);
+    notices?.queued();
+    res.status(201).json(created);
   });
   router.get('/api/public/bookings/:code', async (req, res) => {
     res.json(await getBooking(cdb, String(req.params.code)));
@@ -65,7 +73,9 @@ export function registerBookingRoutes(router: Router, deps: BookingRouteDeps): v
   });
   router.post('/api/public/bookings/:code/move', json, async (req, res) => {
     const body = parse(MoveBody, req.body ?? {});
-    res.json(await move(cdb, String(req.params.code), body.startsAt, clock.now()));
+    const moved = await move(cdb, String(req.params.code), body.startsAt, clock.now(), notices);
+    notices?.queued();
+    res.json(moved);
   });
 
   // A branch asks about a code it does not hold (branch credential): booked moments ago, or another branch's.

@@ -20,6 +20,10 @@ import { bookingCodeFromValues, formatBookingCode, normalizeBookingCode, BOOKING
 import { senegalHolidaysBetween, type HolidayOverride } from '../../domain/holidays.js';
 import { checkInWindow, DEFAULT_APPOINTMENT_HOURS, generateSlots, MAX_SCAN_DAYS, type Slot } from '../../domain/slots.js';
 import type { AppointmentServicesTable, CentralAppointmentTables, CentralBookingsTable } from './booking.migration.js';
+import type { BookingNotices } from './booking-notices.js';
+
+/** Who confirms a booking to the visitor, inside the booking's transaction (booking-notices.ts). */
+export type BookingConfirmer = Pick<BookingNotices, 'confirm'>;
 
 /** Bookings that hold a place in their slot. */
 const HOLDING = ['booked', 'checked_in', 'no_show'];
@@ -232,7 +236,7 @@ async function newCode(t: Db): Promise<string> {
   throw new CentralError(503, 'RETRY', 'could not find a free booking code: retry');
 }
 
-export async function book(cdb: CentralDb, body: z.output<typeof BookBody>, now: Date): Promise<BookingCreated> {
+export async function book(cdb: CentralDb, body: z.output<typeof BookBody>, now: Date, notices?: BookingConfirmer): Promise<BookingCreated> {
   const at = now.toISOString();
   const db = appointmentsDb(cdb);
   // Catalogue checks first, outside the lock: unknown branch or service answers at once.
@@ -252,6 +256,7 @@ export async function book(cdb: CentralDb, body: z.output<typeof BookBody>, now:
     };
     await t.insertInto('bookings').values(row).execute();
     await publish(trx, cdb, row, at);
+    await notices?.confirm(trx, row);
     return row;
   });
   return { booking: await publicView(db, booking), qr: await bookingQr(booking.code) };
@@ -306,7 +311,7 @@ export async function cancel(cdb: CentralDb, raw: string, now: Date): Promise<Pu
   return publicView(appointmentsDb(cdb), row);
 }
 
-export async function move(cdb: CentralDb, raw: string, startsAt: string, now: Date): Promise<BookingCreated> {
+export async function move(cdb: CentralDb, raw: string, startsAt: string, now: Date, notices?: BookingConfirmer): Promise<BookingCreated> {
   const at = now.toISOString();
   const row = await change(cdb, raw, async (t, trx, b) => {
     assertChangeable(b, now, 'moved');
@@ -320,6 +325,7 @@ export async function move(cdb: CentralDb, raw: string, startsAt: string, now: D
       starts_at: updated.starts_at, ends_at: updated.ends_at, reminder_due_at: updated.reminder_due_at, reminder_sent_at: null, updated_at: at, version: updated.version,
     }).where('id', '=', b.id).execute();
     await publish(trx, cdb, updated, at);
+    await notices?.confirm(trx, updated);
     return updated;
   });
   return { booking: await publicView(appointmentsDb(cdb), row), qr: await bookingQr(row.code) };
