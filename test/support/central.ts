@@ -91,7 +91,7 @@ export interface SyncedBranch extends TestBranch { credential: string }
  * A branch enrolled at central the way it happens in the field: the branch starts once (and gets its id),
  * head office enrols that id, the branch restarts with the central URL and its credential.
  */
-export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string } = {}): Promise<SyncedBranch> {
+export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string; printer?: string } = {}): Promise<SyncedBranch> {
   const first = await startBranch({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(opts.clock && { clock: opts.clock }) });
   const credential = await central.enrol(first.server.branchId, opts.name);
   await first.close();
@@ -101,6 +101,7 @@ export async function startSyncedBranch(central: TestCentral, opts: { centralUrl
     kioskRateLimitPerMinute: 100_000,
     ...(opts.clock && { clock: opts.clock }),
     ...(opts.trackUrlBase !== undefined && { trackUrlBase: opts.trackUrlBase }),
+    ...(opts.printer !== undefined && { printer: opts.printer }),
   });
   Object.assign(branch.passwords, first.passwords);
   return Object.assign(branch, { credential });

@@ -52,7 +52,7 @@ export interface TrackingWorld {
 export async function startTrackingWorld(dialect: Dialect, opts: {
   staleAfterSeconds?: number; viaProxy?: boolean; sms?: boolean; tracking?: Partial<TrackingOptions>;
   /** Central's clock (and the branch's too when `branchClock`). */
-  clock?: Clock; branchClock?: boolean; trackUrlBase?: string;
+  clock?: Clock; branchClock?: boolean; trackUrlBase?: string; printer?: string;
 } = {}): Promise<TrackingWorld> {
   const sink = await new SmtpSink().start();
   const sms = await new OrangeSmsSimulator().start();
@@ -76,7 +76,7 @@ export async function startTrackingWorld(dialect: Dialect, opts: {
   });
   const proxy = opts.viaProxy ? await FaultProxy.start({ target: central.url }) : null;
   const branch = await startSyncedBranch(central, {
-    centralUrl: proxy?.url, name: 'Agence Plateau', trackUrlBase: opts.trackUrlBase, ...(opts.branchClock && { clock: opts.clock }),
+    centralUrl: proxy?.url, name: 'Agence Plateau', trackUrlBase: opts.trackUrlBase, printer: opts.printer, ...(opts.branchClock && { clock: opts.clock }),
   });
   const kiosk = await branch.kioskToken();
   const serviceA = (await branch.service('A')).id;

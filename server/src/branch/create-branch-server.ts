@@ -84,7 +84,7 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
   const devices = new DeviceService(ctx);
   let printing: TicketPrintService;
   try {
-    printing = new TicketPrintService({ ctx, branch, tickets, devices, state }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? null });
+    printing = new TicketPrintService({ ctx, branch, tickets, devices, state }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? defaultTrackUrlBase(options) });
   } catch (err) {
     store.close(); // a wrong print setting stops the start, with its reason
     throw err;
@@ -219,4 +219,9 @@ function mountUis(app: express.Express, root: string): void {
 <li><a href="/kiosk/">Borne / Kiosk</a></li><li><a href="/agent/">Guichet / Counter</a></li>
 <li><a href="/display/">Écran d'appel / Call board</a></li><li><a href="/api/docs">API</a></li></ul></body></html>`);
   });
+}
+
+/** Connected to central: the QR code opens central's tracking page (/t/<ticket id>); standalone: this server's API. */
+function defaultTrackUrlBase(options: Pick<BranchServerOptions, 'centralUrl' | 'centralCredential'>): string | null {
+  return options.centralUrl && options.centralCredential ? `${options.centralUrl.replace(/\/+$/, '')}/t/` : null;
 }

@@ -22,7 +22,10 @@ export interface BranchServerOptions {
   printer?: string;
   /** Paper width, code page, timeout, logo and footer of printed tickets (docs/kiosk.md). */
   print?: PrintSettings;
-  /** Base of the link in a ticket's QR code, the ticket id appended. Default: `<this server>/api/tickets/`. */
+  /**
+   * Base of the link in a ticket's QR code, the ticket id appended (SMARTQUEUE_TRACK_URL). Default: central's tracking
+   * page `<centralUrl>/t/` when the branch syncs to central, else `<this server>/api/tickets/`.
+   */
   trackUrlBase?: string;
   /** Central API base URL; none means the branch runs standalone. */
   centralUrl?: string;
