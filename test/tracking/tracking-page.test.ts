@@ -40,6 +40,7 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
   const ahead: string[] = [];
   let mine = '';
   let counter = '';
+  let pushSub: ReturnType<TrackingWorld['push']['subscribe']>;
   const transfers = new Map<string, number>();
 
   const trackUrl = (id: string, query = '') => `${w.central.url}/t/${id}${query}`;
@@ -78,7 +79,20 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
     mine = await issue(w, { language: 'fr' });
     await waitForView(w, mine, 'the ticket at central', (v) => v.position === 4);
     browser = await launchBrowser();
-    phone = await newPhone({ geolocation: NEXT_DOOR, permissions: ['geolocation'] });
+    phone = await newPhone({ geolocation: NEXT_DOOR, permissions: ['geolocation', 'notifications'] });
+    // The browser's push service (Google's, Mozilla's…) is an outside provider: the phone's PushManager hands out a
+    // subscription of the local push endpoint instead, which checks the VAPID signature and decrypts what arrives.
+    pushSub = w.push.subscribe();
+    await phone.addInitScript(`(() => {
+      const sub = ${JSON.stringify(pushSub.json)};
+      window.pushServerKeys = [];
+      PushManager.prototype.getSubscription = function () { return Promise.resolve(null); };
+      PushManager.prototype.subscribe = function (options) {
+        const key = btoa(String.fromCharCode(...new Uint8Array(options.applicationServerKey)));
+        window.pushServerKeys.push(key.replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, ''));
+        return Promise.resolve({ toJSON: () => sub });
+      };
+    })()`);
   });
 
   afterAll(async () => {
@@ -169,6 +183,16 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
     await see(page, '#contactMsg', fr.contactSaved, 'contact saved');
   });
 
+  it('subscribes this phone to web push with the server\'s VAPID key', async () => {
+    await page.locator('#notifyBtn').tap();
+    await see(page, '#notifyMsg', fr.notifyOn, 'push on');
+    expect(await page.evaluate<string[]>('window.pushServerKeys')).toEqual([(await w.view(mine)).vapidPublicKey]);
+    // The page's service worker, which shows the pushes, is registered for /t/.
+    expect(await page.evaluate<string>("navigator.serviceWorker.getRegistration('/t/').then((r) => r ? r.scope : '')")).toBe(`${w.central.url}/t/`);
+    const stored = await w.central.server.tracking.db.selectFrom('tracking_subscriptions').select(['channel', 'language']).where('ticket_id', '=', mine).orderBy('channel').execute();
+    expect(stored).toEqual([{ channel: 'email', language: 'fr' }, { channel: 'push', language: 'fr' }]);
+  });
+
   it('follows the position live as agents serve, says so when the branch\'s data is stale, and tells the visitor', async () => {
     // Every value the position takes on the page, as the visitor would see it change.
     await page.evaluate(`(() => {
@@ -205,6 +229,8 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
     expect(await page.locator('#stale').isHidden()).toBe(true);
     await waitFor('"your turn is near" e-mail', () => w.sink.to('awa.ndiaye@example.sn').length === 1);
     expect(w.sink.to('awa.ndiaye@example.sn')[0]?.subject).toBe('Votre tour approche – ticket A004');
+    await waitFor('"your turn is near" pushed', () => w.push.for(pushSub.id).length === 1);
+    expect(JSON.parse(w.push.for(pushSub.id)[0]?.payload ?? '{}')).toMatchObject({ title: 'Votre tour approche', kind: 'turn_near', url: `${PUBLIC_URL}/t/${mine}` });
 
     expect(await w.serveNext('awa', counter)).toBe(ahead[2]);
     await see(page, '#pos', '1', 'position 1');
@@ -219,6 +245,8 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
     expect(mails[1]?.text).toContain('guichet 2');
     expect(mails[1]?.text).toContain(`${PUBLIC_URL}/t/${mine}`);
 
+    await waitFor('"it\'s your turn" pushed', () => w.push.for(pushSub.id).length === 2);
+    expect(JSON.parse(w.push.for(pushSub.id)[1]?.payload ?? '{}')).toMatchObject({ title: "C'est à vous !", body: 'Ticket A004 : présentez-vous au guichet 2.', kind: 'called' });
     const seen = await page.evaluate<string[]>('window.seenPositions');
     expect(seen).toEqual(['4', '3', '2', '1']);
     expect(pageErrors).toEqual([]);
