@@ -1,11 +1,18 @@
 // The branch server under test, in its own process (so the load generator's CPU is not counted as the server's).
+// Plain JavaScript run by plain `node`, importing the built server (server/dist, what `npm start` runs): no tsx
+// loader in the process, whose compiler and worker thread would add ~40 MB of memory and some CPU to the figures.
+// `--server=src` runs this file under tsx with BENCH_SERVER_MODULE pointing at server/src/index.ts instead.
 // Options come from BENCH_* variables; the first stdout line is {"url","port","credentials"} as JSON.
+// @ts-check
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { createBranchServer } from '../../server/src/index.js';
 
 const env = process.env;
 if (!env.BENCH_DATA_DIR) throw new Error('BENCH_DATA_DIR is required');
+if (!env.BENCH_SERVER_MODULE) throw new Error('BENCH_SERVER_MODULE is required');
+/** @type {typeof import('../../server/src/index.js')} */
+const { createBranchServer } = await import(pathToFileURL(env.BENCH_SERVER_MODULE).href);
 const server = await createBranchServer({
   port: 0,
   host: '127.0.0.1',
@@ -17,6 +24,8 @@ const server = await createBranchServer({
   kioskRateLimitPerMinute: 10_000_000,
   logger: pino({ level: env.BENCH_LOG_LEVEL ?? 'silent' }),
 });
+// Diagnosis only (--sqlite-synchronous): what the commit's fsync costs, by running with another setting than FULL.
+if (env.BENCH_SQLITE_SYNCHRONOUS) server.services.ctx.store.sqlite.pragma(`synchronous = ${env.BENCH_SQLITE_SYNCHRONOUS}`);
 process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, credentials: server.firstStartCredentials })}\n`);
 process.on('SIGTERM', () => { void server.close().then(() => process.exit(0)); });
 
@@ -25,7 +34,7 @@ process.on('SIGTERM', () => { void server.close().then(() => process.exit(0)); }
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 process.on('SIGUSR2', () => {
-  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const ms = (/** @type {number} */ ns) => Math.round(ns / 1e4) / 100;
   process.stdout.write(`${JSON.stringify({ eventLoopDelay: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } })}\n`);
   loop.reset();
 });

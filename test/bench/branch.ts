@@ -94,10 +94,10 @@ class CallToDisplay {
 
 export async function runBranchPeak(options: BranchPeakOptions, log: (line: string) => void = () => {}): Promise<BranchPeakResult> {
   const opts = {
-    agentSockets: true,
-    kioskSockets: true,
-    agentIntervalMs: Math.max(1, Math.round((options.agents / (1.25 * Math.max(options.rate, 0.001))) * 1000)),
     ...options,
+    agentSockets: options.agentSockets ?? true,
+    kioskSockets: options.kioskSockets ?? true,
+    agentIntervalMs: options.agentIntervalMs ?? Math.max(1, Math.round((options.agents / (1.25 * Math.max(options.rate, 0.001))) * 1000)),
   };
   const dataDir = tempDataDir('peak');
   let server: BenchServer | null = null;
@@ -145,33 +145,38 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
       errorLog.set(key, (errorLog.get(key) ?? 0) + 1);
     };
 
-    const inflight = new Set<Promise<void>>();
-    const issueOne = (n: number) => {
-      const token = kioskTokens[n % kioskTokens.length] as string;
+    // Each kiosk serves one visitor at a time: it sends its next ticket when it is due (kiosk k of K issues tickets
+    // k, k+K, k+2K… of a schedule at `rate` per second) and never before its previous answer. An overloaded server
+    // therefore shows as a lower achieved rate and longer latencies, not as an unbounded pile of open requests.
+    const issueOne = async (kiosk: number, n: number) => {
+      const token = kioskTokens[kiosk] as string;
       const service = open[n % open.length] as ServiceView;
       // One visitor in ten asks for priority at the kiosk (elderly, pregnant, disabled).
       const body = n % 10 === 0 ? { serviceId: service.id, priority: 'elderly' } : { serviceId: service.id };
       const measured = measuring;
       const t0 = nowMs();
-      const p = http.post<TicketView>('/api/tickets', body, token).then((res) => {
+      try {
+        const res = await http.post<TicketView>('/api/tickets', body, token);
         if (res.status !== 201) {
           if (measured) errors.issue += 1;
           noteError('issue', res.status, res.body);
         } else if (measured) issueSamples.push(nowMs() - t0);
-      }, () => { if (measured) errors.issue += 1; });
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p));
-    };
-
-    const issuing = (async () => {
-      const start = nowMs();
-      let sent = 0;
-      while (!stopIssuing) {
-        const due = Math.floor(((nowMs() - start) / 1000) * opts.rate);
-        while (sent < due) issueOne(sent++);
-        await sleep(2);
+      } catch {
+        if (measured) errors.issue += 1;
       }
-    })();
+    };
+    const issueStart = nowMs();
+    const kioskLoop = async (kiosk: number) => {
+      for (let round = 0; !stopIssuing; round++) {
+        const n = round * opts.kiosks + kiosk;
+        const due = issueStart + (n / opts.rate) * 1000;
+        const wait = due - nowMs();
+        if (wait > 0) await sleep(wait);
+        if (stopIssuing) break;
+        await issueOne(kiosk, n);
+      }
+    };
+    const issuing = Promise.all(kioskTokens.map((_, k) => kioskLoop(k)));
 
     const agentLoop = async (a: BenchAgent, offsetMs: number) => {
       await sleep(offsetMs);
@@ -243,9 +248,9 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     const waitingAtEnd = (lastQueue as QueueSummary | null)?.services.reduce((n, s) => n + s.waitingCount, 0) ?? null;
 
     stopIssuing = true;
-    await issuing;
     stopAgents = true;
-    await Promise.race([Promise.all([...inflight, ...agentLoops]), sleep(15_000)]);
+    await Promise.race([issuing, sleep(15_000)]);
+    await Promise.race([Promise.all(agentLoops), sleep(15_000)]);
     await sleep(300); // last display events
     if (errorLog.size) log(`  errors: ${[...errorLog].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
 

@@ -1,12 +1,15 @@
 // The floor's server: a bare node:http + Socket.IO server in its own process (like the branch server), with no
-// application work at all. POST /echo answers its JSON body; the Socket.IO "echo" event acknowledges its payload;
-// "fanout" broadcasts a payload to every other socket and then acknowledges. First stdout line: {"url"}.
+// application work at all; plain JavaScript run by plain node, like the server under test (branch-server.mjs).
+// POST /echo answers its JSON body; the Socket.IO "echo" event acknowledges its payload; "fanout" broadcasts a
+// payload to every other socket and then acknowledges. First stdout line: {"url"}.
+// @ts-check
 import http from 'node:http';
 import { Server } from 'socket.io';
 
 const server = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
+  /** @type {Buffer[]} */
+  const chunks = [];
+  req.on('data', (/** @type {Buffer} */ c) => chunks.push(c));
   req.on('end', () => {
     const body = Buffer.concat(chunks);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
@@ -15,10 +18,10 @@ const server = http.createServer((req, res) => {
 });
 const io = new Server(server, { serveClient: false });
 io.on('connection', (socket) => {
-  socket.on('echo', (payload: unknown, ack: unknown) => {
+  socket.on('echo', (/** @type {unknown} */ payload, /** @type {unknown} */ ack) => {
     if (typeof ack === 'function') ack(payload);
   });
-  socket.on('fanout', (payload: unknown, ack: unknown) => {
+  socket.on('fanout', (/** @type {unknown} */ payload, /** @type {unknown} */ ack) => {
     socket.broadcast.emit('fanned', payload);
     if (typeof ack === 'function') ack(true);
   });

@@ -68,7 +68,7 @@ function connect(url: string): Promise<EchoSocket> {
 }
 
 export async function measureNetworkFloor(iterations: number, fanoutSockets: number): Promise<Omit<FloorResult, 'sqliteTransaction'>> {
-  const child = await startNodeChild<{ url: string }>('test/bench/echo-server.ts', {});
+  const child = await startNodeChild<{ url: string }>('test/bench/echo-server.mjs', {}, [], { tsx: false });
   const http = new HttpClient(child.info.url);
   const sockets: EchoSocket[] = [];
   try {

@@ -1,6 +1,6 @@
 // The branch server under test, in its own process, and the clients that drive it: a keep-alive HTTP client (what a
 // kiosk or an agent screen does over REST) and Socket.IO clients (call boards, kiosks, agent screens).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -15,7 +15,51 @@ import { nowMs } from './stats.js';
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
 const AGENT_PASSWORD = 'bench-agent-password';
-const BRANCH_ENTRY = 'test/bench/branch-server.ts';
+const BRANCH_ENTRY = 'test/bench/branch-server.mjs';
+
+/**
+ * Which server the bench measures: `dist` (default) is the built server/dist, run by plain node as `npm start` runs
+ * it; `src` is server/src through tsx (no build needed, but tsx's loader adds memory and start-up time).
+ */
+export type ServerMode = 'dist' | 'src';
+let serverMode: ServerMode = 'dist';
+export function setServerMode(mode: ServerMode): void {
+  serverMode = mode;
+}
+export function getServerMode(): ServerMode {
+  return serverMode;
+}
+
+function newestMtime(dir: string, skip: (name: string) => boolean): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (skip(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full, skip) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Build server/dist when it is missing or older than server/src (tsc rewrites every output, so index.js's time is
+ * the build's). Returns what it did, for the log.
+ */
+export function ensureServerBuild(): string {
+  const built = path.resolve('server/dist/index.js');
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+  const sourceAt = newestMtime(path.resolve('server/src'), (n) => n.endsWith('.test.ts'));
+  if (builtAt >= sourceAt) return 'server/dist is up to date';
+  const what = builtAt ? 'server/dist was older than server/src: rebuilt' : 'server/dist was missing: built';
+  try {
+    execFileSync(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '-p', 'server/tsconfig.build.json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    // tsc still writes its output when it finds type errors (a work in progress elsewhere in the tree): measure that.
+    const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
+    if (!fs.existsSync(built) || fs.statSync(built).mtimeMs <= builtAt) throw new Error(`building server/dist failed:\n${out}`);
+    return `${what}, with type errors (${out.split('\n').filter((l) => l.includes('error TS')).length}): measuring the emitted code`;
+  }
+  return what;
+}
 
 export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface BranchInfoLine { url: string; port: number; credentials: Array<{ login: string; password: string; role: string }> }
@@ -43,6 +87,7 @@ export async function startBenchServer(opts: { dataDir: string; cpuProfDir?: str
   const env: Record<string, string> = {
     BENCH_DATA_DIR: opts.dataDir,
     BENCH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+    BENCH_SERVER_MODULE: path.resolve(serverMode === 'dist' ? 'server/dist/index.js' : 'server/src/index.ts'),
   };
   const nodeArgs: string[] = [];
   if (opts.cpuProfDir) {
@@ -50,7 +95,7 @@ export async function startBenchServer(opts: { dataDir: string; cpuProfDir?: str
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   }
   const t0 = nowMs();
-  const child = await startNodeChild<BranchInfoLine>(BRANCH_ENTRY, env, nodeArgs);
+  const child = await startNodeChild<BranchInfoLine>(BRANCH_ENTRY, env, nodeArgs, { tsx: serverMode === 'src' });
   const startupMs = nowMs() - t0;
   const credentials: Record<string, string> = { ...opts.credentials };
   for (const c of child.info.credentials) credentials[c.login] = c.password;
@@ -83,8 +128,10 @@ export interface NodeChild<T> extends Child<T> {
   nextLine(timeoutMs?: number): Promise<string>;
 }
 
-export async function startNodeChild<T>(entry: string, env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 120_000): Promise<NodeChild<T>> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.resolve(entry)], {
+export async function startNodeChild<T>(
+  entry: string, env: Record<string, string>, nodeArgs: string[] = [], { tsx = true, timeoutMs = 120_000 }: { tsx?: boolean; timeoutMs?: number } = {},
+): Promise<NodeChild<T>> {
+  const child = spawn(process.execPath, [...nodeArgs, ...(tsx ? ['--import', 'tsx'] : []), path.resolve(entry)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

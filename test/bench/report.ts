@@ -1,6 +1,7 @@
 // The bench's results: the JSON document written to bench-results/, the targets of issue 10 checked against it,
 // and the table printed to stdout.
 import type { BranchPeakResult } from './branch.js';
+import type { CentralBenchResult } from './central.js';
 import type { FloorResult } from './floor.js';
 import type { HistoryPoint, MemoryPoint } from './growth.js';
 import type { ProfileSummary } from './profile.js';
@@ -36,8 +37,7 @@ export interface BenchResults {
   ratios: Ratios | null;
   history: HistoryPoint[] | null;
   memory: MemoryPoint[] | null;
-  /** Produced by test/bench/central.ts (runCentralBench) when it exists. */
-  central: unknown;
+  central: CentralBenchResult | null;
   profile: ProfileSummary | null;
   targets: TargetResult[];
   errors: string[];

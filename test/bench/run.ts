@@ -12,11 +12,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBranchPeak, type BranchPeakOptions } from './branch.js';
 import { measureFloor } from './floor.js';
+import { formatCentralBench, runCentralBench, type CentralBenchOptions } from './central.js';
 import { runHistoryGrowth, runMemoryGrowth } from './growth.js';
+import { ensureServerBuild, setServerMode, type ServerMode } from './harness.js';
 import { formatProfile, latestProfile, summarizeProfile } from './profile.js';
 import { computeRatios, evaluateTargets, formatTable, type BenchResults, type MachineInfo } from './report.js';
 
@@ -33,6 +35,8 @@ export interface BenchOptions {
   floorIterations: number;
   profile: boolean;
   outDir: string;
+  server: ServerMode;
+  central: CentralBenchOptions;
 }
 
 function numberList(text: string): number[] {
@@ -48,7 +52,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       seconds: { type: 'string' }, warmup: { type: 'string' }, 'agent-interval-ms': { type: 'string' },
       history: { type: 'string' }, 'history-iterations': { type: 'string' }, clients: { type: 'string' },
       'floor-iterations': { type: 'string' }, only: { type: 'string' }, skip: { type: 'string' },
-      profile: { type: 'boolean', default: false }, out: { type: 'string' },
+      profile: { type: 'boolean', default: false }, out: { type: 'string' }, server: { type: 'string' },
+      branches: { type: 'string' }, 'records-per-branch': { type: 'string' }, 'catchup-records': { type: 'string' }, dialects: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -65,8 +70,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     rate: num(values.rate, 200),
     seconds: num(values.seconds, quick ? 5 : 20),
     warmupSeconds: num(values.warmup, quick ? 1 : 3),
-    agentIntervalMs: num(values['agent-interval-ms'], 1000),
+    // Unset: branch.ts derives it from the rate so that the counters keep up with the kiosks.
+    agentIntervalMs: values['agent-interval-ms'] === undefined ? undefined : Number(values['agent-interval-ms']),
   };
+  const server = values.server ?? 'dist';
+  if (server !== 'dist' && server !== 'src') throw new Error(`--server must be dist or src, not "${server}"`);
   return {
     quick,
     parts: only.filter((p) => !skip.includes(p)),
@@ -77,6 +85,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     floorIterations: num(values['floor-iterations'], quick ? 500 : 2000),
     profile: values.profile ?? false,
     outDir: values.out ?? 'bench-results',
+    server,
+    central: {
+      branches: num(values.branches, quick ? 5 : 20),
+      recordsPerBranch: num(values['records-per-branch'], quick ? 500 : 2000),
+      catchUpRecords: num(values['catchup-records'], quick ? 5_000 : 30_000),
+      dialects: values.dialects ? (values.dialects.split(',') as CentralBenchOptions['dialects']) : undefined,
+    },
   };
 }
 
@@ -100,28 +115,6 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-interface CentralModule {
-  runCentralBench: (options: Record<string, unknown>, log: (line: string) => void) => Promise<unknown>;
-  formatCentralBench?: (result: never) => string;
-}
-
-/**
- * The central part lives in test/bench/central.ts (ingest on SQLite/PostgreSQL, catch-up after an outage), written
- * with the central API. Its contract with this runner: `runCentralBench(options, log)` resolves to JSON-serialisable
- * figures; an optional `formatCentralBench(result)` renders them. Loaded by path so that this runner keeps working
- * (and says so) when the file is absent.
- */
-async function runCentral(quick: boolean, log: (line: string) => void): Promise<{ result: unknown; text: string | null }> {
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'central.ts');
-  if (!fs.existsSync(file)) return { result: { skipped: 'test/bench/central.ts does not exist yet' }, text: 'Central: skipped (test/bench/central.ts does not exist yet)' };
-  const mod = (await import(pathToFileURL(file).href)) as Partial<CentralModule>;
-  if (typeof mod.runCentralBench !== 'function') return { result: { skipped: 'central.ts exports no runCentralBench' }, text: 'Central: skipped (no runCentralBench export)' };
-  const options = quick ? { branches: 5, recordsPerBranch: 500, catchUpRecords: 5_000 } : {};
-  const result = await mod.runCentralBench(options, (line) => log(`  ${line}`));
-  const text = typeof mod.formatCentralBench === 'function' ? mod.formatCentralBench(result as never) : `Central\n${JSON.stringify(result, null, 2)}`;
-  return { result, text };
-}
-
 export async function runBench(opts: BenchOptions, log: (line: string) => void = (l) => console.error(l)): Promise<{ results: BenchResults; centralText: string | null }> {
   const started = Date.now();
   const results: BenchResults = {
@@ -134,6 +127,8 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
     errors: [],
   };
   let centralText: string | null = null;
+  setServerMode(opts.server);
+  if (opts.server === 'dist' && opts.parts.some((p) => p !== 'floor')) log(ensureServerBuild());
   const step = async (part: Part, label: string, fn: () => Promise<void>) => {
     if (!opts.parts.includes(part)) return;
     log(`${label}…`);
@@ -164,9 +159,8 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
     results.memory = await runMemoryGrowth(opts.clients, log);
   });
   await step('central', 'central: ingest and catch-up', async () => {
-    const c = await runCentral(opts.quick, log);
-    results.central = c.result;
-    centralText = c.text;
+    results.central = await runCentralBench(opts.central, (line) => log(`  ${line}`));
+    centralText = formatCentralBench(results.central);
   });
   results.machine.loadAverageAtEnd = os.loadavg();
   results.finishedAt = new Date().toISOString();
