@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { centralDialects } from '../support/postgres.js';
 import { waitFor } from '../support/central.js';
-import { issue, settledDeliveries, ShiftClock, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
+import type { TrackView } from '../../server/src/contracts/tracking.js';
+import { issue, settledDeliveries, ShiftClock, trackSocket, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
 
 const dialects = await centralDialects();
 
@@ -44,8 +45,18 @@ describe.each(dialects)('notifications over a faulty link on %s', (dialect) => {
   afterAll(async () => { await w?.close(); });
 
   it('sends no "your turn is near" from stale data, and sends it once when the link is back', async () => {
+    // A page following the ticket hears the data turn stale as soon as it is past the threshold.
+    const socket = await trackSocket(w.central.url);
+    const updates: TrackView[] = [];
+    socket.on('track:update', (v) => updates.push(v));
+    await new Promise((resolve) => socket.emit('track:join', { ticketId: followed }, resolve));
     w.proxy?.setDown(true);
-    clock.jump(120);
+    clock.jump(29.9);
+    const update = await waitFor('a stale update on the socket', () => updates.find((v) => v.freshness.stale));
+    expect(update.freshness).toMatchObject({ stale: true, reason: 'link_down' });
+    expect(update.position).toBe(3);
+    socket.disconnect();
+    clock.jump(90);
     await waitForView(w, followed, 'stale at central', (v) => v.freshness.stale && v.freshness.reason === 'link_down');
     // The head office raises N to 3 while the branch is unreachable: central's picture says 3,
     // but that picture is two minutes old.

@@ -153,3 +153,25 @@ export function settledDeliveries(world: TrackingWorld, refId: string, timeoutMs
     return rows.every((d) => d.status !== 'pending' && d.status !== 'sending') ? rows : undefined;
   }, timeoutMs);
 }
+
+/** A phone for the tracking page: iPhone 12-14 sized screen, touch, French of Senegal. */
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-SN' } as const;
+
+/**
+ * The browser's push service (Google's, Mozilla's…) is an outside provider: this init script makes the phone's
+ * PushManager hand out a subscription of the local push endpoint (test/fixtures/push-endpoint.ts), which checks the
+ * VAPID signature and decrypts what central sends. The application server keys the page passed are kept in
+ * window.pushServerKeys (base64url).
+ */
+export function localPushManagerScript(subscription: { endpoint: string; keys: { p256dh: string; auth: string } }): string {
+  return `(() => {
+    const sub = ${JSON.stringify(subscription)};
+    window.pushServerKeys = [];
+    PushManager.prototype.getSubscription = function () { return Promise.resolve(null); };
+    PushManager.prototype.subscribe = function (options) {
+      const key = btoa(String.fromCharCode(...new Uint8Array(options.applicationServerKey)));
+      window.pushServerKeys.push(key.replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, ''));
+      return Promise.resolve({ toJSON: () => sub });
+    };
+  })()`;
+}

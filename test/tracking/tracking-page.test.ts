@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_STRINGS } from '../../server/src/tracking/page.js';
 import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
 import { waitFor } from '../support/central.js';
-import { issue, PUBLIC_URL, ShiftClock, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
+import { issue, localPushManagerScript, PHONE, PUBLIC_URL, ShiftClock, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
 
 function browserTestsEnabled(): boolean {
   if (chromiumAvailable()) return true;
@@ -18,8 +18,6 @@ function browserTestsEnabled(): boolean {
   return false;
 }
 
-/** A phone: iPhone 12-14 sized screen, touch, French of Senegal. */
-export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-SN' } as const;
 /** The tracking page's budget over a weak 3G link: everything the first load transfers, headers included. */
 const FIRST_LOAD_BUDGET_BYTES = 40 * 1024;
 // Place de l'Indépendance (Plateau): where the head office says the branch is. A visitor at the café next door,
@@ -80,19 +78,8 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
     await waitForView(w, mine, 'the ticket at central', (v) => v.position === 4);
     browser = await launchBrowser();
     phone = await newPhone({ geolocation: NEXT_DOOR, permissions: ['geolocation', 'notifications'] });
-    // The browser's push service (Google's, Mozilla's…) is an outside provider: the phone's PushManager hands out a
-    // subscription of the local push endpoint instead, which checks the VAPID signature and decrypts what arrives.
     pushSub = w.push.subscribe();
-    await phone.addInitScript(`(() => {
-      const sub = ${JSON.stringify(pushSub.json)};
-      window.pushServerKeys = [];
-      PushManager.prototype.getSubscription = function () { return Promise.resolve(null); };
-      PushManager.prototype.subscribe = function (options) {
-        const key = btoa(String.fromCharCode(...new Uint8Array(options.applicationServerKey)));
-        window.pushServerKeys.push(key.replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, ''));
-        return Promise.resolve({ toJSON: () => sub });
-      };
-    })()`);
+    await phone.addInitScript(localPushManagerScript(pushSub.json));
   });
 
   afterAll(async () => {

@@ -11,6 +11,10 @@ describe('freshness of a branch\'s data', () => {
     // Catching up after an outage: the last push was just now, but records from 30 min ago are still to come.
     expect(branchFreshness({ lastPushAt: ago(1), lastSeq: 500, headSeq: 2000, oldestPendingAt: ago(1800) }, now, 90)).toMatchObject({ stale: true, reason: 'catching_up', ageSeconds: 1800, dataAsOf: ago(1800) });
     expect(branchFreshness({ lastPushAt: ago(1), lastSeq: 500, headSeq: 501, oldestPendingAt: ago(2) }, now, 90)).toMatchObject({ stale: false });
+    // Stale from the first millisecond past the threshold (not once the rounded seconds pass it).
+    const at = (ms: number) => branchFreshness({ lastPushAt: new Date(now.getTime() - ms).toISOString(), lastSeq: 1, headSeq: 1, oldestPendingAt: null }, now, 90);
+    expect(at(90_000)).toMatchObject({ stale: false, ageSeconds: 90 });
+    expect(at(90_001)).toMatchObject({ stale: true, ageSeconds: 90 });
     expect(branchFreshness(null, now, 90)).toMatchObject({ stale: true, reason: 'never_synced', dataAsOf: null });
     expect(branchFreshness({ lastPushAt: null, lastSeq: 0, headSeq: 0, oldestPendingAt: null }, now, 90)).toMatchObject({ stale: true, reason: 'never_synced' });
   });

@@ -34,8 +34,10 @@ export function branchFreshness(sync: BranchSyncState | null, now: Date, staleAf
   let asOf = Date.parse(sync.lastPushAt);
   const behind = sync.headSeq > sync.lastSeq && sync.oldestPendingAt !== null;
   if (behind) asOf = Math.min(asOf, Date.parse(sync.oldestPendingAt as string));
-  const ageSeconds = Math.max(0, Math.round((now.getTime() - asOf) / 1000));
-  const stale = ageSeconds > staleAfterSeconds;
+  const ageMs = Math.max(0, now.getTime() - asOf);
+  // Decided on the exact age (the rounded seconds are for display): the hub and the page flip at the same instant.
+  const stale = ageMs > staleAfterSeconds * 1000;
+  const ageSeconds = Math.round(ageMs / 1000);
   return { dataAsOf: new Date(asOf).toISOString(), ageSeconds, stale, reason: stale ? (behind ? 'catching_up' : 'link_down') : null };
 }
 

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../contracts/tracking.js';
 import type { TrackDb } from './db.js';
 import type { ViewContext } from './views.js';
-import { buildViews } from './views.js';
+import { branchFreshness } from '../notifications/freshness.js';
+import { buildViews, syncStateOf } from './views.js';
 
 /** Tickets one connection may follow. */
 const MAX_TICKETS_PER_SOCKET = 5;
@@ -106,8 +107,9 @@ export class TrackingHub {
         ? await this.deps.db.selectFrom('branch_sync').select(['branch_id', 'last_seq', 'last_push_at', 'oldest_pending_at', 'head_seq']).where('branch_id', 'in', branchIds).execute()
         : [];
       for (const r of rows) {
-        const ageOk = r.last_push_at !== null && ctx.now.getTime() - Date.parse(r.last_push_at) <= ctx.staleAfterSeconds * 1000;
-        const mark = `${r.last_seq}|${r.last_push_at}|${r.head_seq}|${ageOk}`;
+        // The views' own rule: a mark that flips when, and only when, the views' freshness does.
+        const { stale } = branchFreshness(syncStateOf(r), ctx.now, ctx.staleAfterSeconds);
+        const mark = `${r.last_seq}|${r.last_push_at}|${r.head_seq}|${r.oldest_pending_at}|${stale}`;
         if (this.branchMarks.get(r.branch_id) === mark) continue;
         this.branchMarks.set(r.branch_id, mark);
         await this.refresh(r.branch_id);

@@ -47,7 +47,7 @@
     // Old numbers are never shown as current: past the threshold the notice replaces them.
     show($('stale'), view.known && stale && st !== 'served');
     if (stale) {
-      text('staleAge', age === null ? S.neverSynced : fill(S.staleAge, { n: Math.round(age / 60) }));
+      text('staleAge', age === null ? S.neverSynced : age < 60 ? fill(S.staleAgeSeconds, { n: Math.round(age) }) : fill(S.staleAge, { n: Math.round(age / 60) }));
       text('lastKnown', nums && age !== null ? fill(S.lastKnown, { position: view.position, time: time(view.freshness.dataAsOf) }) : '');
     }
     text('upd', view.freshness.dataAsOf && !stale ? fill(S.updated, { time: time(view.freshness.dataAsOf) }) : '');
