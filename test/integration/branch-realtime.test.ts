@@ -1,6 +1,6 @@
 // Socket.IO gateway and concurrency: real server, real socket.io clients, many agents at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandResult, TicketView } from '../../server/src/contracts/api.js';
+import type { CommandResult, CounterView, TicketView } from '../../server/src/contracts/api.js';
 import type { BranchSnapshot, Response } from '../../server/src/contracts/events.js';
 import { nextEvent, startBranch, type TestBranch, type TypedSocket } from '../support/branch.js';
 
@@ -67,6 +67,24 @@ describe('branch realtime', () => {
     // illegal transition over the socket: a clear error, nothing changed
     const again = await ack(agent, 'ticket:complete', { ticketId: t.id });
     expect(again).toEqual({ ok: false, error: { code: 'INVALID_TRANSITION', message: expect.any(String) } });
+  });
+
+  it('tells screens of a counter change once: when it calls and when it is free, not again when the visitor is started', async () => {
+    const display = await b.socket(await b.displayToken());
+    const token = await b.login('moussa');
+    const counter = await b.counter(4); // serves C first, then A
+    const seen: CounterView[] = [];
+    display.on('counter:updated', (c) => { if (c.id === counter.id) seen.push(c); });
+    const freed = nextEvent(display, 'counter:updated', (c) => c.id === counter.id && c.currentTicketId === null);
+    const issued = await b.api.issue(kiosk, { serviceId: (await b.service('C')).id });
+    expect(issued.status).toBe(201);
+    const t = issued.body;
+    expect((await b.api.post<CommandResult>(`/api/counters/${counter.id}/call-next`, {}, token)).body.ticket?.id).toBe(t.id);
+    expect((await b.api.post(`/api/tickets/${t.id}/start`, {}, token)).status).toBe(200);
+    expect((await b.api.post(`/api/tickets/${t.id}/complete`, {}, token)).status).toBe(200);
+    await freed;
+    // Socket.IO keeps the order: what came before the "free" view is all there was.
+    expect(seen.map((c) => [c.status, c.currentTicketId])).toEqual([['open', t.id], ['open', null]]);
   });
 
   it('refuses agent commands from display and kiosk sockets', async () => {

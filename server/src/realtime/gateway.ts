@@ -134,12 +134,24 @@ export function createGateway(httpServer: HttpServer, s: BranchServices): Gatewa
     }
     queueChanged();
   };
+  // A counter's view as last sent to every screen: a ticket started at a counter changes nothing a screen shows of
+  // the counter (it already holds that ticket), so the same view is not sent again to every socket.
+  const sentCounters = new Map<string, string>();
   const onCounter: Parameters<typeof events.on<'counter.changed'>>[1] = ({ counterId }) => {
     const counter = s.counters.find(counterId);
-    if (counter) io.to('all').emit('counter:updated', counter);
+    if (counter) {
+      const json = JSON.stringify(counter);
+      if (sentCounters.get(counterId) !== json) {
+        sentCounters.set(counterId, json);
+        io.to('all').emit('counter:updated', counter);
+      }
+    } else {
+      sentCounters.delete(counterId);
+    }
     queueChanged();
   };
   const onCatalog = () => {
+    sentCounters.clear();
     for (const socket of io.sockets.sockets.values()) socket.emit('state:snapshot', s.state.snapshot(socket.data.principal?.kind === 'staff'));
   };
   const onMessage: Parameters<typeof events.on<'message.changed'>>[1] = ({ text }) => { io.to('all').emit('display:message', { text }); };
