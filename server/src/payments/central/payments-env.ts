@@ -1,6 +1,6 @@
 // Central's payment settings from the environment (central/main.ts): the providers' keys, the public URL, and the
 // demo mode that runs the three provider simulators on this machine instead of the real providers.
-//   WAVE_* / ORANGE_MONEY_* / FREE_MONEY_* / PAYMENTS_*   the providers (server/src/payments/README.md)
+//   WAVE_* / ORANGE_MONEY_* / FREE_MONEY_* / PAYMENTS_*   the providers (docs/payments.md, "Central API and settings")
 //   SMARTQUEUE_CENTRAL_PUBLIC_URL                         how providers and payers' phones reach central
 //   SMARTQUEUE_PAYMENTS_RECONCILE_MS                      how often pending checkouts are checked (default 30000)
 //   SMARTQUEUE_PAYMENTS_DEMO=1                            start the simulators (no real money), with
