@@ -33,7 +33,7 @@ if (server.firstStartAdminToken) {
   }
 }
 lines.push('', ...payments.describe(server.payments));
-lines.push('', `Ticket tracking: ${server.tracking.publicUrl()}/t/<ticket id>  (branches: SMARTQUEUE_TRACK_URL=${server.tracking.publicUrl()}/t/)`,
+lines.push('', `Ticket tracking: ${server.tracking.publicUrl()}/t/<ticket id>  (connected branches print <their SMARTQUEUE_CENTRAL_URL>/t/ in QR codes; SMARTQUEUE_TRACK_URL overrides)`,
   `Notifications: ${server.tracking.notifier.enabledChannels().join(', ') || 'none configured'} (docs/notifications.md)`);
 console.log(lines.join('\n') + '\n');
 
