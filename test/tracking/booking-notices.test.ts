@@ -12,7 +12,7 @@ import { notificationDb } from '../../server/src/notifications/store.js';
 import { TestClock } from '../support/clock.js';
 import { centralDialects } from '../support/postgres.js';
 import { waitFor } from '../support/central.js';
-import { settledDeliveries, startTrackingWorld, type TrackingWorld } from './support.js';
+import { issue, settledDeliveries, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
 
 const dialects = await centralDialects();
 
@@ -44,6 +44,12 @@ describe.each(dialects)('booking confirmations and reminders on %s', (dialect) =
   afterAll(async () => {
     await second?.close();
     await w?.close();
+  });
+
+  it('names the service on the tracking page as the branch named it for appointments', async () => {
+    const ticket = await issue(w);
+    const v = await waitForView(w, ticket, 'the ticket at central', (x) => x.serviceName !== null);
+    expect(v.serviceName).toEqual(service.name);
   });
 
   it('refuses a bad phone number or e-mail address before storing or sending anything', async () => {

@@ -6,6 +6,7 @@ import type { TrackView } from '../contracts/tracking.js';
 import { rankForCall, type CallCandidate } from '../domain/call-policy.js';
 import { averageServiceMinutes, estimateWaitMinutes, SERVICE_TIME_SAMPLES } from '../domain/wait-estimate.js';
 import { branchFreshness, type BranchSyncState, type Freshness } from '../notifications/freshness.js';
+import type { CentralAppointmentTables } from '../appointments/central/booking.migration.js';
 import type { TrackQuery } from './db.js';
 
 export const DEFAULT_NOTIFY_AT_POSITION = 3;
@@ -120,8 +121,11 @@ export async function buildViews(db: TrackQuery, ticketIds: readonly string[], c
     let s = services.get(key);
     if (!s) {
       const cfg = await db.selectFrom('tracking_services').selectAll().where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
+      // The head office's name for the service, else the one the branch sent with its appointment settings.
+      const booked = cfg?.name ? undefined : await db.withTables<CentralAppointmentTables>().selectFrom('appointment_services')
+        .select(['name_fr', 'name_wo', 'name_en']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
       s = {
-        name: cfg?.name ? (JSON.parse(cfg.name) as LocalizedText) : null,
+        name: cfg?.name ? (JSON.parse(cfg.name) as LocalizedText) : booked ? { fr: booked.name_fr, wo: booked.name_wo, en: booked.name_en } : null,
         notifyAt: cfg?.notify_at_position ?? ctx.defaultNotifyAt,
         defaultMinutes: cfg?.default_service_minutes ?? DEFAULT_SERVICE_MINUTES,
       };
