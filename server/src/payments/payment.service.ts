@@ -14,8 +14,9 @@ import {
   type StartCheckoutBody, type TicketPayments,
 } from '../contracts/payments.js';
 import type { Language } from '../contracts/domain.js';
-import { actorId, type Actor } from '../core/actor.js';
+import type { Actor } from '../core/actor.js';
 import { nowIso, type BranchContext } from '../core/context.js';
+import { runCommandOnce } from '../core/commands.js';
 import type { BranchInfo } from '../branch/branch-info.js';
 import { DomainError } from '../domain/errors.js';
 import { amountDue, amountForNewPayment, type AmountDue } from '../domain/payment-state.js';
@@ -275,26 +276,8 @@ export class PaymentService {
     return toPaymentView(row, svg);
   }
 
-  /**
-   * Run a change once per command id (the `commands` table the ticket commands use): a retried request returns the
-   * payment of the first one instead of charging twice.
-   */
+  /** A retried request returns the payment of the first one instead of charging twice (runCommandOnce). */
   private once(commandId: string | undefined, actor: Actor, kind: string, fn: () => string): string {
-    const store = this.ctx.store;
-    const principal = actorId(actor);
-    return store.transaction(() => {
-      if (commandId) {
-        const seen = store.first(store.db.selectFrom('commands').selectAll().where('command_id', '=', commandId));
-        if (seen) {
-          if (seen.principal_id !== principal || seen.kind !== kind) throw new DomainError('CONFLICT', `command ${commandId} was already used for another command`);
-          return (JSON.parse(seen.result) as { paymentId: string }).paymentId;
-        }
-      }
-      const paymentId = fn();
-      if (commandId) {
-        store.run(store.db.insertInto('commands').values({ command_id: commandId, principal_id: principal, kind, result: JSON.stringify({ paymentId }), created_at: nowIso(this.ctx) }));
-      }
-      return paymentId;
-    });
+    return runCommandOnce(this.ctx, commandId, actor, kind, () => ({ paymentId: fn() })).paymentId;
   }
 }

@@ -14,8 +14,9 @@ import { EVENT_OF_ACTION, transition, type TicketAction } from '../domain/ticket
 import { averageServiceMinutes, estimateWaitMinutes, SERVICE_TIME_SAMPLES } from '../domain/wait-estimate.js';
 import { newId } from '../db/ids.js';
 import { appendOutbox } from '../sync/outbox.js';
-import { actorId, isSupervisor, type Actor } from '../core/actor.js';
+import { isSupervisor, type Actor } from '../core/actor.js';
 import { nowIso, type BranchContext } from '../core/context.js';
+import { runCommandOnce } from '../core/commands.js';
 import { counterServiceIds, findCounter, type CounterRow } from '../counters/counter.repository.js';
 import { findService, isIssuable, listServices, type ServiceRow } from '../services/service.repository.js';
 import type { BranchInfo } from '../branch/branch-info.js';
@@ -521,15 +522,14 @@ export class TicketService {
   }
 
   /**
-   * Run a command once: inside one transaction, a command id already seen returns what it returned the first
-   * time (the ticket's current state) instead of acting twice. A retried click or a re-sent socket message is safe.
+   * Run a command once (runCommandOnce: a command id already seen returns the ticket's state from the first run),
+   * then the side effects it queued (socket broadcasts, printing) once the transaction has committed.
    */
   private command(commandId: string | undefined, actor: Actor, kind: string, fn: () => CommandOutcome): CommandOutcome {
-    const principal = actorId(actor);
     this.pending = [];
     let result: CommandOutcome;
     try {
-      result = this.commandTransaction(commandId, principal, kind, fn);
+      result = runCommandOnce(this.ctx, commandId, actor, kind, fn);
     } catch (err) {
       this.pending = [];
       throw err;
@@ -538,29 +538,6 @@ export class TicketService {
     this.pending = [];
     for (const effect of effects) effect();
     return result;
-  }
-
-  private commandTransaction(commandId: string | undefined, principal: string, kind: string, fn: () => CommandOutcome): CommandOutcome {
-    const store = this.ctx.store;
-    return store.transaction(() => {
-      if (commandId) {
-        const seen = store.first(store.db.selectFrom('commands').selectAll().where('command_id', '=', commandId));
-        if (seen) {
-          if (seen.principal_id !== principal || seen.kind !== kind) {
-            const sameAction = seen.principal_id === principal && seen.kind.split(':')[0] === kind.split(':')[0];
-            throw new DomainError('CONFLICT', sameAction
-              ? `command ${commandId} was already used with a different request: a new request needs a new command id`
-              : `command ${commandId} was already used for another command`, { commandId });
-          }
-          return JSON.parse(seen.result) as CommandOutcome;
-        }
-      }
-      const result = fn();
-      if (commandId) {
-        store.run(store.db.insertInto('commands').values({ command_id: commandId, principal_id: principal, kind, result: JSON.stringify(result), created_at: nowIso(this.ctx) }));
-      }
-      return result;
-    });
   }
 
   private callEvent(ticket: TicketRow, counter: CounterRow, recall: boolean): CallEvent {
