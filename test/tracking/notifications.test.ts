@@ -136,4 +136,25 @@ describe.each(dialects)('tracking and notifications on %s', (dialect) => {
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('TICKET_FINISHED');
   });
+
+  it('forgets a push subscription the browser dropped, and keeps a phone number whose message was refused', async () => {
+    const sub = w.push.subscribe();
+    w.push.unsubscribe(sub.id); // the browser dropped it: the push service answers 410
+    w.sms.failNext(1, 400); // the SMS API refuses that one message
+    const ticket = await issue(w, { phone: '77 999 00 11', language: 'fr' });
+    await waitForView(w, ticket, 'the new ticket at central', (v) => v.position === 1);
+    expect((await w.central.api.post(`/api/track/${ticket}/subscriptions`, { channel: 'push', subscription: sub.json })).status).toBe(201);
+    // Next in line (N = 2): "your turn is near" fails for good on both channels.
+    const failed = await waitFor('both refusals in the log', async () => {
+      const log = await settledDeliveries(w, ticket);
+      return log.length === 2 ? log : undefined;
+    });
+    expect(failed.map((d) => [d.channel, d.status, d.attempts]).sort()).toEqual([['push', 'failed', 1], ['sms', 'failed', 1]]);
+    const subs = await w.central.server.tracking.db.selectFrom('tracking_subscriptions').select(['channel', 'revoked_at']).where('ticket_id', '=', ticket).orderBy('channel').execute();
+    expect(subs.map((r) => [r.channel, r.revoked_at !== null])).toEqual([['push', true], ['sms', false]]);
+    // The call still reaches the phone number; nothing is queued for the dropped subscription.
+    expect(await w.callNext('awa', (await w.branch.counter(2)).id)).toBe(ticket);
+    await waitFor('the call by SMS', () => w.sms.messages.some((m) => m.to === '+221779990011'));
+    expect((await settledDeliveries(w, ticket)).filter((d) => d.kind === 'called').map((d) => `${d.channel} ${d.status}`)).toEqual(['sms sent']);
+  });
 });

@@ -9,6 +9,7 @@ import type { SubscribeBody, TrackingSettingsBody, TrackView, TravelAdvice } fro
 import type { CentralDb } from '../central/database.js';
 import { CentralError } from '../central/errors.js';
 import { closeChannels, createChannels, type ChannelsConfig } from '../notifications/channels/config.js';
+import { isGoneSubscription } from '../notifications/channels/push.js';
 import type { Channels } from '../notifications/channels/types.js';
 import type { BackoffPolicy } from '../notifications/delivery-log.js';
 import { RecipientError } from '../notifications/errors.js';
@@ -44,6 +45,9 @@ export interface TrackingOptions {
   delivery?: { pollMs?: number; backoff?: Partial<BackoffPolicy> };
 }
 
+/** SMTP answers that mean the address is no mailbox (unknown user, not local, bad name). */
+const MAILBOX_GONE = new Set([550, 551, 553]);
+
 /** Subscriptions per ticket: enough for a family, not for abuse. */
 const MAX_SUBSCRIPTIONS_PER_TICKET = 10;
 
@@ -72,8 +76,11 @@ export class TrackingService {
     this.worker = new DeliveryWorker({
       db: notificationDb(cdb.db), channels: this.channels, now: () => clock.now(), logger, pollMs: options.delivery?.pollMs,
       backoff: options.delivery?.backoff,
-      onPermanentFailure: async (d) => {
-        // The browser dropped this push subscription (or the address is refused for good): stop using it.
+      onPermanentFailure: async (d, error) => {
+        // Forget the recipient only when the refusal is about them: the browser dropped this push subscription, the
+        // mail server says the mailbox does not exist. A refusal of our own settings (credentials, VAPID key) or of one
+        // message keeps every contact.
+        if (!isGoneSubscription(error) && !(error.channel === 'email' && MAILBOX_GONE.has(error.httpStatus ?? 0))) return;
         await this.db.updateTable('tracking_subscriptions').set({ revoked_at: clock.now().toISOString() })
           .where('channel', '=', d.channel).where('recipient', '=', d.recipient.address).where('revoked_at', 'is', null).execute();
       },
