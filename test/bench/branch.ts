@@ -23,8 +23,10 @@ export interface BranchPeakOptions {
   seconds: number;
   warmupSeconds: number;
   /**
-   * Each agent calls at most one ticket per interval. Default: agents / (1.25 × rate), so the counters together can
-   * serve a quarter more than the kiosks issue and the line stays short (a steady peak, not a growing backlog).
+   * Each agent calls, starts and completes at most one ticket per interval (the visitor is served for half of it).
+   * Default 1000 ms: 40 agents serve 40 visitors a second, a pace no counter reaches; at 200 tickets/s the line
+   * grows by ~160 tickets a second, as when a crowd arrives at opening time. Matching the kiosks (rate / agents,
+   * 200 ms) would make every ticket cost four commands instead of one and a half.
    */
   agentIntervalMs?: number;
   /** Agent screens keep a socket open (they receive every staff event). Default true. */
@@ -49,6 +51,8 @@ export interface BranchPeakResult {
   /** Tickets waiting at the end of the measurement (from the last queue:updated a display received). */
   waitingAtEnd: number | null;
   server: ProcUsage;
+  /** Server CPU (user + system) per HTTP command of the measurement (issue, call-next, start, complete): the cost of one. */
+  serverCpuMsPerCommand: number;
   /** How long work waited for the server's thread during the measurement (ms). */
   serverEventLoopDelay: { p50: number; p99: number; max: number };
   /** The bench's own process during the measurement: if it is saturated, the latencies include its delay. */
@@ -97,7 +101,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     ...options,
     agentSockets: options.agentSockets ?? true,
     kioskSockets: options.kioskSockets ?? true,
-    agentIntervalMs: options.agentIntervalMs ?? Math.max(1, Math.round((options.agents / (1.25 * Math.max(options.rate, 0.001))) * 1000)),
+    agentIntervalMs: options.agentIntervalMs ?? 1000,
   };
   const dataDir = tempDataDir('peak');
   let server: BenchServer | null = null;
@@ -265,6 +269,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
       socketMessagesPerSecond: per(messagesDuring),
       waitingAtEnd,
       server: usage,
+      serverCpuMsPerCommand: Math.round((usage.cpuSeconds * 1000 / Math.max(1, issueSamples.length + callSamples.length + commandSamples.length + emptyCalls)) * 100) / 100,
       serverEventLoopDelay,
       loadGenerator,
     };

@@ -14,85 +14,107 @@ import { ProcSampler } from './proc.js';
 import { nowMs, sleep, summarize, type LatencySummary } from './stats.js';
 
 const TICKETS_PER_DAY = 2_500;
-const BATCH = 50_000;
 
-/** UUIDv7 of a past instant, fast and strictly increasing (a counter fills the random bits): ids sort like times. */
-function historicalIds() {
-  let counter = 0;
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-  return (ms: number): string => {
-    counter += 1;
-    const t = hex(ms, 12);
-    return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${hex((counter >>> 20) & 0xfff, 3)}-${hex(0x8000 | ((counter >>> 8) & 0xfff), 4)}-${hex(counter & 0xff, 2)}${hex(Math.floor(Math.random() * 2 ** 40), 10)}`;
-  };
+export interface SeedResult {
+  tickets: number;
+  events: number;
+  seconds: number;
+  /** Seconds spent on the ticket rows, the event rows and rebuilding the indexes. */
+  phases: { tickets: number; events: number; indexes: number };
+  dbSizeMb: number;
 }
 
-export interface SeedResult { tickets: number; events: number; seconds: number; dbSizeMb: number }
-
 /**
- * Bulk-insert `count` served tickets of past days, each with its four event rows (issued, called, started, served),
- * into a branch database that the server has created and closed. Fast settings for this connection only: the
- * server reopens the file with its own pragmas.
+ * Bulk-insert `count` served tickets of past days (2,500 a day, 08:00–17:00), each with its four event rows
+ * (issued, called, started, served), into a branch database that the server has created and closed. Two
+ * INSERT … SELECT statements computed by SQLite itself (no row crosses from JavaScript), in one transaction, with
+ * no journal and the secondary indexes dropped first and rebuilt at the end; the server reopens the file with its
+ * own pragmas (WAL, FULL). Ids are UUIDv7-shaped with the row's own time, so they sort as the server's ids do.
  */
 export function seedHistory(dataDir: string, count: number): SeedResult {
   const file = path.join(dataDir, 'branch.sqlite');
   const t0 = nowMs();
+  const phases: SeedResult['phases'] = { tickets: 0, events: 0, indexes: 0 };
+  let mark = t0;
+  const lap = (phase: keyof SeedResult['phases']) => {
+    const now = nowMs();
+    phases[phase] = Math.round((now - mark) / 100) / 10;
+    mark = now;
+  };
   const db = new Database(file);
   try {
-    db.pragma('journal_mode = WAL');
+    db.pragma('journal_mode = OFF');
+    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('synchronous = OFF');
     db.pragma('foreign_keys = OFF');
     db.pragma('cache_size = -200000');
     const branchId = (db.prepare("SELECT value FROM settings WHERE key = 'branch_id'").get() as { value: string }).value;
-    const svc = db.prepare('SELECT id, prefix FROM services WHERE deleted_at IS NULL ORDER BY prefix').all() as Array<{ id: string; prefix: string }>;
-    const counterIds = (db.prepare('SELECT id FROM counters WHERE deleted_at IS NULL ORDER BY number').all() as Array<{ id: string }>).map((c) => c.id);
+    const services = db.prepare('SELECT id, prefix FROM services WHERE deleted_at IS NULL ORDER BY prefix').all() as Array<{ id: string; prefix: string }>;
+    const counters = (db.prepare('SELECT id FROM counters WHERE deleted_at IS NULL ORDER BY number').all() as Array<{ id: string }>).map((c) => c.id);
     const agentId = (db.prepare("SELECT id FROM users WHERE role = 'agent' ORDER BY login LIMIT 1").get() as { id: string }).id;
-    const insertTicket = db.prepare(`INSERT INTO tickets (id, branch_id, service_id, service_day, seq, number, status, queue_type, priority_reason, channel,
-      language, phone, email, issued_at, due_at, called_at, started_at, finished_at, counter_id, target_counter_id, parked_at, recall_count,
-      agent_id, device_id, booking_id, outcome, note, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, 'served', 'normal', NULL, 'kiosk', 'fr', NULL, NULL, ?, NULL, ?, ?, ?, ?, NULL, NULL, 0, ?, NULL, NULL, NULL, NULL, ?)`);
-    const insertEvent = db.prepare(`INSERT INTO ticket_events (id, ticket_id, branch_id, service_id, type, from_status, to_status, at, counter_id, user_id, device_id, data)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`);
     const days = Math.ceil(count / TICKETS_PER_DAY);
     const today = new Date();
     today.setUTCHours(0, 0, 0, 0);
-    const firstDay = today.getTime() - days * 86_400_000;
-    const spacing = (9 * 3_600_000) / TICKETS_PER_DAY; // 08:00–17:00 (Dakar is UTC all year)
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const uuidv7 = historicalIds();
-    // Building the secondary indexes once at the end is much faster than maintaining them row by row; they are
-    // recreated from their own SQL, so the schema stays exactly the server's.
+    const firstDayMs = today.getTime() - days * 86_400_000;
     const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('tickets', 'ticket_events') AND sql IS NOT NULL")
       .all() as Array<{ name: string; sql: string }>;
-    for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`);
-    const insertBatch = db.transaction((from: number, to: number) => {
-      for (let n = from; n < to; n++) {
-        const day = Math.floor(n / TICKETS_PER_DAY);
-        const i = n % TICKETS_PER_DAY;
-        const s = svc[i % svc.length] as { id: string; prefix: string };
-        const seq = Math.floor(i / svc.length) + 1;
-        const dayStart = firstDay + day * 86_400_000;
-        const issued = dayStart + 8 * 3_600_000 + i * spacing;
-        const called = issued + 10 * 60_000;
-        const started = called + 60_000;
-        const finished = started + 5 * 60_000;
-        const counterId = counterIds[i % counterIds.length] ?? null;
-        const id = uuidv7(Math.floor(issued));
-        insertTicket.run(id, branchId, s.id, iso(dayStart).slice(0, 10), seq, `${s.prefix}${String(seq).padStart(3, '0')}`,
-          iso(issued), iso(called), iso(started), iso(finished), counterId, agentId, iso(finished));
-        insertEvent.run(uuidv7(Math.floor(issued)), id, branchId, s.id, 'issued', null, 'waiting', iso(issued), null, null);
-        insertEvent.run(uuidv7(Math.floor(called)), id, branchId, s.id, 'called', 'waiting', 'called', iso(called), counterId, agentId);
-        insertEvent.run(uuidv7(Math.floor(started)), id, branchId, s.id, 'started', 'called', 'serving', iso(started), counterId, agentId);
-        insertEvent.run(uuidv7(Math.floor(finished)), id, branchId, s.id, 'served', 'serving', 'served', iso(finished), counterId, agentId);
-      }
-    });
-    for (let from = 0; from < count; from += BATCH) insertBatch(from, Math.min(count, from + BATCH));
-    for (const ix of indexes) db.exec(ix.sql);
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    const firstRow = ((db.prepare('SELECT max(rowid) AS r FROM tickets').get() as { r: number | null }).r ?? 0) + 1;
+    db.transaction(() => {
+      for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`);
+      // Ticket n: day n / 2500, the (n % 2500)-th of its day, services and counters in turn; called 10 min after
+      // its issue, started 1 min later, served 5 min after that (Dakar is on UTC all year).
+      db.prepare(`
+        WITH RECURSIVE p AS (SELECT CAST(:count AS INTEGER) AS count, CAST(:firstDayMs AS INTEGER) AS first, CAST(:nsvc AS INTEGER) AS nsvc, CAST(:nctr AS INTEGER) AS nctr),
+        n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n, p WHERE x + 1 < p.count),
+        svc AS (SELECT CAST(key AS INTEGER) AS j, json_extract(value, '$.id') AS id, json_extract(value, '$.prefix') AS prefix FROM json_each(:services)),
+        ctr AS (SELECT CAST(key AS INTEGER) AS j, value AS id FROM json_each(:counters)),
+        t AS (
+          SELECT x, x % ${TICKETS_PER_DAY} AS i, p.nsvc, p.nctr,
+            p.first + (x / ${TICKETS_PER_DAY}) * 86400000 AS day_ms,
+            p.first + (x / ${TICKETS_PER_DAY}) * 86400000 + 28800000 + ((x % ${TICKETS_PER_DAY}) * 32400000) / ${TICKETS_PER_DAY} AS ms
+          FROM n, p
+        )
+        INSERT INTO tickets (id, branch_id, service_id, service_day, seq, number, status, queue_type, priority_reason, channel, language, phone, email,
+          issued_at, due_at, called_at, started_at, finished_at, counter_id, target_counter_id, parked_at, recall_count, agent_id, device_id, booking_id,
+          outcome, note, updated_at)
+        SELECT printf('%08x-%04x-7%03x-%04x-%012x', t.ms / 65536, t.ms % 65536, (t.x >> 12) & 4095, 32768 | (t.x & 4095), abs(random()) % 281474976710656),
+          :branchId, svc.id, strftime('%Y-%m-%d', t.day_ms / 1000, 'unixepoch'), t.i / t.nsvc + 1, svc.prefix || printf('%03d', t.i / t.nsvc + 1),
+          'served', 'normal', NULL, 'kiosk', 'fr', NULL, NULL,
+          strftime('%Y-%m-%dT%H:%M:%fZ', t.ms / 1000.0, 'unixepoch'), NULL,
+          strftime('%Y-%m-%dT%H:%M:%fZ', (t.ms + 600000) / 1000.0, 'unixepoch'),
+          strftime('%Y-%m-%dT%H:%M:%fZ', (t.ms + 660000) / 1000.0, 'unixepoch'),
+          strftime('%Y-%m-%dT%H:%M:%fZ', (t.ms + 960000) / 1000.0, 'unixepoch'),
+          ctr.id, NULL, NULL, 0, :agentId, NULL, NULL, NULL, NULL,
+          strftime('%Y-%m-%dT%H:%M:%fZ', (t.ms + 960000) / 1000.0, 'unixepoch')
+        FROM t JOIN svc ON svc.j = t.i % t.nsvc JOIN ctr ON ctr.j = t.i % t.nctr`).run({
+        count, services: JSON.stringify(services), counters: JSON.stringify(counters), firstDayMs, branchId, agentId, nsvc: services.length, nctr: counters.length,
+      });
+      lap('tickets');
+      db.prepare(`
+        WITH kinds(k, type, from_status, to_status) AS (
+          VALUES (0, 'issued', NULL, 'waiting'), (1, 'called', 'waiting', 'called'), (2, 'started', 'called', 'serving'), (3, 'served', 'serving', 'served')
+        ),
+        ev AS (
+          SELECT t.rowid AS r, t.id AS ticket_id, t.branch_id, t.service_id, kinds.k, kinds.type, kinds.from_status, kinds.to_status,
+            CASE kinds.k WHEN 0 THEN t.issued_at WHEN 1 THEN t.called_at WHEN 2 THEN t.started_at ELSE t.finished_at END AS at,
+            CASE kinds.k WHEN 0 THEN NULL ELSE t.counter_id END AS counter_id,
+            CASE kinds.k WHEN 0 THEN NULL ELSE t.agent_id END AS user_id
+          FROM tickets t CROSS JOIN kinds
+          WHERE t.rowid >= ?
+        )
+        INSERT INTO ticket_events (id, ticket_id, branch_id, service_id, type, from_status, to_status, at, counter_id, user_id, device_id, data)
+        SELECT printf('%08x-%04x-7%03x-8000-%012x', ms / 65536, ms % 65536, k, r), ticket_id, branch_id, service_id, type, from_status, to_status, at,
+          counter_id, user_id, NULL, NULL
+        FROM (SELECT *, CAST(round((julianday(at) - 2440587.5) * 86400000) AS INTEGER) AS ms FROM ev)`).run(firstRow);
+      lap('events');
+      for (const ix of indexes) db.exec(ix.sql);
+    })();
+    lap('indexes');
+    db.pragma('journal_mode = WAL');
   } finally {
     db.close();
   }
-  return { tickets: count, events: count * 4, seconds: Math.round((nowMs() - t0) / 100) / 10, dbSizeMb: dbSizeMb(dataDir) };
+  return { tickets: count, events: count * 4, seconds: Math.round((nowMs() - t0) / 100) / 10, phases, dbSizeMb: dbSizeMb(dataDir) };
 }
 
 function dbSizeMb(dataDir: string): number {

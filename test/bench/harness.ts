@@ -30,6 +30,12 @@ export function getServerMode(): ServerMode {
   return serverMode;
 }
 
+/** Diagnosis only: run the branch server's SQLite with another `synchronous` than its FULL (e.g. NORMAL, OFF). */
+let sqliteSynchronous: string | null = null;
+export function setSqliteSynchronous(value: string | null): void {
+  sqliteSynchronous = value;
+}
+
 function newestMtime(dir: string, skip: (name: string) => boolean): number {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -88,6 +94,7 @@ export async function startBenchServer(opts: { dataDir: string; cpuProfDir?: str
     BENCH_DATA_DIR: opts.dataDir,
     BENCH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
     BENCH_SERVER_MODULE: path.resolve(serverMode === 'dist' ? 'server/dist/index.js' : 'server/src/index.ts'),
+    ...(sqliteSynchronous && { BENCH_SQLITE_SYNCHRONOUS: sqliteSynchronous }),
   };
   const nodeArgs: string[] = [];
   if (opts.cpuProfDir) {

@@ -26,6 +26,20 @@ export function cpuSeconds(pid: number): number {
   return (utime + stime) / ticksPerSecond();
 }
 
+/**
+ * The main thread's scheduler times (Linux /proc/<pid>/schedstat): seconds on a CPU and seconds runnable but
+ * waiting for one. On a shared machine the second tells how much of a latency is other processes' doing.
+ */
+export function schedSeconds(pid: number): { onCpu: number; waiting: number } | null {
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    if (run === undefined || wait === undefined || !Number.isFinite(run) || !Number.isFinite(wait)) return null;
+    return { onCpu: run / 1e9, waiting: wait / 1e9 };
+  } catch {
+    return null;
+  }
+}
+
 /** Resident memory now and its high-water mark, in MB. */
 export function memory(pid: number): { rssMb: number; hwmMb: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -50,11 +64,17 @@ export interface ProcUsage {
   cpuPercent: number;
   peakRssMb: number;
   endRssMb: number;
+  /**
+   * The main thread (where all requests run), as percents of the wall time: on a CPU, runnable but waiting for a CPU
+   * (taken by other processes), and neither (idle, or blocked in a system call such as a commit's fsync).
+   */
+  mainThread: { onCpuPercent: number; waitingForCpuPercent: number; idleOrBlockedPercent: number } | null;
 }
 
 /** Samples a process during a phase: CPU used between start and stop, the largest RSS seen. */
 export class ProcSampler {
   private startCpu = 0;
+  private startSched: { onCpu: number; waiting: number } | null = null;
   private startWall = 0;
   private peak = 0;
   private peakReset = false;
@@ -64,6 +84,7 @@ export class ProcSampler {
 
   start(): void {
     this.startCpu = cpuSeconds(this.pid);
+    this.startSched = schedSeconds(this.pid);
     this.startWall = performance.now();
     this.peakReset = resetPeak(this.pid);
     this.peak = memory(this.pid).rssMb;
@@ -84,6 +105,13 @@ export class ProcSampler {
     this.sample();
     const wallSeconds = (performance.now() - this.startWall) / 1000;
     const used = cpuSeconds(this.pid) - this.startCpu;
+    const sched = schedSeconds(this.pid);
+    let mainThread: ProcUsage['mainThread'] = null;
+    if (sched && this.startSched) {
+      const onCpu = ((sched.onCpu - this.startSched.onCpu) / wallSeconds) * 100;
+      const waiting = ((sched.waiting - this.startSched.waiting) / wallSeconds) * 100;
+      mainThread = { onCpuPercent: round(onCpu), waitingForCpuPercent: round(waiting), idleOrBlockedPercent: round(Math.max(0, 100 - onCpu - waiting)) };
+    }
     const mem = memory(this.pid);
     // VmHWM catches a peak between two samples, but only once it was reset at the start of this phase.
     const peak = this.peakReset ? Math.max(this.peak, mem.hwmMb) : this.peak;
@@ -93,6 +121,7 @@ export class ProcSampler {
       cpuPercent: round((used / wallSeconds) * 100),
       peakRssMb: round(peak),
       endRssMb: round(mem.rssMb),
+      mainThread,
     };
   }
 }

@@ -32,7 +32,12 @@ export interface BenchResults {
   machine: MachineInfo;
   options: Record<string, unknown>;
   floor: FloorResult | null;
+  /** Each part's start time, the machine's load average then (1, 5, 15 min) and its duration. */
+  steps: Array<{ part: string; startedAt: string; loadAverage: number[]; seconds: number }>;
+  /** The peak scenario at the rate the targets are read at (200 tickets/s, else the highest run). */
   branch: BranchPeakResult | null;
+  /** The peak scenario at every rate asked (--rate=50,100,200). */
+  branchSweep: BranchPeakResult[] | null;
   /** Ratios of SmartQueue's p99 (and p50) to the floor's, so runs compare across machines. */
   ratios: Ratios | null;
   history: HistoryPoint[] | null;
@@ -119,6 +124,7 @@ export function formatTable(r: BenchResults, centralText: string | null): string
   const lines: string[] = [];
   lines.push(`SmartQueue bench ${r.startedAt}${r.durationSeconds ? ` (${Math.round(r.durationSeconds)} s)` : ''}`);
   lines.push(`machine: ${m.cpuModel}, ${m.cores} cores, ${m.totalMemoryMb} MB, Node ${m.node}, ${m.platform}; load average ${m.loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')} at start${m.loadAverageAtEnd ? `, ${m.loadAverageAtEnd.map((x) => x.toFixed(1)).join(' ')} at end` : ''}${m.commit ? `; commit ${m.commit}` : ''}`);
+  if (r.steps.length) lines.push(`load average (1 min) when each part started: ${r.steps.map((st) => `${st.part} ${st.loadAverage[0]?.toFixed(1)}`).join(', ')}`);
   const w = [44, 10, 10, 10, 12];
   if (r.floor) {
     const f = r.floor;
@@ -140,10 +146,23 @@ export function formatTable(r: BenchResults, centralText: string | null): string
     lines.push(row(['  call-next', b.callNext.perSecond, ...lat(b.callNext.latency), x(rt?.callNext.p99), b.callNext.errors], wb));
     lines.push(row(['  call-to-display', '', ...lat(b.callToDisplay.latency), x(rt?.callToDisplay.p99), b.callToDisplay.incomplete], wb));
     lines.push(row(['  start/complete', b.agentCommands.perSecond, ...lat(b.agentCommands.latency), '', b.agentCommands.errors], wb));
-    lines.push(`  server process: ${b.server.cpuPercent}% of one core, peak RSS ${b.server.peakRssMb} MB; ${b.socketMessagesPerSecond} socket messages/s delivered; ${b.waitingAtEnd ?? '?'} tickets waiting at the end`);
+    lines.push(`  server process: ${b.server.cpuPercent}% of one core (${b.serverCpuMsPerCommand} ms of CPU a command), peak RSS ${b.server.peakRssMb} MB; ${b.socketMessagesPerSecond} socket messages/s delivered; ${b.waitingAtEnd ?? '?'} tickets waiting at the end`);
+    const mt = b.server.mainThread;
+    if (mt) lines.push(`  server main thread: ${mt.onCpuPercent}% on a CPU, ${mt.waitingForCpuPercent}% waiting for a CPU (other processes), ${mt.idleOrBlockedPercent}% idle or blocked (fsync…)`);
     lines.push(`  server event-loop delay p50 ${ms(b.serverEventLoopDelay.p50)}, p99 ${ms(b.serverEventLoopDelay.p99)}, max ${ms(b.serverEventLoopDelay.max)}`);
     lines.push(`  load generator: ${b.loadGenerator.cpuPercent}% of one core, event-loop delay p99 ${ms(b.loadGenerator.eventLoopDelayP99Ms)}`);
     lines.push('  (issuance and call-next ÷ the SQLite floor; call-to-display ÷ the Socket.IO round trip)');
+  }
+  if (r.branchSweep && r.branchSweep.length > 1) {
+    const ws = [12, 10, 11, 11, 11, 11, 10, 13];
+    lines.push('', 'Branch at peak, by issuance rate (p99s; issuance ÷ SQLite floor, call-to-display ÷ Socket.IO floor)');
+    lines.push(row(['  asked/s', 'achieved', 'issue p99', 'call p99', 'display p99', 'issue÷floor', 'server CPU', 'CPU waited'], ws));
+    for (const b of r.branchSweep) {
+      const rt = computeRatios(r.floor, b);
+      lines.push(row([`  ${b.config.rate}`, b.issuance.perSecond, ms(b.issuance.latency.p99), ms(b.callNext.latency.p99), ms(b.callToDisplay.latency.p99),
+        rt && Number.isFinite(rt.issuance.p99) ? `${rt.issuance.p99}×` : '–', `${b.server.cpuPercent}%`, b.server.mainThread ? `${b.server.mainThread.waitingForCpuPercent}%` : '–'], ws));
+    }
+    lines.push('  (CPU waited: share of the time the server\'s main thread was ready to run but the machine gave its CPUs to other processes)');
   }
   if (r.history) {
     const wh = [24, 11, 11, 11, 11, 10, 10];

@@ -18,7 +18,7 @@ import { runBranchPeak, type BranchPeakOptions } from './branch.js';
 import { measureFloor } from './floor.js';
 import { formatCentralBench, runCentralBench, type CentralBenchOptions } from './central.js';
 import { runHistoryGrowth, runMemoryGrowth } from './growth.js';
-import { ensureServerBuild, setServerMode, type ServerMode } from './harness.js';
+import { ensureServerBuild, setServerMode, setSqliteSynchronous, type ServerMode } from './harness.js';
 import { formatProfile, latestProfile, summarizeProfile } from './profile.js';
 import { computeRatios, evaluateTargets, formatTable, type BenchResults, type MachineInfo } from './report.js';
 
@@ -28,7 +28,9 @@ type Part = (typeof PARTS)[number];
 export interface BenchOptions {
   quick: boolean;
   parts: Part[];
-  branch: BranchPeakOptions;
+  branch: Omit<BranchPeakOptions, 'rate'>;
+  /** Issuance rates of the peak scenario, tickets/s: one run each (the targets read the 200 one). */
+  rates: number[];
   history: number[];
   historyIterations: number;
   clients: number[];
@@ -37,6 +39,8 @@ export interface BenchOptions {
   outDir: string;
   server: ServerMode;
   central: CentralBenchOptions;
+  /** Diagnosis: the branch server's SQLite `synchronous` instead of FULL. */
+  sqliteSynchronous: string | null;
 }
 
 function numberList(text: string): number[] {
@@ -53,7 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       history: { type: 'string' }, 'history-iterations': { type: 'string' }, clients: { type: 'string' },
       'floor-iterations': { type: 'string' }, only: { type: 'string' }, skip: { type: 'string' },
       profile: { type: 'boolean', default: false }, out: { type: 'string' }, server: { type: 'string' },
-      branches: { type: 'string' }, 'records-per-branch': { type: 'string' }, 'catchup-records': { type: 'string' }, dialects: { type: 'string' },
+      'sqlite-synchronous': { type: 'string' }, branches: { type: 'string' }, 'records-per-branch': { type: 'string' }, 'catchup-records': { type: 'string' }, dialects: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -63,15 +67,13 @@ export function parseOptions(argv: string[]): BenchOptions {
   const only = values.only ? (values.only.split(',') as Part[]) : [...PARTS];
   const skip = values.skip ? values.skip.split(',') : [];
   for (const p of [...only, ...skip]) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`unknown part "${p}" (parts: ${PARTS.join(', ')})`);
-  const branch: BranchPeakOptions = {
+  const branch: Omit<BranchPeakOptions, 'rate'> = {
     kiosks: num(values.kiosks, 8),
     agents: num(values.agents, 40),
     displays: num(values.displays, 20),
-    rate: num(values.rate, 200),
     seconds: num(values.seconds, quick ? 5 : 20),
     warmupSeconds: num(values.warmup, quick ? 1 : 3),
-    // Unset: branch.ts derives it from the rate so that the counters keep up with the kiosks.
-    agentIntervalMs: values['agent-interval-ms'] === undefined ? undefined : Number(values['agent-interval-ms']),
+    agentIntervalMs: num(values['agent-interval-ms'], 1000),
   };
   const server = values.server ?? 'dist';
   if (server !== 'dist' && server !== 'src') throw new Error(`--server must be dist or src, not "${server}"`);
@@ -79,6 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     quick,
     parts: only.filter((p) => !skip.includes(p)),
     branch,
+    rates: values.rate ? numberList(values.rate) : [200],
     history: values.history ? numberList(values.history) : quick ? [1_000, 100_000] : [1_000, 1_000_000],
     historyIterations: num(values['history-iterations'], quick ? 100 : 300),
     clients: values.clients ? numberList(values.clients) : quick ? [10, 100] : [10, 100, 500],
@@ -86,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     profile: values.profile ?? false,
     outDir: values.out ?? 'bench-results',
     server,
+    sqliteSynchronous: values['sqlite-synchronous']?.toUpperCase() ?? null,
     central: {
       branches: num(values.branches, quick ? 5 : 20),
       recordsPerBranch: num(values['records-per-branch'], quick ? 500 : 2000),
@@ -122,18 +126,27 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
     startedAt: new Date(started).toISOString(),
     machine: machineInfo(),
     options: { ...opts },
-    floor: null, branch: null, ratios: null, history: null, memory: null, central: null, profile: null,
+    steps: [],
+    floor: null, branch: null, branchSweep: null, ratios: null, history: null, memory: null, central: null, profile: null,
     targets: [],
     errors: [],
   };
   let centralText: string | null = null;
   setServerMode(opts.server);
+  if (opts.sqliteSynchronous && !['OFF', 'NORMAL', 'FULL', 'EXTRA'].includes(opts.sqliteSynchronous)) throw new Error('--sqlite-synchronous must be off, normal, full or extra');
+  setSqliteSynchronous(opts.sqliteSynchronous);
+  if (opts.sqliteSynchronous) log(`DIAGNOSIS: the branch server runs with synchronous=${opts.sqliteSynchronous}, not its FULL: figures are not SmartQueue's`);
   if (opts.server === 'dist' && opts.parts.some((p) => p !== 'floor')) log(ensureServerBuild());
   const step = async (part: Part, label: string, fn: () => Promise<void>) => {
     if (!opts.parts.includes(part)) return;
     log(`${label}…`);
+    const t0 = Date.now();
+    // The machine may be shared: its load when each part started goes with the figures.
+    const record = { part, startedAt: new Date(t0).toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), seconds: 0 };
+    results.steps.push(record);
     try {
       await fn();
+      record.seconds = Math.round((Date.now() - t0) / 100) / 10;
     } catch (err) {
       const message = err instanceof Error ? err.stack ?? err.message : String(err);
       results.errors.push(`${part}: ${message.split('\n').slice(0, 3).join(' | ')}`);
@@ -143,9 +156,14 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   await step('floor', 'floor: SQLite transaction, Socket.IO and HTTP round trips', async () => {
     results.floor = await measureFloor({ iterations: opts.floorIterations, fanoutSockets: opts.branch.displays });
   });
-  await step('branch', `branch at peak (${opts.branch.seconds} s)`, async () => {
+  await step('branch', `branch at peak (${opts.rates.join(', ')} tickets/s, ${opts.branch.seconds} s each)`, async () => {
     const profDir = opts.profile ? path.resolve(opts.outDir, 'profiles', results.startedAt.replace(/[:.]/g, '-')) : undefined;
-    results.branch = await runBranchPeak({ ...opts.branch, cpuProfDir: profDir }, log);
+    results.branchSweep = [];
+    for (const rate of opts.rates) {
+      log(`  ${rate} tickets/s (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+      results.branchSweep.push(await runBranchPeak({ ...opts.branch, rate, cpuProfDir: profDir }, log));
+    }
+    results.branch = results.branchSweep.find((b) => b.config.rate === 200) ?? results.branchSweep[results.branchSweep.length - 1] ?? null;
     if (profDir) {
       const file = latestProfile(profDir);
       if (file) results.profile = summarizeProfile(file, 20);
