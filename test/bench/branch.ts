@@ -206,8 +206,10 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
         // Only calls that called someone count: "nobody waits" answers are cheaper and would flatter the figure.
         if (measured && ticket) callSamples.push(nowMs() - t0);
         if (!ticket) {
+          // Nobody waits for this counter: the agent tries again at its next turn (not in a tight loop).
           if (measured) emptyCalls += 1;
-          await sleep(Math.min(opts.agentIntervalMs, 100));
+          slot = Math.max(slot + opts.agentIntervalMs, nowMs());
+          await sleep(slot - nowMs());
           continue;
         }
         tracker.requested(ticket.id, t0, measured);

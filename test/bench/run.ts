@@ -39,6 +39,8 @@ export interface BenchOptions {
   outDir: string;
   server: ServerMode;
   central: CentralBenchOptions;
+  /** Build server/dist first when it is older than server/src (default true; the smoke test measures what is there). */
+  build?: boolean;
   /** Diagnosis: the branch server's SQLite `synchronous` instead of FULL. */
   sqliteSynchronous: string | null;
 }
@@ -136,7 +138,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   if (opts.sqliteSynchronous && !['OFF', 'NORMAL', 'FULL', 'EXTRA'].includes(opts.sqliteSynchronous)) throw new Error('--sqlite-synchronous must be off, normal, full or extra');
   setSqliteSynchronous(opts.sqliteSynchronous);
   if (opts.sqliteSynchronous) log(`DIAGNOSIS: the branch server runs with synchronous=${opts.sqliteSynchronous}, not its FULL: figures are not SmartQueue's`);
-  if (opts.server === 'dist' && opts.parts.some((p) => p !== 'floor')) log(ensureServerBuild());
+  if (opts.server === 'dist' && opts.build !== false && opts.parts.some((p) => p !== 'floor')) log(ensureServerBuild());
   const step = async (part: Part, label: string, fn: () => Promise<void>) => {
     if (!opts.parts.includes(part)) return;
     log(`${label}…`);

@@ -1,0 +1,43 @@
+// A smoke run of `npm run bench` with tiny sizes: the harness still drives today's server and central (routes,
+// contracts, logins, sync) and writes its results. Benchmarks are not tests: nothing here looks at a duration.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatTable } from './report.js';
+import { parseOptions, runBench } from './run.js';
+
+describe('bench harness (smoke, tiny sizes)', () => {
+  it('runs the floor, the peak, history growth and central, and reports their figures and the targets', async () => {
+    const opts = parseOptions([
+      '--quick', '--seconds=1', '--warmup=0.5', '--kiosks=2', '--agents=3', '--displays=2', '--rate=20', '--agent-interval-ms=200',
+      '--floor-iterations=50', '--history=500', '--history-iterations=10', '--skip=memory',
+      '--branches=2', '--records-per-branch=100', '--catchup-records=600', '--dialects=sqlite',
+    ]);
+    // Measure the built server as it is (`npm test` builds it first); without a build, the sources through tsx.
+    opts.build = false;
+    if (!fs.existsSync(path.resolve('server/dist/index.js'))) opts.server = 'src';
+    const lines: string[] = [];
+    const { results, centralText } = await runBench(opts, (l) => lines.push(l));
+    expect(results.errors, lines.join('\n')).toEqual([]);
+
+    expect(results.floor?.sqliteTransaction.count).toBe(50);
+    expect(results.floor?.socketIoRoundTrip.count).toBe(50);
+    const b = results.branch;
+    expect(b?.issuance.count).toBeGreaterThan(0);
+    expect(b?.callNext.count).toBeGreaterThan(0);
+    expect(b?.callToDisplay.count).toBeGreaterThan(0);
+    expect([b?.issuance.errors, b?.callNext.errors, b?.agentCommands.errors, b?.callToDisplay.incomplete]).toEqual([0, 0, 0, 0]);
+    expect(results.ratios?.issuance.floor).toBe('sqliteTransaction');
+    expect(results.history?.map((h) => [h.historicalTickets, h.seed.tickets, h.seed.events, h.issuance.count, h.callNext.count]))
+      .toEqual([[500, 500, 2000, 10, 10]]);
+    expect(results.memory).toBeNull(); // skipped: the same logins, pairing and commands as the parts above
+    expect(results.central?.ingest.map((f) => [f.dialect, f.records])).toEqual([['sqlite', 200]]);
+    expect(results.central?.catchUp.map((f) => [f.dialect, f.records, f.batches])).toEqual([['sqlite', 600, 2]]);
+    expect(results.targets.map((t) => t.id)).toEqual(['issuance-vs-floor', 'issuance-20ms', 'call-to-display-50ms', 'history-flat', 'rss-100-clients']);
+    expect(results.steps.map((s) => s.part)).toEqual(['floor', 'branch', 'history', 'central']);
+
+    const table = formatTable(results, centralText);
+    for (const heading of ['Floor', 'Branch at peak', 'History growth', 'Central ingest', 'Catch-up', 'Targets']) expect(table).toContain(heading);
+    expect(JSON.parse(JSON.stringify(results))).toMatchObject({ version: 1, machine: { cores: expect.any(Number) } });
+  });
+});
