@@ -93,6 +93,19 @@ export function positionForCall(id: string, candidates: readonly CallCandidate[]
   return ahead + 1;
 }
 
+/**
+ * An instant such that every callable candidate without an appointment (dueAt null) issued before it ranks ahead of
+ * `target`, whatever its class: its wait alone beats the target's score by a millisecond or more (far above any
+ * rounding of the scores), after the largest service-order handicap. A caller with a long line counts those in its
+ * database and gives positionForCall only the others (issued since, or with an appointment), with the same answer:
+ * a position then costs the recent arrivals, not the whole line.
+ */
+export function surelyAheadBefore(target: CallCandidate, ctx: CallContext): Date {
+  const handicap = ctx.serviceOrder ? Math.max(0, ctx.serviceOrder.length - 1) * SERVICE_ORDER_STEP_MINUTES : 0;
+  const minutes = callScore(target, ctx) + handicap;
+  return new Date(Math.floor(ctx.now.getTime() - minutes * 60_000) - 1);
+}
+
 /** The first of rankForCall's order, found in one pass (call-next runs it over the whole line of its services). */
 export function pickNext<T extends CallCandidate>(candidates: readonly T[], ctx: CallContext): T | null {
   let best: Scored<T> | null = null;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { QueueType } from '../contracts/domain.js';
-import { pickNext, positionForCall, rankForCall, type CallCandidate, type CallContext } from './call-policy.js';
+import { pickNext, positionForCall, rankForCall, surelyAheadBefore, type CallCandidate, type CallContext } from './call-policy.js';
 
 const T0 = Date.parse('2026-11-24T09:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -43,6 +43,21 @@ describe('one-pass call order', () => {
       for (const t of tickets) {
         const index = ranked.indexOf(t.id);
         expect(positionForCall(t.id, tickets, ctx)).toBe(index < 0 ? null : index + 1);
+      }
+    }), { seed: 20261124, numRuns: 300 });
+  });
+
+  it('a position counted as "issued before surelyAheadBefore" plus positionForCall over the others is the same position', () => {
+    fc.assert(fc.property(line, context, (tickets, ctx) => {
+      for (const t of tickets) {
+        const full = positionForCall(t.id, tickets, ctx);
+        if (full === null) continue;
+        const before = surelyAheadBefore(t, ctx).toISOString();
+        // What the database counts: callable, no appointment, issued before the bound (compared as ISO text).
+        const counted = tickets.filter((c) => c.dueAt === null && (c.targetCounterId === null || c.targetCounterId === ctx.counterId) && c.issuedAt < before);
+        const rest = tickets.filter((c) => !counted.includes(c));
+        expect(counted).not.toContain(t);
+        expect(counted.length + (positionForCall(t.id, rest, ctx) ?? Number.NaN)).toBe(full);
       }
     }), { seed: 20261124, numRuns: 300 });
   });

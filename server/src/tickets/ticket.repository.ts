@@ -46,6 +46,37 @@ export function waitingCandidates(store: BranchStore, serviceIds: readonly strin
   return rows.map((r) => ({ id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id }));
 }
 
+/**
+ * A service's waiting line split to count one ticket's position (see surelyAheadBefore): the callable tickets with no
+ * appointment issued before `before` are only counted, by SQLite; the others are read as candidates. The line is
+ * not read whole for every ticket issued or shown.
+ */
+export function waitingLineSplit(store: BranchStore, serviceId: string, before: string, counterId: string | null): { countedAhead: number; others: CallCandidate[] } {
+  const line = () => store.db.selectFrom('tickets')
+    .where(IN_ACTIVE_QUEUE)
+    .where('service_id', '=', serviceId)
+    .where('status', 'in', WAITING_STATUSES as TicketStatus[])
+    .where('parked_at', 'is', null);
+  const counted = store.first(
+    line().select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('due_at', 'is', null)
+      .where('issued_at', '<', before)
+      .where((eb) => (counterId === null ? eb('target_counter_id', 'is', null) : eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]))),
+  );
+  const rows = store.all(
+    line().select(['id', 'service_id', 'queue_type', 'issued_at', 'due_at', 'target_counter_id'])
+      .where((eb) => eb.or([
+        eb('due_at', 'is not', null),
+        eb('issued_at', '>=', before),
+        counterId === null ? eb('target_counter_id', 'is not', null) : eb.and([eb('target_counter_id', 'is not', null), eb('target_counter_id', '!=', counterId)]),
+      ])),
+  );
+  return {
+    countedAhead: Number(counted?.n ?? 0),
+    others: rows.map((r) => ({ id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id })),
+  };
+}
+
 /** The callable waiting tickets sent to this very counter (by transfer), whatever their service. */
 export function counterTargetedCandidates(store: BranchStore, counterId: string): CallCandidate[] {
   const rows = store.all(

@@ -7,7 +7,7 @@ import type { IssueTicketBody, TicketView } from '../contracts/api.js';
 import type { Channel, Language, QueueType, TicketStatus } from '../contracts/domain.js';
 import type { CallEvent } from '../contracts/events.js';
 import { DomainError } from '../domain/errors.js';
-import { pickNext, positionForCall, rankForCall, type CallCandidate } from '../domain/call-policy.js';
+import { pickNext, positionForCall, rankForCall, surelyAheadBefore, type CallCandidate } from '../domain/call-policy.js';
 import { formatTicketNumber, serviceDay } from '../domain/numbering.js';
 import { endOfBranchDay } from '../domain/opening-hours.js';
 import { EVENT_OF_ACTION, transition, type TicketAction } from '../domain/ticket-state.js';
@@ -22,7 +22,7 @@ import { findService, isIssuable, listServices, type ServiceRow } from '../servi
 import type { BranchInfo } from '../branch/branch-info.js';
 import {
   counterTargetedCandidates, findTicket, insertTicket, insertTicketEvent, nextSequence, recentServiceMinutes, toTicketView, updateTicket,
-  waitingCandidates, activeTickets, IN_ACTIVE_QUEUE, type TicketRow,
+  waitingCandidates, waitingLineSplit, activeTickets, IN_ACTIVE_QUEUE, type TicketRow,
 } from './ticket.repository.js';
 
 export type IssueInput = z.output<typeof IssueTicketBody> & { dueAt?: string | null; bookingId?: string | null; queueType?: QueueType };
@@ -51,9 +51,13 @@ export class TicketService {
   view(row: TicketRow): TicketView {
     if (row.status !== 'waiting' && row.status !== 'transferred') return toTicketView(row, { position: null, estimatedWaitMinutes: null });
     if (row.parked_at) return toTicketView(row, { position: null, estimatedWaitMinutes: null });
-    // Counted on the lean candidate rows in one pass: this runs for every ticket issued and every staff update.
-    const candidates = waitingCandidates(this.ctx.store, [row.service_id]);
-    const position = positionForCall(row.id, candidates, { now: this.ctx.clock.now(), counterId: row.target_counter_id });
+    // This runs for every ticket issued and every staff update: the tickets sure to be ahead are counted by SQLite,
+    // only the others are read and ranked (a long line costs its recent arrivals, not all of it).
+    const ctx = { now: this.ctx.clock.now(), counterId: row.target_counter_id };
+    const target: CallCandidate = { id: row.id, serviceId: row.service_id, queueType: row.queue_type as QueueType, issuedAt: row.issued_at, dueAt: row.due_at, targetCounterId: row.target_counter_id };
+    const line = waitingLineSplit(this.ctx.store, row.service_id, surelyAheadBefore(target, ctx).toISOString(), ctx.counterId);
+    const rest = positionForCall(row.id, line.others, ctx);
+    const position = rest === null ? null : line.countedAhead + rest;
     return toTicketView(row, { position, estimatedWaitMinutes: position === null ? null : this.estimate(row.service_id, position) });
   }
 
