@@ -1,13 +1,19 @@
-// `npm run bench`: the floor, a branch at peak, growth with history and with clients, and the central bench when
-// test/bench/central.ts exists. Prints a table, writes bench-results/<timestamp>.json and bench-results/latest.json.
+// `npm run bench`: the floor, a branch at peak, growth with history and with clients, and central ingest and
+// catch-up. Prints a table and writes bench-results/<timestamp>.json and bench-results/latest.json. See
+// docs/benchmarks.md for what each figure means.
 //
-//   npm run bench                     the full run (a few minutes on 2 cores; 1,000,000 tickets are seeded)
-//   npm run bench -- --quick          a short run (5 s peak, 100,000 tickets of history, central with small sizes)
-//   npm run bench -- --kiosks=8 --agents=40 --displays=20 --rate=200 --seconds=20 --warmup=3
-//                    --agent-interval-ms=1000 --history=1000,1000000 --clients=10,100,500 --floor-iterations=2000
-//                    --only=floor,branch,history,memory,central --skip=central --profile --out=bench-results
+//   npm run bench                     the full run (~4 min on 2 cores; 1,000,000 tickets are seeded)
+//   npm run bench -- --quick          a short run (5 s peak, 100,000 tickets of history, small central sizes)
+//   npm run bench -- --only=branch --rate=50,100,200      the peak scenario at several issuance rates
 //
-// --profile runs the peak scenario's server under `node --cpu-prof` and prints its hottest functions.
+// Options (defaults in brackets): --kiosks [8] --agents [40] --displays [20] --rate [200, or a list]
+//   --seconds [20] --warmup [3] --agent-interval-ms [1000] --history [1000,1000000] --history-iterations [300]
+//   --clients [10,100,500] --floor-iterations [2000] --branches [20] --records-per-branch [2000]
+//   --catchup-records [30000] --dialects [sqlite,postgres] --only/--skip [floor,branch,history,memory,central]
+//   --server [dist|src] --out [bench-results] --profile (the peak server under --cpu-prof, hottest functions printed)
+//   --sqlite-synchronous [off|normal] (diagnosis only: the branch's SQLite without FULL commits)
+// PostgreSQL: SMARTQUEUE_TEST_PG_URL [postgres://postgres@127.0.0.1:5432/test]; the bench creates and drops its own
+// databases there, and skips PostgreSQL with a message when it is unreachable.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,11 +65,17 @@ export function parseOptions(argv: string[]): BenchOptions {
       history: { type: 'string' }, 'history-iterations': { type: 'string' }, clients: { type: 'string' },
       'floor-iterations': { type: 'string' }, only: { type: 'string' }, skip: { type: 'string' },
       profile: { type: 'boolean', default: false }, out: { type: 'string' }, server: { type: 'string' },
-      'sqlite-synchronous': { type: 'string' }, branches: { type: 'string' }, 'records-per-branch': { type: 'string' }, 'catchup-records': { type: 'string' }, dialects: { type: 'string' },
+      help: { type: 'boolean', default: false }, 'sqlite-synchronous': { type: 'string' }, branches: { type: 'string' }, 'records-per-branch': { type: 'string' }, 'catchup-records': { type: 'string' }, dialects: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
   });
+  if (values.help) {
+    // The usage is this file's opening comment.
+    const text = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    console.log(text.slice(0, text.indexOf('\nimport ')).replace(/^\/\/ ?/gm, ''));
+    process.exit(0);
+  }
   const quick = values.quick ?? false;
   const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
   const only = values.only ? (values.only.split(',') as Part[]) : [...PARTS];
