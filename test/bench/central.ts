@@ -13,7 +13,8 @@ import { createStore, migrate, openSqlite, type BranchStore } from '../../server
 import { branchMigrations } from '../../server/src/db/migrations.js';
 import { appendOutbox } from '../../server/src/sync/outbox.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
-import { createPgDatabase, postgresProblem, type Dialect } from '../support/postgres.js';
+import pg from 'pg';
+import { createPgDatabase, PG_ADMIN_URL, postgresProblem, type Dialect } from '../support/postgres.js';
 import { servedTickets } from '../support/sync-records.js';
 import { ensureServerBuild, getServerMode, HttpClient, pairDevice, services, startNodeChild, tempDataDir } from './harness.js';
 import { ProcSampler, type ProcUsage } from './proc.js';
@@ -44,6 +45,8 @@ export interface CatchUpFigure {
   central: ProcUsage;
 }
 export interface CentralBenchResult {
+  /** `SELECT version()` of the PostgreSQL server used, when it was. */
+  postgresVersion: string | null;
   ingest: IngestFigure[];
   catchUp: CatchUpFigure[];
   skipped: string[];
@@ -253,6 +256,18 @@ export async function measureCatchUp(dialect: Dialect, records: number): Promise
   }
 }
 
+async function postgresVersion(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  try {
+    await client.connect();
+    return ((await client.query('SELECT version() AS v')).rows[0] as { v: string }).v;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
@@ -272,7 +287,7 @@ export async function runCentralBench(options: CentralBenchOptions = {}, log: (l
       dialects = dialects.filter((d) => d !== 'postgres');
     }
   }
-  const result: CentralBenchResult = { ingest: [], catchUp: [], skipped };
+  const result: CentralBenchResult = { postgresVersion: dialects.includes('postgres') ? await postgresVersion() : null, ingest: [], catchUp: [], skipped };
   for (const dialect of dialects) {
     log(`ingest on ${dialect}: ${branches} branches × ${perBranch.toLocaleString('en')} records…`);
     result.ingest.push(await measureIngest(dialect, branches, perBranch));
@@ -296,6 +311,7 @@ export function formatCentralBench(r: CentralBenchResult): string {
     ...r.catchUp.map((f) => `${`  ${f.dialect}`.padEnd(12)}${pad(f.records, 9)}${pad(f.batches, 9)}${pad(f.seconds.toFixed(2), 9)}${pad(f.recordsPerSecond, 11)}${pad(ms(f.issuanceDuringCatchUp.p50), 11)}${pad(ms(f.issuanceDuringCatchUp.p99), 11)}`),
     '  (issue: a kiosk issuing every 100 ms at the branch during its catch-up)',
   ];
+  if (r.postgresVersion) lines.push(`  (${r.postgresVersion.split(' on ')[0]} on this machine, default settings)`);
   if (r.skipped.length) lines.push('', ...r.skipped.map((s) => `  skipped ${s}`));
   return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import type { LatencySummary } from './stats.js';
 
 export interface MachineInfo {
   cpuModel: string;
+  cpuMhz: number;
   cores: number;
   node: string;
   platform: string;
@@ -123,7 +124,7 @@ export function formatTable(r: BenchResults, centralText: string | null): string
   const m = r.machine;
   const lines: string[] = [];
   lines.push(`SmartQueue bench ${r.startedAt}${r.durationSeconds ? ` (${Math.round(r.durationSeconds)} s)` : ''}`);
-  lines.push(`machine: ${m.cpuModel}, ${m.cores} cores, ${m.totalMemoryMb} MB, Node ${m.node}, ${m.platform}; load average ${m.loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')} at start${m.loadAverageAtEnd ? `, ${m.loadAverageAtEnd.map((x) => x.toFixed(1)).join(' ')} at end` : ''}${m.commit ? `; commit ${m.commit}` : ''}`);
+  lines.push(`machine: ${m.cpuModel} (${m.cpuMhz} MHz), ${m.cores} cores, ${m.totalMemoryMb} MB, Node ${m.node}, ${m.platform}; load average ${m.loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')} at start${m.loadAverageAtEnd ? `, ${m.loadAverageAtEnd.map((x) => x.toFixed(1)).join(' ')} at end` : ''}${m.commit ? `; commit ${m.commit}` : ''}`);
   if (r.steps.length) lines.push(`load average (1 min) when each part started: ${r.steps.map((st) => `${st.part} ${st.loadAverage[0]?.toFixed(1)}`).join(', ')}`);
   const w = [44, 10, 10, 10, 12];
   if (r.floor) {

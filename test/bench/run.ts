@@ -124,6 +124,7 @@ export function machineInfo(): MachineInfo {
   }
   return {
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cpuMhz: os.cpus()[0]?.speed ?? 0,
     cores: os.availableParallelism(),
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
