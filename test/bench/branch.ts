@@ -1,14 +1,15 @@
-// A branch at peak: kiosks issue tickets at a fixed rate (open loop: a slow answer never slows the next ticket),
-// agents call, start and complete over REST like the counter app, and call boards, kiosks and agent screens keep
-// their Socket.IO connections. We time ticket issuance, call-next, and call-to-display (from the agent's request
-// until every display has the ticket:called event), and sample the server process's CPU and memory.
+// A branch at peak: kiosks issue tickets on a fixed schedule (each one visitor at a time), agents call, start and
+// complete over REST like the counter app, and call boards, kiosks and agent screens keep their Socket.IO
+// connections (on a worker thread, test/bench/screens-worker.mjs). We time ticket issuance, call-next, and
+// call-to-display (from the agent's request until every call board has the ticket:called event), and sample the
+// server process's CPU, memory and scheduling.
 import fs from 'node:fs';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import type { CommandResult, ServiceView, TicketView } from '../../server/src/contracts/api.js';
-import type { QueueSummary } from '../../server/src/contracts/events.js';
 import {
-  commandId, connectSocket, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir,
-  type BenchAgent, type BenchServer, type BenchSocket,
+  commandId, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir, type BenchAgent, type BenchServer,
 } from './harness.js';
 import { ProcSampler, type ProcUsage } from './proc.js';
 import { nowMs, sleep, summarize, type LatencySummary } from './stats.js';
@@ -59,41 +60,71 @@ export interface BranchPeakResult {
   loadGenerator: { cpuPercent: number; eventLoopDelayP99Ms: number };
 }
 
-/** Records a call when the agent's request went out and when each display saw it. */
+/**
+ * Pairs each call's request time (on this thread) with the time the last call board showed it (on the screens'
+ * thread); both are Unix milliseconds from performance.timeOrigin + performance.now().
+ */
 class CallToDisplay {
-  private readonly calls = new Map<string, { t0: number | null; measured: boolean; seen: number; last: number }>();
+  private readonly requests = new Map<string, { t0: number; measured: boolean }>();
+  private readonly shown = new Map<string, number>();
   readonly samples: number[] = [];
-  constructor(private readonly displays: number) {}
 
   requested(ticketId: string, t0: number, measured: boolean): void {
-    const c = this.calls.get(ticketId) ?? { t0: null, measured, seen: 0, last: 0 };
-    c.t0 = t0;
-    c.measured = measured;
-    this.calls.set(ticketId, c);
-    this.check(ticketId);
+    const at = this.shown.get(ticketId);
+    if (at === undefined) {
+      this.requests.set(ticketId, { t0, measured });
+      return;
+    }
+    this.shown.delete(ticketId);
+    if (measured) this.samples.push(at - t0);
   }
 
-  seen(ticketId: string): void {
-    const c = this.calls.get(ticketId) ?? { t0: null, measured: false, seen: 0, last: 0 };
-    c.seen += 1;
-    c.last = nowMs();
-    this.calls.set(ticketId, c);
-    this.check(ticketId);
+  displayed(ticketId: string, at: number): void {
+    const r = this.requests.get(ticketId);
+    if (!r) {
+      this.shown.set(ticketId, at); // the boards were faster than the agent's answer
+      return;
+    }
+    this.requests.delete(ticketId);
+    if (r.measured) this.samples.push(at - r.t0);
   }
 
-  private check(ticketId: string): void {
-    const c = this.calls.get(ticketId);
-    if (!c || c.t0 === null || c.seen < this.displays) return;
-    if (c.measured) this.samples.push(c.last - c.t0);
-    this.calls.delete(ticketId);
-  }
-
-  /** Measured calls that some display never received. */
+  /** Measured calls that some call board never showed. */
   incomplete(): number {
     let n = 0;
-    for (const c of this.calls.values()) if (c.t0 !== null && c.measured) n += 1;
+    for (const r of this.requests.values()) if (r.measured) n += 1;
     return n;
   }
+}
+
+const absoluteMs = () => performance.timeOrigin + performance.now();
+
+interface ScreensMessage { type: 'ready' | 'error' | 'displayed' | 'stats'; message?: string; ticketId?: string; at?: number; messages?: number; waiting?: number | null }
+
+/** The screens' sockets on their own thread (test/bench/screens-worker.mjs). */
+async function startScreens(url: string, displayTokens: string[], otherTokens: string[], onDisplayed: (ticketId: string, at: number) => void) {
+  const worker = new Worker(path.resolve('test/bench/screens-worker.mjs'), { workerData: { url, displayTokens, otherTokens } });
+  let statsWaiter: ((m: ScreensMessage) => void) | null = null;
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: ScreensMessage) => {
+      if (m.type === 'ready') resolve();
+      else if (m.type === 'error') reject(new Error(`screens: ${m.message}`));
+      else if (m.type === 'displayed' && m.ticketId && m.at !== undefined) onDisplayed(m.ticketId, m.at);
+      else if (m.type === 'stats') statsWaiter?.(m);
+    });
+    worker.once('error', reject);
+  });
+  return {
+    stats: () => new Promise<{ messages: number; waiting: number | null }>((resolve) => {
+      statsWaiter = (m) => { statsWaiter = null; resolve({ messages: m.messages ?? 0, waiting: m.waiting ?? null }); };
+      worker.postMessage({ type: 'stats' });
+    }),
+    stop: async () => {
+      worker.postMessage({ type: 'stop' });
+      await Promise.race([new Promise((resolve) => worker.once('exit', resolve)), sleep(5_000)]);
+      await worker.terminate();
+    },
+  };
 }
 
 export async function runBranchPeak(options: BranchPeakOptions, log: (line: string) => void = () => {}): Promise<BranchPeakResult> {
@@ -105,7 +136,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
   };
   const dataDir = tempDataDir('peak');
   let server: BenchServer | null = null;
-  const sockets: BenchSocket[] = [];
+  let screens: Awaited<ReturnType<typeof startScreens>> | null = null;
   const client = { http: null as HttpClient | null };
   try {
     server = await startBenchServer({ dataDir, cpuProfDir: opts.cpuProfDir });
@@ -118,20 +149,10 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     const open: ServiceView[] = (await services(http)).filter((s) => s.openNow);
     if (open.length === 0) throw new Error('no service is open for issuing');
 
-    // ---- sockets ----
-    const tracker = new CallToDisplay(opts.displays);
-    let messages = 0;
-    let lastQueue: QueueSummary | null = null;
-    const countAll = (s: BenchSocket) => s.onAny(() => { messages += 1; });
-    for (const token of displayTokens) {
-      const s = await connectSocket(server.url, token);
-      countAll(s);
-      s.on('ticket:called', (call) => tracker.seen(call.ticketId));
-      sockets.push(s);
-    }
-    sockets[0]?.on('queue:updated', (q) => { lastQueue = q; });
-    if (opts.kioskSockets) for (const token of kioskTokens) { const s = await connectSocket(server.url, token); countAll(s); sockets.push(s); }
-    if (opts.agentSockets) for (const a of agents) { const s = await connectSocket(server.url, a.token); countAll(s); sockets.push(s); }
+    // ---- screens (their own thread) ----
+    const tracker = new CallToDisplay();
+    const others = [...(opts.kioskSockets ? kioskTokens : []), ...(opts.agentSockets ? agents.map((a) => a.token) : [])];
+    screens = await startScreens(server.url, displayTokens, others, (ticketId, at) => tracker.displayed(ticketId, at));
 
     // ---- phases: warm-up, then the measured window ----
     let measuring = false;
@@ -188,6 +209,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
       while (!stopAgents) {
         const measured = measuring;
         const t0 = nowMs();
+        const t0Absolute = absoluteMs();
         let res;
         try {
           res = await http.post<CommandResult>(`/api/counters/${a.counterId}/call-next`, { commandId: commandId() }, a.token);
@@ -212,7 +234,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
           await sleep(slot - nowMs());
           continue;
         }
-        tracker.requested(ticket.id, t0, measured);
+        tracker.requested(ticket.id, t0Absolute, measured);
         for (const step of ['start', 'complete'] as const) {
           const c0 = nowMs();
           const r = await http.post(`/api/tickets/${ticket.id}/${step}`, { commandId: commandId() }, a.token).catch(() => null);
@@ -231,7 +253,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
 
     await sleep(opts.warmupSeconds * 1000);
     const sampler = new ProcSampler(server.pid);
-    const messagesBefore = messages;
+    const messagesBefore = (await screens.stats()).messages;
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const ownCpu = process.cpuUsage();
@@ -250,8 +272,9 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
       cpuPercent: Math.round(((ownUsed.user + ownUsed.system) / 1e6 / measuredSeconds) * 1000) / 10,
       eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
     };
-    const messagesDuring = messages - messagesBefore;
-    const waitingAtEnd = (lastQueue as QueueSummary | null)?.services.reduce((n, s) => n + s.waitingCount, 0) ?? null;
+    const after = await screens.stats();
+    const messagesDuring = after.messages - messagesBefore;
+    const waitingAtEnd = after.waiting;
 
     stopIssuing = true;
     stopAgents = true;
@@ -276,7 +299,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
       loadGenerator,
     };
   } finally {
-    for (const s of sockets) s.disconnect();
+    await screens?.stop();
     client.http?.close();
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

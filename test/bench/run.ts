@@ -113,6 +113,15 @@ export function parseOptions(argv: string[]): BenchOptions {
   };
 }
 
+/** Some virtual machines report no speed through os.cpus(): /proc/cpuinfo still has it. */
+function cpuMhzFromProc(): number {
+  try {
+    return Math.round(Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 0));
+  } catch {
+    return 0;
+  }
+}
+
 export function machineInfo(): MachineInfo {
   let commit: string | null = null;
   try {
@@ -124,7 +133,7 @@ export function machineInfo(): MachineInfo {
   }
   return {
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    cpuMhz: os.cpus()[0]?.speed ?? 0,
+    cpuMhz: os.cpus()[0]?.speed || cpuMhzFromProc(),
     cores: os.availableParallelism(),
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,

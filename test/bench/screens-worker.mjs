@@ -1,0 +1,72 @@
+// The branch's screens during the peak scenario, on their own thread: call boards, kiosks and agent screens keep a
+// Socket.IO connection each and receive tens of thousands of messages a second. Decoding them on the thread that
+// times the HTTP requests would add its own delay to every latency measured there, so they live here.
+// workerData: { url, displayTokens, otherTokens }. Messages out: {type:'ready'} once all are connected;
+// {type:'displayed', ticketId, at} when every call board has a ticket:called (at: Unix ms, performance.timeOrigin +
+// performance.now(), comparable across threads); {type:'stats', messages, waiting} when asked with {type:'stats'}.
+// {type:'stop'} disconnects everything and ends the thread.
+// @ts-check
+import { parentPort, workerData } from 'node:worker_threads';
+import { io } from 'socket.io-client';
+
+if (!parentPort) throw new Error('screens-worker.mjs runs as a worker thread');
+const port = parentPort;
+/** @type {{ url: string; displayTokens: string[]; otherTokens: string[] }} */
+const data = workerData;
+const clock = () => performance.timeOrigin + performance.now();
+
+/** @param {string} token @returns {Promise<import('socket.io-client').Socket>} */
+function connect(token) {
+  const socket = io(data.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 30_000 });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+/** @type {import('socket.io-client').Socket[]} */
+const sockets = [];
+let messages = 0;
+/** @type {number | null} */
+let waiting = null;
+/** Call boards that have shown each ticket called so far. @type {Map<string, number>} */
+const seen = new Map();
+const displays = data.displayTokens.length;
+
+try {
+  for (const token of data.displayTokens) {
+    const s = await connect(token);
+    s.onAny(() => { messages += 1; });
+    s.on('ticket:called', (/** @type {{ ticketId: string }} */ call) => {
+      const n = (seen.get(call.ticketId) ?? 0) + 1;
+      if (n < displays) {
+        seen.set(call.ticketId, n);
+        return;
+      }
+      seen.delete(call.ticketId);
+      port.postMessage({ type: 'displayed', ticketId: call.ticketId, at: clock() });
+    });
+    if (sockets.length === 0) {
+      s.on('queue:updated', (/** @type {{ services: Array<{ waitingCount: number }> }} */ q) => {
+        waiting = q.services.reduce((sum, x) => sum + x.waitingCount, 0);
+      });
+    }
+    sockets.push(s);
+  }
+  for (const token of data.otherTokens) {
+    const s = await connect(token);
+    s.onAny(() => { messages += 1; });
+    sockets.push(s);
+  }
+  port.postMessage({ type: 'ready' });
+} catch (err) {
+  port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+}
+
+port.on('message', (/** @type {{ type: string }} */ m) => {
+  if (m.type === 'stats') port.postMessage({ type: 'stats', messages, waiting });
+  if (m.type === 'stop') {
+    for (const s of sockets) s.disconnect();
+    port.close();
+  }
+});
