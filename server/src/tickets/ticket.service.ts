@@ -365,8 +365,18 @@ export class TicketService {
     const store = this.ctx.store;
     const now = this.ctx.clock.now();
     const hours = this.branch.openingHours();
-    const waiting = store.all(store.db.selectFrom('tickets').selectAll().where(IN_ACTIVE_QUEUE).where('status', 'in', ['waiting', 'transferred'] as TicketStatus[]));
-    const due = waiting.filter((t) => now.getTime() >= endOfBranchDay(hours, new Date(t.issued_at), this.ctx.timeZone).getTime());
+    const waiting = store.all(store.db.selectFrom('tickets').select(['id', 'issued_at', 'service_day']).where(IN_ACTIVE_QUEUE).where('status', 'in', ['waiting', 'transferred'] as TicketStatus[]));
+    // A ticket's end of day depends only on its branch day (service_day, the local date of its issue): worked out
+    // once per day, not once per ticket (this runs every 30 s over the whole line).
+    const ends = new Map<string, number>();
+    const due = waiting.filter((t) => {
+      let end = ends.get(t.service_day);
+      if (end === undefined) {
+        end = endOfBranchDay(hours, new Date(t.issued_at), this.ctx.timeZone).getTime();
+        ends.set(t.service_day, end);
+      }
+      return now.getTime() >= end;
+    });
     for (const t of due) {
       this.simple(t.id, 'expire', { kind: 'system' }, undefined, () => ({ finished_at: nowIso(this.ctx) }), { reason: 'branch closed' });
     }
