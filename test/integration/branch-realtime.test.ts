@@ -87,6 +87,22 @@ describe('branch realtime', () => {
     expect(seen.map((c) => [c.status, c.currentTicketId])).toEqual([['open', t.id], ['open', null]]);
   });
 
+  it('sends every screen a fresh snapshot when a line changes: staff with the active tickets, call boards without', async () => {
+    const supervisor = await b.login('aminata');
+    const display = await b.socket(await b.displayToken());
+    const staff = await b.socket(supervisor);
+    const serviceD = (await b.service('D')).id;
+    const t = (await b.api.issue(kiosk, { serviceId: serviceA })).body;
+    const paused = (snap: BranchSnapshot) => snap.services.find((x) => x.id === serviceD)?.status === 'paused';
+    const forDisplay = nextEvent(display, 'state:snapshot', paused);
+    const forStaff = nextEvent(staff, 'state:snapshot', paused);
+    expect((await b.api.post(`/api/services/${serviceD}/status`, { status: 'paused' }, supervisor)).status).toBe(200);
+    const [[d], [st]] = await Promise.all([forDisplay, forStaff]);
+    expect(d.activeTickets).toEqual([]);
+    expect(st.activeTickets.map((x) => x.id)).toContain(t.id);
+    expect((await b.api.post(`/api/services/${serviceD}/status`, { status: 'active' }, supervisor)).status).toBe(200);
+  });
+
   it('refuses agent commands from display and kiosk sockets', async () => {
     const t = (await b.api.issue(kiosk, { serviceId: serviceA })).body;
     const counter = (await b.counter(1)).id;

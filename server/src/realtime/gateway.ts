@@ -152,7 +152,17 @@ export function createGateway(httpServer: HttpServer, s: BranchServices): Gatewa
   };
   const onCatalog = () => {
     sentCounters.clear();
-    for (const socket of io.sockets.sockets.values()) socket.emit('state:snapshot', s.state.snapshot(socket.data.principal?.kind === 'staff'));
+    // Two snapshots (staff, screens) worked out once, not once per socket: a staff one lists every active ticket.
+    const snapshots = new Map<boolean, ReturnType<typeof s.state.snapshot>>();
+    for (const socket of io.sockets.sockets.values()) {
+      const staff = socket.data.principal?.kind === 'staff';
+      let snapshot = snapshots.get(staff);
+      if (!snapshot) {
+        snapshot = s.state.snapshot(staff);
+        snapshots.set(staff, snapshot);
+      }
+      socket.emit('state:snapshot', snapshot);
+    }
   };
   const onMessage: Parameters<typeof events.on<'message.changed'>>[1] = ({ text }) => { io.to('all').emit('display:message', { text }); };
   const onAlert: Parameters<typeof events.on<'alert.raised'>>[1] = (alert) => { io.to('staff').emit('alert:raised', alert); };

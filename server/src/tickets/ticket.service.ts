@@ -27,6 +27,9 @@ import {
 
 export type IssueInput = z.output<typeof IssueTicketBody> & { dueAt?: string | null; bookingId?: string | null; queueType?: QueueType };
 
+/** What a service's estimated waits are worked out from. */
+interface EstimateBasis { averageMinutes: number; openCounters: number }
+
 interface CommandOutcome { ticketId: string | null }
 
 export class TicketService {
@@ -77,10 +80,11 @@ export class TicketService {
     for (const [, list] of byService) {
       rankForCall(this.callable(list), { now, counterId: null }).forEach((c, i) => positions.set(c.id, i + 1));
     }
+    const bases = new Map<string, EstimateBasis>(); // read once per service, not once per ticket
     return rows.map((r) => {
       const position = positions.get(r.id) ?? null;
       if (position === null) return this.view(r);
-      return toTicketView(r, { position, estimatedWaitMinutes: this.estimate(r.service_id, position) });
+      return toTicketView(r, { position, estimatedWaitMinutes: this.estimate(r.service_id, position, bases) });
     });
   }
 
@@ -101,10 +105,14 @@ export class TicketService {
     return Number(row?.open ?? 0);
   }
 
-  private estimate(serviceId: string, position: number): number {
-    const service = findService(this.ctx.store, serviceId);
-    const avg = this.averageServiceMinutes(serviceId, service?.default_service_minutes ?? 5);
-    return estimateWaitMinutes(position, avg, this.openCountersFor(serviceId));
+  private estimate(serviceId: string, position: number, bases?: Map<string, EstimateBasis>): number {
+    let basis = bases?.get(serviceId);
+    if (!basis) {
+      const service = findService(this.ctx.store, serviceId);
+      basis = { averageMinutes: this.averageServiceMinutes(serviceId, service?.default_service_minutes ?? 5), openCounters: this.openCountersFor(serviceId) };
+      bases?.set(serviceId, basis);
+    }
+    return estimateWaitMinutes(position, basis.averageMinutes, basis.openCounters);
   }
 
   private recentMinutes(serviceId: string): number[] {
