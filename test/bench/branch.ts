@@ -57,7 +57,11 @@ export interface BranchPeakResult {
   /** How long work waited for the server's thread during the measurement (ms). */
   serverEventLoopDelay: { p50: number; p99: number; max: number };
   /** The bench's own process during the measurement: if it is saturated, the latencies include its delay. */
-  loadGenerator: { cpuPercent: number; eventLoopDelayP99Ms: number };
+  /**
+   * The bench's own process (both threads) and its main thread, which times the requests: when that thread waits for
+   * a CPU or is busy, the latencies measured include it.
+   */
+  loadGenerator: { cpuPercent: number; eventLoopDelayP99Ms: number; mainThread: ProcUsage['mainThread'] };
 }
 
 /**
@@ -257,6 +261,8 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const ownCpu = process.cpuUsage();
+    const ownSampler = new ProcSampler(process.pid, 1000);
+    ownSampler.start();
     await server.eventLoopDelay(); // resets the server's histogram
     sampler.start();
     measuring = true;
@@ -269,6 +275,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     loopDelay.disable();
     const ownUsed = process.cpuUsage(ownCpu);
     const loadGenerator = {
+      mainThread: ownSampler.stop().mainThread,
       cpuPercent: Math.round(((ownUsed.user + ownUsed.system) / 1e6 / measuredSeconds) * 1000) / 10,
       eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
     };

@@ -40,6 +40,18 @@ export function schedSeconds(pid: number): { onCpu: number; waiting: number } | 
   }
 }
 
+/** The machine's CPU time so far (all cores, /proc/stat), in clock ticks. */
+function machineTicks(): { busy: number; idle: number; iowait: number; steal: number; total: number } | null {
+  try {
+    const fields = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    const total = user + nice + system + idle + iowait + irq + softirq + steal;
+    return { busy: user + nice + system + irq + softirq, idle, iowait, steal, total };
+  } catch {
+    return null;
+  }
+}
+
 /** Resident memory now and its high-water mark, in MB. */
 export function memory(pid: number): { rssMb: number; hwmMb: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -69,12 +81,18 @@ export interface ProcUsage {
    * (taken by other processes), and neither (idle, or blocked in a system call such as a commit's fsync).
    */
   mainThread: { onCpuPercent: number; waitingForCpuPercent: number; idleOrBlockedPercent: number } | null;
+  /**
+   * The whole machine meanwhile, as percents of all its cores: busy (every process, this one included), waiting
+   * for the disk, and stolen by the hypervisor (a virtual machine's CPUs given to other guests).
+   */
+  machine: { busyPercent: number; iowaitPercent: number; stealPercent: number } | null;
 }
 
 /** Samples a process during a phase: CPU used between start and stop, the largest RSS seen. */
 export class ProcSampler {
   private startCpu = 0;
   private startSched: { onCpu: number; waiting: number } | null = null;
+  private startMachine: ReturnType<typeof machineTicks> = null;
   private startWall = 0;
   private peak = 0;
   private peakReset = false;
@@ -85,6 +103,7 @@ export class ProcSampler {
   start(): void {
     this.startCpu = cpuSeconds(this.pid);
     this.startSched = schedSeconds(this.pid);
+    this.startMachine = machineTicks();
     this.startWall = performance.now();
     this.peakReset = resetPeak(this.pid);
     this.peak = memory(this.pid).rssMb;
@@ -106,6 +125,12 @@ export class ProcSampler {
     const wallSeconds = (performance.now() - this.startWall) / 1000;
     const used = cpuSeconds(this.pid) - this.startCpu;
     const sched = schedSeconds(this.pid);
+    const m1 = machineTicks();
+    const m0 = this.startMachine;
+    const span = m1 && m0 ? m1.total - m0.total : 0;
+    const machine = m1 && m0 && span > 0
+      ? { busyPercent: round(((m1.busy - m0.busy) / span) * 100), iowaitPercent: round(((m1.iowait - m0.iowait) / span) * 100), stealPercent: round(((m1.steal - m0.steal) / span) * 100) }
+      : null;
     let mainThread: ProcUsage['mainThread'] = null;
     if (sched && this.startSched) {
       const onCpu = ((sched.onCpu - this.startSched.onCpu) / wallSeconds) * 100;
@@ -122,6 +147,7 @@ export class ProcSampler {
       peakRssMb: round(peak),
       endRssMb: round(mem.rssMb),
       mainThread,
+      machine,
     };
   }
 }

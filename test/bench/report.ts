@@ -149,19 +149,23 @@ export function formatTable(r: BenchResults, centralText: string | null): string
     lines.push(row(['  start/complete', b.agentCommands.perSecond, ...lat(b.agentCommands.latency), '', b.agentCommands.errors], wb));
     lines.push(`  server process: ${b.server.cpuPercent}% of one core (${b.serverCpuMsPerCommand} ms of CPU a command), peak RSS ${b.server.peakRssMb} MB; ${b.socketMessagesPerSecond} socket messages/s delivered; ${b.waitingAtEnd ?? '?'} tickets waiting at the end`);
     const mt = b.server.mainThread;
+    const mc = b.server.machine;
+    if (mc) lines.push(`  whole machine: ${mc.busyPercent}% busy (all cores, every process), ${mc.iowaitPercent}% waiting for the disk, ${mc.stealPercent}% stolen by the hypervisor`);
     if (mt) lines.push(`  server main thread: ${mt.onCpuPercent}% on a CPU, ${mt.waitingForCpuPercent}% waiting for a CPU (other processes), ${mt.idleOrBlockedPercent}% idle or blocked (fsync…)`);
     lines.push(`  server event-loop delay p50 ${ms(b.serverEventLoopDelay.p50)}, p99 ${ms(b.serverEventLoopDelay.p99)}, max ${ms(b.serverEventLoopDelay.max)}`);
-    lines.push(`  load generator: ${b.loadGenerator.cpuPercent}% of one core, event-loop delay p99 ${ms(b.loadGenerator.eventLoopDelayP99Ms)}`);
+    const lg = b.loadGenerator.mainThread;
+    lines.push(`  load generator: ${b.loadGenerator.cpuPercent}% of one core; its timing thread's event-loop delay p99 ${ms(b.loadGenerator.eventLoopDelayP99Ms)}${lg ? `, waiting for a CPU ${lg.waitingForCpuPercent}% of the time` : ''}`);
     lines.push('  (issuance and call-next ÷ the SQLite floor; call-to-display ÷ the Socket.IO round trip)');
   }
   if (r.branchSweep && r.branchSweep.length > 1) {
-    const ws = [12, 10, 11, 11, 11, 11, 10, 13];
+    const ws = [12, 10, 11, 11, 11, 11, 10, 11, 7];
     lines.push('', 'Branch at peak, by issuance rate (p99s; issuance ÷ SQLite floor, call-to-display ÷ Socket.IO floor)');
-    lines.push(row(['  asked/s', 'achieved', 'issue p99', 'call p99', 'display p99', 'issue÷floor', 'server CPU', 'CPU waited'], ws));
+    lines.push(row(['  asked/s', 'achieved', 'issue p99', 'call p99', 'display p99', 'issue÷floor', 'server CPU', 'CPU waited', 'steal'], ws));
     for (const b of r.branchSweep) {
       const rt = computeRatios(r.floor, b);
       lines.push(row([`  ${b.config.rate}`, b.issuance.perSecond, ms(b.issuance.latency.p99), ms(b.callNext.latency.p99), ms(b.callToDisplay.latency.p99),
-        rt && Number.isFinite(rt.issuance.p99) ? `${rt.issuance.p99}×` : '–', `${b.server.cpuPercent}%`, b.server.mainThread ? `${b.server.mainThread.waitingForCpuPercent}%` : '–'], ws));
+        rt && Number.isFinite(rt.issuance.p99) ? `${rt.issuance.p99}×` : '–', `${b.server.cpuPercent}%`, b.server.mainThread ? `${b.server.mainThread.waitingForCpuPercent}%` : '–',
+        b.server.machine ? `${b.server.machine.stealPercent}%` : '–'], ws));
     }
     lines.push('  (CPU waited: share of the time the server\'s main thread was ready to run but the machine gave its CPUs to other processes)');
   }
