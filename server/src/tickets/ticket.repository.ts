@@ -33,17 +33,26 @@ export function waitingTickets(store: BranchStore, serviceIds: readonly string[]
   );
 }
 
-/** Only what the call order needs, of the callable (not parked) waiting tickets of the given services. */
+/** The callable (waiting, not parked) tickets, through the active-queue index. */
+function callableLine(store: BranchStore) {
+  return store.db.selectFrom('tickets')
+    .where(IN_ACTIVE_QUEUE)
+    .where('status', 'in', WAITING_STATUSES as TicketStatus[])
+    .where('parked_at', 'is', null);
+}
+
+/** Only the columns the call order needs. */
+const CANDIDATE_COLUMNS = ['id', 'service_id', 'queue_type', 'issued_at', 'due_at', 'target_counter_id'] as const;
+type CandidateRow = Pick<TicketRow, (typeof CANDIDATE_COLUMNS)[number]>;
+
+function toCandidate(r: CandidateRow): CallCandidate {
+  return { id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id };
+}
+
+/** The callable waiting tickets of the given services, as call-order candidates. */
 export function waitingCandidates(store: BranchStore, serviceIds: readonly string[]): CallCandidate[] {
   if (serviceIds.length === 0) return [];
-  const rows = store.all(
-    store.db.selectFrom('tickets').select(['id', 'service_id', 'queue_type', 'issued_at', 'due_at', 'target_counter_id'])
-      .where(IN_ACTIVE_QUEUE)
-      .where('service_id', 'in', serviceIds)
-      .where('status', 'in', WAITING_STATUSES as TicketStatus[])
-      .where('parked_at', 'is', null),
-  );
-  return rows.map((r) => ({ id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id }));
+  return store.all(callableLine(store).select(CANDIDATE_COLUMNS).where('service_id', 'in', serviceIds)).map(toCandidate);
 }
 
 /**
@@ -52,11 +61,7 @@ export function waitingCandidates(store: BranchStore, serviceIds: readonly strin
  * not read whole for every ticket issued or shown.
  */
 export function waitingLineSplit(store: BranchStore, serviceId: string, before: string, counterId: string | null): { countedAhead: number; others: CallCandidate[] } {
-  const line = () => store.db.selectFrom('tickets')
-    .where(IN_ACTIVE_QUEUE)
-    .where('service_id', '=', serviceId)
-    .where('status', 'in', WAITING_STATUSES as TicketStatus[])
-    .where('parked_at', 'is', null);
+  const line = () => callableLine(store).where('service_id', '=', serviceId);
   const counted = store.first(
     line().select((eb) => eb.fn.countAll<number>().as('n'))
       .where('due_at', 'is', null)
@@ -64,29 +69,19 @@ export function waitingLineSplit(store: BranchStore, serviceId: string, before: 
       .where((eb) => (counterId === null ? eb('target_counter_id', 'is', null) : eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]))),
   );
   const rows = store.all(
-    line().select(['id', 'service_id', 'queue_type', 'issued_at', 'due_at', 'target_counter_id'])
+    line().select(CANDIDATE_COLUMNS)
       .where((eb) => eb.or([
         eb('due_at', 'is not', null),
         eb('issued_at', '>=', before),
         counterId === null ? eb('target_counter_id', 'is not', null) : eb.and([eb('target_counter_id', 'is not', null), eb('target_counter_id', '!=', counterId)]),
       ])),
   );
-  return {
-    countedAhead: Number(counted?.n ?? 0),
-    others: rows.map((r) => ({ id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id })),
-  };
+  return { countedAhead: Number(counted?.n ?? 0), others: rows.map(toCandidate) };
 }
 
 /** The callable waiting tickets sent to this very counter (by transfer), whatever their service. */
 export function counterTargetedCandidates(store: BranchStore, counterId: string): CallCandidate[] {
-  const rows = store.all(
-    store.db.selectFrom('tickets').select(['id', 'service_id', 'queue_type', 'issued_at', 'due_at', 'target_counter_id'])
-      .where(IN_ACTIVE_QUEUE)
-      .where('target_counter_id', '=', counterId)
-      .where('status', 'in', WAITING_STATUSES as TicketStatus[])
-      .where('parked_at', 'is', null),
-  );
-  return rows.map((r) => ({ id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id }));
+  return store.all(callableLine(store).select(CANDIDATE_COLUMNS).where('target_counter_id', '=', counterId)).map(toCandidate);
 }
 
 export function activeTickets(store: BranchStore): TicketRow[] {
