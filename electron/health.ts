@@ -1,5 +1,5 @@
 // How a screen finds out that the branch server answers: GET <origin>/api/health (the Health
-// contract of server/src/contracts/api.ts). Screens wait on it before loading their page and after
+// contract of server/src/shared/contracts/api.ts). Screens wait on it before loading their page and after
 // a failed load, so visitors see a calm "connecting" page rather than a browser error.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 // Kiosks and call boards are provisioned devices: they keep their device token in localStorage.
-import type { DeviceRole } from '../server/src/contracts/domain.js';
-import type { DeviceView, PairResponse } from '../server/src/contracts/api.js';
+import type { DeviceRole } from '../server/src/shared/contracts/domain.js';
+import type { DeviceView, PairResponse } from '../server/src/shared/contracts/api.js';
 import { apiFetch, ApiError } from './api.js';
 
 const key = (role: DeviceRole) => `smartqueue.deviceToken.${role}`;

@@ -2,8 +2,8 @@
 // so a screen that was offline never shows stale data as current: while disconnected, `status` says so.
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { BranchSnapshot, CallEvent, ClientToServerEvents, ServerToClientEvents, Alert } from '../server/src/contracts/events.js';
-import type { TicketView } from '../server/src/contracts/api.js';
+import type { BranchSnapshot, CallEvent, ClientToServerEvents, ServerToClientEvents, Alert } from '../server/src/shared/contracts/events.js';
+import type { TicketView } from '../server/src/shared/contracts/api.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type LiveStatus = 'connecting' | 'online' | 'offline' | 'unauthorized';

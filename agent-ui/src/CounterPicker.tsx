@@ -1,7 +1,7 @@
 // Picking a counter takes it (opens it for this agent); the choice is remembered on this PC.
 import { useTranslation } from 'react-i18next';
-import type { CounterView } from '../../server/src/contracts/api.js';
-import type { BranchSnapshot } from '../../server/src/contracts/events.js';
+import type { CounterView } from '../../server/src/shared/contracts/api.js';
+import type { BranchSnapshot } from '../../server/src/shared/contracts/events.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import type { CommandRunner } from './commands.js';
 import type { Session } from './session.js';

@@ -2,7 +2,7 @@
 // the counter's lines with their waiting counts, parked tickets and today's numbers.
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CommandResult, CounterStats, CounterView, TicketView } from '../../server/src/contracts/api.js';
+import type { CommandResult, CounterStats, CounterView, TicketView } from '../../server/src/shared/contracts/api.js';
 import { apiFetch } from '../../ui-shared/api.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import type { LiveState } from '../../ui-shared/live.js';

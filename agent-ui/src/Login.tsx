@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LoginResponse } from '../../server/src/contracts/api.js';
+import type { LoginResponse } from '../../server/src/shared/contracts/api.js';
 import { apiFetch, ApiError } from '../../ui-shared/api.js';
 import { SCREEN_LANGUAGES, type ScreenLanguage } from '../../ui-shared/i18n.js';
 

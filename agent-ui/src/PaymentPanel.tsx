@@ -3,8 +3,8 @@
 // visitor's phone. Shown only for a service with a fee, or a ticket with payments.
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TicketView } from '../../server/src/contracts/api.js';
-import type { PaymentMethod, TicketPayments } from '../../server/src/contracts/payments.js';
+import type { TicketView } from '../../server/src/shared/contracts/api.js';
+import type { PaymentMethod, TicketPayments } from '../../server/src/shared/contracts/payments.js';
 import { apiFetch } from '../../ui-shared/api.js';
 import type { CommandRunner } from './commands.js';
 

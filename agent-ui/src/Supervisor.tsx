@@ -2,8 +2,8 @@
 // and counter controls, alerts, the call boards' message and the sync state.
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CounterView, Health, ServiceView } from '../../server/src/contracts/api.js';
-import type { Alert } from '../../server/src/contracts/events.js';
+import type { CounterView, Health, ServiceView } from '../../server/src/shared/contracts/api.js';
+import type { Alert } from '../../server/src/shared/contracts/events.js';
 import { apiFetch } from '../../ui-shared/api.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import type { LiveState } from '../../ui-shared/live.js';

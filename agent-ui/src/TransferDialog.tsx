@@ -2,8 +2,8 @@
 // Digits pick an option, Escape closes.
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CounterView, TicketView } from '../../server/src/contracts/api.js';
-import type { BranchSnapshot } from '../../server/src/contracts/events.js';
+import type { CounterView, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { BranchSnapshot } from '../../server/src/shared/contracts/events.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 
 type Target = { serviceId: string } | { counterId: string };

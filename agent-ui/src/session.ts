@@ -1,5 +1,5 @@
 // What the counter PC remembers: the signed-in session (until it expires), the chosen counter and the language.
-import type { LoginResponse } from '../../server/src/contracts/api.js';
+import type { LoginResponse } from '../../server/src/shared/contracts/api.js';
 import { SCREEN_LANGUAGES, type ScreenLanguage } from '../../ui-shared/i18n.js';
 
 const SESSION_KEY = 'smartqueue.agent.session';

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { CallEvent } from '../../server/src/contracts/events.js';
+import type { CallEvent } from '../../server/src/shared/contracts/events.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import { useBranchLive } from '../../ui-shared/live.js';
 import { Announcer } from './audio/announcer.js';

@@ -3,9 +3,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { ServiceView, TicketView } from '../../server/src/contracts/api.js';
-import type { KioskConfig } from '../../server/src/contracts/print.js';
-import type { PriorityReason } from '../../server/src/contracts/domain.js';
+import type { ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
+import type { PriorityReason } from '../../server/src/shared/contracts/domain.js';
 import { ApiError, newCommandId } from '../../ui-shared/api.js';
 import { useBranchLive } from '../../ui-shared/live.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';

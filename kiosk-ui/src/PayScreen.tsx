@@ -3,7 +3,7 @@
 // it is paid. Paying at the counter always stays possible: leaving this screen cancels nothing.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PaymentView } from '../../server/src/contracts/payments.js';
+import type { PaymentView } from '../../server/src/shared/contracts/payments.js';
 import { ApiError, newCommandId } from '../../ui-shared/api.js';
 import { QrCode } from './components.js';
 import { useCountdown } from './hooks.js';

@@ -1,5 +1,5 @@
 // Small pure helpers of the kiosk screens.
-import type { ServiceView } from '../../server/src/contracts/api.js';
+import type { ServiceView } from '../../server/src/shared/contracts/api.js';
 
 /** As the call board and the paper slip write it: "A-042". */
 export function displayNumber(number: string): string {

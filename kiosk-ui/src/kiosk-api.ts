@@ -1,8 +1,8 @@
 // The kiosk's calls to the branch server. Issuance and printing are two calls on purpose: the ticket exists (and is
 // shown) before the printer is even asked, so a jammed printer never costs a visitor their place.
-import type { IssueTicketBody, ServiceView, TicketView } from '../../server/src/contracts/api.js';
-import type { KioskConfig, PrintResult } from '../../server/src/contracts/print.js';
-import type { PaymentView } from '../../server/src/contracts/payments.js';
+import type { IssueTicketBody, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { KioskConfig, PrintResult } from '../../server/src/shared/contracts/print.js';
+import type { PaymentView } from '../../server/src/shared/contracts/payments.js';
 import { apiFetch, ApiError } from '../../ui-shared/api.js';
 
 /** The request may have reached the server and only its answer been lost (Wi-Fi glitch, proxy, restart). */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { CommandResult, ServiceView, TicketView } from '../../server/src/contracts/api.js';
+import type { CommandResult, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import {
   commandId, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir, type BenchAgent, type BenchServer,
 } from './harness.js';

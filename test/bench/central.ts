@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { MAX_PUSH_EVENTS, type CentralBranchView, type EnrolResponse, type PushResponse, type SyncEvent } from '../../server/src/contracts/sync.js';
+import { MAX_PUSH_EVENTS, type CentralBranchView, type EnrolResponse, type PushResponse, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
 import type { BranchServer, BranchServerOptions } from '../../server/src/index.js';
-import { createStore, migrate, openSqlite, type BranchStore } from '../../server/src/db/sqlite.js';
-import { branchMigrations } from '../../server/src/db/migrations.js';
-import { appendOutbox } from '../../server/src/sync/outbox.js';
+import { createStore, migrate, openSqlite } from '../../server/src/shared/db/sqlite.js';
+import type { BranchDatabase } from '../../server/src/branch/db/schema.js';
+import { branchMigrations } from '../../server/src/branch/db/migrations.js';
+import { appendOutbox } from '../../server/src/branch/sync/outbox.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import pg from 'pg';
 import { createPgDatabase, PG_ADMIN_URL, postgresProblem, type Dialect } from '../support/postgres.js';
@@ -162,7 +163,7 @@ export async function measureIngest(dialect: Dialect, branches: number, recordsP
 /** Write an outage's worth of outbox records straight into a branch database (what the ticket service writes). */
 function fillOutbox(dataDir: string, branchId: string, count: number): void {
   const sqlite = openSqlite(path.join(dataDir, 'branch.sqlite'));
-  const store = createStore(sqlite) as BranchStore;
+  const store = createStore<BranchDatabase>(sqlite);
   try {
     const records = servedTickets(branchId, Math.ceil(count / 4)).slice(0, count);
     store.transaction(() => {
@@ -194,7 +195,7 @@ export async function measureCatchUp(dialect: Dialect, records: number): Promise
     const branchId = first.branchId;
     await first.close();
     const credential = await enrol(http, branchId);
-    const store = createStore(openSqlite(path.join(dataDir, 'branch.sqlite'))) as BranchStore;
+    const store = createStore<BranchDatabase>(openSqlite(path.join(dataDir, 'branch.sqlite')));
     await migrate(store.db, branchMigrations);
     store.close();
     fillOutbox(dataDir, branchId, records);

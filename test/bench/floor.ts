@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { branchMigrations } from '../../server/src/db/migrations.js';
-import { createStore, migrate, openSqlite } from '../../server/src/db/sqlite.js';
+import { branchMigrations } from '../../server/src/branch/db/migrations.js';
+import { createStore, migrate, openSqlite } from '../../server/src/shared/db/sqlite.js';
+import type { BranchDatabase } from '../../server/src/branch/db/schema.js';
 import { HttpClient, startNodeChild, tempDataDir } from './harness.js';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { nowMs, summarize, type LatencySummary } from './stats.js';
@@ -25,7 +26,7 @@ export async function measureSqliteFloor(iterations: number): Promise<LatencySum
   const dir = tempDataDir('floor');
   const sqlite = openSqlite(path.join(dir, 'floor.sqlite'));
   try {
-    const store = createStore(sqlite);
+    const store = createStore<BranchDatabase>(sqlite);
     await migrate(store.db, branchMigrations);
     const at = new Date().toISOString();
     sqlite.prepare("INSERT INTO organizations VALUES ('org', 'Floor', 'bank', 'Dakar', ?)").run(at);

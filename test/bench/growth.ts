@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CommandResult, TicketView } from '../../server/src/contracts/api.js';
+import type { CommandResult, TicketView } from '../../server/src/shared/contracts/api.js';
 import {
   commandId, connectSocket, counters, HttpClient, login, pairDevice, services, startBenchServer, tempDataDir,
   type BenchServer, type BenchSocket,

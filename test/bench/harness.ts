@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/src/contracts/events.js';
-import type { CounterView, ServiceView } from '../../server/src/contracts/api.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../server/src/shared/contracts/events.js';
+import type { CounterView, ServiceView } from '../../server/src/shared/contracts/api.js';
 import type { Child } from '../support/child.js';
 import { nowMs } from './stats.js';
 

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { CommandResult, QueueSummary, TicketView } from '../../server/src/contracts/api.js';
-import type { Response } from '../../server/src/contracts/events.js';
+import type { CommandResult, QueueSummary, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { Response } from '../../server/src/shared/contracts/events.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
 import { buildScreens } from '../support/ui-build.js';

@@ -3,8 +3,8 @@
 // and the badge turns to paid. Typing in the dialog never triggers a counter shortcut.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { ServiceView, TicketView } from '../../server/src/contracts/api.js';
-import type { TicketPayments } from '../../server/src/contracts/payments.js';
+import type { ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { TicketPayments } from '../../server/src/shared/contracts/payments.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
 import { buildScreens } from '../support/ui-build.js';

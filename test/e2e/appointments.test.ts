@@ -4,9 +4,9 @@
 // served → the check-in and the visit are synced back to central.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointmentsDb } from '../../server/src/appointments/central/booking.service.js';
-import type { BookingCreated, BookingView, PublicServiceView } from '../../server/src/contracts/appointments.js';
-import type { TicketView } from '../../server/src/contracts/api.js';
+import { appointmentsDb } from '../../server/src/central/booking/booking.service.js';
+import type { BookingCreated, BookingView, PublicServiceView } from '../../server/src/shared/contracts/appointments.js';
+import type { TicketView } from '../../server/src/shared/contracts/api.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
 import { FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/central.js';

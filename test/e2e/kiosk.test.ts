@@ -3,7 +3,7 @@
 // and pairing. Screens in all three languages are in kiosk-screens.test.ts; screenshots land in test-artifacts/kiosk/.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceView, TicketView } from '../../server/src/contracts/api.js';
+import type { DeviceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import { commandsOf, decodeEscPos } from '../fixtures/escpos-decoder.js';
 import { FakePrinter, unusedPort } from '../fixtures/fake-printer.js';
 import { nextEvent, startBranch, type TestBranch } from '../support/branch.js';

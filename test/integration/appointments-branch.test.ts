@@ -2,12 +2,12 @@
 // outbox for central), bookings arriving through the feed (the sync module's own apply function), kiosk check-in
 // with its clear errors, the no-show sweeper, and the call-next rule for appointments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandResult, TicketView } from '../../server/src/contracts/api.js';
-import type { BookingFeedPayload, BookingView, CheckInResult, HolidayOverrideView, HolidayView, ServiceAppointmentsView } from '../../server/src/contracts/appointments.js';
-import type { FeedChange } from '../../server/src/contracts/sync.js';
-import { bookingCodeFromValues, formatBookingCode } from '../../server/src/domain/booking-code.js';
-import { applyFeedPage } from '../../server/src/sync/feed-apply.js';
-import { syncDb } from '../../server/src/sync/sync.repository.js';
+import type { CommandResult, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { BookingFeedPayload, BookingView, CheckInResult, HolidayOverrideView, HolidayView, ServiceAppointmentsView } from '../../server/src/shared/contracts/appointments.js';
+import type { FeedChange } from '../../server/src/shared/contracts/sync.js';
+import { bookingCodeFromValues, formatBookingCode } from '../../server/src/shared/domain/booking-code.js';
+import { applyFeedPage } from '../../server/src/branch/sync/feed-apply.js';
+import { syncDb } from '../../server/src/branch/sync/sync.repository.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { TestClock } from '../support/clock.js';
 

@@ -7,9 +7,9 @@ import { pino } from 'pino';
 import { createCentralServer, type CentralServer } from '../../server/src/index.js';
 import type {
   BookingCreated, BookingView, CheckInResult, FreeSlot, PublicBookingView, PublicBranchView, PublicOrganizationView, PublicServiceView, SlotsResponse,
-} from '../../server/src/contracts/appointments.js';
-import type { CommandResult } from '../../server/src/contracts/api.js';
-import { appointmentsDb } from '../../server/src/appointments/central/booking.service.js';
+} from '../../server/src/shared/contracts/appointments.js';
+import type { CommandResult } from '../../server/src/shared/contracts/api.js';
+import { appointmentsDb } from '../../server/src/central/booking/booking.service.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { CENTRAL_ADMIN_TOKEN, FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/central.js';
 import { TestClock } from '../support/clock.js';

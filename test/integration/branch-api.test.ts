@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandResult, QueueSummary, ServiceView, TicketView } from '../../server/src/contracts/api.js';
+import type { CommandResult, QueueSummary, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { TestClock } from '../support/clock.js';
 

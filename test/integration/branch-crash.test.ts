@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ServiceView, TicketView } from '../../server/src/contracts/api.js';
+import type { ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import { ApiClient } from '../support/branch.js';
 import { killHard, startChild } from '../support/child.js';
 

@@ -1,7 +1,7 @@
 // Socket.IO gateway and concurrency: real server, real socket.io clients, many agents at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandResult, CounterView, TicketView } from '../../server/src/contracts/api.js';
-import type { BranchSnapshot, Response } from '../../server/src/contracts/events.js';
+import type { CommandResult, CounterView, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { BranchSnapshot, Response } from '../../server/src/shared/contracts/events.js';
 import { nextEvent, startBranch, type TestBranch, type TypedSocket } from '../support/branch.js';
 
 function ack<T>(socket: TypedSocket, event: string, payload: unknown): Promise<Response<T>> {

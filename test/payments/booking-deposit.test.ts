@@ -5,11 +5,11 @@
 // its feed, and when the visitor checks in, the ticket shows the deposit paid. Central's totals equal the branch's.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BookingCreated, CheckInResult, PublicServiceView } from '../../server/src/contracts/appointments.js';
-import type { BookingDepositView, DepositCheckoutView, PaymentTotals, PaymentView, TicketPayments } from '../../server/src/contracts/payments.js';
-import type { CentralPaymentTables } from '../../server/src/payments/central/payments.central-migration.js';
-import { FreeMoneyProvider, OrangeMoneyProvider } from '../../server/src/payments/providers/index.js';
-import { FreeMoneySimulator, OrangeMoneySimulator } from '../../server/src/payments/simulators/index.js';
+import type { BookingCreated, CheckInResult, PublicServiceView } from '../../server/src/shared/contracts/appointments.js';
+import type { BookingDepositView, DepositCheckoutView, PaymentTotals, PaymentView, TicketPayments } from '../../server/src/shared/contracts/payments.js';
+import type { CentralPaymentTables } from '../../server/src/central/payments/payments.central-migration.js';
+import { FreeMoneyProvider, OrangeMoneyProvider } from '../../server/src/central/payments/providers/index.js';
+import { FreeMoneySimulator, OrangeMoneySimulator } from '../../server/src/simulators/payments/index.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/central.js';
 import { TestClock } from '../support/clock.js';

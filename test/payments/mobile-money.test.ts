@@ -4,12 +4,12 @@
 // webhook, the branch learns the verdict through the feed, and central's totals match the branch's records.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceView, TicketView } from '../../server/src/contracts/api.js';
-import type { Health } from '../../server/src/contracts/api.js';
-import type { CheckoutResponse, PaymentTotals, PaymentView, TicketPayments } from '../../server/src/contracts/payments.js';
-import type { CentralPaymentTables } from '../../server/src/payments/central/payments.central-migration.js';
-import { FreeMoneyProvider, OrangeMoneyProvider, signWaveWebhook, WaveProvider } from '../../server/src/payments/providers/index.js';
-import { FreeMoneySimulator, OrangeMoneySimulator, WaveSimulator } from '../../server/src/payments/simulators/index.js';
+import type { ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { Health } from '../../server/src/shared/contracts/api.js';
+import type { CheckoutResponse, PaymentTotals, PaymentView, TicketPayments } from '../../server/src/shared/contracts/payments.js';
+import type { CentralPaymentTables } from '../../server/src/central/payments/payments.central-migration.js';
+import { FreeMoneyProvider, OrangeMoneyProvider, signWaveWebhook, WaveProvider } from '../../server/src/central/payments/providers/index.js';
+import { FreeMoneySimulator, OrangeMoneySimulator, WaveSimulator } from '../../server/src/simulators/payments/index.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { centralDialects } from '../support/postgres.js';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createBranchServer, type BranchServer, type BranchServerOptions } from '../../server/src/index.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/src/contracts/events.js';
-import type { CounterView, ServiceView, TicketView } from '../../server/src/contracts/api.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../server/src/shared/contracts/events.js';
+import type { CounterView, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
 

@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { createCentralServer, type CentralServer } from '../../server/src/index.js';
-import type { Clock } from '../../server/src/branch/options.js';
-import type { CentralPaymentsOptions } from '../../server/src/payments/central/central-payments.js';
-import type { EnrolResponse } from '../../server/src/contracts/sync.js';
-import type { SyncTiming } from '../../server/src/sync/worker.js';
-import type { TrackingOptions } from '../../server/src/tracking/index.js';
+import type { Clock } from '../../server/src/shared/clock.js';
+import type { CentralPaymentsOptions } from '../../server/src/central/payments/central-payments.js';
+import type { EnrolResponse } from '../../server/src/shared/contracts/sync.js';
+import type { SyncTiming } from '../../server/src/branch/sync/worker.js';
+import type { TrackingOptions } from '../../server/src/central/tracking/index.js';
 import { ApiClient, startBranch, type TestBranch } from './branch.js';
 import { createPgDatabase, type Dialect } from './postgres.js';
 

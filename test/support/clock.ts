@@ -1,4 +1,4 @@
-import type { Clock } from '../../server/src/branch/options.js';
+import type { Clock } from '../../server/src/shared/clock.js';
 
 /** A clock the test sets: the outside world's time, not our code path. */
 export class TestClock implements Clock {

@@ -1,7 +1,7 @@
 // Outbox records shaped exactly like the branch writes them (TicketService.record), for tests and the benchmark
 // that talk to central without a branch server.
 import { v7 } from 'uuid';
-import type { SyncEvent } from '../../server/src/contracts/sync.js';
+import type { SyncEvent } from '../../server/src/shared/contracts/sync.js';
 
 export interface TicketPlan {
   serviceId: string;

@@ -2,8 +2,8 @@
 // speaks them, bad input refused with clear errors and nothing written, the head-office read API, and two
 // central instances serving one database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compactFeed, appendFeed } from '../../server/src/central/feed.js';
-import type { BranchDayStats, CentralBranchView, PullResponse, PushResponse, SyncEvent } from '../../server/src/contracts/sync.js';
+import { compactFeed, appendFeed } from '../../server/src/central/ingest/feed.js';
+import type { BranchDayStats, CentralBranchView, PullResponse, PushResponse, SyncEvent } from '../../server/src/shared/contracts/sync.js';
 import { ApiClient } from '../support/branch.js';
 import { startCentral, type TestCentral } from '../support/central.js';
 import { centralDialects } from '../support/postgres.js';

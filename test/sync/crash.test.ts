@@ -6,7 +6,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Health } from '../../server/src/contracts/api.js';
+import type { Health } from '../../server/src/shared/contracts/api.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { ApiClient, startBranch } from '../support/branch.js';
 import { FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/central.js';

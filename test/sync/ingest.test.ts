@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolBranch } from '../../server/src/central/branches.js';
-import { openCentralDatabase, type CentralDb } from '../../server/src/central/database.js';
-import { CentralError } from '../../server/src/central/errors.js';
-import { applyPush } from '../../server/src/central/ingest.js';
-import { EnrolBranchBody, type SyncEvent } from '../../server/src/contracts/sync.js';
+import { enrolBranch } from '../../server/src/central/branches/branches.js';
+import { openCentralDatabase, type CentralDb } from '../../server/src/central/db/database.js';
+import { CentralError } from '../../server/src/central/http/errors.js';
+import { applyPush } from '../../server/src/central/ingest/ingest.js';
+import { EnrolBranchBody, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
 import { centralDialects, createPgDatabase, type TestPgDatabase } from '../support/postgres.js';
 import { servedTickets, ticketRecords } from '../support/sync-records.js';
 

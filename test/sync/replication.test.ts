@@ -2,10 +2,10 @@
 // delays, duplicates, replays, cuts and goes down while the branch keeps serving; once it is back, central holds
 // exactly the branch's records. Runs against a SQLite and a PostgreSQL central.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../server/src/contracts/events.js';
-import { appendFeed, compactFeed } from '../../server/src/central/feed.js';
-import type { SyncDetails } from '../../server/src/sync/worker.js';
-import type { Health } from '../../server/src/contracts/api.js';
+import type { Alert } from '../../server/src/shared/contracts/events.js';
+import { appendFeed, compactFeed } from '../../server/src/central/ingest/feed.js';
+import type { SyncDetails } from '../../server/src/branch/sync/worker.js';
+import type { Health } from '../../server/src/shared/contracts/api.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import type { TestBranch } from '../support/branch.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';

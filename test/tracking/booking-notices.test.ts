@@ -5,10 +5,10 @@
 // confirms the new time and reminds again for it; a cancelled booking gets no reminder; bad contacts are refused
 // before anything is stored or sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BookingCreated, PublicServiceView } from '../../server/src/contracts/appointments.js';
+import type { BookingCreated, PublicServiceView } from '../../server/src/shared/contracts/appointments.js';
 import type { CentralServer } from '../../server/src/central/create-central-server.js';
-import { appointmentsDb } from '../../server/src/appointments/central/booking.service.js';
-import { notificationDb } from '../../server/src/notifications/store.js';
+import { appointmentsDb } from '../../server/src/central/booking/booking.service.js';
+import { notificationDb } from '../../server/src/central/notifications/store.js';
 import { TestClock } from '../support/clock.js';
 import { centralDialects } from '../support/postgres.js';
 import { waitFor } from '../support/central.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { centralDialects } from '../support/postgres.js';
 import { waitFor } from '../support/central.js';
-import type { TrackView } from '../../server/src/contracts/tracking.js';
+import type { TrackView } from '../../server/src/shared/contracts/tracking.js';
 import { issue, settledDeliveries, ShiftClock, trackSocket, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
 
 const dialects = await centralDialects();

@@ -1,7 +1,7 @@
 // `npx tsx test/tracking/local-sinks.ts`: the notification sinks on this machine, for trying `npm run central` by
 // hand (docs/notifications.md): an SMTP server that accepts every message, and the Orange SMS API simulator. Each
 // message that arrives is printed. Ports: SMTP_SINK_PORT (2525), SMS_SIMULATOR_PORT (4010).
-import { OrangeSmsSimulator } from '../../server/src/notifications/simulators/orange-sms-simulator.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import { SmtpSink } from '../fixtures/smtp-sink.js';
 
 const smtpPort = Number(process.env.SMTP_SINK_PORT ?? 2525);

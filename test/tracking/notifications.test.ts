@@ -4,7 +4,7 @@
 // recipient's language, through a real SMTP server, a push endpoint that checks VAPID and decrypts, and the SMS
 // simulator. Bad addresses are refused with clear errors; replaying events sends nothing twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrackView } from '../../server/src/contracts/tracking.js';
+import type { TrackView } from '../../server/src/shared/contracts/tracking.js';
 import { centralDialects } from '../support/postgres.js';
 import { waitFor } from '../support/central.js';
 import { issue, PUBLIC_URL, settledDeliveries, startTrackingWorld, trackSocket, waitForView, type TrackingWorld } from './support.js';

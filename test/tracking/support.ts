@@ -2,13 +2,13 @@
 // syncing to it, for the tracking tests.
 import webpush from 'web-push';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import type { Clock } from '../../server/src/branch/options.js';
-import type { CommandResult } from '../../server/src/contracts/api.js';
-import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/contracts/tracking.js';
-import { OrangeSmsSimulator } from '../../server/src/notifications/simulators/orange-sms-simulator.js';
-import type { TrackingOptions } from '../../server/src/tracking/index.js';
-import { listDeliveries, type Delivery } from '../../server/src/notifications/delivery-log.js';
-import { notificationDb } from '../../server/src/notifications/store.js';
+import type { Clock } from '../../server/src/shared/clock.js';
+import type { CommandResult } from '../../server/src/shared/contracts/api.js';
+import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/shared/contracts/tracking.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import type { TrackingOptions } from '../../server/src/central/tracking/index.js';
+import { listDeliveries, type Delivery } from '../../server/src/central/notifications/delivery-log.js';
+import { notificationDb } from '../../server/src/central/notifications/store.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { PushEndpoint } from '../fixtures/push-endpoint.js';
 import { SmtpSink } from '../fixtures/smtp-sink.js';

@@ -2,7 +2,7 @@
 // printer played by a real TCP server) a QR code whose link is central's /t/<ticket id> unless SMARTQUEUE_TRACK_URL
 // says otherwise, the kiosk screen gets the same base, and that link serves the ticket's page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_STRINGS } from '../../server/src/tracking/page.js';
+import { PAGE_STRINGS } from '../../server/src/central/tracking/page.js';
 import { commandsOf, decodeEscPos } from '../fixtures/escpos-decoder.js';
 import { FakePrinter } from '../fixtures/fake-printer.js';
 import { issue, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';

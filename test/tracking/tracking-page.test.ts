@@ -6,7 +6,7 @@
 // (refusing a bad number with a clear message) that then receives "your turn is near" and "it's your turn".
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_STRINGS } from '../../server/src/tracking/page.js';
+import { PAGE_STRINGS } from '../../server/src/central/tracking/page.js';
 import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
 import { waitFor } from '../support/central.js';
 import { issue, localPushManagerScript, PHONE, PUBLIC_URL, ShiftClock, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';

@@ -8,9 +8,9 @@ const FILES = [
   'kiosk-ui/src/locales/wo.json',
   'agent-ui/src/locales/wo.json',
   'display-ui/src/locales/wo.json',
-  'server/src/notifications/locales/wo.json',
-  'server/src/print/locales/wo.json',
-  'server/src/tracking/page/locales/wo.json',
+  'server/src/central/notifications/locales/wo.json',
+  'server/src/branch/print/locales/wo.json',
+  'server/src/central/tracking/page/locales/wo.json',
 ];
 const VOICES = 'display-ui/public/voices/wo/manifest.json';
 
@@ -62,7 +62,7 @@ describe('Wolof spelling', () => {
 
   it('calls a ticket "tike" on the kiosk, the printed slip, the call board, the agent app and in messages', () => {
     const word = (file: string, key: string) => all.find(([k]) => k === `${file}:${key}`)?.[1];
-    expect(word('server/src/print/locales/wo.json', 'ticket')).toBe('Tike');
+    expect(word('server/src/branch/print/locales/wo.json', 'ticket')).toBe('Tike');
     expect(word('display-ui/src/locales/wo.json', 'ticket')).toBe('Tike');
     expect(word('agent-ui/src/locales/wo.json', 'sup.ticket')).toBe('Tike');
     expect(word('kiosk-ui/src/locales/wo.json', 'ticket.title')).toBe('Sa tike');

@@ -1,7 +1,7 @@
 // Announces calls: a chime, then in each configured language the call said with recorded segments played back to
 // back through Web Audio, or with speech synthesis where that language's segments are missing. Announcements are
 // queued: one never starts before the previous one has finished.
-import type { CallEvent } from '../../../server/src/contracts/events.js';
+import type { CallEvent } from '../../../server/src/shared/contracts/events.js';
 import { playChime } from './chime.js';
 import { callKeys, callText, missingFiles, type VoiceManifest } from './spell.js';
 

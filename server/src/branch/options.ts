@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { BranchServices } from '../core/services.js';
-import type { SyncTiming, SyncWorker } from '../sync/worker.js';
-import type { PrintSettings } from '../print/print.service.js';
+import type { BranchServices } from './core/services.js';
+import type { SyncTiming, SyncWorker } from './sync/worker.js';
+import type { PrintSettings } from './print/print.service.js';
 
-/** A source of the current time: the real clock in production, a settable one in tests. */
-export interface Clock { now(): Date }
-export const systemClock: Clock = { now: () => new Date() };
+import type { Clock } from '../shared/clock.js';
+
+export { systemClock, type Clock } from '../shared/clock.js';
 
 export interface BranchServerOptions {
   /** TCP port; 0 picks a free one (tests). Default 3000. */

@@ -9,18 +9,18 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { pino, type Logger } from 'pino';
-import { systemClock, type Clock } from '../branch/options.js';
-import { apiNotFound } from '../http/errors.js';
-import { sha256 } from './branches.js';
-import { openCentralDatabase, type CentralDb, type CentralDialect } from './database.js';
-import { centralErrorHandler } from './errors.js';
-import { registerCentralRoutes } from './routes.js';
-import { BookingNotices } from '../appointments/central/booking-notices.js';
-import { registerBookingRoutes } from '../appointments/central/booking.routes.js';
-import { CentralPayments, type CentralPaymentsOptions } from '../payments/central/central-payments.js';
-import { registerCentralPaymentRoutes } from '../payments/central/central-payment.routes.js';
-import type { CentralDatabase } from './schema.js';
-import { registerTrackingRoutes, TrackingService, type TrackingOptions } from '../tracking/index.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { apiNotFound } from '../shared/http/errors.js';
+import { sha256 } from './branches/branches.js';
+import { openCentralDatabase, type CentralDb, type CentralDialect } from './db/database.js';
+import { centralErrorHandler } from './http/errors.js';
+import { registerCentralRoutes } from './http/central.routes.js';
+import { BookingNotices } from './booking/booking-notices.js';
+import { registerBookingRoutes } from './booking/booking.routes.js';
+import { CentralPayments, type CentralPaymentsOptions } from './payments/central-payments.js';
+import { registerCentralPaymentRoutes } from './payments/central-payment.routes.js';
+import type { CentralDatabase } from './db/schema.js';
+import { registerTrackingRoutes, TrackingService, type TrackingOptions } from './tracking/index.js';
 
 const require = createRequire(import.meta.url);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -45,9 +45,9 @@ export interface CentralServerOptions {
   adminToken?: string;
   logger?: Logger;
   clock?: Clock;
-  /** Mobile Money providers, public URL and reconciliation timing (server/src/payments, docs/payments.md). */
+  /** Mobile Money providers, public URL and reconciliation timing (server/src/branch/payments, docs/payments.md). */
   payments?: CentralPaymentsOptions;
-  /** Ticket tracking page and notifications: channels, public URL, staleness (server/src/tracking, docs/notifications.md). */
+  /** Ticket tracking page and notifications: channels, public URL, staleness (server/src/central/tracking, docs/notifications.md). */
   tracking?: TrackingOptions;
 }
 

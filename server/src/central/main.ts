@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCentralServer } from './create-central-server.js';
-import { trackingOptionsFromEnv } from '../tracking/index.js';
-import { centralPaymentsFromEnv } from '../payments/central/payments-env.js';
+import { trackingOptionsFromEnv } from './tracking/index.js';
+import { centralPaymentsFromEnv } from './payments/payments-env.js';
 
 const env = process.env;
 const dataDir = path.resolve(env.SMARTQUEUE_CENTRAL_DATA_DIR ?? 'data-central');

@@ -1,0 +1,20 @@
+// In-process domain events: the service layer emits them after a commit; adapters (Socket.IO gateway, printer,
+// sync worker) subscribe. Nothing here is persisted: what must survive a crash is in the database already.
+import { EventEmitter } from 'node:events';
+import type { Alert, CallEvent } from '../../shared/contracts/events.js';
+import type { TicketView } from '../../shared/contracts/api.js';
+import type { TicketRow } from '../tickets/ticket.repository.js';
+
+export interface DomainEventMap {
+  /** `view`: the ticket as staff see it (with position), when the issuer computed it already. */
+  'ticket.issued': [{ ticket: TicketRow; deviceId: string | null; view?: TicketView }];
+  'ticket.called': [{ ticket: TicketRow; call: CallEvent }];
+  'ticket.changed': [{ ticket: TicketRow; type: string }];
+  'counter.changed': [{ counterId: string }];
+  'catalog.changed': [];
+  'message.changed': [{ text: string | null }];
+  'alert.raised': [Alert];
+  'outbox.appended': [];
+}
+
+export class DomainEvents extends EventEmitter<DomainEventMap> {}

@@ -1,0 +1,44 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { DeviceCreateBody, DeviceCreated, DeviceView, PairBody, PairLocalBody, PairResponse } from '../../shared/contracts/api.js';
+import { DomainError } from '../../shared/domain/errors.js';
+import type { BranchServices } from '../core/services.js';
+import type { BranchApi } from '../http/access.js';
+import { isLoopback } from '../../shared/http/bearer.js';
+
+export function registerDeviceRoutes(router: Router, api: BranchApi, s: BranchServices): void {
+  // Pairing codes are 6 digits: attempts are limited per address so they cannot be guessed over the LAN.
+  const attempts = new Map<string, number[]>();
+  const limitAttempts = (ip: string) => {
+    const now = Date.now();
+    const recent = (attempts.get(ip) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= 10) throw new DomainError('RATE_LIMITED', 'too many pairing attempts: wait a minute');
+    recent.push(now);
+    attempts.set(ip, recent);
+  };
+
+  api.add(router, { method: 'post', path: '/api/devices/pair', tag: 'devices', access: 'public', summary: 'Trade a pairing code for a device token', body: PairBody, response: PairResponse },
+    ({ body, req }) => { limitAttempts(req.socket.remoteAddress ?? 'unknown'); return s.devices.pair(body.code); });
+
+  api.add(router, { method: 'post', path: '/api/devices/pair-local', tag: 'devices', access: 'public', summary: 'Demo mode: a kiosk or display on the server machine pairs itself', body: PairLocalBody, response: PairResponse,
+    description: 'Only when the server runs in demo mode and the request comes from the loopback interface.' },
+  ({ body, req }) => {
+    if (!s.demo) throw new DomainError('FORBIDDEN', 'automatic pairing is only available in demo mode: ask an admin for a pairing code');
+    if (!isLoopback(req.socket.remoteAddress)) throw new DomainError('FORBIDDEN', 'automatic pairing is only available on the server machine itself');
+    // No printer of its own: the kiosk follows the server's default (SMARTQUEUE_PRINTER), even when that changes.
+    return s.devices.pairLocal(body.role, body.name, null);
+  });
+
+  api.add(router, { method: 'get', path: '/api/devices/me', tag: 'devices', access: 'reader', summary: 'The device this token belongs to', response: DeviceView },
+    ({ actor }) => { if (actor?.kind !== 'device') throw new DomainError('FORBIDDEN', 'this is not a device token'); return s.devices.get(actor.deviceId); });
+
+  api.add(router, { method: 'get', path: '/api/admin/devices', tag: 'admin', access: 'admin', summary: 'Kiosks and displays', response: DeviceView.array() }, () => s.devices.list());
+  api.add(router, { method: 'post', path: '/api/admin/devices', tag: 'admin', access: 'admin', status: 201, summary: 'Provision a kiosk or display: returns a 6-digit pairing code valid 10 minutes', body: DeviceCreateBody, response: DeviceCreated },
+    ({ body }) => s.devices.create(body));
+  api.add(router, { method: 'post', path: '/api/admin/devices/:id/pairing-code', tag: 'admin', access: 'admin', summary: 'A new pairing code (the old token stops working)', response: DeviceCreated },
+    ({ params }) => s.devices.repair(params.id as string));
+  api.add(router, { method: 'patch', path: '/api/admin/devices/:id', tag: 'admin', access: 'admin', summary: 'Rename a device or set its printer', body: z.strictObject({ name: z.string().min(1).max(60).optional(), printer: z.string().max(200).nullable().optional() }), response: DeviceView },
+    ({ params, body }) => s.devices.update(params.id as string, body));
+  api.add(router, { method: 'post', path: '/api/admin/devices/:id/revoke', tag: 'admin', access: 'admin', summary: 'Revoke a device token', response: DeviceView },
+    ({ params }) => s.devices.revoke(params.id as string));
+}

@@ -1,0 +1,131 @@
+// Kiosks and call boards are provisioned devices. An admin creates one and gets a 6-digit pairing code (valid
+// 10 minutes); the device trades the code for a device token that never expires on its own (a TV that stops at
+// night is a failed branch in the morning) and is revoked explicitly by an admin.
+import { randomInt } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { DeviceView, PairResponse } from '../../shared/contracts/api.js';
+import type { DeviceRole } from '../../shared/contracts/domain.js';
+import { DomainError } from '../../shared/domain/errors.js';
+import type { DevicesTable } from '../db/schema.js';
+import { newId } from '../../shared/ids.js';
+import type { Actor } from '../core/actor.js';
+import { nowIso, type BranchContext } from '../core/context.js';
+import { hashToken, newToken } from '../../shared/auth/tokens.js';
+
+type DeviceRow = Selectable<DevicesTable>;
+const PAIRING_MINUTES = 10;
+
+function toView(d: DeviceRow): DeviceView {
+  return { id: d.id, name: d.name, role: d.role as DeviceRole, pairedAt: d.paired_at, revokedAt: d.revoked_at, lastSeenAt: d.last_seen_at, printer: d.printer };
+}
+
+export class DeviceService {
+  private readonly lastSeenWrites = new Map<string, number>();
+  private readonly issueLog = new Map<string, number[]>();
+
+  constructor(private readonly ctx: BranchContext) {}
+
+  list(): DeviceView[] {
+    const store = this.ctx.store;
+    return store.all(store.db.selectFrom('devices').selectAll().orderBy('created_at')).map(toView);
+  }
+
+  get(id: string): DeviceView {
+    return toView(this.row(id));
+  }
+
+  private row(id: string): DeviceRow {
+    const store = this.ctx.store;
+    const d = store.first(store.db.selectFrom('devices').selectAll().where('id', '=', id));
+    if (!d) throw new DomainError('NOT_FOUND', `device ${id} does not exist`);
+    return d;
+  }
+
+  create(input: { name: string; role: DeviceRole; printer: string | null }): { device: DeviceView; pairingCode: string; pairingExpiresAt: string } {
+    const store = this.ctx.store;
+    const id = newId();
+    const at = nowIso(this.ctx);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const expires = new Date(this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000).toISOString();
+    store.run(store.db.insertInto('devices').values({
+      id, name: input.name, role: input.role, token_hash: null, pairing_code_hash: hashToken(`${id}:${code}`),
+      pairing_expires_at: expires, paired_at: null, revoked_at: null, last_seen_at: null, printer: input.printer, created_at: at,
+    }));
+    return { device: this.get(id), pairingCode: code, pairingExpiresAt: expires };
+  }
+
+  /** A new pairing code for an existing device (e.g. a replaced kiosk PC); the old token stops working. */
+  repair(id: string): { device: DeviceView; pairingCode: string; pairingExpiresAt: string } {
+    const store = this.ctx.store;
+    this.row(id);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const expires = new Date(this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000).toISOString();
+    store.run(store.db.updateTable('devices').set({ token_hash: null, pairing_code_hash: hashToken(`${id}:${code}`), pairing_expires_at: expires, revoked_at: null }).where('id', '=', id));
+    return { device: this.get(id), pairingCode: code, pairingExpiresAt: expires };
+  }
+
+  pair(code: string): PairResponse {
+    const store = this.ctx.store;
+    const now = nowIso(this.ctx);
+    return store.transaction(() => {
+      const candidates = store.all(store.db.selectFrom('devices').selectAll().where('pairing_code_hash', 'is not', null).where('pairing_expires_at', '>', now));
+      const device = candidates.find((d) => d.pairing_code_hash === hashToken(`${d.id}:${code}`));
+      if (!device) throw new DomainError('UNAUTHENTICATED', 'this pairing code is unknown or expired');
+      const token = newToken('sqd');
+      store.run(store.db.updateTable('devices').set({ token_hash: hashToken(token), pairing_code_hash: null, pairing_expires_at: null, paired_at: now, revoked_at: null }).where('id', '=', device.id));
+      return { deviceToken: token, device: this.get(device.id) };
+    });
+  }
+
+  /** Demo mode only: a kiosk or display opened on the server's own machine pairs itself. The caller checks loopback. */
+  pairLocal(role: DeviceRole, name: string | undefined, printer: string | null): PairResponse {
+    const store = this.ctx.store;
+    const now = nowIso(this.ctx);
+    const id = newId();
+    const token = newToken('sqd');
+    store.run(store.db.insertInto('devices').values({
+      id, name: name ?? `${role === 'kiosk' ? 'Borne' : 'Écran'} locale`, role, token_hash: hashToken(token), pairing_code_hash: null,
+      pairing_expires_at: null, paired_at: now, revoked_at: null, last_seen_at: now, printer, created_at: now,
+    }));
+    return { deviceToken: token, device: this.get(id) };
+  }
+
+  revoke(id: string): DeviceView {
+    const store = this.ctx.store;
+    this.row(id);
+    store.run(store.db.updateTable('devices').set({ revoked_at: nowIso(this.ctx), token_hash: null }).where('id', '=', id));
+    return this.get(id);
+  }
+
+  update(id: string, patch: { name?: string; printer?: string | null }): DeviceView {
+    const store = this.ctx.store;
+    this.row(id);
+    store.run(store.db.updateTable('devices').set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.printer !== undefined && { printer: patch.printer }) }).where('id', '=', id));
+    return this.get(id);
+  }
+
+  authenticate(token: string): (Extract<Actor, { kind: 'device' }> & { printer: string | null; name: string }) | null {
+    const store = this.ctx.store;
+    const d = store.first(store.db.selectFrom('devices').selectAll().where('token_hash', '=', hashToken(token)));
+    if (!d || d.revoked_at) return null;
+    // last_seen_at tells an admin a device is alive; written at most once a minute, not on every request.
+    const now = this.ctx.clock.now().getTime();
+    if ((this.lastSeenWrites.get(d.id) ?? 0) < now - 60_000) {
+      this.lastSeenWrites.set(d.id, now);
+      store.run(store.db.updateTable('devices').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', d.id));
+    }
+    return { kind: 'device', deviceId: d.id, role: d.role as DeviceRole, printer: d.printer, name: d.name };
+  }
+
+  /** Sliding one-minute window per device: nobody on the LAN can flood the queue through a kiosk. */
+  checkIssueRate(deviceId: string): void {
+    const now = this.ctx.clock.now().getTime();
+    const recent = (this.issueLog.get(deviceId) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= this.ctx.config.kioskRateLimitPerMinute) {
+      this.issueLog.set(deviceId, recent);
+      throw new DomainError('RATE_LIMITED', 'too many tickets from this kiosk: please wait a moment');
+    }
+    recent.push(now);
+    this.issueLog.set(deviceId, recent);
+  }
+}

@@ -1,0 +1,17 @@
+import type { RequestHandler } from 'express';
+import { bearerToken } from '../../shared/http/bearer.js';
+import type { BranchServices } from '../core/services.js';
+
+
+/** Resolves the caller from its bearer token: a staff session (sqs_…) or a device token (sqd_…). */
+export function resolveActor(s: BranchServices, token: string | null) {
+  if (!token) return null;
+  if (token.startsWith('sqs_')) return s.users.authenticate(token);
+  if (token.startsWith('sqd_')) return s.devices.authenticate(token);
+  return null;
+}
+
+export const authenticate = (s: BranchServices): RequestHandler => (req, res, next) => {
+  res.locals.actor = resolveActor(s, bearerToken(req));
+  next();
+};

@@ -1,0 +1,102 @@
+// HTTP routes of ticket printing: a kiosk prints the ticket it just issued, admins check printers, print a test
+// slip and preview the layout without paper; the kiosk reads its settings (QR link base, printer kind).
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { Language } from '../../shared/contracts/domain.js';
+import { ConfiguredPrinter, KioskConfig, PrintResult, TestPrintBody } from '../../shared/contracts/print.js';
+import { DomainError } from '../../shared/domain/errors.js';
+import type { Actor } from '../core/actor.js';
+import type { BranchApi } from '../http/access.js';
+import type { PaperWidth } from './layout.js';
+import { TicketPrintFailure, type TicketPrintService } from './print.service.js';
+import type { TicketPrintData } from './data.js';
+
+/** This server as the caller reaches it: the default base of QR links (a kiosk on the LAN gets a LAN address). */
+function origin(req: Request): string {
+  const host = req.get('host');
+  try {
+    if (host) return new URL(`${req.protocol}://${host}`).origin;
+  } catch {
+    /* a malformed Host header: fall back below */
+  }
+  const local = req.socket.localAddress ?? '127.0.0.1';
+  return `${req.protocol}://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
+}
+
+function sendFailure(res: Response, failure: TicketPrintFailure): void {
+  res.status(failure.httpStatus).json({ error: { code: failure.code, message: failure.message, details: failure.details } });
+}
+
+const PreviewQuery = z.object({
+  format: z.enum(['html', 'svg']).default('html'),
+  paper: z.enum(['58', '80']).optional(),
+  lang: Language.optional(),
+});
+
+function previewQuery(query: Request['query']) {
+  const parsed = PreviewQuery.safeParse(query);
+  if (!parsed.success) throw new DomainError('VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return { ...parsed.data, paper: parsed.data.paper === undefined ? undefined : (Number(parsed.data.paper) as PaperWidth) };
+}
+
+function sendPreview(res: Response, p: TicketPrintService, data: TicketPrintData, format: 'html' | 'svg', paper: PaperWidth | undefined): void {
+  // The preview is our own markup with escaped text; still, nothing in it may run or load anything.
+  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+  res.setHeader('Cache-Control', 'no-store');
+  if (format === 'svg') res.type('image/svg+xml').send(p.previewSvg(data, paper));
+  else res.type('html').send(p.previewHtml(data, paper));
+}
+
+export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPrintService): void {
+  api.add(router, {
+    method: 'post', path: '/api/tickets/:id/print', tag: 'tickets', access: 'issuer', summary: 'Print a ticket on the kiosk\'s printer', response: PrintResult,
+    description: 'A kiosk prints the ticket it just issued, on its own printer or the server\'s default one (SMARTQUEUE_PRINTER); staff reprint on the default printer. '
+      + 'Bounded by the printer timeout. On failure: 503 with code PRINTER_OFFLINE, PRINTER_TIMEOUT, PAPER_OUT, PRINTER_ERROR or PRINTER_CONFIG and '
+      + 'details {ticketId, ticketNumber, maybePrinted}; the ticket stays valid and supervisors get a printer alert. A kiosk prints a ticket once '
+      + '(409 after a success, 429 after 3 failed tries).',
+  }, async ({ params, actor, req, res }) => {
+    try {
+      return await p.printTicket(params.id as string, actor as Actor, p.trackUrlBase(origin(req)));
+    } catch (error) {
+      if (error instanceof TicketPrintFailure) return sendFailure(res, error);
+      throw error;
+    }
+  });
+
+  api.add(router, {
+    method: 'get', path: '/api/tickets/:id/ticket.html', tag: 'tickets', access: 'supervisor', summary: 'Preview of a ticket\'s printed slip (HTML, or SVG with ?format=svg)',
+    description: 'The same layout as on paper, without a printer. Query: format=html|svg, paper=58|80 (default: the server\'s), lang=fr|wo|en (default: the ticket\'s).',
+  }, ({ params, query, req, res }) => {
+    const q = previewQuery(query);
+    sendPreview(res, p, p.ticketData(params.id as string, p.trackUrlBase(origin(req)), q.lang), q.format, q.paper);
+  });
+
+  api.add(router, {
+    method: 'get', path: '/api/kiosk/config', tag: 'kiosk', access: 'reader', summary: 'Settings a kiosk needs: QR link base, whether it has a printer', response: KioskConfig,
+  }, ({ actor, req }) => p.kioskConfig(actor, origin(req)));
+
+  api.add(router, {
+    method: 'get', path: '/api/admin/printers', tag: 'admin', access: 'admin', summary: 'Printers in use (default and kiosks\'), each checked now', response: ConfiguredPrinter.array(),
+    description: 'Each distinct printer is asked for its status (TCP: connection and paper sensor; OS queue: lpstat/spooler), bounded by the printer timeout.',
+  }, () => p.configuredPrinters());
+
+  api.add(router, {
+    method: 'post', path: '/api/admin/printers/test', tag: 'admin', access: 'admin', summary: 'Print a sample ticket', body: TestPrintBody, response: PrintResult,
+    description: 'On a kiosk\'s printer (deviceId), a given spec, or the default printer. 503 with the printer\'s error code when it fails.',
+  }, async ({ body, req, res }) => {
+    try {
+      return await p.printSample(body, p.trackUrlBase(origin(req)));
+    } catch (error) {
+      if (error instanceof TicketPrintFailure) return sendFailure(res, error);
+      throw error;
+    }
+  });
+
+  api.add(router, {
+    method: 'get', path: '/api/admin/printers/sample.html', tag: 'admin', access: 'admin', summary: 'Preview of a sample ticket (HTML, or SVG with ?format=svg)',
+    description: 'Query: format=html|svg, paper=58|80, lang=fr|wo|en.',
+  }, ({ query, req, res }) => {
+    const q = previewQuery(query);
+    sendPreview(res, p, p.sampleData(p.trackUrlBase(origin(req)), q.lang ?? 'fr'), q.format, q.paper);
+  });
+}

@@ -1,0 +1,44 @@
+import type { Selectable } from 'kysely';
+import type { ServiceView } from '../../shared/contracts/api.js';
+import type { OpeningHours, ServiceStatus } from '../../shared/contracts/domain.js';
+import type { ServicesTable } from '../db/schema.js';
+import type { BranchStore } from '../db/store.js';
+import { isOpenAt, rangesOn } from '../../shared/domain/opening-hours.js';
+
+export type ServiceRow = Selectable<ServicesTable>;
+
+export function listServices(store: BranchStore): ServiceRow[] {
+  return store.all(store.db.selectFrom('services').selectAll().where('deleted_at', 'is', null).orderBy('sort_order').orderBy('prefix'));
+}
+
+export function findService(store: BranchStore, id: string): ServiceRow | undefined {
+  return store.first(store.db.selectFrom('services').selectAll().where('id', '=', id).where('deleted_at', 'is', null));
+}
+
+export function serviceHours(row: ServiceRow, branchHours: OpeningHours): OpeningHours {
+  return row.opening_hours ? (JSON.parse(row.opening_hours) as OpeningHours) : branchHours;
+}
+
+/** Issuing is possible when the line is active and the service is within its hours (or the branch's). */
+export function isIssuable(row: ServiceRow, branchHours: OpeningHours, now: Date, timeZone: string): boolean {
+  return row.status === 'active' && isOpenAt(serviceHours(row, branchHours), now, timeZone);
+}
+
+export function toServiceView(row: ServiceRow, branchHours: OpeningHours, now: Date, timeZone: string): ServiceView {
+  const hours = serviceHours(row, branchHours);
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    name: { fr: row.name_fr, wo: row.name_wo, en: row.name_en },
+    icon: row.icon,
+    targetWaitMinutes: row.target_wait_minutes,
+    defaultServiceMinutes: row.default_service_minutes,
+    express: row.express === 1,
+    status: row.status as ServiceStatus,
+    openingHours: row.opening_hours ? (JSON.parse(row.opening_hours) as OpeningHours) : null,
+    openNow: isIssuable(row, branchHours, now, timeZone),
+    hoursToday: rangesOn(hours, now, timeZone).map((r) => ({ open: r.open, close: r.close })),
+    sortOrder: row.sort_order,
+    feeXof: row.fee_xof,
+  };
+}

@@ -1,0 +1,87 @@
+// The branch's services (what a visitor comes for) and the status of their lines.
+import type { z } from 'zod';
+import type { ServiceCreateBody, ServiceUpdateBody, ServiceView } from '../../shared/contracts/api.js';
+import type { ServiceStatus } from '../../shared/contracts/domain.js';
+import { DomainError } from '../../shared/domain/errors.js';
+import { newId } from '../../shared/ids.js';
+import { nowIso, type BranchContext } from '../core/context.js';
+import type { BranchInfo } from '../settings/branch-info.js';
+import { findService, listServices, toServiceView } from './service.repository.js';
+import { IN_ACTIVE_QUEUE } from '../tickets/ticket.repository.js';
+
+export class ServiceCatalog {
+  constructor(private readonly ctx: BranchContext, private readonly branch: BranchInfo) {}
+
+  list(): ServiceView[] {
+    const now = this.ctx.clock.now();
+    return listServices(this.ctx.store).map((s) => toServiceView(s, this.branch.openingHours(), now, this.ctx.timeZone));
+  }
+
+  get(id: string): ServiceView {
+    const row = findService(this.ctx.store, id);
+    if (!row) throw new DomainError('NOT_FOUND', `service ${id} does not exist`);
+    return toServiceView(row, this.branch.openingHours(), this.ctx.clock.now(), this.ctx.timeZone);
+  }
+
+  create(input: z.output<typeof ServiceCreateBody>): ServiceView {
+    const store = this.ctx.store;
+    const id = newId();
+    const at = nowIso(this.ctx);
+    store.transaction(() => {
+      this.assertPrefixFree(input.prefix, null);
+      store.run(store.db.insertInto('services').values({
+        id, branch_id: this.ctx.branchId, prefix: input.prefix, name_fr: input.name.fr, name_wo: input.name.wo, name_en: input.name.en,
+        icon: input.icon, target_wait_minutes: input.targetWaitMinutes, default_service_minutes: input.defaultServiceMinutes,
+        express: input.express ? 1 : 0, status: input.status, opening_hours: input.openingHours ? JSON.stringify(input.openingHours) : null,
+        sort_order: input.sortOrder, created_at: at, updated_at: at, deleted_at: null, fee_xof: input.feeXof ?? null,
+      }));
+    });
+    this.ctx.events.emit('catalog.changed');
+    return this.get(id);
+  }
+
+  update(id: string, input: z.output<typeof ServiceUpdateBody>): ServiceView {
+    const store = this.ctx.store;
+    store.transaction(() => {
+      this.get(id);
+      if (input.prefix) this.assertPrefixFree(input.prefix, id);
+      store.run(store.db.updateTable('services').set({
+        ...(input.prefix !== undefined && { prefix: input.prefix }),
+        ...(input.name !== undefined && { name_fr: input.name.fr, name_wo: input.name.wo, name_en: input.name.en }),
+        ...(input.icon !== undefined && { icon: input.icon }),
+        ...(input.targetWaitMinutes !== undefined && { target_wait_minutes: input.targetWaitMinutes }),
+        ...(input.defaultServiceMinutes !== undefined && { default_service_minutes: input.defaultServiceMinutes }),
+        ...(input.express !== undefined && { express: input.express ? 1 : 0 }),
+        ...(input.status !== undefined && { status: input.status }),
+        ...(input.openingHours !== undefined && { opening_hours: input.openingHours ? JSON.stringify(input.openingHours) : null }),
+        ...(input.sortOrder !== undefined && { sort_order: input.sortOrder }),
+        ...(input.feeXof !== undefined && { fee_xof: input.feeXof }),
+        updated_at: nowIso(this.ctx),
+      }).where('id', '=', id));
+    });
+    this.ctx.events.emit('catalog.changed');
+    return this.get(id);
+  }
+
+  setStatus(id: string, status: ServiceStatus): ServiceView {
+    return this.update(id, { status });
+  }
+
+  /** Soft delete: past tickets keep their service; its letter becomes free again. */
+  remove(id: string): void {
+    const store = this.ctx.store;
+    store.transaction(() => {
+      this.get(id);
+      const active = store.first(store.db.selectFrom('tickets').select('id').where('service_id', '=', id).where(IN_ACTIVE_QUEUE));
+      if (active) throw new DomainError('CONFLICT', 'this service still has tickets in its line: close it and serve them first');
+      store.run(store.db.updateTable('services').set({ deleted_at: nowIso(this.ctx), status: 'closed' }).where('id', '=', id));
+      store.run(store.db.deleteFrom('counter_services').where('service_id', '=', id));
+    });
+    this.ctx.events.emit('catalog.changed');
+  }
+
+  private assertPrefixFree(prefix: string, exceptId: string | null): void {
+    const taken = listServices(this.ctx.store).find((s) => s.prefix === prefix && s.id !== exceptId);
+    if (taken) throw new DomainError('CONFLICT', `letter ${prefix} is already used by ${taken.name_fr}`);
+  }
+}

@@ -1,0 +1,41 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { BranchUpdateBody, BranchView, DisplayMessageBody, Health, QueueSummary } from '../../shared/contracts/api.js';
+import type { BranchServices } from '../core/services.js';
+import type { BranchApi } from '../http/access.js';
+import type { SyncStatusSource } from '../sync/status.js';
+import { updateBranch } from './branch.repository.js';
+
+export function registerBranchRoutes(router: Router, api: BranchApi, s: BranchServices, sync: SyncStatusSource): void {
+  api.add(router, { method: 'get', path: '/api/health', tag: 'branch', access: 'public', summary: 'Liveness, database and sync state', response: Health },
+    () => {
+      const journal = s.ctx.store.sqlite.pragma('journal_mode', { simple: true }) as string;
+      return {
+        status: 'ok' as const,
+        version: s.version,
+        branchId: s.ctx.branchId,
+        serverTime: s.ctx.clock.now().toISOString(),
+        timeZone: s.ctx.timeZone,
+        database: { ok: true, journalMode: journal },
+        sync: sync.status(),
+      };
+    });
+  api.add(router, { method: 'get', path: '/api/branch', tag: 'branch', access: 'public', summary: 'This branch: name, organization, region, time zone, hours', response: BranchView },
+    () => s.branch.view());
+  api.add(router, { method: 'patch', path: '/api/admin/branch', tag: 'admin', access: 'admin', summary: 'Rename the branch, set its time zone, opening hours or logo', body: BranchUpdateBody, response: BranchView },
+    ({ body }) => {
+      updateBranch(s.ctx.store, s.branch.view(), body);
+      s.branch.invalidate();
+      s.ctx.timeZone = s.branch.view().timeZone;
+      s.ctx.events.emit('catalog.changed');
+      return s.branch.view();
+    });
+  api.add(router, { method: 'get', path: '/api/queue', tag: 'branch', access: 'public', summary: 'Per service: waiting count and longest wait', response: QueueSummary },
+    () => s.state.queueSummary());
+  api.add(router, { method: 'put', path: '/api/display/message', tag: 'supervisor', access: 'supervisor', summary: 'The scrolling message of the call boards (empty text clears it)', body: DisplayMessageBody, response: z.object({ text: z.string().nullable() }) },
+    ({ body }) => { s.state.setMessage(body.text); return { text: s.state.message() }; });
+  api.add(router, { method: 'get', path: '/api/alerts', tag: 'supervisor', access: 'supervisor', summary: 'Recent alerts (printer problems, long waits, sync)' },
+    () => s.state.alerts());
+  api.add(router, { method: 'post', path: '/api/branch/close-day', tag: 'supervisor', access: 'supervisor', summary: 'Close the day now: waiting tickets become expired', response: z.object({ expired: z.number().int() }) },
+    () => ({ expired: s.tickets.expireNow() }));
+}

@@ -1,0 +1,29 @@
+// The outbox: every fact that leaves the branch is written here in the same transaction as the change it records
+// (see ../shared/design/SYNC.md). The sync worker ships rows in seq order; central de-duplicates by seq and event_id.
+import type { BranchStore } from '../db/store.js';
+
+export const OUTBOX_EVENT_VERSION = 1;
+
+export interface OutboxFact {
+  eventId: string;
+  aggregateType: 'ticket' | 'booking' | 'payment' | 'counter' | 'appointments';
+  aggregateId: string;
+  eventType: string;
+  payload: unknown;
+  occurredAt: string;
+}
+
+/** Must be called inside the transaction of the change. */
+export function appendOutbox(store: BranchStore, fact: OutboxFact): void {
+  store.run(
+    store.db.insertInto('outbox').values({
+      event_id: fact.eventId,
+      aggregate_type: fact.aggregateType,
+      aggregate_id: fact.aggregateId,
+      event_type: fact.eventType,
+      event_version: OUTBOX_EVENT_VERSION,
+      payload: JSON.stringify(fact.payload),
+      occurred_at: fact.occurredAt,
+    }),
+  );
+}

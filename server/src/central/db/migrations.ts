@@ -1,0 +1,132 @@
+// Migrations of the central database: one list for SQLite and PostgreSQL, portable types only (text, integer).
+// Migrations take Kysely<any> on purpose: they must not depend on today's schema.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { Kysely, Migration } from 'kysely';
+import { centralAppointmentsMigration } from '../booking/booking.migration.js';
+import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
+
+export const centralMigrations: Record<string, Migration> = {
+  '0001_central': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('organizations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('branches')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('code', 'text')
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('time_zone', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('branch_credentials')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('branch_id', 'text', (c) => c.notNull().references('branches.id'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema.createTable('branch_sync')
+        .addColumn('branch_id', 'text', (c) => c.primaryKey().references('branches.id'))
+        .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('head_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('oldest_pending_at', 'text')
+        .addColumn('last_push_at', 'text')
+        .addColumn('last_pull_at', 'text')
+        .addColumn('pull_cursor', 'integer')
+        .addColumn('rejected_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('feed_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('feed_floor', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createTable('sync_events')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('branch_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('aggregate_type', 'text', (c) => c.notNull())
+        .addColumn('aggregate_id', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('event_version', 'integer', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('occurred_at', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addUniqueConstraint('sync_events_branch_seq', ['branch_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('sync_events_parked').on('sync_events').columns(['status', 'aggregate_type']).execute();
+      await db.schema.createTable('sync_quarantine')
+        .addColumn('branch_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('event_id', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('record', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sync_quarantine_pk', ['branch_id', 'seq'])
+        .execute();
+      await db.schema.createTable('tickets')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('branch_id', 'text', (c) => c.notNull())
+        .addColumn('service_id', 'text', (c) => c.notNull())
+        .addColumn('service_day', 'text', (c) => c.notNull())
+        .addColumn('number', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('queue_type', 'text', (c) => c.notNull())
+        .addColumn('priority_reason', 'text')
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('issued_at', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text')
+        .addColumn('called_at', 'text')
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addColumn('counter_id', 'text')
+        .addColumn('agent_id', 'text')
+        .addColumn('booking_id', 'text')
+        .addColumn('outcome', 'text')
+        .addColumn('recall_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('source_seq', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('tickets_branch_issued').on('tickets').columns(['branch_id', 'issued_at']).execute();
+      await db.schema.createTable('ticket_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('ticket_id', 'text', (c) => c.notNull())
+        .addColumn('branch_id', 'text', (c) => c.notNull())
+        .addColumn('service_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('from_status', 'text')
+        .addColumn('to_status', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('counter_id', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('device_id', 'text')
+        .addColumn('data', 'text')
+        .execute();
+      await db.schema.createIndex('ticket_events_ticket').on('ticket_events').column('ticket_id').execute();
+      await db.schema.createIndex('ticket_events_branch_at').on('ticket_events').columns(['branch_id', 'at']).execute();
+      await db.schema.createTable('branch_feed')
+        .addColumn('branch_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('entity_type', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text', (c) => c.notNull())
+        .addColumn('op', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('branch_feed_pk', ['branch_id', 'version'])
+        .execute();
+      await db.schema.createIndex('branch_feed_entity').on('branch_feed').columns(['branch_id', 'entity_type', 'entity_id']).execute();
+      await db.schema.createTable('central_settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0003_appointments': centralAppointmentsMigration,
+  '0004_payments': centralPaymentsMigration,
+  '0005_payment_history': centralPaymentHistoryMigration,
+};

@@ -1,0 +1,25 @@
+// Errors of the central API: an HTTP status, a stable code clients switch on, and details when useful.
+import type { ErrorRequestHandler } from 'express';
+import { toErrorBody } from '../../shared/http/errors.js';
+
+export class CentralError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'CentralError';
+  }
+}
+
+export const centralErrorHandler = (log: (err: unknown) => void): ErrorRequestHandler => (err, _req, res, _next) => {
+  if (err instanceof CentralError) {
+    res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } });
+    return;
+  }
+  const { status, body } = toErrorBody(err);
+  if (status >= 500) log(err);
+  res.status(status).json(body);
+};

@@ -1,0 +1,306 @@
+// Push ingest: a branch's batch of outbox records applied in one transaction (SYNC.md "Push").
+// Exactly-once effect: the branch's sync row is locked, records at or below last_seq are duplicates and skipped,
+// a batch that does not start at last_seq + 1 is refused (409), and UNIQUE(event_id) is a second safety net.
+// A malformed record is quarantined and still advances last_seq, so one bad record never blocks a branch.
+import { z } from 'zod';
+import { Channel, Language, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
+import { MAX_PUSH_EVENTS, SyncEvent, type PushRequest, type PushResponse, type RejectedEvent } from '../../shared/contracts/sync.js';
+import { zodMessage } from '../../shared/http/errors.js';
+import { chunks, lockBranchSync, type CentralDb, type CentralTrx } from '../db/database.js';
+import { CentralError } from '../http/errors.js';
+import type { CentralTicketEventsTable, CentralTicketsTable, SyncEventsTable } from '../db/schema.js';
+import { applyAppointmentFacts } from '../booking/booking-ingest.js';
+import { applyPaymentFacts } from '../payments/payment-ingest.js';
+
+/** A record bigger than this (JSON) is quarantined: nothing a branch writes legitimately comes close. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+/**
+ * Rows per multi-row insert or IN list: a whole batch in one statement per table (fewer round trips to
+ * PostgreSQL). 500 rows × 22 columns stay under both dialects' bound-parameter limits (SQLite 32766, PostgreSQL 65535).
+ */
+const CHUNK = MAX_PUSH_EVENTS;
+
+export const TICKET_EVENT_TYPES = ['issued', 'called', 'recalled', 'started', 'served', 'no_show', 'transferred', 'cancelled', 'expired', 'parked', 'unparked'] as const;
+
+const Iso = z.iso.datetime({ offset: true });
+const Ref = z.string().min(1).max(64);
+
+/** The ticket row a branch sends with every ticket event (event_version 1). Extra columns are ignored. */
+export const TicketSnapshotV1 = z.object({
+  id: Ref,
+  branch_id: Ref,
+  service_id: Ref,
+  service_day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  number: z.string().min(1).max(16),
+  status: TicketStatus,
+  queue_type: QueueType,
+  priority_reason: z.string().max(32).nullable(),
+  channel: Channel,
+  language: Language,
+  issued_at: Iso,
+  due_at: Iso.nullable(),
+  called_at: Iso.nullable(),
+  started_at: Iso.nullable(),
+  finished_at: Iso.nullable(),
+  counter_id: Ref.nullable(),
+  agent_id: Ref.nullable(),
+  booking_id: Ref.nullable(),
+  outcome: z.string().max(64).nullable(),
+  recall_count: z.number().int().min(0),
+  updated_at: Iso,
+});
+export type TicketSnapshotV1 = z.infer<typeof TicketSnapshotV1>;
+
+export const TicketEventV1 = z.object({
+  id: Ref,
+  type: z.enum(TICKET_EVENT_TYPES),
+  from: TicketStatus.nullable(),
+  to: TicketStatus,
+  at: Iso,
+  counterId: Ref.nullable(),
+  userId: Ref.nullable(),
+  deviceId: Ref.nullable(),
+  data: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+export const TicketPayloadV1 = z.object({ ticket: TicketSnapshotV1, event: TicketEventV1 });
+export type TicketPayloadV1 = z.infer<typeof TicketPayloadV1>;
+
+/** Newest ticket event_version this central understands; converters bring older versions up to it. */
+const TICKET_EVENT_VERSION = 1;
+const TICKET_CONVERTERS: Record<number, (payload: unknown) => unknown> = { 1: (p) => p };
+
+type Decision =
+  | { kind: 'ticket'; event: SyncEvent; payloadText: string; data: TicketPayloadV1 }
+  | { kind: 'parked'; event: SyncEvent; payloadText: string }
+  | { kind: 'rejected'; seq: number; eventId: string | null; reason: string; recordText: string };
+
+type Envelope = PushRequest['events'][number];
+
+function reject(raw: Envelope, reason: string): Decision {
+  let recordText = JSON.stringify(raw);
+  if (recordText.length > MAX_RECORD_BYTES) recordText = JSON.stringify({ truncated: true, head: recordText.slice(0, 4096) });
+  return { kind: 'rejected', seq: raw.seq, eventId: raw.eventId, reason, recordText };
+}
+
+/** Decide, without touching the database, what to do with one record. */
+export function classifyRecord(branchId: string, raw: Envelope): Decision {
+  const parsed = SyncEvent.safeParse(raw);
+  if (!parsed.success) return reject(raw, `malformed record: ${zodMessage(parsed.error)}`);
+  const event = parsed.data;
+  const payloadText = JSON.stringify(event.payload ?? null);
+  if (payloadText.length > MAX_RECORD_BYTES) return reject(raw, `payload is larger than ${MAX_RECORD_BYTES} bytes`);
+  if (event.aggregateType !== 'ticket') {
+    // Bookings, payments (issues 6, 7) and anything newer: kept as received, materialised once central knows them.
+    return { kind: 'parked', event, payloadText };
+  }
+  if (event.eventVersion > TICKET_EVENT_VERSION) return { kind: 'parked', event, payloadText };
+  const convert = TICKET_CONVERTERS[event.eventVersion];
+  if (!convert) return reject(raw, `ticket event_version ${event.eventVersion} is not supported`);
+  const payload = TicketPayloadV1.safeParse(convert(event.payload));
+  if (!payload.success) return reject(raw, `malformed ticket payload: ${zodMessage(payload.error)}`);
+  const { ticket, event: te } = payload.data;
+  if (ticket.id !== event.aggregateId) return reject(raw, `payload ticket ${ticket.id} is not the aggregate ${event.aggregateId}`);
+  if (ticket.branch_id !== branchId) return reject(raw, `ticket ${ticket.id} belongs to branch ${ticket.branch_id}, not to ${branchId}`);
+  if (te.id !== event.eventId) return reject(raw, `payload event ${te.id} is not the record's event ${event.eventId}`);
+  if (event.eventType !== `ticket.${te.type}`) return reject(raw, `event type ${event.eventType} does not match payload type ${te.type}`);
+  if (te.to !== ticket.status) return reject(raw, `event moves the ticket to ${te.to} but the snapshot says ${ticket.status}`);
+  return { kind: 'ticket', event, payloadText, data: payload.data };
+}
+
+export interface PushInput {
+  events: Envelope[];
+  headSeq?: number;
+  oldestPendingAt?: string | null;
+}
+
+/** Apply one batch for a branch. Throws CentralError (4xx) for a batch that must not be applied at all. */
+export async function applyPush(cdb: CentralDb, branchId: string, input: PushInput, now: string): Promise<PushResponse> {
+  const events = input.events;
+  if (events.length > MAX_PUSH_EVENTS) {
+    throw new CentralError(413, 'BATCH_TOO_LARGE', `a push carries at most ${MAX_PUSH_EVENTS} records, this one has ${events.length}`, { maxEvents: MAX_PUSH_EVENTS });
+  }
+  for (let i = 1; i < events.length; i++) {
+    const prev = events[i - 1] as Envelope;
+    const cur = events[i] as Envelope;
+    if (cur.seq !== prev.seq + 1) {
+      throw new CentralError(400, 'SEQUENCE_NOT_CONSECUTIVE', `records must have consecutive seq: ${cur.seq} follows ${prev.seq}`, { index: i });
+    }
+  }
+
+  return cdb.db.transaction().execute(async (trx) => {
+    const sync = await lockBranchSync(trx, cdb.dialect, branchId);
+    if (!sync) throw new CentralError(403, 'BRANCH_NOT_ENROLLED', `branch ${branchId} is not enrolled at central`);
+    const lastSeq = sync.last_seq;
+    const duplicates = events.filter((e) => e.seq <= lastSeq);
+    const fresh = events.filter((e) => e.seq > lastSeq);
+    if (duplicates.length) await checkSameRecords(trx, branchId, duplicates);
+    const first = fresh[0];
+    if (first && first.seq !== lastSeq + 1) {
+      throw new CentralError(409, 'SEQUENCE_GAP', `central holds this branch's records up to seq ${lastSeq}: send seq ${lastSeq + 1} next, not ${first.seq}`, { expectedSeq: lastSeq + 1, lastSeq });
+    }
+
+    const decisions = fresh.map((e) => classifyRecord(branchId, e));
+    await quarantineCollisions(trx, branchId, decisions);
+
+    const rejected: RejectedEvent[] = [];
+    const accepted: SyncEventsTable[] = [];
+    const tickets = new Map<string, CentralTicketsTable>();
+    const ticketEvents: CentralTicketEventsTable[] = [];
+    for (const d of decisions) {
+      if (d.kind === 'rejected') {
+        rejected.push({ seq: d.seq, eventId: d.eventId, reason: d.reason });
+        continue;
+      }
+      const e = d.event;
+      accepted.push({
+        event_id: e.eventId, branch_id: branchId, seq: e.seq, aggregate_type: e.aggregateType, aggregate_id: e.aggregateId,
+        event_type: e.eventType, event_version: e.eventVersion, payload: d.payloadText, occurred_at: utc(e.occurredAt),
+        received_at: now, status: d.kind === 'ticket' ? 'applied' : 'parked',
+      });
+      if (d.kind === 'ticket') {
+        // Later records of the same ticket in this batch win: one row per ticket in the upsert.
+        tickets.set(d.data.ticket.id, ticketRow(d.data.ticket, e.seq));
+        ticketEvents.push(ticketEventRow(d.data, branchId));
+      }
+    }
+
+    for (const part of chunks(decisions.filter((d) => d.kind === 'rejected'), CHUNK)) {
+      await trx.insertInto('sync_quarantine')
+        .values(part.map((d) => ({ branch_id: branchId, seq: d.seq, event_id: d.eventId, reason: d.reason, record: d.recordText, received_at: now })))
+        .execute();
+    }
+    for (const part of chunks(accepted, CHUNK)) {
+      const inserted = await trx.insertInto('sync_events').values(part)
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .returning('event_id')
+        .execute();
+      // Only a concurrent push of another branch with the same event id can get here: roll back, the retry
+      // quarantines the record (quarantineCollisions sees it then).
+      if (inserted.length !== part.length) throw new CentralError(503, 'RETRY', 'an event id collided with a concurrent push; retry');
+    }
+    for (const part of chunks([...tickets.values()], CHUNK)) {
+      await trx.insertInto('tickets').values(part)
+        .onConflict((oc) => oc.column('id')
+          .doUpdateSet((eb) => ({
+            service_id: eb.ref('excluded.service_id'), service_day: eb.ref('excluded.service_day'), number: eb.ref('excluded.number'),
+            status: eb.ref('excluded.status'), queue_type: eb.ref('excluded.queue_type'), priority_reason: eb.ref('excluded.priority_reason'),
+            channel: eb.ref('excluded.channel'), language: eb.ref('excluded.language'), issued_at: eb.ref('excluded.issued_at'),
+            due_at: eb.ref('excluded.due_at'), called_at: eb.ref('excluded.called_at'), started_at: eb.ref('excluded.started_at'),
+            finished_at: eb.ref('excluded.finished_at'), counter_id: eb.ref('excluded.counter_id'), agent_id: eb.ref('excluded.agent_id'),
+            booking_id: eb.ref('excluded.booking_id'), outcome: eb.ref('excluded.outcome'), recall_count: eb.ref('excluded.recall_count'),
+            updated_at: eb.ref('excluded.updated_at'), source_seq: eb.ref('excluded.source_seq'),
+          }))
+          // Only a newer record of the same branch replaces the row.
+          .where((eb) => eb.and([
+            eb('tickets.source_seq', '<', eb.ref('excluded.source_seq')),
+            eb('tickets.branch_id', '=', eb.ref('excluded.branch_id')),
+          ])))
+        .execute();
+    }
+    for (const part of chunks(ticketEvents, CHUNK)) {
+      await trx.insertInto('ticket_events').values(part).onConflict((oc) => oc.column('id').doNothing()).execute();
+    }
+
+    // Appointment facts (settings, check-ins, no-shows) take effect in this same transaction.
+    await applyAppointmentFacts(trx, branchId, accepted, now);
+    // Payment facts: central's copy of the branch's payments (what head-office totals count).
+    await applyPaymentFacts(trx, branchId, accepted, now);
+
+    const newLast = fresh.length ? (fresh[fresh.length - 1] as Envelope).seq : lastSeq;
+    await trx.updateTable('branch_sync').set({
+      last_seq: newLast,
+      head_seq: Math.max(input.headSeq ?? 0, newLast),
+      oldest_pending_at: input.oldestPendingAt ?? null,
+      last_push_at: now,
+      rejected_count: sync.rejected_count + rejected.length,
+    }).where('branch_id', '=', branchId).execute();
+
+    return {
+      ackedSeq: newLast,
+      rejected,
+      applied: accepted.length,
+      duplicates: duplicates.length,
+    };
+  });
+}
+
+/**
+ * A replayed record must be the one central already holds at that seq. Another event id at a known seq means the
+ * branch's outbox was rebuilt (a database restored from an old backup): refuse, so that nothing is silently dropped.
+ */
+async function checkSameRecords(trx: CentralTrx, branchId: string, records: Envelope[]): Promise<void> {
+  const known = new Map<number, string | null>();
+  for (const part of chunks(records.map((r) => r.seq), CHUNK)) {
+    const events = await trx.selectFrom('sync_events').select(['seq', 'event_id']).where('branch_id', '=', branchId).where('seq', 'in', part).execute();
+    for (const e of events) known.set(e.seq, e.event_id);
+    const quarantined = await trx.selectFrom('sync_quarantine').select(['seq', 'event_id']).where('branch_id', '=', branchId).where('seq', 'in', part).execute();
+    for (const q of quarantined) known.set(q.seq, q.event_id);
+  }
+  const mismatch = records.find((r) => !known.has(r.seq) || known.get(r.seq) !== r.eventId);
+  if (mismatch) {
+    throw new CentralError(409, 'SEQUENCE_CONFLICT', `central already holds another record at seq ${mismatch.seq} for this branch: was the branch database restored from an old copy?`, { seq: mismatch.seq, heldEventId: known.get(mismatch.seq) ?? null, sentEventId: mismatch.eventId });
+  }
+}
+
+/**
+ * Event ids central already holds (at another seq or from another branch) and tickets of another branch are never
+ * overwritten: those records are quarantined instead.
+ */
+async function quarantineCollisions(trx: CentralTrx, branchId: string, decisions: Decision[]): Promise<void> {
+  const seen = new Set<string>();
+  for (let i = 0; i < decisions.length; i++) {
+    const d = decisions[i] as Decision;
+    if (d.kind === 'rejected') continue;
+    if (seen.has(d.event.eventId)) decisions[i] = reject(d.event, `event id ${d.event.eventId} appears twice in this branch's outbox`);
+    seen.add(d.event.eventId);
+  }
+  const live = () => decisions.filter((d): d is Exclude<Decision, { kind: 'rejected' }> => d.kind !== 'rejected');
+  const held = new Map<string, { branch_id: string; seq: number }>();
+  for (const part of chunks(live().map((d) => d.event.eventId), CHUNK)) {
+    const rows = await trx.selectFrom('sync_events').select(['event_id', 'branch_id', 'seq']).where('event_id', 'in', part).execute();
+    for (const r of rows) held.set(r.event_id, r);
+  }
+  const ticketIds = [...new Set(live().flatMap((d) => (d.kind === 'ticket' ? [d.data.ticket.id] : [])))];
+  const foreign = new Set<string>();
+  for (const part of chunks(ticketIds, CHUNK)) {
+    const rows = await trx.selectFrom('tickets').select('id').where('id', 'in', part).where('branch_id', '<>', branchId).execute();
+    for (const r of rows) foreign.add(r.id);
+  }
+  for (let i = 0; i < decisions.length; i++) {
+    const d = decisions[i] as Decision;
+    if (d.kind === 'rejected') continue;
+    const other = held.get(d.event.eventId);
+    if (other) {
+      const where = other.branch_id === branchId ? `seq ${other.seq}` : 'another branch';
+      decisions[i] = reject(d.event, `event id ${d.event.eventId} is already held by central (from ${where})`);
+    } else if (d.kind === 'ticket' && foreign.has(d.data.ticket.id)) {
+      decisions[i] = reject(d.event, `ticket ${d.data.ticket.id} belongs to another branch`);
+    }
+  }
+}
+
+/** Timestamps are stored as UTC ISO strings of one shape, so that they compare correctly as text in both dialects. */
+function utc(iso: string): string;
+function utc(iso: string | null): string | null;
+function utc(iso: string | null): string | null {
+  return iso === null ? null : new Date(iso).toISOString();
+}
+
+function ticketRow(t: TicketSnapshotV1, seq: number): CentralTicketsTable {
+  return {
+    id: t.id, branch_id: t.branch_id, service_id: t.service_id, service_day: t.service_day, number: t.number, status: t.status,
+    queue_type: t.queue_type, priority_reason: t.priority_reason, channel: t.channel, language: t.language, issued_at: utc(t.issued_at),
+    due_at: utc(t.due_at), called_at: utc(t.called_at), started_at: utc(t.started_at), finished_at: utc(t.finished_at),
+    counter_id: t.counter_id, agent_id: t.agent_id, booking_id: t.booking_id, outcome: t.outcome, recall_count: t.recall_count,
+    updated_at: utc(t.updated_at), source_seq: seq,
+  };
+}
+
+function ticketEventRow(p: TicketPayloadV1, branchId: string): CentralTicketEventsTable {
+  const e = p.event;
+  return {
+    id: e.id, ticket_id: p.ticket.id, branch_id: branchId, service_id: p.ticket.service_id, type: e.type, from_status: e.from,
+    to_status: e.to, at: utc(e.at), counter_id: e.counterId, user_id: e.userId, device_id: e.deviceId,
+    data: e.data ? JSON.stringify(e.data) : null,
+  };
+}

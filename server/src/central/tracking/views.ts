@@ -1,0 +1,157 @@
+// What a visitor sees of a ticket, computed at central from the tickets its branch pushed: the position by the
+// branch's own call-next rule (domain/call-policy.ts) and the wait by its estimate (domain/wait-estimate.ts), with
+// the age of the data so that nothing old is shown as current.
+import type { Language, LocalizedText, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
+import type { TrackView } from '../../shared/contracts/tracking.js';
+import { rankForCall, type CallCandidate } from '../../shared/domain/call-policy.js';
+import { averageServiceMinutes, estimateWaitMinutes, SERVICE_TIME_SAMPLES } from '../../shared/domain/wait-estimate.js';
+import { branchFreshness, type BranchSyncState, type Freshness } from '../notifications/freshness.js';
+import type { CentralAppointmentTables } from '../booking/booking.migration.js';
+import type { TrackQuery } from './db.js';
+
+export const DEFAULT_NOTIFY_AT_POSITION = 3;
+export const DEFAULT_SERVICE_MINUTES = 5;
+/** Tickets issued longer ago than this are not in today's line (a branch expires them at closing). */
+const QUEUE_HORIZON_MS = 36 * 3600_000;
+/** A counter that called a ticket of the service within this window counts as serving it. */
+const OPEN_COUNTER_WINDOW_MS = 60 * 60_000;
+
+export interface ViewContext {
+  now: Date;
+  staleAfterSeconds: number;
+  defaultNotifyAt: number;
+  channels: TrackView['channels'];
+  vapidPublicKey: string | null;
+}
+
+interface TicketFacts {
+  id: string; branch_id: string; service_id: string; number: string; status: string; language: string; called_at: string | null;
+  counter_number: number | null;
+}
+
+interface QueueEntry extends CallCandidate { parked: boolean }
+
+const WAITING: readonly TicketStatus[] = ['waiting', 'transferred'];
+
+export function syncStateOf(row: { last_push_at: string | null; last_seq: number; head_seq: number; oldest_pending_at: string | null } | undefined): BranchSyncState | null {
+  return row ? { lastPushAt: row.last_push_at, lastSeq: row.last_seq, headSeq: row.head_seq, oldestPendingAt: row.oldest_pending_at } : null;
+}
+
+export async function branchSyncFreshness(db: TrackQuery, branchId: string, now: Date, staleAfterSeconds: number): Promise<Freshness> {
+  const row = await db.selectFrom('branch_sync').select(['last_push_at', 'last_seq', 'head_seq', 'oldest_pending_at']).where('branch_id', '=', branchId).executeTakeFirst();
+  return branchFreshness(syncStateOf(row), now, staleAfterSeconds);
+}
+
+/** The waiting line of one service as central knows it. */
+async function loadQueue(db: TrackQuery, branchId: string, serviceId: string, now: Date): Promise<QueueEntry[]> {
+  const rows = await db.selectFrom('tickets as t')
+    .leftJoin('tracking_tickets as x', 'x.ticket_id', 't.id')
+    .select(['t.id', 't.service_id', 't.queue_type', 't.issued_at', 't.due_at', 'x.target_counter_id', 'x.parked_at'])
+    .where('t.branch_id', '=', branchId)
+    .where('t.issued_at', '>=', new Date(now.getTime() - QUEUE_HORIZON_MS).toISOString())
+    .where('t.service_id', '=', serviceId)
+    .where('t.status', 'in', WAITING as TicketStatus[])
+    .execute();
+  return rows.map((r) => ({
+    id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at,
+    targetCounterId: r.target_counter_id ?? null, parked: r.parked_at !== null && r.parked_at !== undefined,
+  }));
+}
+
+/** The branch's rule (TicketService.view): parked tickets have no place; a ticket sent to a counter ranks there. */
+export function positionInQueue(queue: readonly QueueEntry[], ticketId: string, now: Date): number | null {
+  const me = queue.find((q) => q.id === ticketId);
+  if (!me || me.parked) return null;
+  const ranked = rankForCall(queue.filter((q) => !q.parked), { now, counterId: me.targetCounterId });
+  const index = ranked.findIndex((c) => c.id === ticketId);
+  return index < 0 ? null : index + 1;
+}
+
+/** Average minutes per visitor and counters at work for a service, from the served and called tickets central holds. */
+async function serviceRate(db: TrackQuery, branchId: string, serviceId: string, defaultMinutes: number, now: Date): Promise<{ average: number; openCounters: number }> {
+  const since = new Date(now.getTime() - QUEUE_HORIZON_MS).toISOString();
+  const served = await db.selectFrom('tickets').select(['started_at', 'finished_at'])
+    .where('branch_id', '=', branchId).where('issued_at', '>=', since).where('service_id', '=', serviceId).where('status', '=', 'served')
+    .where('started_at', 'is not', null).where('finished_at', 'is not', null)
+    .orderBy('finished_at', 'desc').limit(SERVICE_TIME_SAMPLES).execute();
+  const minutes = served.map((s) => (Date.parse(s.finished_at as string) - Date.parse(s.started_at as string)) / 60_000).filter((m) => m >= 0);
+  const counters = await db.selectFrom('tickets').select('counter_id').distinct()
+    .where('branch_id', '=', branchId).where('issued_at', '>=', since).where('service_id', '=', serviceId)
+    .where('called_at', '>=', new Date(now.getTime() - OPEN_COUNTER_WINDOW_MS).toISOString()).where('counter_id', 'is not', null)
+    .execute();
+  return { average: averageServiceMinutes(minutes, defaultMinutes), openCounters: Math.max(1, counters.length) };
+}
+
+function unknownView(ticketId: string, ctx: ViewContext): TrackView {
+  return {
+    ticketId, known: false, number: null, status: null, language: 'fr', serviceId: null, serviceName: null, branch: null, position: null,
+    estimatedWaitMinutes: null, counterNumber: null, calledAt: null, notifyAtPosition: ctx.defaultNotifyAt,
+    freshness: { dataAsOf: null, ageSeconds: null, stale: true, reason: null }, staleAfterSeconds: ctx.staleAfterSeconds,
+    serverTime: ctx.now.toISOString(), channels: ctx.channels, vapidPublicKey: ctx.vapidPublicKey,
+  };
+}
+
+/** Views of several tickets at once: each branch's freshness and each service's line are read once. */
+export async function buildViews(db: TrackQuery, ticketIds: readonly string[], ctx: ViewContext): Promise<Map<string, TrackView>> {
+  const out = new Map<string, TrackView>();
+  const ids = [...new Set(ticketIds)].filter((id) => id.length > 0 && id.length <= 64);
+  if (!ids.length) return out;
+  const tickets: TicketFacts[] = await db.selectFrom('tickets as t')
+    .leftJoin('tracking_tickets as x', 'x.ticket_id', 't.id')
+    .select(['t.id', 't.branch_id', 't.service_id', 't.number', 't.status', 't.language', 't.called_at', 'x.counter_number'])
+    .where('t.id', 'in', ids)
+    .execute() as TicketFacts[];
+
+  const branchIds = [...new Set(tickets.map((t) => t.branch_id))];
+  const branches = new Map<string, { name: string; hasLocation: boolean; freshness: Freshness }>();
+  for (const b of branchIds) {
+    const info = await db.selectFrom('branches').leftJoin('tracking_branches as tb', 'tb.branch_id', 'branches.id')
+      .select(['branches.name', 'tb.latitude', 'tb.longitude']).where('branches.id', '=', b).executeTakeFirst();
+    branches.set(b, {
+      name: info?.name ?? '',
+      hasLocation: info?.latitude !== null && info?.latitude !== undefined && info?.longitude !== null && info?.longitude !== undefined,
+      freshness: await branchSyncFreshness(db, b, ctx.now, ctx.staleAfterSeconds),
+    });
+  }
+
+  const services = new Map<string, { name: LocalizedText | null; notifyAt: number; defaultMinutes: number; queue?: QueueEntry[]; rate?: { average: number; openCounters: number } }>();
+  const serviceKey = (t: TicketFacts) => `${t.branch_id}\u0000${t.service_id}`;
+  for (const t of tickets) {
+    const key = serviceKey(t);
+    let s = services.get(key);
+    if (!s) {
+      const cfg = await db.selectFrom('tracking_services').selectAll().where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
+      // The head office's name for the service, else the one the branch sent with its appointment settings.
+      const booked = cfg?.name ? undefined : await db.withTables<CentralAppointmentTables>().selectFrom('appointment_services')
+        .select(['name_fr', 'name_wo', 'name_en']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
+      s = {
+        name: cfg?.name ? (JSON.parse(cfg.name) as LocalizedText) : booked ? { fr: booked.name_fr, wo: booked.name_wo, en: booked.name_en } : null,
+        notifyAt: cfg?.notify_at_position ?? ctx.defaultNotifyAt,
+        defaultMinutes: cfg?.default_service_minutes ?? DEFAULT_SERVICE_MINUTES,
+      };
+      services.set(key, s);
+    }
+    if (WAITING.includes(t.status as TicketStatus) && !s.queue) {
+      s.queue = await loadQueue(db, t.branch_id, t.service_id, ctx.now);
+      s.rate = await serviceRate(db, t.branch_id, t.service_id, s.defaultMinutes, ctx.now);
+    }
+  }
+
+  for (const t of tickets) {
+    const s = services.get(serviceKey(t));
+    const b = branches.get(t.branch_id);
+    if (!s || !b) continue;
+    const position = s.queue ? positionInQueue(s.queue, t.id, ctx.now) : null;
+    const called = t.status === 'called' || t.status === 'serving';
+    out.set(t.id, {
+      ticketId: t.id, known: true, number: t.number, status: t.status as TicketStatus, language: t.language as Language,
+      serviceId: t.service_id, serviceName: s.name, branch: { id: t.branch_id, name: b.name, hasLocation: b.hasLocation },
+      position, estimatedWaitMinutes: position !== null && s.rate ? estimateWaitMinutes(position, s.rate.average, s.rate.openCounters) : null,
+      counterNumber: called ? t.counter_number : null, calledAt: t.called_at, notifyAtPosition: s.notifyAt,
+      freshness: b.freshness, staleAfterSeconds: ctx.staleAfterSeconds, serverTime: ctx.now.toISOString(),
+      channels: ctx.channels, vapidPublicKey: ctx.vapidPublicKey,
+    });
+  }
+  for (const id of ids) if (!out.has(id)) out.set(id, unknownView(id, ctx));
+  return out;
+}
