@@ -1,7 +1,6 @@
 // createBranchServer: wires the branch's modules around one SQLite file and starts HTTP + Socket.IO.
 // Tests start it on port 0 with their own data folder; the CLI (main.ts) and Electron are thin callers.
 import express from 'express';
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,13 +43,13 @@ import { LongWaitMonitor } from './supervision/long-wait-monitor.js';
 import { registerCounterStatsRoutes } from './counters/counter-stats.routes.js';
 import { registerBranchRoutes } from './settings/branch.routes.js';
 import { bootstrapBranch } from './settings/bootstrap.js';
+import { mountApiDocs, mountUis } from './http/ui.js';
+import { startSweeper } from './sweeper.js';
 import { systemClock, type BranchServer, type BranchServerOptions } from './options.js';
 
 const require = createRequire(import.meta.url);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const VERSION = (require(path.join(REPO_ROOT, 'package.json')) as { version: string }).version;
-const SWEEP_MS = 30_000;
-const UI_APPS = ['kiosk', 'agent', 'display'] as const;
 
 export async function createBranchServer(options: BranchServerOptions = {}): Promise<BranchServer> {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -142,21 +141,13 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
   const httpServer = http.createServer(app);
   const gateway = createGateway(httpServer, services);
 
-  // Sweepers: no-shows and end-of-day expiry. A timer in the branch's own time zone logic, not a cron job.
-  const sweep = () => {
-    try {
-      tickets.sweepNoShows();
-      tickets.expireAtClosing();
-      appointments.sweepNoShows();
-      payments.expireUnlinkedCheckouts();
-      services.longWaits.check();
-    } catch (err) {
-      logger.error({ err }, 'sweep failed');
-    }
-  };
-  sweep();
-  const sweepTimer = setInterval(sweep, SWEEP_MS);
-  sweepTimer.unref();
+  const sweeper = startSweeper([
+    () => tickets.sweepNoShows(),
+    () => tickets.expireAtClosing(),
+    () => appointments.sweepNoShows(),
+    () => payments.expireUnlinkedCheckouts(),
+    () => services.longWaits.check(),
+  ], logger);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -179,7 +170,7 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(sweepTimer);
+      sweeper.stop();
       await sync?.stop();
       await gateway.close();
       await printing.close();
@@ -188,38 +179,6 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
       store.close();
     },
   };
-}
-
-function mountApiDocs(app: express.Express): void {
-  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
-  app.get('/api/docs', (_req, res) => {
-    res.type('html').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SmartQueue API</title>
-<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="docs"></div>
-<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
-<script src="/api/docs/assets/swagger-init.js"></script></body></html>`);
-  });
-  app.get('/api/docs/assets/swagger-init.js', (_req, res) => {
-    res.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#docs' });");
-  });
-}
-
-function mountUis(app: express.Express, root: string): void {
-  for (const name of UI_APPS) {
-    const dist = path.join(root, `${name}-ui`, 'dist');
-    app.use(`/${name}`, express.static(dist, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => { if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache'); } }));
-    app.get(`/${name}/{*rest}`, (_req, res) => {
-      const index = path.join(dist, 'index.html');
-      if (fs.existsSync(index)) res.setHeader('Cache-Control', 'no-cache').sendFile(index);
-      else res.status(503).type('text').send(`The ${name} screen is not built yet: run "npm run build".`);
-    });
-  }
-  app.get('/', (_req, res) => {
-    res.type('html').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SmartQueue</title></head>
-<body style="font-family:sans-serif;font-size:1.4rem;margin:3rem"><h1>SmartQueue</h1><ul>
-<li><a href="/kiosk/">Borne / Kiosk</a></li><li><a href="/agent/">Guichet / Counter</a></li>
-<li><a href="/display/">Écran d'appel / Call board</a></li><li><a href="/api/docs">API</a></li></ul></body></html>`);
-  });
 }
 
 /** Connected to central: the QR code opens central's tracking page (/t/<ticket id>); standalone: this server's API. */
