@@ -9,6 +9,8 @@ import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import type { LiveState } from '../../ui-shared/live.js';
 import type { CommandRunner } from './commands.js';
 import { minutesSince, useServerNow } from './format.js';
+import { isOverTarget, overTargetCount } from '../../server/src/shared/domain/wait-estimate.js';
+import { isWaitingStatus } from '../../server/src/shared/domain/ticket-state.js';
 import type { Session } from './session.js';
 
 interface Props { session: Session; live: LiveState; commands: CommandRunner }
@@ -103,9 +105,9 @@ export function Supervisor({ session, live, commands }: Props) {
           {snapshot.services.map((s) => {
             const q = snapshot.queue.services.find((x) => x.serviceId === s.id);
             const waiting = snapshot.activeTickets
-              .filter((x) => x.serviceId === s.id && (x.status === 'waiting' || x.status === 'transferred') && !x.parkedAt)
+              .filter((x) => x.serviceId === s.id && isWaitingStatus(x.status) && !x.parkedAt)
               .sort((a, b) => (a.position ?? 999) - (b.position ?? 999) || a.issuedAt.localeCompare(b.issuedAt));
-            const overCount = waiting.filter((x) => minutesSince(x.issuedAt, now) >= s.targetWaitMinutes).length;
+            const overCount = overTargetCount(waiting.map((x) => x.issuedAt), s.targetWaitMinutes, now);
             return (
               <div key={s.id} className={`service-card status-${s.status}${overCount ? ' has-over' : ''}`} data-testid={`sup-service-${s.prefix}`} data-status={s.status} data-waiting={waiting.length}>
                 <div className="service-head">
@@ -121,7 +123,7 @@ export function Supervisor({ session, live, commands }: Props) {
                 <ul className="waiting-tickets">
                   {waiting.map((x) => {
                     const waited = minutesSince(x.issuedAt, now);
-                    const over = waited >= s.targetWaitMinutes;
+                    const over = isOverTarget(x.issuedAt, s.targetWaitMinutes, now);
                     return (
                       <li key={x.id} className={over ? 'over' : undefined} data-testid="sup-waiting-ticket" data-ticket={x.number} data-over={over}>
                         <span className="num">{x.number}</span>

@@ -9,9 +9,8 @@ export function formatElapsed(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
 }
 
-export function minutesSince(iso: string, nowMs: number): number {
-  return Math.max(0, Math.floor((nowMs - Date.parse(iso)) / 60_000));
-}
+/** Whole minutes since `iso` (the domain's rule, shared with the server's queue summary). */
+export { waitedMinutes as minutesSince } from '../../server/src/shared/domain/wait-estimate.js';
 
 /** The server's time (corrected by the offset measured on the last snapshot), ticking every second. */
 export function useServerNow(serverTime: string | undefined): number {

@@ -12,7 +12,7 @@ import type { BranchServer, BranchServerOptions } from '../../server/src/index.j
 import { createStore, migrate, openSqlite } from '../../server/src/shared/db/sqlite.js';
 import type { BranchDatabase } from '../../server/src/branch/db/schema.js';
 import { branchMigrations } from '../../server/src/branch/db/migrations.js';
-import { appendOutbox } from '../../server/src/branch/sync/outbox.js';
+import { appendOutbox, type OutboxFact } from '../../server/src/branch/db/outbox.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import pg from 'pg';
 import { createPgDatabase, PG_ADMIN_URL, postgresProblem, type Dialect } from '../support/postgres.js';
@@ -168,7 +168,7 @@ function fillOutbox(dataDir: string, branchId: string, count: number): void {
     const records = servedTickets(branchId, Math.ceil(count / 4)).slice(0, count);
     store.transaction(() => {
       for (const r of records) {
-        appendOutbox(store, { eventId: r.eventId, aggregateType: 'ticket', aggregateId: r.aggregateId, eventType: r.eventType, payload: r.payload, occurredAt: r.occurredAt });
+        appendOutbox(store, { eventId: r.eventId, aggregateType: 'ticket', aggregateId: r.aggregateId, eventType: r.eventType, payload: r.payload, occurredAt: r.occurredAt } as OutboxFact);
       }
     });
   } finally {

@@ -9,19 +9,14 @@ import { createRequire } from 'node:module';
 import { branchMigrations } from './db/migrations.js';
 import { createStore, migrate, openSqlite } from '../shared/db/sqlite.js';
 import type { BranchDatabase } from './db/schema.js';
-import { DomainEvents } from './core/events.js';
-import type { BranchContext } from './core/context.js';
-import type { BranchServices } from './core/services.js';
-import { TicketService } from './tickets/ticket.service.js';
-import { CounterService } from './counters/counter.service.js';
-import { ServiceCatalog } from './services/service.service.js';
-import { UserService } from './users/user.service.js';
-import { DeviceService } from './devices/device.service.js';
 import { createBranchApi } from './http/access.js';
 import { authenticate } from './http/auth.js';
+import { registerCommandRoutes } from './http/commands.js';
 import { apiNotFound, errorHandler } from '../shared/http/errors.js';
 import { buildOpenApi } from '../shared/http/openapi.js';
+import { buildBranchParts } from './build.js';
 import { registerTicketRoutes } from './tickets/ticket.routes.js';
+import { ticketCommandSpecs } from './tickets/ticket.api.js';
 import { registerCounterRoutes } from './counters/counter.routes.js';
 import { registerServiceRoutes } from './services/service.routes.js';
 import { registerUserRoutes } from './users/user.routes.js';
@@ -29,17 +24,11 @@ import { registerDeviceRoutes } from './devices/device.routes.js';
 import { TicketPrintService } from './print/print.service.js';
 import { registerPrintRoutes } from './print/print.routes.js';
 import { createGateway } from './realtime/gateway.js';
-import { AppointmentService } from './appointments/appointment.service.js';
 import { registerAppointmentRoutes } from './appointments/appointment.routes.js';
-import { CentralCheckoutClient } from './payments/central-client.js';
-import { PaymentService } from './payments/payment.service.js';
 import { registerPaymentRoutes } from './payments/payment.routes.js';
 import { standaloneSync } from './sync/status.js';
 import { SyncWorker } from './sync/worker.js';
 import { registerSyncRoutes } from './sync/sync.routes.js';
-import { BranchInfo } from './settings/branch-info.js';
-import { BranchState } from './supervision/branch-state.js';
-import { LongWaitMonitor } from './supervision/long-wait-monitor.js';
 import { registerCounterStatsRoutes } from './counters/counter-stats.routes.js';
 import { registerBranchRoutes } from './settings/branch.routes.js';
 import { bootstrapBranch } from './settings/bootstrap.js';
@@ -64,70 +53,43 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
     throw err;
   }
   const { branchId, credentials } = await bootstrapBranch(store, { demo: options.demo ?? false, adminPassword: options.adminPassword, now: clock.now() });
-  const branch = new BranchInfo(store, branchId);
-
-  const ctx: BranchContext = {
-    store, clock, logger, branchId,
-    events: new DomainEvents(),
-    timeZone: branch.view().timeZone,
-    config: {
-      noShowAfterMinutes: options.noShowAfterMinutes ?? 30,
-      sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 3600,
-      kioskRateLimitPerMinute: options.kioskRateLimitPerMinute ?? 30,
-    },
-  };
-  ctx.events.setMaxListeners(50);
-  const tickets = new TicketService(ctx, branch);
-  const counters = new CounterService(ctx);
-  const catalog = new ServiceCatalog(ctx, branch);
-  const state = new BranchState(ctx, branch, tickets, counters, catalog);
-  const devices = new DeviceService(ctx);
+  const central = options.centralUrl && options.centralCredential ? { url: options.centralUrl, credential: options.centralCredential } : null;
+  const parts = buildBranchParts({
+    store, branchId, clock, logger, central,
+    noShowAfterMinutes: options.noShowAfterMinutes, sessionTtlSeconds: options.sessionTtlSeconds, kioskRateLimitPerMinute: options.kioskRateLimitPerMinute,
+  });
+  const { ctx, branch, tickets, state, devices, appointments, payments } = parts;
   let printing: TicketPrintService;
   try {
-    printing = new TicketPrintService({ ctx, branch, tickets, devices, state }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? defaultTrackUrlBase(options) });
+    printing = new TicketPrintService({ ctx, branch, tickets: parts.ticketViews, devices, state }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? defaultTrackUrlBase(options) });
   } catch (err) {
     store.close(); // a wrong print setting stops the start, with its reason
     throw err;
   }
-  const appointments = new AppointmentService(ctx, branch, tickets, {
-    central: options.centralUrl && options.centralCredential ? { url: options.centralUrl, credential: options.centralCredential } : null,
-  });
-  // Phone payments go through central (it holds the provider keys); counter payments work without it.
-  const payments = new PaymentService(ctx, branch, options.centralUrl && options.centralCredential
-    ? new CentralCheckoutClient({ centralUrl: options.centralUrl, credential: options.centralCredential }) : null);
-  const services: BranchServices = {
-    ctx, branch, tickets, counters, catalog, state,
-    longWaits: new LongWaitMonitor(state, catalog),
-    users: new UserService(ctx),
-    devices,
-    demo: options.demo ?? false,
-    defaultPrinter: options.printer ?? null,
-    printing,
-    appointments,
-    payments,
-    version: VERSION,
-  };
+  const services = { ...parts, printing };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use('/api', express.json({ limit: '16kb' }));
-  app.use('/api', authenticate(services));
+  app.use('/api', authenticate(parts));
   const api = createBranchApi();
+  const commands = ticketCommandSpecs(tickets);
   const router = express.Router();
   // With a central configured, the sync worker ships the outbox and applies the feed; otherwise standalone.
   const sync = options.centralUrl && options.centralCredential
     ? new SyncWorker({ ctx, centralUrl: options.centralUrl, credential: options.centralCredential, timing: options.sync, batchSize: options.sync?.batchSize, raiseAlert: (a) => state.raiseAlert(a) })
     : null;
-  registerBranchRoutes(router, api, services, sync ?? standaloneSync);
-  if (sync) registerSyncRoutes(router, api, services, sync);
-  registerServiceRoutes(router, api, services);
-  registerCounterRoutes(router, api, services);
-  registerCounterStatsRoutes(router, api, services);
-  registerTicketRoutes(router, api, services);
-  registerAppointmentRoutes(router, api, services);
-  registerUserRoutes(router, api, services);
-  registerDeviceRoutes(router, api, services);
+  registerBranchRoutes(router, api, parts, sync ?? standaloneSync, VERSION);
+  if (sync) registerSyncRoutes(router, api, sync);
+  registerServiceRoutes(router, api, parts);
+  registerCounterRoutes(router, api, parts.counters);
+  registerCounterStatsRoutes(router, api, parts);
+  registerTicketRoutes(router, api, { commands: tickets, queries: parts.ticketViews, devices });
+  registerCommandRoutes(router, api, commands);
+  registerAppointmentRoutes(router, api, parts);
+  registerUserRoutes(router, api, parts);
+  registerDeviceRoutes(router, api, { devices, demo: options.demo ?? false });
   registerPrintRoutes(router, api, printing);
   registerPaymentRoutes(router, api, payments, printing);
   app.use(router);
@@ -139,14 +101,14 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
   app.use(errorHandler((err) => logger.error({ err }, 'request failed')));
 
   const httpServer = http.createServer(app);
-  const gateway = createGateway(httpServer, services);
+  const gateway = createGateway(httpServer, { ...parts, events: ctx.events, commands, api });
 
   const sweeper = startSweeper([
     () => tickets.sweepNoShows(),
     () => tickets.expireAtClosing(),
     () => appointments.sweepNoShows(),
     () => payments.expireUnlinkedCheckouts(),
-    () => services.longWaits.check(),
+    () => parts.longWaits.check(),
   ], logger);
 
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { BranchServices } from './core/services.js';
+import type { BranchParts } from './build.js';
 import type { SyncTiming, SyncWorker } from './sync/worker.js';
-import type { PrintSettings } from './print/print.service.js';
+import type { PrintSettings, TicketPrintService } from './print/print.service.js';
 
 import type { Clock } from '../shared/clock.js';
 
@@ -53,7 +53,7 @@ export interface BranchServer {
   /** Credentials created on first start (admin password when random, demo logins); empty afterwards. */
   firstStartCredentials: Array<{ login: string; password: string; role: string }>;
   /** The service layer, for in-process callers (tests, Electron status). */
-  services: BranchServices;
+  services: BranchParts & { printing: TicketPrintService };
   /** The sync worker when a central is configured (status, syncNow), else null. */
   sync: SyncWorker | null;
   close(): Promise<void>;

@@ -168,3 +168,21 @@ export function toBookingView(row: BookingRow, settings: AppointmentSettings, ti
     updatedAt: row.updated_at,
   };
 }
+
+export function findOverride(store: BranchStore, db: AppointmentDb, id: string): Selectable<HolidayOverridesTable> | undefined {
+  return store.first(db.selectFrom('holiday_overrides').selectAll().where('id', '=', id));
+}
+
+export function insertOverride(store: BranchStore, db: AppointmentDb, row: Selectable<HolidayOverridesTable>): void {
+  store.run(db.insertInto('holiday_overrides').values(row));
+}
+
+/** Returns how many rows went (0: no such override). */
+export function deleteOverride(store: BranchStore, db: AppointmentDb, id: string): number {
+  return store.run(db.deleteFrom('holiday_overrides').where('id', '=', id));
+}
+
+/** Central forgets old bookings; the branch keeps those it recorded a fact about (checked in, no-show). */
+export function forgetCentralBooking(store: BranchStore, db: AppointmentDb, id: string): void {
+  store.run(db.deleteFrom('bookings').where('id', '=', id).where('status', 'in', ['booked', 'cancelled']));
+}

@@ -5,7 +5,7 @@ import {
   ServiceAppointmentsView,
 } from '../../shared/contracts/appointments.js';
 import type { Actor } from '../core/actor.js';
-import type { BranchServices } from '../core/services.js';
+import type { BranchParts } from '../build.js';
 import { serviceDay } from '../../shared/domain/numbering.js';
 import { parseWith } from '../../shared/http/errors.js';
 import type { BranchApi } from '../http/access.js';
@@ -14,7 +14,7 @@ const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YY
 const HolidaysQuery = z.object({ from: LocalDate.optional(), to: LocalDate.optional() });
 const DayQuery = z.object({ day: LocalDate.optional() });
 
-export function registerAppointmentRoutes(router: Router, api: BranchApi, s: BranchServices): void {
+export function registerAppointmentRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'ctx' | 'appointments' | 'devices'>): void {
   const appointments = s.appointments;
   api.add(router, {
     method: 'post', path: '/api/appointments/check-in', tag: 'appointments', access: 'issuer', status: 201,

@@ -26,11 +26,12 @@ import { classifyCheckIn, checkInWindow, generateSlots, DEFAULT_APPOINTMENT_HOUR
 import { isFinal } from '../../shared/domain/ticket-state.js';
 import type { TicketStatus } from '../../shared/contracts/domain.js';
 import { findService, listServices, serviceHours } from '../services/service.repository.js';
-import { appendOutbox } from '../sync/outbox.js';
-import type { TicketService } from '../tickets/ticket.service.js';
+import type { Tx } from '../db/unit-of-work.js';
+import type { TicketCommands } from '../tickets/ticket.commands.js';
+import type { TicketQueries } from '../tickets/ticket.queries.js';
 import { findTicket } from '../tickets/ticket.repository.js';
 import {
-  allSettings, appointmentDb, bookingsBetween, findBooking, findBookingByCode, findSettings, listOverrideRows,
+  allSettings, appointmentDb, bookingsBetween, deleteOverride, findBooking, findBookingByCode, findOverride, findSettings, insertOverride, listOverrideRows,
   openBookingsStartedBy, saveSettings, toBookingView, toOverride, toOverrideView, toSettings, updateBooking, upsertBookingFromCentral,
   type AppointmentDb, type BookingRow,
 } from './appointment.repository.js';
@@ -51,7 +52,7 @@ export class AppointmentService {
   constructor(
     private readonly ctx: BranchContext,
     private readonly branch: BranchInfo,
-    private readonly tickets: TicketService,
+    private readonly tickets: { commands: TicketCommands; queries: TicketQueries },
     private readonly options: AppointmentOptions = {},
   ) {
     this.db = appointmentDb(ctx.store);
@@ -93,8 +94,8 @@ export class AppointmentService {
     // Overlapping or empty ranges throw the domain's VALIDATION_ERROR.
     generateSlots({ serviceId, timeZone: this.ctx.timeZone, openingHours: hours, slotMinutes: settings.slotMinutes, capacity: settings.capacity, horizonWorkingDays: 1, now: this.ctx.clock.now() });
     if (settings.enabled) assertWithin(hours, serviceHours(service, this.branch.openingHours()), service.prefix);
-    this.store.transaction(() => {
-      saveSettings(this.store, this.db, serviceId, settings, this.ctx.clock.now().toISOString());
+    this.ctx.uow.run((tx) => {
+      saveSettings(tx, this.db, serviceId, settings, this.ctx.clock.now().toISOString());
       this.publishConfigIfChanged();
     });
     return this.serviceSettings(serviceId);
@@ -116,26 +117,26 @@ export class AppointmentService {
     senegalHolidaysBetween(body.date, body.date, [...this.overrides(), override]);
     const id = newId();
     const at = this.ctx.clock.now().toISOString();
-    this.store.transaction(() => {
+    this.ctx.uow.run((tx) => {
       if (body.kind === 'move') {
         // One official date per holiday occurrence: a new move of the same holiday nearby replaces the old one.
-        const near = listOverrideRows(this.store, this.db).filter((r) => r.kind === 'move' && r.holiday_key === body.key
+        const near = listOverrideRows(tx, this.db).filter((r) => r.kind === 'move' && r.holiday_key === body.key
           && Math.abs(Date.parse(r.date) - Date.parse(body.date)) <= 7 * 86_400_000);
-        for (const r of near) this.store.run(this.db.deleteFrom('holiday_overrides').where('id', '=', r.id));
+        for (const r of near) deleteOverride(tx, this.db, r.id);
       }
-      this.store.run(this.db.insertInto('holiday_overrides').values({
+      insertOverride(tx, this.db, {
         id, kind: body.kind, date: body.date, holiday_key: body.kind === 'move' ? body.key : null,
         label: body.kind === 'closure' ? JSON.stringify(typeof body.label === 'string' ? { fr: body.label, wo: body.label, en: body.label } : body.label) : null,
         created_at: at,
-      }));
+      });
       this.publishConfigIfChanged();
     });
-    return toOverrideView(this.store.first(this.db.selectFrom('holiday_overrides').selectAll().where('id', '=', id)) as NonNullable<ReturnType<typeof listOverrideRows>[number]>);
+    return toOverrideView(findOverride(this.store, this.db, id) as NonNullable<ReturnType<typeof findOverride>>);
   }
 
   removeOverride(id: string): void {
-    this.store.transaction(() => {
-      const removed = this.store.run(this.db.deleteFrom('holiday_overrides').where('id', '=', id));
+    this.ctx.uow.run((tx) => {
+      const removed = deleteOverride(tx, this.db, id);
       if (removed === 0) throw new DomainError('NOT_FOUND', `holiday override ${id} does not exist`);
       this.publishConfigIfChanged();
     });
@@ -164,23 +165,22 @@ export class AppointmentService {
 
   /**
    * Put the configuration into the outbox when it differs from the last one pushed. Runs inside the caller's
-   * transaction when there is one (settings, closures), else in its own (a service or the branch changed).
+   * unit of work when there is one (settings, closures), else in its own (a service or the branch changed).
    */
   publishConfigIfChanged(): boolean {
-    return this.store.transaction(() => {
+    return this.ctx.uow.run((tx) => {
       const config = this.configuration();
       const text = JSON.stringify(config);
-      const last = getSetting(this.store, PUBLISHED_KEY);
+      const last = getSetting(tx, PUBLISHED_KEY);
       if (last === text) return false;
       // A branch that never offered appointments has nothing to tell central.
       if (last === undefined && config.services.length === 0 && config.overrides.length === 0) return false;
       const at = this.ctx.clock.now().toISOString();
-      appendOutbox(this.store, {
+      tx.record(null, {
         eventId: newId(), aggregateType: 'appointments', aggregateId: this.ctx.branchId, eventType: APPOINTMENTS_CONFIGURED,
         occurredAt: at, payload: config,
       });
-      setSetting(this.store, PUBLISHED_KEY, text);
-      this.ctx.events.emit('outbox.appended');
+      setSetting(tx, PUBLISHED_KEY, text);
       return true;
     });
   }
@@ -231,9 +231,8 @@ export class AppointmentService {
     const store = this.store;
     const now = this.ctx.clock.now();
     const at = now.toISOString();
-    // tickets.issue() runs as a savepoint of this transaction and announces the ticket when it returns; the booking's
-    // writes after it cannot fail, so no ticket is announced and then rolled back.
-    return store.transaction(() => {
+    // The ticket is issued inside this unit of work: it is announced only once the check-in has committed.
+    return this.ctx.uow.run((tx) => {
       const booking = findBookingByCode(store, this.db, code);
       if (!booking) throw new DomainError('BOOKING_NOT_FOUND', `no booking ${formatBookingCode(code)} at this branch: check the code, or ask at the reception`);
       const shown = formatBookingCode(code);
@@ -242,7 +241,7 @@ export class AppointmentService {
       if (booking.status === 'checked_in') {
         const ticket = booking.ticket_id ? findTicket(store, booking.ticket_id) : undefined;
         if (ticket && !isFinal(ticket.status as TicketStatus)) {
-          return { result: { booking: this.view(booking), ticket: this.tickets.view(ticket), alreadyCheckedIn: true }, created: false };
+          return { result: { booking: this.view(booking), ticket: this.tickets.queries.view(ticket), alreadyCheckedIn: true }, created: false };
         }
         throw new DomainError('ALREADY_CHECKED_IN', `booking ${shown} was already checked in${ticket ? ` (ticket ${ticket.number})` : ''}`);
       }
@@ -264,12 +263,12 @@ export class AppointmentService {
       if (status === 'missed') {
         throw new DomainError('CHECK_IN_MISSED', `booking ${shown} was for ${this.localTime(booking.starts_at)}: check-in closed at ${this.localTime(window.closesAt.toISOString())}. Please take a ticket.`, { closedAt: window.closesAt.toISOString() });
       }
-      const ticket = this.tickets.issue({
+      const ticket = this.tickets.commands.issue({
         serviceId: booking.service_id, language: booking.language as 'fr' | 'wo' | 'en', phone: booking.phone ?? undefined,
         email: booking.email ?? undefined, queueType: 'appointment', dueAt: booking.starts_at, bookingId: booking.id,
       }, actor);
-      updateBooking(store, this.db, booking.id, { status: 'checked_in', ticket_id: ticket.id, checked_in_at: at, updated_at: at });
-      this.recordFact(booking, 'checked_in', ticket.id, at);
+      updateBooking(tx, this.db, booking.id, { status: 'checked_in', ticket_id: ticket.id, checked_in_at: at, updated_at: at });
+      this.recordFact(tx, booking, 'checked_in', ticket.id, at);
       const updated = findBooking(store, this.db, booking.id) as BookingRow;
       return { result: { booking: this.view(updated), ticket, alreadyCheckedIn: false }, created: true };
     });
@@ -297,16 +296,15 @@ export class AppointmentService {
     }
     // Booked moments ago: central's copy is authoritative; the feed will bring the same version again (a no-op).
     const booking = answer.booking;
-    this.store.transaction(() => { upsertBookingFromCentral(this.store, this.db, booking); });
+    this.ctx.uow.run((tx) => { upsertBookingFromCentral(tx, this.db, booking); });
   }
 
-  private recordFact(booking: BookingRow, status: 'checked_in' | 'no_show', ticketId: string | null, at: string): void {
+  private recordFact(tx: Tx, booking: BookingRow, status: 'checked_in' | 'no_show', ticketId: string | null, at: string): void {
     const fact: BookingFactV1 = { bookingId: booking.id, code: booking.code, status, ticketId, at };
-    appendOutbox(this.store, {
+    tx.record(null, {
       eventId: newId(), aggregateType: 'booking', aggregateId: booking.id,
       eventType: status === 'checked_in' ? BOOKING_CHECKED_IN : BOOKING_NO_SHOW, occurredAt: at, payload: fact,
     });
-    this.ctx.events.emit('outbox.appended');
   }
 
   /** Bookings whose check-in window closed without the visitor become no-shows (and say so to central). */
@@ -318,11 +316,11 @@ export class AppointmentService {
     for (const b of candidates) {
       const settings = this.settingsOf(b.service_id);
       if (classifyCheckIn(now, b.starts_at, { earlyMinutes: settings.earlyMinutes, lateMinutes: settings.lateMinutes }) !== 'missed') continue;
-      this.store.transaction(() => {
-        const fresh = findBooking(this.store, this.db, b.id);
+      this.ctx.uow.run((tx) => {
+        const fresh = findBooking(tx, this.db, b.id);
         if (fresh?.status !== 'booked') return;
-        updateBooking(this.store, this.db, b.id, { status: 'no_show', no_show_at: at, updated_at: at });
-        this.recordFact(fresh, 'no_show', null, at);
+        updateBooking(tx, this.db, b.id, { status: 'no_show', no_show_at: at, updated_at: at });
+        this.recordFact(tx, fresh, 'no_show', null, at);
         count++;
       });
     }

@@ -2,18 +2,17 @@
 // inside the transaction that also saves the pull cursor.
 import { BookingFeedPayload } from '../../shared/contracts/appointments.js';
 import type { FeedChange } from '../../shared/contracts/sync.js';
-import type { BranchStore } from '../db/store.js';
-import { appointmentDb, clearCentralBookings, upsertBookingFromCentral } from './appointment.repository.js';
+import type { Tx } from '../db/unit-of-work.js';
+import { appointmentDb, clearCentralBookings, forgetCentralBooking, upsertBookingFromCentral } from './appointment.repository.js';
 
 export { BOOKING_ENTITY } from '../../shared/contracts/appointments.js';
 
-export function bookingFeedHandler(): { apply(store: BranchStore, change: FeedChange): (() => void) | null; clear(store: BranchStore): void } {
+export function bookingFeedHandler(): { apply(store: Tx, change: FeedChange): (() => void) | null; clear(store: Tx): void } {
   return {
     apply(store, change) {
       const db = appointmentDb(store);
       if (change.op === 'delete') {
-        // Central forgets old bookings; the branch keeps those it recorded a fact about (checked in, no-show).
-        store.run(db.deleteFrom('bookings').where('id', '=', change.entityId).where('status', 'in', ['booked', 'cancelled']));
+        forgetCentralBooking(store, db, change.entityId);
         return null;
       }
       upsertBookingFromCentral(store, db, BookingFeedPayload.parse(change.payload));

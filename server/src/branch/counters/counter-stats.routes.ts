@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { CounterStats } from '../../shared/contracts/api.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import type { BranchServices } from '../core/services.js';
+import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import { findCounter } from './counter.repository.js';
 import { branchDayRange, workStats } from './counter-stats.repository.js';
 
-export function registerCounterStatsRoutes(router: Router, api: BranchApi, s: BranchServices): void {
+export function registerCounterStatsRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'ctx'>): void {
   api.add(router, {
     method: 'get', path: '/api/counters/:id/stats', tag: 'counter', access: 'staff', response: CounterStats,
     summary: "Today's served count, no-shows and average service time of this counter and of the calling agent",

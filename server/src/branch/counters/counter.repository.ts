@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { CounterView } from '../../shared/contracts/api.js';
 import type { CounterStatus } from '../../shared/contracts/domain.js';
-import type { CountersTable } from '../db/schema.js';
+import type { CounterEventsTable, CountersTable } from '../db/schema.js';
 import type { BranchStore } from '../db/store.js';
 
 export type CounterRow = Selectable<CountersTable>;
@@ -56,4 +56,47 @@ export function toCounterView(
     currentTicketId: row.current_ticket_id,
     currentTicketNumber,
   };
+}
+
+/** Open counters serving a service: counted in SQL (it runs for every ticket shown with an estimated wait). */
+export function countOpenCountersFor(store: BranchStore, serviceId: string): number {
+  const row = store.first(
+    store.db.selectFrom('counters').innerJoin('counter_services', 'counter_services.counter_id', 'counters.id')
+      .select((eb) => eb.fn.countAll<number>().as('open'))
+      .where('counter_services.service_id', '=', serviceId)
+      .where('counters.status', '=', 'open')
+      .where('counters.deleted_at', 'is', null),
+  );
+  return Number(row?.open ?? 0);
+}
+
+/** Every (counter, service) pair, unordered: for counting open counters per service. */
+export function counterServicePairs(store: BranchStore): Array<{ counter_id: string; service_id: string }> {
+  return store.all(store.db.selectFrom('counter_services').select(['counter_id', 'service_id']));
+}
+
+/** Another live counter with this number, if any. */
+export function counterNumberTaken(store: BranchStore, number: number, exceptId: string | null): boolean {
+  let q = store.db.selectFrom('counters').select('id').where('number', '=', number).where('deleted_at', 'is', null);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return store.first(q) !== undefined;
+}
+
+export function insertCounter(store: BranchStore, row: CounterRow): void {
+  store.run(store.db.insertInto('counters').values(row));
+}
+
+export function updateCounter(store: BranchStore, id: string, patch: Partial<Pick<CounterRow, 'number' | 'name' | 'status' | 'agent_id' | 'current_ticket_id' | 'updated_at' | 'deleted_at'>>): void {
+  store.run(store.db.updateTable('counters').set(patch).where('id', '=', id));
+}
+
+/** A removed counter keeps its row (past tickets name it) but serves nothing. */
+export function softDeleteCounter(store: BranchStore, id: string, at: string): void {
+  store.run(store.db.updateTable('counters').set({ deleted_at: at }).where('id', '=', id));
+  store.run(store.db.deleteFrom('counter_services').where('counter_id', '=', id));
+}
+
+/** The history row of a counter's status change, for the unit of work to write (Tx.record). */
+export function counterEventInsert(store: BranchStore, e: Insertable<CounterEventsTable>) {
+  return store.db.insertInto('counter_events').values(e);
 }

@@ -2,11 +2,11 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { DeviceCreateBody, DeviceCreated, DeviceView, PairBody, PairLocalBody, PairResponse } from '../../shared/contracts/api.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import type { BranchServices } from '../core/services.js';
+import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import { isLoopback } from '../../shared/http/bearer.js';
 
-export function registerDeviceRoutes(router: Router, api: BranchApi, s: BranchServices): void {
+export function registerDeviceRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'devices'> & { demo: boolean }): void {
   // Pairing codes are 6 digits: attempts are limited per address so they cannot be guessed over the LAN.
   const attempts = new Map<string, number[]>();
   const limitAttempts = (ip: string) => {

@@ -2,17 +2,15 @@
 // 10 minutes); the device trades the code for a device token that never expires on its own (a TV that stops at
 // night is a failed branch in the morning) and is revoked explicitly by an admin.
 import { randomInt } from 'node:crypto';
-import type { Selectable } from 'kysely';
 import type { DeviceView, PairResponse } from '../../shared/contracts/api.js';
 import type { DeviceRole } from '../../shared/contracts/domain.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import type { DevicesTable } from '../db/schema.js';
 import { newId } from '../../shared/ids.js';
 import type { Actor } from '../core/actor.js';
 import { nowIso, type BranchContext } from '../core/context.js';
 import { hashToken, newToken } from '../../shared/auth/tokens.js';
 
-type DeviceRow = Selectable<DevicesTable>;
+import { devicesPairableAt, findDevice, findDeviceByToken, insertDevice, listDevices, updateDevice, type DeviceRow } from './device.repository.js';
 const PAIRING_MINUTES = 10;
 
 function toView(d: DeviceRow): DeviceView {
@@ -27,7 +25,7 @@ export class DeviceService {
 
   list(): DeviceView[] {
     const store = this.ctx.store;
-    return store.all(store.db.selectFrom('devices').selectAll().orderBy('created_at')).map(toView);
+    return listDevices(store).map(toView);
   }
 
   get(id: string): DeviceView {
@@ -36,7 +34,7 @@ export class DeviceService {
 
   private row(id: string): DeviceRow {
     const store = this.ctx.store;
-    const d = store.first(store.db.selectFrom('devices').selectAll().where('id', '=', id));
+    const d = findDevice(store, id);
     if (!d) throw new DomainError('NOT_FOUND', `device ${id} does not exist`);
     return d;
   }
@@ -47,10 +45,10 @@ export class DeviceService {
     const at = nowIso(this.ctx);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expires = new Date(this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000).toISOString();
-    store.run(store.db.insertInto('devices').values({
+    insertDevice(store, {
       id, name: input.name, role: input.role, token_hash: null, pairing_code_hash: hashToken(`${id}:${code}`),
       pairing_expires_at: expires, paired_at: null, revoked_at: null, last_seen_at: null, printer: input.printer, created_at: at,
-    }));
+    });
     return { device: this.get(id), pairingCode: code, pairingExpiresAt: expires };
   }
 
@@ -60,19 +58,19 @@ export class DeviceService {
     this.row(id);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expires = new Date(this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000).toISOString();
-    store.run(store.db.updateTable('devices').set({ token_hash: null, pairing_code_hash: hashToken(`${id}:${code}`), pairing_expires_at: expires, revoked_at: null }).where('id', '=', id));
+    updateDevice(store, id, { token_hash: null, pairing_code_hash: hashToken(`${id}:${code}`), pairing_expires_at: expires, revoked_at: null });
     return { device: this.get(id), pairingCode: code, pairingExpiresAt: expires };
   }
 
   pair(code: string): PairResponse {
     const store = this.ctx.store;
     const now = nowIso(this.ctx);
-    return store.transaction(() => {
-      const candidates = store.all(store.db.selectFrom('devices').selectAll().where('pairing_code_hash', 'is not', null).where('pairing_expires_at', '>', now));
+    return this.ctx.uow.run(() => {
+      const candidates = devicesPairableAt(store, now);
       const device = candidates.find((d) => d.pairing_code_hash === hashToken(`${d.id}:${code}`));
       if (!device) throw new DomainError('UNAUTHENTICATED', 'this pairing code is unknown or expired');
       const token = newToken('sqd');
-      store.run(store.db.updateTable('devices').set({ token_hash: hashToken(token), pairing_code_hash: null, pairing_expires_at: null, paired_at: now, revoked_at: null }).where('id', '=', device.id));
+      updateDevice(store, device.id, { token_hash: hashToken(token), pairing_code_hash: null, pairing_expires_at: null, paired_at: now, revoked_at: null });
       return { deviceToken: token, device: this.get(device.id) };
     });
   }
@@ -83,36 +81,36 @@ export class DeviceService {
     const now = nowIso(this.ctx);
     const id = newId();
     const token = newToken('sqd');
-    store.run(store.db.insertInto('devices').values({
+    insertDevice(store, {
       id, name: name ?? `${role === 'kiosk' ? 'Borne' : 'Écran'} locale`, role, token_hash: hashToken(token), pairing_code_hash: null,
       pairing_expires_at: null, paired_at: now, revoked_at: null, last_seen_at: now, printer, created_at: now,
-    }));
+    });
     return { deviceToken: token, device: this.get(id) };
   }
 
   revoke(id: string): DeviceView {
     const store = this.ctx.store;
     this.row(id);
-    store.run(store.db.updateTable('devices').set({ revoked_at: nowIso(this.ctx), token_hash: null }).where('id', '=', id));
+    updateDevice(store, id, { revoked_at: nowIso(this.ctx), token_hash: null });
     return this.get(id);
   }
 
   update(id: string, patch: { name?: string; printer?: string | null }): DeviceView {
     const store = this.ctx.store;
     this.row(id);
-    store.run(store.db.updateTable('devices').set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.printer !== undefined && { printer: patch.printer }) }).where('id', '=', id));
+    updateDevice(store, id, { ...(patch.name !== undefined && { name: patch.name }), ...(patch.printer !== undefined && { printer: patch.printer }) });
     return this.get(id);
   }
 
   authenticate(token: string): (Extract<Actor, { kind: 'device' }> & { printer: string | null; name: string }) | null {
     const store = this.ctx.store;
-    const d = store.first(store.db.selectFrom('devices').selectAll().where('token_hash', '=', hashToken(token)));
+    const d = findDeviceByToken(store, hashToken(token));
     if (!d || d.revoked_at) return null;
     // last_seen_at tells an admin a device is alive; written at most once a minute, not on every request.
     const now = this.ctx.clock.now().getTime();
     if ((this.lastSeenWrites.get(d.id) ?? 0) < now - 60_000) {
       this.lastSeenWrites.set(d.id, now);
-      store.run(store.db.updateTable('devices').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', d.id));
+      updateDevice(store, d.id, { last_seen_at: new Date(now).toISOString() });
     }
     return { kind: 'device', deviceId: d.id, role: d.role as DeviceRole, printer: d.printer, name: d.name };
   }

@@ -5,7 +5,7 @@
 import { PaymentFeedPayload, type PaymentStatus } from '../../shared/contracts/payments.js';
 import type { FeedChange } from '../../shared/contracts/sync.js';
 import { nowIso, type BranchContext } from '../core/context.js';
-import type { BranchStore } from '../db/store.js';
+import type { Tx } from '../db/unit-of-work.js';
 import { canMovePayment } from '../../shared/domain/payment-state.js';
 import {
   changePaymentStatus, findPayment, flagPayment, insertPayment, updatePaymentDetails, type ChangeBy,
@@ -15,7 +15,7 @@ export { PAYMENT_ENTITY } from '../../shared/contracts/payments.js';
 
 const FROM_CENTRAL: ChangeBy = { userId: null, deviceId: null, source: 'central' };
 
-export function paymentFeedHandler(ctx: BranchContext): { apply(store: BranchStore, change: FeedChange): (() => void) | null; clear(store: BranchStore): void } {
+export function paymentFeedHandler(ctx: BranchContext): { apply(store: Tx, change: FeedChange): (() => void) | null; clear(store: Tx): void } {
   return {
     apply(store, change) {
       // Payments are facts of the branch: central never deletes one.
@@ -59,7 +59,8 @@ export function paymentFeedHandler(ctx: BranchContext): { apply(store: BranchSto
           ctx.logger.warn({ paymentId: row.id, from: row.status, to }, 'central reports a payment status this branch cannot move to: kept as is');
         }
       }
-      return wrote ? () => ctx.events.emit('outbox.appended') : null;
+      // Counted as applied; its outbox facts are announced by the unit of work once the page commits.
+      return wrote ? () => {} : null;
     },
     clear() {
       // A feed snapshot replaces central-owned entities; payments are the branch's own facts and stay.

@@ -9,7 +9,7 @@ import type { BranchDatabase } from '../db/schema.js';
 import type { BranchStore } from '../db/store.js';
 import { newId } from '../../shared/ids.js';
 import { movePayment } from '../../shared/domain/payment-state.js';
-import { appendOutbox } from '../sync/outbox.js';
+import type { Tx } from '../db/unit-of-work.js';
 
 // Type aliases, not interfaces: Kysely's withTables wants types with an implicit index signature.
 export type PaymentsTable = {
@@ -108,7 +108,7 @@ export interface NewPayment {
 }
 
 /** Insert a pending payment with its `created` history row and outbox fact. */
-export function insertPayment(store: BranchStore, p: NewPayment, by: ChangeBy, at: string): PaymentRow {
+export function insertPayment(store: Tx, p: NewPayment, by: ChangeBy, at: string): PaymentRow {
   const row: PaymentRow = {
     id: p.id ?? newId(),
     branch_id: p.branchId,
@@ -143,7 +143,7 @@ export function insertPayment(store: BranchStore, p: NewPayment, by: ChangeBy, a
  * row and outbox fact. `settled_at` is when the money arrived (kept on a refund).
  */
 export function changePaymentStatus(
-  store: BranchStore, row: PaymentRow, to: Exclude<PaymentStatus, 'pending'>, by: ChangeBy, at: string,
+  store: Tx, row: PaymentRow, to: Exclude<PaymentStatus, 'pending'>, by: ChangeBy, at: string,
   data: Record<string, unknown> = {}, patch: Partial<PaymentRow> = {},
 ): PaymentRow {
   const from = row.status as PaymentStatus;
@@ -156,7 +156,7 @@ export function changePaymentStatus(
 }
 
 /** Set a payment aside for review (the provider's report does not match it); its status does not change. */
-export function flagPayment(store: BranchStore, row: PaymentRow, reason: string, by: ChangeBy, at: string): PaymentRow {
+export function flagPayment(store: Tx, row: PaymentRow, reason: string, by: ChangeBy, at: string): PaymentRow {
   const updated: PaymentRow = { ...row, review_reason: reason, updated_at: at };
   store.run(paymentDb(store).updateTable('payments').set({ review_reason: reason, updated_at: at }).where('id', '=', row.id));
   recordPaymentEvent(store, updated, 'flagged', row.status as PaymentStatus, by, at, { reason });
@@ -169,14 +169,14 @@ export function updatePaymentDetails(store: BranchStore, id: string, patch: Part
 }
 
 function recordPaymentEvent(
-  store: BranchStore, payment: PaymentRow, type: PaymentEventType, from: PaymentStatus | null, by: ChangeBy, at: string, data: Record<string, unknown>,
+  store: Tx, payment: PaymentRow, type: PaymentEventType, from: PaymentStatus | null, by: ChangeBy, at: string, data: Record<string, unknown>,
 ): void {
   const id = newId();
   const to = payment.status as PaymentStatus;
-  store.run(paymentDb(store).insertInto('payment_events').values({
+  const history = paymentDb(store).insertInto('payment_events').values({
     id, payment_id: payment.id, type, from_status: from, to_status: to, at, user_id: by.userId, device_id: by.deviceId,
     source: by.source, data: Object.keys(data).length ? JSON.stringify(data) : null,
-  }));
+  });
   const fact: PaymentFactV1 = {
     payment: {
       id: payment.id, branch_id: payment.branch_id, ticket_id: payment.ticket_id, booking_id: payment.booking_id,
@@ -186,7 +186,7 @@ function recordPaymentEvent(
     },
     event: { id, type, from, to, at, userId: by.userId, deviceId: by.deviceId, source: by.source, data: Object.keys(data).length ? data : null },
   };
-  appendOutbox(store, { eventId: id, aggregateType: PAYMENT_AGGREGATE, aggregateId: payment.id, eventType: `payment.${type}`, occurredAt: at, payload: fact });
+  store.record(history, { eventId: id, aggregateType: PAYMENT_AGGREGATE, aggregateId: payment.id, eventType: `payment.${type}`, occurredAt: at, payload: fact });
 }
 
 export function paymentHistory(store: BranchStore, paymentId: string): PaymentEventsTable[] {

@@ -16,7 +16,8 @@ import {
 import type { Language } from '../../shared/contracts/domain.js';
 import type { Actor } from '../core/actor.js';
 import { nowIso, type BranchContext } from '../core/context.js';
-import { runCommandOnce } from '../core/commands.js';
+import { actorId } from '../core/actor.js';
+import type { Tx } from '../db/unit-of-work.js';
 import type { BranchInfo } from '../settings/branch-info.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { amountDue, amountForNewPayment, type AmountDue } from '../../shared/domain/payment-state.js';
@@ -108,15 +109,14 @@ export class PaymentService {
   /** An agent records money received for a ticket: cash, or Mobile Money with its transaction reference. */
   recordForTicket(ticketId: string, input: z.output<typeof RecordPaymentBody>, actor: Actor): PaymentView {
     if (actor.kind !== 'staff') throw new DomainError('FORBIDDEN', 'payments are recorded by staff at the counter');
-    const id = this.once(input.commandId, actor, `payment:${ticketId}`, () => {
+    const id = this.once(input.commandId, actor, `payment:${ticketId}`, (tx) => {
       const target = this.ticketTarget(ticketId);
-      return this.recordIn(target, input, actor).id;
+      return this.recordIn(tx, target, input, actor).id;
     });
     return this.get(id);
   }
 
-  private recordIn(target: PaymentTarget, input: z.output<typeof RecordPaymentBody>, actor: Actor): PaymentRow {
-    const store = this.ctx.store;
+  private recordIn(store: Tx, target: PaymentTarget, input: z.output<typeof RecordPaymentBody>, actor: Actor): PaymentRow {
     const amount = amountForNewPayment(input.amountXof, dueOf(target));
     const reference = input.method === 'cash' ? null : (input.reference ?? null);
     if (reference) {
@@ -130,23 +130,19 @@ export class PaymentService {
       amountXof: amount, method: input.method, channel: 'counter', origin: 'counter', providerRef: reference,
       recordedBy: actor.kind === 'staff' ? actor.userId : null,
     }, by, at);
-    const paid = changePaymentStatus(store, created, 'succeeded', by, at, reference ? { reference } : {});
-    this.ctx.events.emit('outbox.appended');
-    return paid;
+    return changePaymentStatus(store, created, 'succeeded', by, at, reference ? { reference } : {});
   }
 
   /** A supervisor gives back a payment recorded at the counter (cash handed back, or a Mobile Money reversal). */
   refund(paymentId: string, reason: string | undefined, actor: Actor, commandId?: string): PaymentView {
     if (actor.kind !== 'staff' || actor.role === 'agent') throw new DomainError('FORBIDDEN', 'a supervisor refunds payments');
-    const id = this.once(commandId, actor, `refund:${paymentId}`, () => {
-      const row = findPayment(this.ctx.store, paymentId);
+    const id = this.once(commandId, actor, `refund:${paymentId}`, (tx) => {
+      const row = findPayment(tx, paymentId);
       if (!row) throw new DomainError('NOT_FOUND', `payment ${paymentId} does not exist`);
       if (row.origin !== 'counter') {
         throw new DomainError('CONFLICT', 'a payment made from a phone is refunded through head office (the provider gives the money back)');
       }
-      const refunded = changePaymentStatus(this.ctx.store, row, 'refunded', changeBy(actor), nowIso(this.ctx), reason ? { reason } : {});
-      this.ctx.events.emit('outbox.appended');
-      return refunded.id;
+      return changePaymentStatus(tx, row, 'refunded', changeBy(actor), nowIso(this.ctx), reason ? { reason } : {}).id;
     });
     return this.get(id);
   }
@@ -167,19 +163,18 @@ export class PaymentService {
     if (!client) throw new PaymentFailure(503, 'PAYMENTS_OFFLINE', 'phone payments need head office and this branch runs without it: pay at the counter', false);
     const store = this.ctx.store;
     const channel: PaymentChannel = actor.kind === 'device' ? 'kiosk' : 'counter';
-    const paymentId = this.once(input.commandId, actor, kind, () => {
+    const paymentId = this.once(input.commandId, actor, kind, (tx) => {
       const target = targetOf();
       // The same phone payment asked again (a kiosk that lost the answer): show the one under way.
       const open = target.existing.find((p) => p.status === 'pending' && p.origin === 'checkout' && p.method === input.provider
         && (input.amountXof === undefined || p.amount_xof === input.amountXof) && (p.expires_at === null || p.expires_at > nowIso(this.ctx)));
       if (open) return open.id;
       const amount = amountForNewPayment(input.amountXof, dueOf(target));
-      const row = insertPayment(store, {
+      const row = insertPayment(tx, {
         branchId: this.ctx.branchId, ticketId: target.ticketId, bookingId: target.bookingId, serviceId: target.serviceId,
         amountXof: amount, method: input.provider, channel, origin: 'checkout', payerPhone: input.phone ?? null,
         recordedBy: actor.kind === 'staff' ? actor.userId : null, deviceId: actor.kind === 'device' ? actor.deviceId : null,
       }, changeBy(actor), nowIso(this.ctx));
-      this.ctx.events.emit('outbox.appended');
       return row.id;
     });
 
@@ -191,17 +186,16 @@ export class PaymentService {
         ticketId: row.ticket_id, bookingId: row.booking_id, serviceId: row.service_id, phone: row.payer_phone,
         description: this.describe(row),
       });
-      store.transaction(() => {
-        updatePaymentDetails(store, row.id, { provider_ref: co.providerRef, payment_url: co.paymentUrl, qr_data: co.qrData, expires_at: co.expiresAt, updated_at: nowIso(this.ctx) });
+      this.ctx.uow.run((tx) => {
+        updatePaymentDetails(tx, row.id, { provider_ref: co.providerRef, payment_url: co.paymentUrl, qr_data: co.qrData, expires_at: co.expiresAt, updated_at: nowIso(this.ctx) });
       });
     } catch (err) {
       if (err instanceof PaymentFailure && !err.retryable) {
         // Refused for good (declined at creation, provider not configured): the attempt ends here.
-        store.transaction(() => {
-          const current = findPayment(store, row.id);
-          if (current?.status === 'pending') changePaymentStatus(store, current, 'failed', changeBy(actor), nowIso(this.ctx), { reason: err.code, message: err.message });
+        this.ctx.uow.run((tx) => {
+          const current = findPayment(tx, row.id);
+          if (current?.status === 'pending') changePaymentStatus(tx, current, 'failed', changeBy(actor), nowIso(this.ctx), { reason: err.code, message: err.message });
         });
-        this.ctx.events.emit('outbox.appended');
       }
       if (err instanceof PaymentFailure) throw new PaymentFailure(err.httpStatus, err.code, err.message, err.retryable, { paymentId: row.id, ...(err.details && typeof err.details === 'object' ? err.details : {}) });
       throw err;
@@ -214,16 +208,14 @@ export class PaymentService {
    * expired. Should central have opened it after all, its verdict still arrives and a success is applied late.
    */
   expireUnlinkedCheckouts(): number {
-    const store = this.ctx.store;
     const before = new Date(this.ctx.clock.now().getTime() - UNLINKED_CHECKOUT_TTL_MS).toISOString();
     let n = 0;
-    store.transaction(() => {
-      for (const row of staleCheckoutsWithoutLink(store, before)) {
-        changePaymentStatus(store, row, 'expired', { userId: null, deviceId: null, source: 'branch' }, nowIso(this.ctx), { reason: 'no checkout link' });
+    this.ctx.uow.run((tx) => {
+      for (const row of staleCheckoutsWithoutLink(tx, before)) {
+        changePaymentStatus(tx, row, 'expired', { userId: null, deviceId: null, source: 'branch' }, nowIso(this.ctx), { reason: 'no checkout link' });
         n += 1;
       }
     });
-    if (n) this.ctx.events.emit('outbox.appended');
     return n;
   }
 
@@ -276,8 +268,8 @@ export class PaymentService {
     return toPaymentView(row, svg);
   }
 
-  /** A retried request returns the payment of the first one instead of charging twice (runCommandOnce). */
-  private once(commandId: string | undefined, actor: Actor, kind: string, fn: () => string): string {
-    return runCommandOnce(this.ctx, commandId, actor, kind, () => ({ paymentId: fn() })).paymentId;
+  /** A retried request returns the payment of the first one instead of charging twice (the unit of work's command id). */
+  private once(commandId: string | undefined, actor: Actor, kind: string, fn: (tx: Tx) => string): string {
+    return this.ctx.uow.command({ commandId, principal: actorId(actor), kind }, (tx) => ({ paymentId: fn(tx) })).paymentId;
   }
 }

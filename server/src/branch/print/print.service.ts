@@ -7,7 +7,7 @@ import type { BranchContext } from '../core/context.js';
 import type { BranchInfo } from '../settings/branch-info.js';
 import type { BranchState } from '../supervision/branch-state.js';
 import type { DeviceService } from '../devices/device.service.js';
-import type { TicketService } from '../tickets/ticket.service.js';
+import type { TicketQueries } from '../tickets/ticket.queries.js';
 import type { Language, QueueType } from '../../shared/contracts/domain.js';
 import type { ConfiguredPrinter, KioskConfig, PrintFailureCode, PrintFailureDetails, PrintResult } from '../../shared/contracts/print.js';
 import { trackUrlFor } from '../../shared/contracts/print.js';
@@ -42,7 +42,7 @@ export interface PrintSettings {
 export interface PrintServiceDeps {
   ctx: BranchContext;
   branch: BranchInfo;
-  tickets: TicketService;
+  tickets: TicketQueries;
   devices: DeviceService;
   state: BranchState;
 }

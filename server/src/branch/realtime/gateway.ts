@@ -5,12 +5,13 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, Response, ServerToClientEvents, SocketData } from '../../shared/contracts/events.js';
 import type { TicketView } from '../../shared/contracts/api.js';
-import { DomainError } from '../../shared/domain/errors.js';
 import { isFinal } from '../../shared/domain/ticket-state.js';
 import type { TicketStatus } from '../../shared/contracts/domain.js';
-import type { Actor } from '../core/actor.js';
-import type { BranchServices } from '../core/services.js';
+import type { BranchParts } from '../build.js';
+import type { BranchApi } from '../http/access.js';
 import { resolveActor } from '../http/auth.js';
+import { runSocketCommand, type CommandSpec } from '../http/commands.js';
+import type { TicketRow } from '../tickets/ticket.repository.js';
 import { toErrorBody } from '../../shared/http/errors.js';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData & { token: string }>;
@@ -23,7 +24,14 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export function createGateway(httpServer: HttpServer, s: BranchServices): Gateway {
+export type GatewayDeps = Pick<BranchParts, 'users' | 'devices' | 'state' | 'ticketViews' | 'counters'> & {
+  events: BranchParts['ctx']['events'];
+  /** The socket commands, and the registry whose access policy they share with HTTP. */
+  commands: readonly CommandSpec[];
+  api: BranchApi;
+};
+
+export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   const io: IoServer = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -37,7 +45,7 @@ export function createGateway(httpServer: HttpServer, s: BranchServices): Gatewa
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === 'string' ? auth.token : null;
-    const actor = resolveActor(s, token);
+    const actor = resolveActor(d, token);
     if (!actor || !token) return next(new Error('UNAUTHENTICATED'));
     socket.data.token = token;
     socket.data.principal = actor.kind === 'staff'
@@ -55,52 +63,27 @@ export function createGateway(httpServer: HttpServer, s: BranchServices): Gatewa
     } else {
       void socket.join(p.role === 'kiosk' ? 'kiosks' : 'displays');
     }
-    socket.emit('state:snapshot', s.state.snapshot(p.kind === 'staff'));
+    socket.emit('state:snapshot', d.state.snapshot(p.kind === 'staff'));
 
     socket.on('state:sync', (ack) => {
       if (typeof ack !== 'function') return;
-      ack({ ok: true, data: s.state.snapshot(socket.data.principal.kind === 'staff') });
+      ack({ ok: true, data: d.state.snapshot(socket.data.principal.kind === 'staff') });
     });
 
-    const command = <T>(name: keyof ClientToServerEvents, run: (actor: Actor, payload: Record<string, unknown>) => T) => {
-      socket.on(name, ((payload: unknown, ack: unknown) => {
+    // The agents' commands: made from the same declarations as their HTTP routes (tickets/ticket.api.ts).
+    for (const spec of d.commands) {
+      socket.on(spec.name, ((payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return;
-        const reply = ack as (res: Response<T>) => void;
+        const reply = ack as (res: Response<unknown>) => void;
         try {
           // The session is checked on every command: a revoked or expired token stops working at once.
-          const actor = resolveActor(s, socket.data.token);
-          if (!actor || actor.kind !== 'staff') throw new DomainError('FORBIDDEN', 'only signed-in staff can act on tickets');
-          if (!payload || typeof payload !== 'object') throw new DomainError('VALIDATION_ERROR', 'command payload must be an object');
-          reply({ ok: true, data: run(actor, payload as Record<string, unknown>) });
+          reply({ ok: true, data: runSocketCommand(spec, d.api, resolveActor(d, socket.data.token), payload) });
         } catch (err) {
           const { body } = toErrorBody(err);
           reply({ ok: false, error: { code: body.error.code, message: body.error.message } });
         }
       }) as never);
-    };
-    const str = (v: unknown, name: string): string => {
-      if (typeof v !== 'string' || v.length === 0 || v.length > 64) throw new DomainError('VALIDATION_ERROR', `${name} must be a string id`);
-      return v;
-    };
-    const opt = (v: unknown, name: string): string | undefined => (v === undefined ? undefined : str(v, name));
-    const text = (v: unknown, name: string, max: number): string | undefined => {
-      if (v === undefined) return undefined;
-      if (typeof v !== 'string' || v.length > max) throw new DomainError('VALIDATION_ERROR', `${name} must be text of at most ${max} characters`);
-      return v;
-    };
-
-    command('counter:call-next', (a, c) => ({ ticket: s.tickets.callNext(str(c.counterId, 'counterId'), a, opt(c.commandId, 'commandId')) }));
-    command('ticket:recall', (a, c) => ({ ticket: s.tickets.recall(str(c.ticketId, 'ticketId'), a, opt(c.commandId, 'commandId')) }));
-    command('ticket:start', (a, c) => ({ ticket: s.tickets.start(str(c.ticketId, 'ticketId'), a, opt(c.commandId, 'commandId')) }));
-    command('ticket:complete', (a, c) => ({ ticket: s.tickets.complete(str(c.ticketId, 'ticketId'), a, { outcome: text(c.outcome, 'outcome', 64), note: text(c.note, 'note', 500) }, opt(c.commandId, 'commandId')) }));
-    command('ticket:no-show', (a, c) => ({ ticket: s.tickets.noShow(str(c.ticketId, 'ticketId'), a, opt(c.commandId, 'commandId')) }));
-    command('ticket:transfer', (a, c) => {
-      const serviceId = opt(c.serviceId, 'serviceId');
-      const counterId = opt(c.counterId, 'counterId');
-      if (!serviceId && !counterId) throw new DomainError('VALIDATION_ERROR', 'serviceId or counterId is required');
-      return { ticket: s.tickets.transfer(str(c.ticketId, 'ticketId'), { serviceId, counterId }, a, opt(c.commandId, 'commandId')) };
-    });
-    command('ticket:cancel', (a, c) => ({ ticket: s.tickets.cancel(str(c.ticketId, 'ticketId'), a, text(c.reason, 'reason', 200), opt(c.commandId, 'commandId')) }));
+    }
   });
 
   // ---- broadcasting what changed ----
@@ -109,13 +92,13 @@ export function createGateway(httpServer: HttpServer, s: BranchServices): Gatewa
     if (queueTimer) return;
     queueTimer = setTimeout(() => {
       queueTimer = null;
-      io.to('all').emit('queue:updated', s.state.queueSummary());
+      io.to('all').emit('queue:updated', d.state.queueSummary());
     }, QUEUE_UPDATE_MS);
   };
   const hasStaff = () => (io.sockets.adapter.rooms.get('staff')?.size ?? 0) > 0;
-  const staffView = (ticket: Parameters<BranchServices['tickets']['view']>[0]): TicketView => s.tickets.view(ticket);
+  const staffView = (ticket: TicketRow): TicketView => d.ticketViews.view(ticket);
 
-  const events = s.ctx.events;
+  const events = d.events;
   const onIssued: Parameters<typeof events.on<'ticket.issued'>>[1] = ({ ticket, view }) => {
     if (hasStaff()) io.to('staff').emit('ticket:issued', view ?? staffView(ticket));
     queueChanged();
@@ -138,7 +121,7 @@ export function createGateway(httpServer: HttpServer, s: BranchServices): Gatewa
   // the counter (it already holds that ticket), so the same view is not sent again to every socket.
   const sentCounters = new Map<string, string>();
   const onCounter: Parameters<typeof events.on<'counter.changed'>>[1] = ({ counterId }) => {
-    const counter = s.counters.find(counterId);
+    const counter = d.counters.find(counterId);
     if (counter) {
       const json = JSON.stringify(counter);
       if (sentCounters.get(counterId) !== json) {
@@ -153,12 +136,12 @@ export function createGateway(httpServer: HttpServer, s: BranchServices): Gatewa
   const onCatalog = () => {
     sentCounters.clear();
     // Two snapshots (staff, screens) worked out once, not once per socket: a staff one lists every active ticket.
-    const snapshots = new Map<boolean, ReturnType<typeof s.state.snapshot>>();
+    const snapshots = new Map<boolean, ReturnType<typeof d.state.snapshot>>();
     for (const socket of io.sockets.sockets.values()) {
       const staff = socket.data.principal?.kind === 'staff';
       let snapshot = snapshots.get(staff);
       if (!snapshot) {
-        snapshot = s.state.snapshot(staff);
+        snapshot = d.state.snapshot(staff);
         snapshots.set(staff, snapshot);
       }
       socket.emit('state:snapshot', snapshot);

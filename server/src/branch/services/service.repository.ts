@@ -42,3 +42,17 @@ export function toServiceView(row: ServiceRow, branchHours: OpeningHours, now: D
     feeXof: row.fee_xof,
   };
 }
+
+export function insertService(store: BranchStore, row: ServiceRow): void {
+  store.run(store.db.insertInto('services').values(row));
+}
+
+export function updateService(store: BranchStore, id: string, patch: Partial<Omit<ServiceRow, 'id' | 'branch_id' | 'created_at'>>): void {
+  store.run(store.db.updateTable('services').set(patch).where('id', '=', id));
+}
+
+/** A removed service keeps its row (past tickets name it); its letter becomes free and no counter serves it. */
+export function softDeleteService(store: BranchStore, id: string, at: string): void {
+  store.run(store.db.updateTable('services').set({ deleted_at: at, status: 'closed' }).where('id', '=', id));
+  store.run(store.db.deleteFrom('counter_services').where('service_id', '=', id));
+}

@@ -2,10 +2,10 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { ServiceCreateBody, ServiceUpdateBody, ServiceView } from '../../shared/contracts/api.js';
 import { ServiceStatus } from '../../shared/contracts/domain.js';
-import type { BranchServices } from '../core/services.js';
+import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 
-export function registerServiceRoutes(router: Router, api: BranchApi, s: BranchServices): void {
+export function registerServiceRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'catalog'>): void {
   api.add(router, { method: 'get', path: '/api/services', tag: 'services', access: 'public', summary: 'Services with their names in fr/wo/en, status and hours today', response: ServiceView.array() },
     () => s.catalog.list());
   api.add(router, { method: 'post', path: '/api/services/:id/status', tag: 'services', access: 'supervisor', summary: 'Open, pause or close a service line', body: z.strictObject({ status: ServiceStatus }), response: ServiceView },

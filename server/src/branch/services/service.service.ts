@@ -6,8 +6,8 @@ import { DomainError } from '../../shared/domain/errors.js';
 import { newId } from '../../shared/ids.js';
 import { nowIso, type BranchContext } from '../core/context.js';
 import type { BranchInfo } from '../settings/branch-info.js';
-import { findService, listServices, toServiceView } from './service.repository.js';
-import { IN_ACTIVE_QUEUE } from '../tickets/ticket.repository.js';
+import { findService, insertService, listServices, softDeleteService, toServiceView, updateService } from './service.repository.js';
+import { hasActiveTickets } from '../tickets/ticket.repository.js';
 
 export class ServiceCatalog {
   constructor(private readonly ctx: BranchContext, private readonly branch: BranchInfo) {}
@@ -24,28 +24,26 @@ export class ServiceCatalog {
   }
 
   create(input: z.output<typeof ServiceCreateBody>): ServiceView {
-    const store = this.ctx.store;
     const id = newId();
     const at = nowIso(this.ctx);
-    store.transaction(() => {
+    this.ctx.uow.run((tx) => {
       this.assertPrefixFree(input.prefix, null);
-      store.run(store.db.insertInto('services').values({
+      insertService(tx, {
         id, branch_id: this.ctx.branchId, prefix: input.prefix, name_fr: input.name.fr, name_wo: input.name.wo, name_en: input.name.en,
         icon: input.icon, target_wait_minutes: input.targetWaitMinutes, default_service_minutes: input.defaultServiceMinutes,
         express: input.express ? 1 : 0, status: input.status, opening_hours: input.openingHours ? JSON.stringify(input.openingHours) : null,
         sort_order: input.sortOrder, created_at: at, updated_at: at, deleted_at: null, fee_xof: input.feeXof ?? null,
-      }));
+      });
+      tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
     });
-    this.ctx.events.emit('catalog.changed');
     return this.get(id);
   }
 
   update(id: string, input: z.output<typeof ServiceUpdateBody>): ServiceView {
-    const store = this.ctx.store;
-    store.transaction(() => {
+    this.ctx.uow.run((tx) => {
       this.get(id);
       if (input.prefix) this.assertPrefixFree(input.prefix, id);
-      store.run(store.db.updateTable('services').set({
+      updateService(tx, id, {
         ...(input.prefix !== undefined && { prefix: input.prefix }),
         ...(input.name !== undefined && { name_fr: input.name.fr, name_wo: input.name.wo, name_en: input.name.en }),
         ...(input.icon !== undefined && { icon: input.icon }),
@@ -57,9 +55,9 @@ export class ServiceCatalog {
         ...(input.sortOrder !== undefined && { sort_order: input.sortOrder }),
         ...(input.feeXof !== undefined && { fee_xof: input.feeXof }),
         updated_at: nowIso(this.ctx),
-      }).where('id', '=', id));
+      });
+      tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
     });
-    this.ctx.events.emit('catalog.changed');
     return this.get(id);
   }
 
@@ -69,15 +67,12 @@ export class ServiceCatalog {
 
   /** Soft delete: past tickets keep their service; its letter becomes free again. */
   remove(id: string): void {
-    const store = this.ctx.store;
-    store.transaction(() => {
+    this.ctx.uow.run((tx) => {
       this.get(id);
-      const active = store.first(store.db.selectFrom('tickets').select('id').where('service_id', '=', id).where(IN_ACTIVE_QUEUE));
-      if (active) throw new DomainError('CONFLICT', 'this service still has tickets in its line: close it and serve them first');
-      store.run(store.db.updateTable('services').set({ deleted_at: nowIso(this.ctx), status: 'closed' }).where('id', '=', id));
-      store.run(store.db.deleteFrom('counter_services').where('service_id', '=', id));
+      if (hasActiveTickets(tx, id)) throw new DomainError('CONFLICT', 'this service still has tickets in its line: close it and serve them first');
+      softDeleteService(tx, id, nowIso(this.ctx));
+      tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
     });
-    this.ctx.events.emit('catalog.changed');
   }
 
   private assertPrefixFree(prefix: string, exceptId: string | null): void {

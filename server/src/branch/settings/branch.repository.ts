@@ -37,7 +37,7 @@ export function loadBranchView(store: BranchStore, branchId: string): BranchView
   };
 }
 
-/** Branch and organization settings change together or not at all. */
+/** Branch and organization settings: in the caller's unit of work, so they change together or not at all. */
 export function updateBranch(store: BranchStore, current: BranchView, body: z.output<typeof BranchUpdateBody>): void {
   const branch = {
     ...(body.name !== undefined && { name: body.name }),
@@ -50,8 +50,6 @@ export function updateBranch(store: BranchStore, current: BranchView, body: z.ou
     ...(body.organization?.type !== undefined && { type: body.organization.type }),
     ...(body.organization?.region !== undefined && { region: body.organization.region }),
   };
-  store.transaction(() => {
-    if (Object.keys(branch).length) store.run(store.db.updateTable('branches').set(branch).where('id', '=', current.id));
-    if (Object.keys(org).length) store.run(store.db.updateTable('organizations').set(org).where('id', '=', current.organization.id));
-  });
+  if (Object.keys(branch).length) store.run(store.db.updateTable('branches').set(branch).where('id', '=', current.id));
+  if (Object.keys(org).length) store.run(store.db.updateTable('organizations').set(org).where('id', '=', current.organization.id));
 }

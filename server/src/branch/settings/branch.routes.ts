@@ -1,18 +1,17 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { BranchUpdateBody, BranchView, DisplayMessageBody, Health, QueueSummary } from '../../shared/contracts/api.js';
-import type { BranchServices } from '../core/services.js';
+import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import type { SyncStatusSource } from '../sync/status.js';
-import { updateBranch } from './branch.repository.js';
 
-export function registerBranchRoutes(router: Router, api: BranchApi, s: BranchServices, sync: SyncStatusSource): void {
+export function registerBranchRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'ctx' | 'branch' | 'state' | 'tickets'>, sync: SyncStatusSource, version: string): void {
   api.add(router, { method: 'get', path: '/api/health', tag: 'branch', access: 'public', summary: 'Liveness, database and sync state', response: Health },
     () => {
       const journal = s.ctx.store.sqlite.pragma('journal_mode', { simple: true }) as string;
       return {
         status: 'ok' as const,
-        version: s.version,
+        version,
         branchId: s.ctx.branchId,
         serverTime: s.ctx.clock.now().toISOString(),
         timeZone: s.ctx.timeZone,
@@ -24,11 +23,10 @@ export function registerBranchRoutes(router: Router, api: BranchApi, s: BranchSe
     () => s.branch.view());
   api.add(router, { method: 'patch', path: '/api/admin/branch', tag: 'admin', access: 'admin', summary: 'Rename the branch, set its time zone, opening hours or logo', body: BranchUpdateBody, response: BranchView },
     ({ body }) => {
-      updateBranch(s.ctx.store, s.branch.view(), body);
-      s.branch.invalidate();
-      s.ctx.timeZone = s.branch.view().timeZone;
-      s.ctx.events.emit('catalog.changed');
-      return s.branch.view();
+      return s.branch.update(s.ctx.uow, body, (view) => {
+        s.ctx.timeZone = view.timeZone;
+        s.ctx.events.emit('catalog.changed');
+      });
     });
   api.add(router, { method: 'get', path: '/api/queue', tag: 'branch', access: 'public', summary: 'Per service: waiting count and longest wait', response: QueueSummary },
     () => s.state.queueSummary());

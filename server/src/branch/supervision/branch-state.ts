@@ -5,14 +5,16 @@ import type { ServiceStatus } from '../../shared/contracts/domain.js';
 import type { Alert, BranchSnapshot, CallEvent } from '../../shared/contracts/events.js';
 import type { BranchContext } from '../core/context.js';
 import { newId } from '../../shared/ids.js';
-import { listCounters } from '../counters/counter.repository.js';
+import { counterServicePairs, listCounters } from '../counters/counter.repository.js';
 import type { CounterService } from '../counters/counter.service.js';
 import type { ServiceCatalog } from '../services/service.service.js';
 import { listServices } from '../services/service.repository.js';
-import { IN_ACTIVE_QUEUE } from '../tickets/ticket.repository.js';
-import type { TicketService } from '../tickets/ticket.service.js';
+import { callableWaiting, recentCallRows } from '../tickets/ticket.repository.js';
+import type { TicketQueries } from '../tickets/ticket.queries.js';
+import { overTargetCount, waitedMinutes } from '../../shared/domain/wait-estimate.js';
 import type { BranchInfo } from '../settings/branch-info.js';
-import { deleteSetting, getSetting, setSetting } from '../settings/branch.repository.js';
+import { getSetting } from '../settings/branch.repository.js';
+import { DISPLAY_MESSAGE_KEY, writeDisplayMessage } from './display-message.js';
 
 const RECENT_CALLS = 12;
 const ALERTS_KEPT = 50;
@@ -25,7 +27,7 @@ export class BranchState {
   constructor(
     private readonly ctx: BranchContext,
     private readonly branch: BranchInfo,
-    private readonly tickets: TicketService,
+    private readonly tickets: TicketQueries,
     private readonly counters: CounterService,
     private readonly catalog: ServiceCatalog,
   ) {
@@ -52,18 +54,7 @@ export class BranchState {
 
   /** After a restart the call board shows the same recent calls as before it. */
   private loadRecentCalls(): CallEvent[] {
-    const store = this.ctx.store;
-    const rows = store.all(
-      store.db.selectFrom('ticket_events')
-        .innerJoin('tickets', 'tickets.id', 'ticket_events.ticket_id')
-        .innerJoin('counters', 'counters.id', 'ticket_events.counter_id')
-        .select(['ticket_events.ticket_id', 'ticket_events.type', 'ticket_events.at', 'tickets.number', 'tickets.service_id', 'tickets.queue_type',
-          'counters.id as counter_id', 'counters.number as counter_number', 'counters.name as counter_name'])
-        .where('ticket_events.type', 'in', ['called', 'recalled', 'unparked'])
-        .orderBy('ticket_events.id', 'desc')
-        .limit(RECENT_CALLS),
-    );
-    return rows.map((r) => ({
+    return recentCallRows(this.ctx.store, RECENT_CALLS).map((r) => ({
       ticketId: r.ticket_id, number: r.number, serviceId: r.service_id, queueType: r.queue_type as CallEvent['queueType'],
       counterId: r.counter_id, counterNumber: r.counter_number, counterName: r.counter_name, at: r.at, recall: r.type === 'recalled',
     }));
@@ -73,27 +64,22 @@ export class BranchState {
     const store = this.ctx.store;
     const now = this.ctx.clock.now();
     const services = listServices(store);
-    const waiting = store.all(
-      store.db.selectFrom('tickets').select(['service_id', 'issued_at', 'parked_at'])
-        .where(IN_ACTIVE_QUEUE)
-        .where('status', 'in', ['waiting', 'transferred']),
-    ).filter((t) => !t.parked_at);
+    const waiting = callableWaiting(store);
     const counters = listCounters(store).filter((c) => c.status === 'open');
-    const counterServices = store.all(store.db.selectFrom('counter_services').select(['counter_id', 'service_id']));
+    const counterServices = counterServicePairs(store);
     const openIds = new Set(counters.map((c) => c.id));
     return {
       generatedAt: now.toISOString(),
       services: services.map((s) => {
         const mine = waiting.filter((t) => t.service_id === s.id);
         const oldest = mine.reduce<string | null>((min, t) => (min === null || t.issued_at < min ? t.issued_at : min), null);
-        const waitedOf = (iso: string) => Math.max(0, Math.floor((now.getTime() - Date.parse(iso)) / 60_000));
         return {
           serviceId: s.id,
           status: s.status as ServiceStatus,
           waitingCount: mine.length,
-          longestWaitMinutes: oldest ? waitedOf(oldest) : 0,
+          longestWaitMinutes: oldest ? waitedMinutes(oldest, now) : 0,
           oldestIssuedAt: oldest,
-          overTargetCount: mine.filter((t) => waitedOf(t.issued_at) >= s.target_wait_minutes).length,
+          overTargetCount: overTargetCount(mine.map((t) => t.issued_at), s.target_wait_minutes, now),
           openCounters: counterServices.filter((cs) => cs.service_id === s.id && openIds.has(cs.counter_id)).length,
           averageServiceMinutes: Math.round(this.tickets.averageServiceMinutes(s.id, s.default_service_minutes) * 10) / 10,
         };
@@ -102,13 +88,14 @@ export class BranchState {
   }
 
   message(): string | null {
-    return getSetting(this.ctx.store, 'display_message') ?? null;
+    return getSetting(this.ctx.store, DISPLAY_MESSAGE_KEY) ?? null;
   }
 
   setMessage(text: string | null): void {
-    if (text && text.trim()) setSetting(this.ctx.store, 'display_message', text.trim());
-    else deleteSetting(this.ctx.store, 'display_message');
-    this.ctx.events.emit('message.changed', { text: this.message() });
+    this.ctx.uow.run((tx) => {
+      const shown = writeDisplayMessage(tx, text);
+      tx.afterCommit(() => this.ctx.events.emit('message.changed', { text: shown }));
+    });
   }
 
   raiseAlert(alert: Omit<Alert, 'id' | 'at'>): Alert {

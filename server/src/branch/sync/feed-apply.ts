@@ -2,18 +2,18 @@
 // one held), in the same SQLite transaction that saves the cursor. Entity types this branch does not know are
 // parked, not fatal. Effects that reach screens run after the commit.
 import { DISPLAY_MESSAGE_ENTITY, DisplayMessagePayload, type FeedChange, type FeedSnapshot, type PullResponse } from '../../shared/contracts/sync.js';
-import { deleteSetting, setSetting } from '../settings/branch.repository.js';
+import { writeDisplayMessage } from '../supervision/display-message.js';
 import type { BranchContext } from '../core/context.js';
-import type { BranchStore } from '../db/store.js';
+import type { Tx } from '../db/unit-of-work.js';
 import type { SyncDb } from './sync.repository.js';
 import { BOOKING_ENTITY, bookingFeedHandler } from '../appointments/booking-feed.js';
 import { PAYMENT_ENTITY, paymentFeedHandler } from '../payments/payment-feed.js';
 
 interface FeedHandler {
-  /** Apply one change inside the transaction; returns an effect to run after the commit, if any. */
-  apply(store: BranchStore, change: FeedChange): (() => void) | null;
+  /** Apply one change inside the unit of work; returns an effect to run after the commit, if any. */
+  apply(store: Tx, change: FeedChange): (() => void) | null;
   /** Forget every entity of this type (before a snapshot is applied). */
-  clear(store: BranchStore): void;
+  clear(store: Tx): void;
 }
 
 /** Central → branch entity types this branch understands. Bookings (issue 6) add theirs here. */
@@ -22,17 +22,11 @@ export function feedHandlers(ctx: BranchContext): Record<string, FeedHandler> {
   return {
     [DISPLAY_MESSAGE_ENTITY]: {
       apply(store, change) {
-        if (change.op === 'delete') {
-          deleteSetting(store, 'display_message');
-          return messageChanged(null);
-        }
-        const { text } = DisplayMessagePayload.parse(change.payload);
-        if (text.trim()) setSetting(store, 'display_message', text.trim());
-        else deleteSetting(store, 'display_message');
-        return messageChanged(text.trim() || null);
+        const text = change.op === 'delete' ? null : DisplayMessagePayload.parse(change.payload).text;
+        return messageChanged(writeDisplayMessage(store, text));
       },
       clear(store) {
-        deleteSetting(store, 'display_message');
+        writeDisplayMessage(store, null);
       },
     },
     [BOOKING_ENTITY]: bookingFeedHandler(),
@@ -40,14 +34,14 @@ export function feedHandlers(ctx: BranchContext): Record<string, FeedHandler> {
   };
 }
 
-function park(store: BranchStore, db: SyncDb, change: FeedChange, reason: string, now: string): void {
+function park(store: Tx, db: SyncDb, change: FeedChange, reason: string, now: string): void {
   store.run(db.insertInto('sync_parked').values({
     version: change.version, entity_type: change.entityType, entity_id: change.entityId, op: change.op,
     payload: change.payload === null ? null : JSON.stringify(change.payload), reason, received_at: now,
   }).onConflict((oc) => oc.column('version').doNothing()));
 }
 
-function applyOne(store: BranchStore, db: SyncDb, handlers: Record<string, FeedHandler>, change: FeedChange, now: string, force: boolean): (() => void) | null {
+function applyOne(store: Tx, db: SyncDb, handlers: Record<string, FeedHandler>, change: FeedChange, now: string, force: boolean): (() => void) | null {
   const handler = handlers[change.entityType];
   if (!handler) {
     park(store, db, change, `entity type ${change.entityType} is not known to this branch version`, now);
@@ -71,19 +65,20 @@ function applyOne(store: BranchStore, db: SyncDb, handlers: Record<string, FeedH
 
 /** Apply a page of the feed and move the cursor, in one transaction. Returns how many changes were applied. */
 export function applyFeedPage(ctx: BranchContext, db: SyncDb, page: PullResponse): number {
-  const store = ctx.store;
   const handlers = feedHandlers(ctx);
   const now = ctx.clock.now().toISOString();
-  const effects: Array<() => void> = [];
-  store.transaction(() => {
+  let applied = 0;
+  ctx.uow.run((store) => {
     for (const change of page.changes) {
       const effect = applyOne(store, db, handlers, change, now, false);
-      if (effect) effects.push(effect);
+      if (effect) {
+        store.afterCommit(effect);
+        applied += 1;
+      }
     }
     store.run(db.updateTable('sync_state').set((eb) => ({ pull_cursor: eb.fn('max', [eb.ref('pull_cursor'), eb.val(page.cursor)]) })).where('id', '=', 1));
   });
-  for (const effect of effects) effect();
-  return effects.length;
+  return applied;
 }
 
 /**
@@ -91,21 +86,18 @@ export function applyFeedPage(ctx: BranchContext, db: SyncDb, page: PullResponse
  * central's state replaces ours for every entity type we know, and the cursor jumps to the snapshot's version.
  */
 export function applyFeedSnapshot(ctx: BranchContext, db: SyncDb, snapshot: FeedSnapshot): void {
-  const store = ctx.store;
   const handlers = feedHandlers(ctx);
   const now = ctx.clock.now().toISOString();
-  const effects: Array<() => void> = [];
-  store.transaction(() => {
+  ctx.uow.run((store) => {
     for (const [type, handler] of Object.entries(handlers)) {
       handler.clear(store);
       store.run(db.deleteFrom('sync_applied').where('entity_type', '=', type));
     }
     for (const change of snapshot.entities) {
       const effect = applyOne(store, db, handlers, change, now, true);
-      if (effect) effects.push(effect);
+      if (effect) store.afterCommit(effect);
     }
     store.run(db.updateTable('sync_state').set({ pull_cursor: snapshot.version }).where('id', '=', 1));
+    if (!snapshot.entities.some((e) => e.entityType === DISPLAY_MESSAGE_ENTITY)) store.afterCommit(() => ctx.events.emit('message.changed', { text: null }));
   });
-  if (!snapshot.entities.some((e) => e.entityType === DISPLAY_MESSAGE_ENTITY)) effects.push(() => ctx.events.emit('message.changed', { text: null }));
-  for (const effect of effects) effect();
 }

@@ -41,7 +41,7 @@ describe('ticket position on a long, mixed line', () => {
       let positioned = 0;
       for (const c of whole) {
         const expected = positionForCall(c.id, whole, { now: clock.now(), counterId: c.targetCounterId });
-        expect(s.tickets.getTicket(c.id).position, `${c.id} (${c.queueType}) at +${minutes} min`).toBe(expected);
+        expect(s.ticketViews.getTicket(c.id).position, `${c.id} (${c.queueType}) at +${minutes} min`).toBe(expected);
         if (expected !== null) positioned += 1;
       }
       expect(positioned).toBe(120);

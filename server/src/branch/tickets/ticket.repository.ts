@@ -84,6 +84,40 @@ export function counterTargetedCandidates(store: BranchStore, counterId: string)
   return store.all(callableLine(store).select(CANDIDATE_COLUMNS).where('target_counter_id', '=', counterId)).map(toCandidate);
 }
 
+/** Called tickets not started since before `before` (no-show candidates). */
+export function calledBefore(store: BranchStore, before: string): TicketRow[] {
+  return store.all(store.db.selectFrom('tickets').selectAll().where(IN_ACTIVE_QUEUE).where('status', '=', 'called').where('called_at', '<', before));
+}
+
+/** Every waiting ticket (parked ones too), with what the end of its branch day depends on. */
+export function waitingForExpiry(store: BranchStore): Array<Pick<TicketRow, 'id' | 'issued_at' | 'service_day'>> {
+  return store.all(store.db.selectFrom('tickets').select(['id', 'issued_at', 'service_day']).where(IN_ACTIVE_QUEUE).where('status', 'in', WAITING_STATUSES as TicketStatus[]));
+}
+
+/** The callable waiting tickets of every service, as the queue summary counts them. */
+export function callableWaiting(store: BranchStore): Array<Pick<TicketRow, 'service_id' | 'issued_at'>> {
+  return store.all(callableLine(store).select(['service_id', 'issued_at']));
+}
+
+/** Whether a service still has tickets in its line (waiting, called or serving). */
+export function hasActiveTickets(store: BranchStore, serviceId: string): boolean {
+  return store.first(store.db.selectFrom('tickets').select('id').where('service_id', '=', serviceId).where(IN_ACTIVE_QUEUE)) !== undefined;
+}
+
+/** The most recent calls (called, recalled, unparked) with their counters: the call board after a restart. */
+export function recentCallRows(store: BranchStore, limit: number) {
+  return store.all(
+    store.db.selectFrom('ticket_events')
+      .innerJoin('tickets', 'tickets.id', 'ticket_events.ticket_id')
+      .innerJoin('counters', 'counters.id', 'ticket_events.counter_id')
+      .select(['ticket_events.ticket_id', 'ticket_events.type', 'ticket_events.at', 'tickets.number', 'tickets.service_id', 'tickets.queue_type',
+        'counters.id as counter_id', 'counters.number as counter_number', 'counters.name as counter_name'])
+      .where('ticket_events.type', 'in', ['called', 'recalled', 'unparked'])
+      .orderBy('ticket_events.id', 'desc')
+      .limit(limit),
+  );
+}
+
 export function activeTickets(store: BranchStore): TicketRow[] {
   return store.all(
     store.db.selectFrom('tickets').selectAll()
@@ -126,23 +160,22 @@ export interface TicketEventInput {
   data?: Record<string, unknown> | null;
 }
 
-export function insertTicketEvent(store: BranchStore, e: TicketEventInput): void {
-  store.run(
-    store.db.insertInto('ticket_events').values({
-      id: e.id,
-      ticket_id: e.ticket.id,
-      branch_id: e.ticket.branch_id,
-      service_id: e.ticket.service_id,
-      type: e.type,
-      from_status: e.from,
-      to_status: e.to,
-      at: e.at,
-      counter_id: e.counterId,
-      user_id: e.userId,
-      device_id: e.deviceId,
-      data: e.data ? JSON.stringify(e.data) : null,
-    }),
-  );
+/** The history row of a ticket's change, for the unit of work to write with its outbox fact (Tx.record). */
+export function ticketEventInsert(store: BranchStore, e: TicketEventInput) {
+  return store.db.insertInto('ticket_events').values({
+    id: e.id,
+    ticket_id: e.ticket.id,
+    branch_id: e.ticket.branch_id,
+    service_id: e.ticket.service_id,
+    type: e.type,
+    from_status: e.from,
+    to_status: e.to,
+    at: e.at,
+    counter_id: e.counterId,
+    user_id: e.userId,
+    device_id: e.deviceId,
+    data: e.data ? JSON.stringify(e.data) : null,
+  });
 }
 
 export function ticketEvents(store: BranchStore, ticketId: string) {

@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { LoginBody, LoginResponse, UserCreateBody, UserUpdateBody, UserView } from '../../shared/contracts/api.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import type { BranchServices } from '../core/services.js';
+import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import { bearerToken } from '../../shared/http/bearer.js';
 
-export function registerUserRoutes(router: Router, api: BranchApi, s: BranchServices): void {
+export function registerUserRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'users'>): void {
   api.add(router, { method: 'post', path: '/api/auth/login', tag: 'auth', access: 'public', summary: 'Sign in; returns a bearer token for a working day', body: LoginBody, response: LoginResponse },
     ({ body }) => s.users.login(body.login, body.password));
   api.add(router, { method: 'post', path: '/api/auth/logout', tag: 'auth', access: 'staff', summary: 'End this session' },

@@ -1,17 +1,17 @@
 // Staff accounts and their sessions. Agents sign in at the start of a shift; a session lasts a working day.
-import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { LoginResponse, UserCreateBody, UserUpdateBody, UserView } from '../../shared/contracts/api.js';
 import type { Role } from '../../shared/contracts/domain.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import type { UsersTable } from '../db/schema.js';
 import { newId } from '../../shared/ids.js';
 import type { Actor } from '../core/actor.js';
 import { nowIso, type BranchContext } from '../core/context.js';
 import { hashPassword, verifyPassword } from '../../shared/auth/password.js';
 import { hashToken, newToken } from '../../shared/auth/tokens.js';
 
-type UserRow = Selectable<UsersTable>;
+import {
+  findSession, findUser, findUserByLogin, insertSession, insertUser, listUsers, revokeSession, revokeUserSessions, updateUser, type UserRow,
+} from './user.repository.js';
 
 function toView(u: UserRow): UserView {
   return { id: u.id, login: u.login, displayName: u.display_name, role: u.role as Role, active: u.active === 1 };
@@ -25,41 +25,37 @@ export class UserService {
 
   async login(login: string, password: string): Promise<LoginResponse> {
     const store = this.ctx.store;
-    const user = store.first(store.db.selectFrom('users').selectAll().where('login', '=', login.trim().toLowerCase()));
+    const user = findUserByLogin(store, login.trim().toLowerCase());
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok || user.active !== 1) throw new DomainError('UNAUTHENTICATED', 'wrong login or password');
     const token = newToken('sqs');
     const now = this.ctx.clock.now();
     const expiresAt = new Date(now.getTime() + this.ctx.config.sessionTtlSeconds * 1000).toISOString();
-    store.run(store.db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: user.id, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null }));
+    insertSession(store, { token_hash: hashToken(token), user_id: user.id, created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null });
     return { token, expiresAt, user: toView(user) };
   }
 
   logout(token: string): void {
     const store = this.ctx.store;
-    store.run(store.db.updateTable('sessions').set({ revoked_at: nowIso(this.ctx) }).where('token_hash', '=', hashToken(token)));
+    revokeSession(store, hashToken(token), nowIso(this.ctx));
   }
 
   /** The staff actor behind a bearer token, or null when it is unknown, expired, revoked or its user is disabled. */
   authenticate(token: string): Extract<Actor, { kind: 'staff' }> | null {
     const store = this.ctx.store;
-    const row = store.first(
-      store.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['users.id', 'users.role', 'users.display_name', 'users.active', 'sessions.expires_at', 'sessions.revoked_at'])
-        .where('sessions.token_hash', '=', hashToken(token)),
-    );
+    const row = findSession(store, hashToken(token));
     if (!row || row.revoked_at || row.active !== 1 || row.expires_at <= nowIso(this.ctx)) return null;
     return { kind: 'staff', userId: row.id, role: row.role as Role, displayName: row.display_name };
   }
 
   list(): UserView[] {
     const store = this.ctx.store;
-    return store.all(store.db.selectFrom('users').selectAll().orderBy('login')).map(toView);
+    return listUsers(store).map(toView);
   }
 
   get(id: string): UserView {
     const store = this.ctx.store;
-    const u = store.first(store.db.selectFrom('users').selectAll().where('id', '=', id));
+    const u = findUser(store, id);
     if (!u) throw new DomainError('NOT_FOUND', `user ${id} does not exist`);
     return toView(u);
   }
@@ -69,11 +65,11 @@ export class UserService {
     const hash = await hashPassword(input.password);
     const at = nowIso(this.ctx);
     const id = newId();
-    store.transaction(() => {
-      if (store.first(store.db.selectFrom('users').select('id').where('login', '=', input.login))) {
+    this.ctx.uow.run(() => {
+      if (findUserByLogin(store, input.login)) {
         throw new DomainError('CONFLICT', `login ${input.login} is taken`);
       }
-      store.run(store.db.insertInto('users').values({ id, login: input.login, display_name: input.displayName, role: input.role, password_hash: hash, active: 1, created_at: at, updated_at: at }));
+      insertUser(store, { id, login: input.login, display_name: input.displayName, role: input.role, password_hash: hash, active: 1, created_at: at, updated_at: at });
     });
     return this.get(id);
   }
@@ -81,18 +77,18 @@ export class UserService {
   async update(id: string, input: z.output<typeof UserUpdateBody>): Promise<UserView> {
     const store = this.ctx.store;
     const hash = input.password ? await hashPassword(input.password) : undefined;
-    store.transaction(() => {
+    this.ctx.uow.run(() => {
       this.get(id);
-      store.run(store.db.updateTable('users').set({
+      updateUser(store, id, {
         ...(input.displayName !== undefined && { display_name: input.displayName }),
         ...(input.role !== undefined && { role: input.role }),
         ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
         ...(hash !== undefined && { password_hash: hash }),
         updated_at: nowIso(this.ctx),
-      }).where('id', '=', id));
+      });
       // A disabled account or a new password ends every open session of that user.
       if (input.active === false || hash !== undefined) {
-        store.run(store.db.updateTable('sessions').set({ revoked_at: nowIso(this.ctx) }).where('user_id', '=', id).where('revoked_at', 'is', null));
+        revokeUserSessions(store, id, nowIso(this.ctx));
       }
     });
     return this.get(id);
@@ -102,9 +98,9 @@ export class UserService {
   deactivate(id: string): UserView {
     const store = this.ctx.store;
     this.get(id);
-    store.transaction(() => {
-      store.run(store.db.updateTable('users').set({ active: 0, updated_at: nowIso(this.ctx) }).where('id', '=', id));
-      store.run(store.db.updateTable('sessions').set({ revoked_at: nowIso(this.ctx) }).where('user_id', '=', id).where('revoked_at', 'is', null));
+    this.ctx.uow.run(() => {
+      updateUser(store, id, { active: 0, updated_at: nowIso(this.ctx) });
+      revokeUserSessions(store, id, nowIso(this.ctx));
     });
     return this.get(id);
   }

@@ -2,8 +2,7 @@
 // Exactly-once effect: the branch's sync row is locked, records at or below last_seq are duplicates and skipped,
 // a batch that does not start at last_seq + 1 is refused (409), and UNIQUE(event_id) is a second safety net.
 // A malformed record is quarantined and still advances last_seq, so one bad record never blocks a branch.
-import { z } from 'zod';
-import { Channel, Language, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
+import { TicketPayloadV1, type TicketSnapshotV1 } from '../../shared/contracts/replicated.js';
 import { MAX_PUSH_EVENTS, SyncEvent, type PushRequest, type PushResponse, type RejectedEvent } from '../../shared/contracts/sync.js';
 import { zodMessage } from '../../shared/http/errors.js';
 import { chunks, lockBranchSync, type CentralDb, type CentralTrx } from '../db/database.js';
@@ -20,50 +19,7 @@ export const MAX_RECORD_BYTES = 64 * 1024;
  */
 const CHUNK = MAX_PUSH_EVENTS;
 
-export const TICKET_EVENT_TYPES = ['issued', 'called', 'recalled', 'started', 'served', 'no_show', 'transferred', 'cancelled', 'expired', 'parked', 'unparked'] as const;
-
-const Iso = z.iso.datetime({ offset: true });
-const Ref = z.string().min(1).max(64);
-
-/** The ticket row a branch sends with every ticket event (event_version 1). Extra columns are ignored. */
-export const TicketSnapshotV1 = z.object({
-  id: Ref,
-  branch_id: Ref,
-  service_id: Ref,
-  service_day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  number: z.string().min(1).max(16),
-  status: TicketStatus,
-  queue_type: QueueType,
-  priority_reason: z.string().max(32).nullable(),
-  channel: Channel,
-  language: Language,
-  issued_at: Iso,
-  due_at: Iso.nullable(),
-  called_at: Iso.nullable(),
-  started_at: Iso.nullable(),
-  finished_at: Iso.nullable(),
-  counter_id: Ref.nullable(),
-  agent_id: Ref.nullable(),
-  booking_id: Ref.nullable(),
-  outcome: z.string().max(64).nullable(),
-  recall_count: z.number().int().min(0),
-  updated_at: Iso,
-});
-export type TicketSnapshotV1 = z.infer<typeof TicketSnapshotV1>;
-
-export const TicketEventV1 = z.object({
-  id: Ref,
-  type: z.enum(TICKET_EVENT_TYPES),
-  from: TicketStatus.nullable(),
-  to: TicketStatus,
-  at: Iso,
-  counterId: Ref.nullable(),
-  userId: Ref.nullable(),
-  deviceId: Ref.nullable(),
-  data: z.record(z.string(), z.unknown()).nullable().optional(),
-});
-export const TicketPayloadV1 = z.object({ ticket: TicketSnapshotV1, event: TicketEventV1 });
-export type TicketPayloadV1 = z.infer<typeof TicketPayloadV1>;
+// The ticket record's schema is shared with the branch, which builds its outbox payloads typed by it.
 
 /** Newest ticket event_version this central understands; converters bring older versions up to it. */
 const TICKET_EVENT_VERSION = 1;

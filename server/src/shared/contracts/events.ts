@@ -1,5 +1,6 @@
 // Socket.IO event maps shared by the server and the UIs (import type only in UIs).
-import type { BranchView, CounterView, QueueSummary, ServiceView, TicketView } from './api.js';
+import type { z } from 'zod';
+import type { BranchView, CallNextBody, CancelBody, CommandBody, CompleteBody, CounterView, QueueSummary, ServiceView, TicketView, TransferBody } from './api.js';
 import type { QueueType, Role } from './domain.js';
 
 /** One call or recall of a ticket to a counter: what a call board shows and announces. */
@@ -55,17 +56,28 @@ export interface ServerToClientEvents {
   'alert:raised': (alert: Alert) => void;
 }
 
-export interface TicketCommand { ticketId: string; commandId?: string }
+/**
+ * Socket commands: the same bodies as the HTTP commands (api.ts), with the id that HTTP carries in its path.
+ * Both come from one declaration at the branch (branch/tickets/ticket.api.ts), so they cannot drift.
+ */
+export type TicketCommand<B extends z.ZodType = typeof CommandBody> = { ticketId: string } & z.input<B>;
+type Ack<T> = (res: Response<T>) => void;
+
 export interface ClientToServerEvents {
-  'state:sync': (ack: (res: Response<BranchSnapshot>) => void) => void;
-  'counter:call-next': (cmd: { counterId: string; commandId?: string }, ack: (res: Response<{ ticket: TicketView | null }>) => void) => void;
-  'ticket:recall': (cmd: TicketCommand, ack: (res: Response<{ ticket: TicketView }>) => void) => void;
-  'ticket:start': (cmd: TicketCommand, ack: (res: Response<{ ticket: TicketView }>) => void) => void;
-  'ticket:complete': (cmd: TicketCommand & { outcome?: string; note?: string }, ack: (res: Response<{ ticket: TicketView }>) => void) => void;
-  'ticket:no-show': (cmd: TicketCommand, ack: (res: Response<{ ticket: TicketView }>) => void) => void;
-  'ticket:transfer': (cmd: TicketCommand & { serviceId?: string; counterId?: string }, ack: (res: Response<{ ticket: TicketView }>) => void) => void;
-  'ticket:cancel': (cmd: TicketCommand & { reason?: string }, ack: (res: Response<{ ticket: TicketView }>) => void) => void;
+  'state:sync': (ack: Ack<BranchSnapshot>) => void;
+  'counter:call-next': (cmd: { counterId: string } & z.input<typeof CallNextBody>, ack: Ack<{ ticket: TicketView | null }>) => void;
+  'ticket:recall': (cmd: TicketCommand, ack: Ack<{ ticket: TicketView }>) => void;
+  'ticket:start': (cmd: TicketCommand, ack: Ack<{ ticket: TicketView }>) => void;
+  'ticket:complete': (cmd: TicketCommand<typeof CompleteBody>, ack: Ack<{ ticket: TicketView }>) => void;
+  'ticket:no-show': (cmd: TicketCommand, ack: Ack<{ ticket: TicketView }>) => void;
+  'ticket:park': (cmd: TicketCommand, ack: Ack<{ ticket: TicketView }>) => void;
+  'ticket:unpark': (cmd: TicketCommand, ack: Ack<{ ticket: TicketView }>) => void;
+  'ticket:transfer': (cmd: TicketCommand<typeof TransferBody>, ack: Ack<{ ticket: TicketView }>) => void;
+  'ticket:cancel': (cmd: TicketCommand<typeof CancelBody>, ack: Ack<{ ticket: TicketView }>) => void;
 }
+
+/** The socket commands, by the name of their event. */
+export type SocketCommandName = Exclude<keyof ClientToServerEvents, 'state:sync'>;
 
 /** Who is on the other end of a socket: derived from its credential, never from what it claims. */
 export type SocketPrincipal =

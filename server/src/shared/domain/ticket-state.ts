@@ -5,7 +5,7 @@ import { DomainError } from './errors.js';
 export type TicketAction = 'call' | 'recall' | 'start' | 'complete' | 'no_show' | 'transfer' | 'cancel' | 'expire' | 'park' | 'unpark';
 
 /** Event type written to ticket_events for each action (issued is written at creation). */
-export const EVENT_OF_ACTION: Record<TicketAction, string> = {
+export const EVENT_OF_ACTION = {
   call: 'called',
   recall: 'recalled',
   start: 'started',
@@ -16,7 +16,7 @@ export const EVENT_OF_ACTION: Record<TicketAction, string> = {
   expire: 'expired',
   park: 'parked',
   unpark: 'unparked',
-};
+} as const satisfies Record<TicketAction, string>;
 
 /**
  * from-status → action → to-status. Anything absent is illegal.
@@ -50,6 +50,11 @@ export function transition(from: TicketStatus, action: TicketAction): TicketStat
     throw new DomainError('INVALID_TRANSITION', `cannot ${action.replace('_', '-')} a ticket that is ${from.replace('_', '-')}`, { from, action });
   }
   return to;
+}
+
+/** Waiting in a line (a ticket that has a position), as opposed to at a counter or finished. */
+export function isWaitingStatus(status: TicketStatus): boolean {
+  return WAITING_STATUSES.includes(status);
 }
 
 export function isFinal(status: TicketStatus): boolean {

@@ -20,3 +20,19 @@ export function estimateWaitMinutes(position: number, averageMinutes: number, op
   if (position <= 0) return 0;
   return Math.round((position * averageMinutes) / Math.max(1, openCounters));
 }
+
+/** Whole minutes a ticket has waited since `sinceIso` (never negative: clocks of screens drift). */
+export function waitedMinutes(sinceIso: string, now: Date | number): number {
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  return Math.max(0, Math.floor((nowMs - Date.parse(sinceIso)) / 60_000));
+}
+
+/** A ticket is over its service's target wait once it has waited the target's minutes. */
+export function isOverTarget(issuedAt: string, targetWaitMinutes: number, now: Date | number): boolean {
+  return waitedMinutes(issuedAt, now) >= targetWaitMinutes;
+}
+
+/** How many of these waiting tickets (by issue time) are over the target: the supervisor's figure. */
+export function overTargetCount(issuedAts: readonly string[], targetWaitMinutes: number, now: Date | number): number {
+  return issuedAts.filter((at) => isOverTarget(at, targetWaitMinutes, now)).length;
+}

@@ -1,19 +1,14 @@
 // The outbox: every fact that leaves the branch is written here in the same transaction as the change it records
 // (see ../shared/design/SYNC.md). The sync worker ships rows in seq order; central de-duplicates by seq and event_id.
-import type { BranchStore } from '../db/store.js';
+import type { ReplicatedFact } from '../../shared/contracts/replicated.js';
+import type { BranchStore } from './store.js';
 
 export const OUTBOX_EVENT_VERSION = 1;
 
-export interface OutboxFact {
-  eventId: string;
-  aggregateType: 'ticket' | 'booking' | 'payment' | 'counter' | 'appointments';
-  aggregateId: string;
-  eventType: string;
-  payload: unknown;
-  occurredAt: string;
-}
+/** One outbox record: what it carries is typed by its aggregate's replicated schema (shared/contracts/replicated.ts). */
+export type OutboxFact = ReplicatedFact & { eventId: string; aggregateId: string; occurredAt: string };
 
-/** Must be called inside the transaction of the change. */
+/** Called by the unit of work (Tx.record), inside the transaction of the change. */
 export function appendOutbox(store: BranchStore, fact: OutboxFact): void {
   store.run(
     store.db.insertInto('outbox').values({

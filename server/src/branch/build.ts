@@ -1,0 +1,85 @@
+// The branch's parts built over one SQLite store, without HTTP: createBranchServer serves them, and the fast
+// service-level tests (test/support/parts.ts) build them over a file alone. Each part gets what it uses.
+import type { Logger } from 'pino';
+import type { Clock } from '../shared/clock.js';
+import type { BranchStore } from './db/store.js';
+import { UnitOfWork } from './db/unit-of-work.js';
+import { DomainEvents } from './core/events.js';
+import type { BranchContext } from './core/context.js';
+import { AppointmentService, type AppointmentOptions } from './appointments/appointment.service.js';
+import { CounterService } from './counters/counter.service.js';
+import { DeviceService } from './devices/device.service.js';
+import { CentralCheckoutClient } from './payments/central-client.js';
+import { PaymentService } from './payments/payment.service.js';
+import { ServiceCatalog } from './services/service.service.js';
+import { BranchInfo } from './settings/branch-info.js';
+import { BranchState } from './supervision/branch-state.js';
+import { LongWaitMonitor } from './supervision/long-wait-monitor.js';
+import { TicketCommands } from './tickets/ticket.commands.js';
+import { TicketQueries } from './tickets/ticket.queries.js';
+import { UserService } from './users/user.service.js';
+
+export interface BranchPartsOptions {
+  store: BranchStore;
+  branchId: string;
+  clock: Clock;
+  logger: Logger;
+  noShowAfterMinutes?: number;
+  sessionTtlSeconds?: number;
+  kioskRateLimitPerMinute?: number;
+  /** Central, for booking look-ups and phone payments; none: standalone. */
+  central?: { url: string; credential: string } | null;
+  appointments?: Omit<AppointmentOptions, 'central'>;
+}
+
+/** The built parts: what createBranchServer wires to HTTP and Socket.IO, and what in-process callers use. */
+export interface BranchParts {
+  ctx: BranchContext;
+  branch: BranchInfo;
+  /** The ticket commands (issue, call, serve … and the sweepers' expiries). */
+  tickets: TicketCommands;
+  /** Ticket views, positions and estimated waits. */
+  ticketViews: TicketQueries;
+  counters: CounterService;
+  catalog: ServiceCatalog;
+  users: UserService;
+  devices: DeviceService;
+  state: BranchState;
+  longWaits: LongWaitMonitor;
+  appointments: AppointmentService;
+  payments: PaymentService;
+}
+
+export function buildBranchParts(o: BranchPartsOptions): BranchParts {
+  const { store, clock, logger, branchId } = o;
+  const events = new DomainEvents();
+  events.setMaxListeners(50);
+  const uow = new UnitOfWork(store, clock, () => events.emit('outbox.appended'));
+  const branch = new BranchInfo(store, branchId);
+  const ctx: BranchContext = {
+    store, uow, clock, logger, branchId, events,
+    timeZone: branch.view().timeZone,
+    config: {
+      noShowAfterMinutes: o.noShowAfterMinutes ?? 30,
+      sessionTtlSeconds: o.sessionTtlSeconds ?? 12 * 3600,
+      kioskRateLimitPerMinute: o.kioskRateLimitPerMinute ?? 30,
+    },
+  };
+  const ticketViews = new TicketQueries({ store, clock });
+  const counters = new CounterService({ store, uow, clock, events, branchId });
+  const tickets = new TicketCommands({
+    store, uow, clock, events, logger, branch, branchId, noShowAfterMinutes: ctx.config.noShowAfterMinutes, queries: ticketViews, counters,
+  });
+  const catalog = new ServiceCatalog(ctx, branch);
+  const state = new BranchState(ctx, branch, ticketViews, counters, catalog);
+  const central = o.central ?? null;
+  return {
+    ctx, branch, tickets, ticketViews, counters, catalog, state,
+    longWaits: new LongWaitMonitor(state, catalog),
+    users: new UserService(ctx),
+    devices: new DeviceService(ctx),
+    appointments: new AppointmentService(ctx, branch, { commands: tickets, queries: ticketViews }, { ...o.appointments, central }),
+    // Phone payments go through central (it holds the provider keys); counter payments work without it.
+    payments: new PaymentService(ctx, branch, central ? new CentralCheckoutClient({ centralUrl: central.url, credential: central.credential }) : null),
+  };
+}

@@ -1,0 +1,103 @@
+// What a ticket looks like to the people who follow it: its view with its live position in the line and its
+// estimated wait. Reads only; the commands (ticket.commands.ts) tell it of each completed service time.
+import type { TicketView } from '../../shared/contracts/api.js';
+import type { QueueType, TicketStatus } from '../../shared/contracts/domain.js';
+import type { Clock } from '../../shared/clock.js';
+import { positionForCall, rankForCall, surelyAheadBefore, type CallCandidate } from '../../shared/domain/call-policy.js';
+import { DomainError } from '../../shared/domain/errors.js';
+import { isWaitingStatus } from '../../shared/domain/ticket-state.js';
+import { averageServiceMinutes, estimateWaitMinutes, SERVICE_TIME_SAMPLES } from '../../shared/domain/wait-estimate.js';
+import type { BranchStore } from '../db/store.js';
+import { countOpenCountersFor } from '../counters/counter.repository.js';
+import { findService } from '../services/service.repository.js';
+import { activeTickets, findTicket, recentServiceMinutes, toTicketView, waitingLineSplit, type TicketRow } from './ticket.repository.js';
+
+/** What a service's estimated waits are worked out from. */
+interface EstimateBasis { averageMinutes: number; openCounters: number }
+
+export class TicketQueries {
+  /** Recent service times per service, newest first: kept in memory, updated on every completion. */
+  private readonly serviceMinutes = new Map<string, number[]>();
+
+  constructor(private readonly d: { store: BranchStore; clock: Clock }) {}
+
+  getTicket(id: string): TicketView {
+    const row = findTicket(this.d.store, id);
+    if (!row) throw new DomainError('NOT_FOUND', `ticket ${id} does not exist`);
+    return this.view(row);
+  }
+
+  view(row: TicketRow): TicketView {
+    if (!isWaiting(row)) return toTicketView(row, { position: null, estimatedWaitMinutes: null });
+    // This runs for every ticket issued and every staff update: the tickets sure to be ahead are counted by SQLite,
+    // only the others are read and ranked (a long line costs its recent arrivals, not all of it).
+    const ctx = { now: this.d.clock.now(), counterId: row.target_counter_id };
+    const line = waitingLineSplit(this.d.store, row.service_id, surelyAheadBefore(toCandidate(row), ctx).toISOString(), ctx.counterId);
+    const rest = positionForCall(row.id, line.others, ctx);
+    const position = rest === null ? null : line.countedAhead + rest;
+    return toTicketView(row, { position, estimatedWaitMinutes: position === null ? null : this.estimate(row.service_id, position) });
+  }
+
+  /** Views of all active tickets, with positions computed once per service. */
+  activeViews(): TicketView[] {
+    const rows = activeTickets(this.d.store);
+    const now = this.d.clock.now();
+    const byService = new Map<string, TicketRow[]>();
+    for (const r of rows) {
+      if (isWaiting(r) && !r.target_counter_id) {
+        const list = byService.get(r.service_id);
+        if (list) list.push(r);
+        else byService.set(r.service_id, [r]);
+      }
+    }
+    const positions = new Map<string, number>();
+    for (const [, list] of byService) {
+      rankForCall(list.map(toCandidate), { now, counterId: null }).forEach((c, i) => positions.set(c.id, i + 1));
+    }
+    const bases = new Map<string, EstimateBasis>(); // read once per service, not once per ticket
+    return rows.map((r) => {
+      const position = positions.get(r.id) ?? null;
+      if (position === null) return this.view(r);
+      return toTicketView(r, { position, estimatedWaitMinutes: this.estimate(r.service_id, position, bases) });
+    });
+  }
+
+  averageServiceMinutes(serviceId: string, defaultMinutes: number): number {
+    return averageServiceMinutes(this.recentMinutes(serviceId), defaultMinutes);
+  }
+
+  /** A service time just measured (a completion has committed): the next estimates follow the day's pace. */
+  noteServiceTime(serviceId: string, minutes: number): void {
+    const list = this.recentMinutes(serviceId);
+    list.unshift(minutes);
+    list.length = Math.min(list.length, SERVICE_TIME_SAMPLES);
+  }
+
+  private estimate(serviceId: string, position: number, bases?: Map<string, EstimateBasis>): number {
+    let basis = bases?.get(serviceId);
+    if (!basis) {
+      const service = findService(this.d.store, serviceId);
+      basis = { averageMinutes: this.averageServiceMinutes(serviceId, service?.default_service_minutes ?? 5), openCounters: countOpenCountersFor(this.d.store, serviceId) };
+      bases?.set(serviceId, basis);
+    }
+    return estimateWaitMinutes(position, basis.averageMinutes, basis.openCounters);
+  }
+
+  private recentMinutes(serviceId: string): number[] {
+    let list = this.serviceMinutes.get(serviceId);
+    if (!list) {
+      list = recentServiceMinutes(this.d.store, serviceId, SERVICE_TIME_SAMPLES);
+      this.serviceMinutes.set(serviceId, list);
+    }
+    return list;
+  }
+}
+
+/** Waiting in a line (not parked aside at a counter): the tickets that have a position. */
+function isWaiting(row: TicketRow): boolean {
+  return isWaitingStatus(row.status as TicketStatus) && !row.parked_at;
+}
+
+function toCandidate(r: TicketRow): CallCandidate {
+  return { id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id };
+}
