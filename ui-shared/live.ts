@@ -1,5 +1,6 @@
 // Live branch state over Socket.IO for React screens. On every (re)connection the server sends a full snapshot,
 // so a screen that was offline never shows stale data as current: while disconnected, `status` says so.
+import { ACTIVE_STATUSES } from '../server/src/shared/domain/ticket-state.js';
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { BranchSnapshot, CallEvent, ClientToServerEvents, ServerToClientEvents, Alert } from '../server/src/shared/contracts/events.js';
@@ -17,7 +18,7 @@ export interface LiveState {
 }
 
 function upsertTicket(list: TicketView[], t: TicketView): TicketView[] {
-  const active = t.status === 'waiting' || t.status === 'transferred' || t.status === 'called' || t.status === 'serving';
+  const active = ACTIVE_STATUSES.includes(t.status);
   const rest = list.filter((x) => x.id !== t.id);
   return active ? [...rest, t] : rest;
 }

@@ -1,5 +1,6 @@
 // The agent's desk at one counter: the current ticket with a running timer, one button (and one key) per action,
 // the counter's lines with their waiting counts, parked tickets and today's numbers.
+import { nextStatus, type TicketAction } from '../../server/src/shared/domain/ticket-state.js';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandResult, CounterStats, CounterView, TicketView } from '../../server/src/shared/contracts/api.js';
@@ -54,15 +55,17 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
     return () => clearInterval(timer);
   }, [online, loadStats]);
 
+  // Which ticket actions are legal is the domain's transition table, not a copy of it.
+  const allows = (action: TicketAction) => current !== null && nextStatus(current.status, action) !== null;
   const can = {
     open: counter.status === 'closed',
     callNext: counter.status !== 'paused' && !current,
-    recall: current?.status === 'called',
-    start: current?.status === 'called',
-    complete: current?.status === 'serving',
-    noShow: current?.status === 'called',
-    transfer: current !== null,
-    park: current !== null,
+    recall: allows('recall'),
+    start: allows('start'),
+    complete: allows('complete'),
+    noShow: allows('no_show'),
+    transfer: allows('transfer'),
+    park: allows('park'),
     unpark: !current && parked.length > 0 && counter.status !== 'paused',
     pause: counter.status === 'open',
     resume: counter.status === 'paused',

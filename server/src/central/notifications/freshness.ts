@@ -1,5 +1,6 @@
 // How old central's picture of a branch is, and the rules that refuse to tell a visitor anything from old data.
 // Pure: callers pass the branch's sync state and the time.
+import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
 import type { TicketStatus } from '../../shared/contracts/domain.js';
 
 /** Default: a branch pushes at least every 30 s (an empty push is its heartbeat); three missed beats is stale. */
@@ -43,7 +44,7 @@ export function branchFreshness(sync: BranchSyncState | null, now: Date, staleAf
 
 export type Decision = { send: true } | { send: false; reason: 'stale' | 'not_waiting' | 'not_reached' | 'event_too_old' | 'no_longer_called' };
 
-const WAITING: readonly TicketStatus[] = ['waiting', 'transferred'];
+const WAITING = WAITING_STATUSES; // the domain's set: one home
 
 /** "Your turn is near": a waiting ticket at position ≤ N, from fresh data only. */
 export function decideTurnNear(input: { status: TicketStatus; position: number | null; notifyAtPosition: number; freshness: Freshness }): Decision {

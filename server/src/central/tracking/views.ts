@@ -1,6 +1,7 @@
 // What a visitor sees of a ticket, computed at central from the tickets its branch pushed: the position by the
 // branch's own call-next rule (domain/call-policy.ts) and the wait by its estimate (domain/wait-estimate.ts), with
 // the age of the data so that nothing old is shown as current.
+import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
 import type { Language, LocalizedText, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
 import type { TrackView } from '../../shared/contracts/tracking.js';
 import { rankForCall, type CallCandidate } from '../../shared/domain/call-policy.js';
@@ -31,7 +32,7 @@ interface TicketFacts {
 
 interface QueueEntry extends CallCandidate { parked: boolean }
 
-const WAITING: readonly TicketStatus[] = ['waiting', 'transferred'];
+const WAITING = WAITING_STATUSES; // the domain's set: one home
 
 export function syncStateOf(row: { last_push_at: string | null; last_seq: number; head_seq: number; oldest_pending_at: string | null } | undefined): BranchSyncState | null {
   return row ? { lastPushAt: row.last_push_at, lastSeq: row.last_seq, headSeq: row.head_seq, oldestPendingAt: row.oldest_pending_at } : null;
