@@ -6,11 +6,11 @@ import {
 } from '../../shared/contracts/appointments.js';
 import type { Actor } from '../core/actor.js';
 import type { BranchParts } from '../build.js';
+import { LocalDate } from '../../shared/contracts/domain.js';
 import { serviceDay } from '../../shared/domain/numbering.js';
 import { parseWith } from '../../shared/http/errors.js';
 import type { BranchApi } from '../http/access.js';
 
-const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const HolidaysQuery = z.object({ from: LocalDate.optional(), to: LocalDate.optional() });
 const DayQuery = z.object({ day: LocalDate.optional() });
 

@@ -1,6 +1,5 @@
 import type { Router } from 'express';
-import { z } from 'zod';
-import { DeviceCreateBody, DeviceCreated, DeviceView, PairBody, PairLocalBody, PairResponse } from '../../shared/contracts/api.js';
+import { DeviceCreateBody, DeviceCreated, DeviceUpdateBody, DeviceView, PairBody, PairLocalBody, PairResponse } from '../../shared/contracts/api.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
@@ -37,7 +36,7 @@ export function registerDeviceRoutes(router: Router, api: BranchApi, s: Pick<Bra
     ({ body }) => s.devices.create(body));
   api.add(router, { method: 'post', path: '/api/admin/devices/:id/pairing-code', tag: 'admin', access: 'admin', summary: 'A new pairing code (the old token stops working)', response: DeviceCreated },
     ({ params }) => s.devices.repair(params.id as string));
-  api.add(router, { method: 'patch', path: '/api/admin/devices/:id', tag: 'admin', access: 'admin', summary: 'Rename a device or set its printer', body: z.strictObject({ name: z.string().min(1).max(60).optional(), printer: z.string().max(200).nullable().optional() }), response: DeviceView },
+  api.add(router, { method: 'patch', path: '/api/admin/devices/:id', tag: 'admin', access: 'admin', summary: 'Rename a device or set its printer', body: DeviceUpdateBody, response: DeviceView },
     ({ params, body }) => s.devices.update(params.id as string, body));
   api.add(router, { method: 'post', path: '/api/admin/devices/:id/revoke', tag: 'admin', access: 'admin', summary: 'Revoke a device token', response: DeviceView },
     ({ params }) => s.devices.revoke(params.id as string));

@@ -97,8 +97,10 @@ export function registerPaymentRoutes(router: Router, api: BranchApi, payments: 
     summary: 'Preview of a payment receipt (HTML, as printed)',
   }, ({ params, query: q, res }) => {
     const { lang } = query(ReceiptQuery, q);
+    // Read first: an unknown id must answer the JSON error, not a JSON body labelled HTML.
+    const html = printing.receiptPreviewHtml(payments.receiptData(params.id as string, lang));
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     res.setHeader('Cache-Control', 'no-store');
-    res.type('html').send(printing.receiptPreviewHtml(payments.receiptData(params.id as string, lang)));
+    res.type('html').send(html);
   });
 }

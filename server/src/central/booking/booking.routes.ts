@@ -4,7 +4,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { BookBody, MoveBody } from '../../shared/contracts/appointments.js';
-import { Region } from '../../shared/contracts/domain.js';
+import { LocalDate, Region } from '../../shared/contracts/domain.js';
 import type { Clock } from '../../shared/clock.js';
 import { authenticateBranch } from '../branches/branches.js';
 import type { CentralDb } from '../db/database.js';
@@ -27,7 +27,6 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return r.data;
 }
 
-const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const RegionQuery = z.object({ region: Region.optional() });
 const BranchQuery = z.object({ region: Region.optional(), organizationId: z.string().max(64).optional() });
 const SlotsQuery = z.object({ from: LocalDate.optional(), to: LocalDate.optional() });

@@ -16,10 +16,10 @@ export class CentralError extends Error {
 
 export const centralErrorHandler = (log: (err: unknown) => void): ErrorRequestHandler => (err, _req, res, _next) => {
   if (err instanceof CentralError) {
-    res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } });
+    res.status(err.status).type('application/json').json({ error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } });
     return;
   }
   const { status, body } = toErrorBody(err);
   if (status >= 500) log(err);
-  res.status(status).json(body);
+  res.status(status).type('application/json').json(body);
 };

@@ -183,7 +183,12 @@ export const CounterCreateBody = z.strictObject({
   name: z.string().min(1).max(60),
   serviceIds: z.array(Id).max(50).default([]),
 });
-export const CounterUpdateBody = CounterCreateBody.partial();
+// Not CounterCreateBody.partial(): its default would make a rename save `serviceIds: []` (a PATCH changes only what it names).
+export const CounterUpdateBody = z.strictObject({
+  number: CounterCreateBody.shape.number,
+  name: CounterCreateBody.shape.name,
+  serviceIds: z.array(Id).max(50),
+}).partial();
 
 export const UserCreateBody = z.strictObject({
   login: z.string().regex(/^[a-z0-9._-]{2,32}$/, 'login: 2-32 of a-z 0-9 . _ -'),
@@ -213,6 +218,10 @@ export const DeviceCreateBody = z.strictObject({
   role: DeviceRole,
   printer: z.string().max(200).nullable().default(null),
 });
+export const DeviceUpdateBody = z.strictObject({
+  name: DeviceCreateBody.shape.name.optional(),
+  printer: z.string().max(200).nullable().optional(),
+}).refine((b) => b.name !== undefined || b.printer !== undefined, { message: 'name or printer is required' });
 export const DeviceCreated = z.object({ device: DeviceView, pairingCode: z.string(), pairingExpiresAt: z.string() });
 export const PairBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'pairing code: 6 digits') });
 export const PairLocalBody = z.strictObject({ role: DeviceRole, name: z.string().min(1).max(60).optional() });

@@ -2,7 +2,7 @@
 // them (the `booking` entity of central's feed, the `appointments` and `booking` facts of the branch's outbox).
 // See docs/appointments.md.
 import { z } from 'zod';
-import { Language, LocalizedText, OpeningHours, SenegalPhone } from './domain.js';
+import { Language, LocalDate, LocalizedText, OpeningHours, SenegalPhone } from './domain.js';
 import { TicketView } from './api.js';
 
 export const BOOKING_STATUSES = ['booked', 'cancelled', 'checked_in', 'no_show'] as const;
@@ -10,7 +10,6 @@ export const BookingStatus = z.enum(BOOKING_STATUSES);
 export type BookingStatus = z.infer<typeof BookingStatus>;
 
 const Iso = z.iso.datetime({ offset: true });
-const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const Ref = z.string().min(1).max(64);
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -55,6 +55,16 @@ export const COUNTER_STATUSES = ['open', 'paused', 'closed'] as const;
 export const CounterStatus = z.enum(COUNTER_STATUSES);
 export type CounterStatus = z.infer<typeof CounterStatus>;
 
+/** A calendar day, YYYY-MM-DD, that exists (2026-02-30 and 2026-13-45 do not). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+export const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine(isCalendarDate, 'no such day in the calendar');
+
 /** Opening hours: for each ISO weekday (1 = Monday … 7 = Sunday) a list of [open, close) "HH:mm" ranges. */
 export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:mm');
 export const OpeningRange = z.object({ open: TimeOfDay, close: TimeOfDay });

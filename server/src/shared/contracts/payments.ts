@@ -5,7 +5,7 @@ import {
   CURRENCY_XOF, PAYMENT_STATUSES, PaymentStatus, PROVIDER_NAMES, ProviderName,
 } from './payment-basics.js';
 import { CommandId, Id } from './api.js';
-import { SENEGAL_PHONE_RE, SenegalPhone } from './domain.js';
+import { LocalDate, SENEGAL_PHONE_RE, SenegalPhone } from './domain.js';
 
 export { CURRENCY_XOF, PAYMENT_STATUSES, PaymentStatus, PROVIDER_NAMES, ProviderName };
 
@@ -208,7 +208,7 @@ export type CheckoutResponse = z.infer<typeof CheckoutResponse>;
 // ---------------------------------------------------------------------------------------------------------------
 // Totals per branch, day (branch time zone, day the money was received), service and method
 
-export const LocalDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+export const LocalDay = LocalDate;
 export const PaymentTotalsQuery = z.object({
   from: LocalDay.optional(),
   to: LocalDay.optional(),

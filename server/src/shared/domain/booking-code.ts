@@ -41,7 +41,10 @@ export function normalizeBookingCode(input: string): string | null {
   let text = input.trim();
   if (text.length > 300) return null;
   const param = /[?&#]code=([^&#\s]+)/i.exec(text);
-  if (param?.[1]) text = decodeURIComponent(param[1]);
+  if (param?.[1]) {
+    // A broken escape (`%`, `%zz`) is not a code: the caller answers it as mistyped, never as a crash.
+    try { text = decodeURIComponent(param[1]); } catch { return null; }
+  }
   else if (text.includes('/')) text = text.split('/').filter(Boolean).pop() ?? '';
   const compact = text.toUpperCase().replace(/[\s.\-_]/g, '').replace(/[OILU]/g, (c) => LOOK_ALIKES[c] as string);
   if (compact.length !== BOOKING_CODE_LENGTH) return null;

@@ -65,7 +65,8 @@ export const errorHandler = (log: (err: unknown) => void): ErrorRequestHandler =
   if (err instanceof DomainError && err.details !== undefined && PUBLIC_DETAILS.has(err.code)) {
     body.error.details = err.details;
   }
-  res.status(status).json(body);
+  // Always labelled JSON, even when a route had set another type before it failed.
+  res.status(status).type('application/json').json(body);
 };
 
 export const apiNotFound: RequestHandler = (req, res) => {
