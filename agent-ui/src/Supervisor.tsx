@@ -191,5 +191,10 @@ function alertText(a: Alert, t: (key: string, opts?: Record<string, unknown>) =>
     return t('alert.longWait', { prefix: a.data.prefix, minutes: a.data.longestWaitMinutes, target: a.data.targetWaitMinutes, count: a.data.waitingCount });
   }
   if (a.kind === 'printer') return t('alert.printer', { message: a.message });
+  const d = a.data ?? {};
+  if (a.kind === 'security' && d.reason === 'login_locked') return t('alert.loginLocked', { key: d.key, failures: d.failures, seconds: d.retryAfterSeconds });
+  if (a.kind === 'security' && d.reason === 'address_locked') return t('alert.addressLocked', { key: d.key, failures: d.failures });
+  if (a.kind === 'security' && d.reason === 'pairing_paused') return t('alert.pairingPaused', { minutes: d.pausedMinutes, count: d.wrongCodes });
+  if (a.kind === 'storage') return t('alert.storageFull');
   return a.message;
 }

@@ -80,6 +80,6 @@ export function buildBranchParts(o: BranchPartsOptions): BranchParts {
     devices: new DeviceService(ctx),
     appointments: new AppointmentService(ctx, branch, { commands: tickets, queries: ticketViews }, { ...o.appointments, central }),
     // Phone payments go through central (it holds the provider keys); counter payments work without it.
-    payments: new PaymentService(ctx, branch, central ? new CentralCheckoutClient({ centralUrl: central.url, credential: central.credential }) : null),
+    payments: new PaymentService(ctx, branch, central ? new CentralCheckoutClient({ centralUrl: central.url, credential: central.credential }) : null, counters),
   };
 }

@@ -89,7 +89,7 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
   registerCommandRoutes(router, api, commands);
   registerAppointmentRoutes(router, api, parts);
   registerUserRoutes(router, api, parts);
-  registerDeviceRoutes(router, api, { devices, demo: options.demo ?? false });
+  registerDeviceRoutes(router, api, { devices, demo: options.demo ?? false, clock: ctx.clock });
   registerPrintRoutes(router, api, printing);
   registerPaymentRoutes(router, api, payments, printing);
   app.use(router);

@@ -14,6 +14,8 @@ export interface DomainEventMap {
   'catalog.changed': [];
   'message.changed': [{ text: string | null }];
   'alert.raised': [Alert];
+  /** Something the supervisors must hear of, raised by a part that does not hold the alert list (a lockout). */
+  'alert.wanted': [Omit<Alert, 'id' | 'at'>];
   'outbox.appended': [];
 }
 

@@ -4,7 +4,8 @@
 // opening it, and "finish the current ticket first".
 import type { z } from 'zod';
 import type { CounterCreateBody, CounterUpdateBody, CounterView } from '../../shared/contracts/api.js';
-import type { CounterStatus } from '../../shared/contracts/domain.js';
+import type { CounterStatus, TicketStatus } from '../../shared/contracts/domain.js';
+import { AT_COUNTER_STATUSES } from '../../shared/domain/ticket-state.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { newId } from '../../shared/ids.js';
 import { isSupervisor, type Actor } from '../core/actor.js';
@@ -109,6 +110,16 @@ export class CounterService {
       throw new DomainError('FORBIDDEN', `counter ${counter.number} is held by another agent`);
     }
     return counter;
+  }
+
+  /**
+   * The counter a ticket is at (called or being served), checked for this caller: only the agent holding it, a
+   * supervisor or an admin may act on that ticket (403 otherwise). Null when the ticket is at no counter. The one
+   * rule for ticket commands and counter payments alike.
+   */
+  counterOfTicket(store: BranchStore, ticket: { counter_id: string | null; status: string }, actor: Actor): CounterRow | null {
+    if (!ticket.counter_id || !AT_COUNTER_STATUSES.includes(ticket.status as TicketStatus)) return null;
+    return this.workable(store, ticket.counter_id, actor);
   }
 
   /** A counter is busy while its current ticket is called or being served: that ticket is finished first. */

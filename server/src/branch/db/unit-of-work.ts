@@ -7,6 +7,7 @@
 // - a queue of after-commit effects (broadcasts, printing, caches): they run once the OUTERMOST transaction has
 //   committed, and are dropped when it, or the savepoint that queued them, rolls back. A booking check-in that
 //   issues a ticket therefore announces nothing before the check-in itself has committed.
+import { createHash } from 'node:crypto';
 import type { Compilable } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/domain/errors.js';
@@ -29,6 +30,16 @@ export interface CommandKey {
   commandId: string | undefined;
   principal: string;
   kind: string;
+}
+
+/**
+ * What makes two requests of one command "the same": every field but the command id, in a fixed order, hashed (no
+ * phone number kept twice). Put in the command's `kind`, so the same id with another body is a CONFLICT.
+ */
+export function requestFingerprint(input: { commandId?: string | undefined } & Record<string, unknown>): string {
+  const { commandId: _commandId, ...fields } = input;
+  const canonical = JSON.stringify(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
 export class UnitOfWork {

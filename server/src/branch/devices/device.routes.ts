@@ -4,16 +4,18 @@ import { DomainError } from '../../shared/domain/errors.js';
 import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import { isLoopback } from '../../shared/http/bearer.js';
+import type { Clock } from '../../shared/clock.js';
+import { rateLimited, WindowLimit } from '../../shared/rate-limit.js';
 
-export function registerDeviceRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'devices'> & { demo: boolean }): void {
-  // Pairing codes are 6 digits: attempts are limited per address so they cannot be guessed over the LAN.
-  const attempts = new Map<string, number[]>();
+export function registerDeviceRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'devices'> & { demo: boolean; clock: Clock }): void {
+  // Pairing codes are 6 digits: attempts are limited per address here, and wrong codes per code and branch-wide
+  // whatever the address (DeviceService.pair).
+  const perAddress = new WindowLimit(10, 60_000);
   const limitAttempts = (ip: string) => {
-    const now = Date.now();
-    const recent = (attempts.get(ip) ?? []).filter((t) => t > now - 60_000);
-    if (recent.length >= 10) throw new DomainError('RATE_LIMITED', 'too many pairing attempts: wait a minute');
-    recent.push(now);
-    attempts.set(ip, recent);
+    const now = s.clock.now().getTime();
+    const wait = perAddress.waitMs(ip, now);
+    if (wait > 0) throw rateLimited('too many pairing attempts: wait a minute', wait);
+    perAddress.add(ip, now);
   };
 
   api.add(router, { method: 'post', path: '/api/devices/pair', tag: 'devices', access: 'public', summary: 'Trade a pairing code for a device token', body: PairBody, response: PairResponse },

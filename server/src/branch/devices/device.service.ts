@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import type { DeviceView, PairResponse } from '../../shared/contracts/api.js';
 import type { DeviceRole } from '../../shared/contracts/domain.js';
 import { DomainError } from '../../shared/domain/errors.js';
+import { rateLimited, WindowLimit } from '../../shared/rate-limit.js';
 import { newId } from '../../shared/ids.js';
 import type { Actor } from '../core/actor.js';
 import { nowIso, type BranchContext } from '../core/context.js';
@@ -12,6 +13,12 @@ import { hashToken, newToken } from '../../shared/auth/tokens.js';
 
 import { devicesPairableAt, findDevice, findDeviceByToken, insertDevice, listDevices, updateDevice, type DeviceRow } from './device.repository.js';
 const PAIRING_MINUTES = 10;
+/** Wrong codes tried while a code is valid before it dies (whatever their address): the admin makes a new one. */
+export const PAIRING_TRIES_PER_CODE = 5;
+/** Wrong codes branch-wide, in PAIRING_WINDOW_MS, before pairing pauses for PAIRING_PAUSE_MS. */
+export const PAIRING_TRIES_BRANCH = 20;
+const PAIRING_WINDOW_MS = 10 * 60_000;
+const PAIRING_PAUSE_MS = 15 * 60_000;
 
 function toView(d: DeviceRow): DeviceView {
   return { id: d.id, name: d.name, role: d.role as DeviceRole, pairedAt: d.paired_at, revokedAt: d.revoked_at, lastSeenAt: d.last_seen_at, printer: d.printer };
@@ -20,6 +27,10 @@ function toView(d: DeviceRow): DeviceView {
 export class DeviceService {
   private readonly lastSeenWrites = new Map<string, number>();
   private readonly issueLog = new Map<string, number[]>();
+  /** Wrong pairing attempts per pending device while its code is valid, and branch-wide. */
+  private readonly wrongPerCode = new Map<string, number>();
+  private readonly wrongAtBranch = new WindowLimit(PAIRING_TRIES_BRANCH, PAIRING_WINDOW_MS);
+  private pairingPausedUntil = 0;
 
   constructor(private readonly ctx: BranchContext) {}
 
@@ -62,17 +73,53 @@ export class DeviceService {
     return { device: this.get(id), pairingCode: code, pairingExpiresAt: expires };
   }
 
+  /**
+   * Trade a pairing code for a device token. A 6-digit code is guessable, so wrong codes are counted whatever the
+   * address: each valid code dies after PAIRING_TRIES_PER_CODE wrong tries made while it was valid, and pairing
+   * pauses branch-wide (429, a supervisor alert) after PAIRING_TRIES_BRANCH wrong codes in ten minutes.
+   */
   pair(code: string): PairResponse {
     const store = this.ctx.store;
+    const at = this.ctx.clock.now().getTime();
+    if (at < this.pairingPausedUntil) {
+      throw rateLimited('pairing is paused after too many wrong codes: an admin makes a new code once it resumes', this.pairingPausedUntil - at);
+    }
     const now = nowIso(this.ctx);
-    return this.ctx.uow.run(() => {
+    const paired = this.ctx.uow.run(() => {
       const candidates = devicesPairableAt(store, now);
       const device = candidates.find((d) => d.pairing_code_hash === hashToken(`${d.id}:${code}`));
-      if (!device) throw new DomainError('UNAUTHENTICATED', 'this pairing code is unknown or expired');
+      if (!device) return { candidates };
       const token = newToken('sqd');
       updateDevice(store, device.id, { token_hash: hashToken(token), pairing_code_hash: null, pairing_expires_at: null, paired_at: now, revoked_at: null });
-      return { deviceToken: token, device: this.get(device.id) };
+      this.wrongPerCode.delete(device.id);
+      return { response: { deviceToken: token, device: this.get(device.id) } };
     });
+    if (paired.response) return paired.response;
+    this.wrongCode(paired.candidates ?? [], at);
+    throw new DomainError('UNAUTHENTICATED', 'this pairing code is unknown or expired');
+  }
+
+  private wrongCode(candidates: DeviceRow[], at: number): void {
+    // A wrong code may have been aimed at any code valid now: each of them is one try closer to dying.
+    const dying = candidates.filter((d) => {
+      const n = (this.wrongPerCode.get(d.id) ?? 0) + 1;
+      this.wrongPerCode.set(d.id, n);
+      return n >= PAIRING_TRIES_PER_CODE;
+    });
+    if (dying.length) {
+      this.ctx.uow.run((tx) => { for (const d of dying) updateDevice(tx, d.id, { pairing_code_hash: null, pairing_expires_at: null }); });
+      for (const d of dying) this.wrongPerCode.delete(d.id);
+      this.ctx.logger.warn({ devices: dying.map((d) => d.id) }, 'pairing codes withdrawn after too many wrong tries');
+    }
+    this.wrongAtBranch.add('branch', at);
+    if (this.wrongAtBranch.waitMs('branch', at) > 0) {
+      this.pairingPausedUntil = at + PAIRING_PAUSE_MS;
+      this.ctx.events.emit('alert.wanted', {
+        kind: 'security', severity: 'critical',
+        message: `Appairage des bornes et écrans suspendu ${PAIRING_PAUSE_MS / 60_000} min : ${PAIRING_TRIES_BRANCH} codes erronés en ${PAIRING_WINDOW_MS / 60_000} min. Quelqu'un essaie peut-être de deviner un code.`,
+        data: { reason: 'pairing_paused', wrongCodes: PAIRING_TRIES_BRANCH, pausedMinutes: PAIRING_PAUSE_MS / 60_000 },
+      });
+    }
   }
 
   /** Demo mode only: a kiosk or display opened on the server's own machine pairs itself. The caller checks loopback. */

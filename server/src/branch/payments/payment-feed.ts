@@ -6,14 +6,24 @@ import { PaymentFeedPayload, type PaymentStatus } from '../../shared/contracts/p
 import type { FeedChange } from '../../shared/contracts/sync.js';
 import { nowIso, type BranchContext } from '../core/context.js';
 import type { Tx } from '../db/unit-of-work.js';
-import { canMovePayment } from '../../shared/domain/payment-state.js';
+import { amountDue, canMovePayment, paidTwiceReason, wouldOverpay } from '../../shared/domain/payment-state.js';
+import { findService } from '../services/service.repository.js';
 import {
-  changePaymentStatus, findPayment, flagPayment, insertPayment, updatePaymentDetails, type ChangeBy,
+  changePaymentStatus, findPayment, flagPayment, insertPayment, paymentsOfVisit, updatePaymentDetails, type ChangeBy, type PaymentRow,
 } from './payment.repository.js';
 
 export { PAYMENT_ENTITY } from '../../shared/contracts/payments.js';
 
 const FROM_CENTRAL: ChangeBy = { userId: null, deviceId: null, source: 'central' };
+
+/** A success for a visit its other payments had already paid: kept, never counted, flagged for refund at head office. */
+function flagIfPaidTwice(store: Tx, row: PaymentRow, at: string): PaymentRow {
+  const fee = row.service_id ? findService(store, row.service_id)?.fee_xof ?? null : null;
+  const others = paymentsOfVisit(store, row).filter((o) => o.id !== row.id)
+    .map((o) => ({ amountXof: o.amount_xof, status: o.status as PaymentStatus, review: o.review_reason }));
+  if (!wouldOverpay(fee, others, row.amount_xof)) return row;
+  return flagPayment(store, row, paidTwiceReason(amountDue(fee, others).paidXof, row.amount_xof), FROM_CENTRAL, at);
+}
 
 export function paymentFeedHandler(ctx: BranchContext): { apply(store: Tx, change: FeedChange): (() => void) | null; clear(store: Tx): void } {
   return {
@@ -55,6 +65,7 @@ export function paymentFeedHandler(ctx: BranchContext): { apply(store: Tx, chang
           // The money arrived when the provider says so, not when the branch heard of it.
           row = changePaymentStatus(store, row, to, FROM_CENTRAL, to === 'succeeded' && p.settledAt ? p.settledAt : at, { providerRef: p.providerRef });
           wrote = true;
+          if (to === 'succeeded' && row.review_reason === null) row = flagIfPaidTwice(store, row, at);
         } else {
           ctx.logger.warn({ paymentId: row.id, from: row.status, to }, 'central reports a payment status this branch cannot move to: kept as is');
         }

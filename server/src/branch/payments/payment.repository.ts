@@ -51,6 +51,19 @@ export function paymentsOfTicket(store: BranchStore, ticketId: string, bookingId
     .orderBy('created_at').orderBy('id'));
 }
 
+/** Every payment of the visit a payment belongs to: its ticket, its booking, and the ticket a booking became. */
+export function paymentsOfVisit(store: BranchStore, row: Pick<PaymentRow, 'ticket_id' | 'booking_id'>): PaymentRow[] {
+  const db = paymentDb(store);
+  const ticket = row.ticket_id ? store.first(store.db.selectFrom('tickets').select(['id', 'booking_id']).where('id', '=', row.ticket_id)) : undefined;
+  const bookingId = row.booking_id ?? ticket?.booking_id ?? null;
+  const ticketIds = row.ticket_id ? [row.ticket_id]
+    : bookingId ? store.all(store.db.selectFrom('tickets').select('id').where('booking_id', '=', bookingId)).map((t) => t.id) : [];
+  return store.all(db.selectFrom('payments').selectAll().where((eb) => eb.or([
+    ...(ticketIds.length ? [eb('ticket_id', 'in', ticketIds)] : []),
+    ...(bookingId ? [eb('booking_id', '=', bookingId)] : []),
+  ])).orderBy('created_at').orderBy('id'));
+}
+
 export function findByProviderRef(store: BranchStore, method: PaymentMethod, providerRef: string): PaymentRow | undefined {
   return store.first(paymentDb(store).selectFrom('payments').selectAll().where('method', '=', method).where('provider_ref', '=', providerRef));
 }

@@ -17,7 +17,8 @@ import type { Language } from '../../shared/contracts/domain.js';
 import type { Actor } from '../core/actor.js';
 import { nowIso, type BranchContext } from '../core/context.js';
 import { actorId } from '../core/actor.js';
-import type { Tx } from '../db/unit-of-work.js';
+import { requestFingerprint, type Tx } from '../db/unit-of-work.js';
+import type { CounterService } from '../counters/counter.service.js';
 import type { BranchInfo } from '../settings/branch-info.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { amountDue, amountForNewPayment, type AmountDue } from '../../shared/domain/payment-state.js';
@@ -62,6 +63,8 @@ export class PaymentService {
     private readonly ctx: BranchContext,
     private readonly branch: BranchInfo,
     private readonly checkout: CheckoutClient | null,
+    /** Who may act on a ticket at a counter: the same rule as the ticket commands. */
+    private readonly counters: Pick<CounterService, 'counterOfTicket'>,
   ) {}
 
   /** Phone payments need central (it holds the provider keys); counter payments never do. */
@@ -109,7 +112,10 @@ export class PaymentService {
   /** An agent records money received for a ticket: cash, or Mobile Money with its transaction reference. */
   recordForTicket(ticketId: string, input: z.output<typeof RecordPaymentBody>, actor: Actor): PaymentView {
     if (actor.kind !== 'staff') throw new DomainError('FORBIDDEN', 'payments are recorded by staff at the counter');
-    const id = this.once(input.commandId, actor, `payment:${ticketId}`, (tx) => {
+    const id = this.once(input.commandId, actor, `payment:${ticketId}:${requestFingerprint(input)}`, (tx) => {
+      const ticket = findTicket(tx, ticketId);
+      // A ticket called to another agent's counter is theirs to handle (403), as for every ticket command.
+      if (ticket) this.counters.counterOfTicket(tx, ticket, actor);
       const target = this.ticketTarget(ticketId);
       return this.recordIn(tx, target, input, actor).id;
     });
@@ -154,7 +160,7 @@ export class PaymentService {
    * command id reuses it, and central's checkout is idempotent on its id), then central opens the checkout.
    */
   async startCheckoutForTicket(ticketId: string, input: z.output<typeof StartCheckoutBody>, actor: Actor): Promise<PaymentView> {
-    return this.startCheckout(() => this.ticketTarget(ticketId), `checkout:${ticketId}`, input, actor);
+    return this.startCheckout(() => this.ticketTarget(ticketId), `checkout:${ticketId}:${requestFingerprint(input)}`, input, actor);
   }
 
   private async startCheckout(targetOf: () => PaymentTarget, kind: string, input: z.output<typeof StartCheckoutBody>, actor: Actor): Promise<PaymentView> {
@@ -170,11 +176,19 @@ export class PaymentService {
         && (input.amountXof === undefined || p.amount_xof === input.amountXof) && (p.expires_at === null || p.expires_at > nowIso(this.ctx)));
       if (open) return open.id;
       const amount = amountForNewPayment(input.amountXof, dueOf(target));
+      const at = nowIso(this.ctx);
       const row = insertPayment(tx, {
         branchId: this.ctx.branchId, ticketId: target.ticketId, bookingId: target.bookingId, serviceId: target.serviceId,
         amountXof: amount, method: input.provider, channel, origin: 'checkout', payerPhone: input.phone ?? null,
         recordedBy: actor.kind === 'staff' ? actor.userId : null, deviceId: actor.kind === 'device' ? actor.deviceId : null,
-      }, changeBy(actor), nowIso(this.ctx));
+      }, changeBy(actor), at);
+      // One open phone checkout per visit: the new one supersedes the others (the visitor chose another provider or
+      // amount). Should one of them be paid after all, its late success is flagged for refund (payment-feed.ts).
+      for (const other of target.existing) {
+        if (other.status === 'pending' && other.origin === 'checkout') {
+          changePaymentStatus(tx, other, 'failed', changeBy(actor), at, { reason: 'superseded', supersededBy: row.id });
+        }
+      }
       return row.id;
     });
 

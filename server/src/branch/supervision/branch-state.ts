@@ -38,6 +38,7 @@ export class BranchState {
     ctx.events.on('counter.changed', bump);
     ctx.events.on('catalog.changed', bump);
     ctx.events.on('message.changed', bump);
+    ctx.events.on('alert.wanted', (alert) => { this.raiseAlert(alert); });
     ctx.events.on('ticket.called', ({ call }) => {
       bump();
       this.calls = [call, ...this.calls].slice(0, RECENT_CALLS);

@@ -2,7 +2,6 @@
 // transfer, park, cancel), plus the sweepers' expiries. Each is one unit of work (db/unit-of-work.ts) that checks the
 // state machine, writes the ticket, its history row and its outbox row, and records the command id; screens hear of
 // it only once the outermost transaction has committed.
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { IssueTicketBody, TicketView } from '../../shared/contracts/api.js';
@@ -14,12 +13,12 @@ import { pickNext } from '../../shared/domain/call-policy.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { formatTicketNumber, serviceDay } from '../../shared/domain/numbering.js';
 import { endOfBranchDay } from '../../shared/domain/opening-hours.js';
-import { EVENT_OF_ACTION, transition, type TicketAction } from '../../shared/domain/ticket-state.js';
+import { AT_COUNTER_STATUSES, EVENT_OF_ACTION, transition, type TicketAction } from '../../shared/domain/ticket-state.js';
 import { newId } from '../../shared/ids.js';
 import { actorId, isSupervisor, type Actor } from '../core/actor.js';
 import type { DomainEvents } from '../core/events.js';
 import type { BranchStore } from '../db/store.js';
-import type { Tx, UnitOfWork } from '../db/unit-of-work.js';
+import { requestFingerprint, type Tx, type UnitOfWork } from '../db/unit-of-work.js';
 import type { CounterService } from '../counters/counter.service.js';
 import { counterServiceIds, findCounter, type CounterRow } from '../counters/counter.repository.js';
 import { findService, isIssuable, listServices, type ServiceRow } from '../services/service.repository.js';
@@ -309,11 +308,12 @@ export class TicketCommands {
 
   /** The counter a called/serving ticket is at, if the actor may act there. */
   private ticketCounter(store: BranchStore, ticket: TicketRow, actor: Actor, action: TicketAction): CounterRow {
-    if (!ticket.counter_id || !atCounter(ticket)) {
+    const counter = this.d.counters.counterOfTicket(store, ticket, actor);
+    if (!counter) {
       transition(ticket.status as TicketStatus, action); // the state machine's 409 comes first
       throw new DomainError('INVALID_TRANSITION', `ticket ${ticket.number} is not at a counter`);
     }
-    return this.d.counters.workable(store, ticket.counter_id, actor);
+    return counter;
   }
 
   /** Check the transition, update the ticket and its counter, write the history and outbox rows. */
@@ -372,14 +372,7 @@ export class TicketCommands {
 }
 
 function atCounter(ticket: TicketRow): boolean {
-  return ticket.status === 'called' || ticket.status === 'serving';
-}
-
-/** What makes two issue requests "the same": every field but the command id, in a fixed order (hashed: no phone kept twice). */
-function requestFingerprint(input: IssueInput): string {
-  const { commandId: _commandId, ...fields } = input;
-  const canonical = JSON.stringify(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  return AT_COUNTER_STATUSES.includes(ticket.status as TicketStatus);
 }
 
 function queueTypeOf(priority: IssueInput['priority'], service: ServiceRow): QueueType {

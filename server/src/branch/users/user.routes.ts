@@ -7,7 +7,7 @@ import { bearerToken } from '../../shared/http/bearer.js';
 
 export function registerUserRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'users'>): void {
   api.add(router, { method: 'post', path: '/api/auth/login', tag: 'auth', access: 'public', summary: 'Sign in; returns a bearer token for a working day', body: LoginBody, response: LoginResponse },
-    ({ body }) => s.users.login(body.login, body.password));
+    ({ body, req }) => s.users.login(body.login, body.password, req.socket.remoteAddress ?? 'unknown'));
   api.add(router, { method: 'post', path: '/api/auth/logout', tag: 'auth', access: 'staff', summary: 'End this session' },
     ({ req }) => { const token = bearerToken(req); if (token) s.users.logout(token); return undefined; });
   api.add(router, { method: 'get', path: '/api/auth/me', tag: 'auth', access: 'staff', summary: 'Who this token belongs to', response: UserView },

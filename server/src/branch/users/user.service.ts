@@ -7,6 +7,7 @@ import { newId } from '../../shared/ids.js';
 import type { Actor } from '../core/actor.js';
 import { nowIso, type BranchContext } from '../core/context.js';
 import { hashPassword, verifyPassword } from '../../shared/auth/password.js';
+import { LoginGuard } from '../../shared/auth/login-guard.js';
 import { hashToken, newToken } from '../../shared/auth/tokens.js';
 
 import {
@@ -21,13 +22,31 @@ function toView(u: UserRow): UserView {
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export class UserService {
-  constructor(private readonly ctx: BranchContext) {}
+  /** Wrong passwords limited per login and per address, and a bound on concurrent KDF runs (see login-guard.ts). */
+  readonly guard: LoginGuard;
 
-  async login(login: string, password: string): Promise<LoginResponse> {
+  constructor(private readonly ctx: BranchContext) {
+    this.guard = new LoginGuard(() => ctx.clock.now().getTime(), {
+      onLockout: ({ kind, key, failures, retryAfterSeconds }) => ctx.events.emit('alert.wanted', {
+        kind: 'security', severity: 'warning',
+        message: kind === 'login'
+          ? `Connexion bloquée pour « ${key} » après ${failures} mots de passe erronés (délai croissant, prochain essai dans ${retryAfterSeconds} s).`
+          : `Connexions bloquées depuis l'adresse ${key} après ${failures} mots de passe erronés (délai croissant).`,
+        data: { reason: kind === 'login' ? 'login_locked' : 'address_locked', key, failures, retryAfterSeconds },
+      }),
+    });
+  }
+
+  /** `address`: where the attempt comes from (the socket's remote address). */
+  async login(login: string, password: string, address = 'unknown'): Promise<LoginResponse> {
     const store = this.ctx.store;
-    const user = findUserByLogin(store, login.trim().toLowerCase());
-    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-    if (!user || !ok || user.active !== 1) throw new DomainError('UNAUTHENTICATED', 'wrong login or password');
+    const name = login.trim().toLowerCase();
+    const user = await this.guard.attempt(name, address, async (kdf) => {
+      const found = findUserByLogin(store, name);
+      const ok = await kdf.run(() => verifyPassword(password, found?.password_hash ?? DUMMY_HASH));
+      return { ok: Boolean(found && ok && found.active === 1), value: found };
+    });
+    if (!user) throw new DomainError('UNAUTHENTICATED', 'wrong login or password');
     const token = newToken('sqs');
     const now = this.ctx.clock.now();
     const expiresAt = new Date(now.getTime() + this.ctx.config.sessionTtlSeconds * 1000).toISOString();

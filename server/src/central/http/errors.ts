@@ -1,6 +1,6 @@
 // Errors of the central API: an HTTP status, a stable code clients switch on, and details when useful.
 import type { ErrorRequestHandler } from 'express';
-import { toErrorBody } from '../../shared/http/errors.js';
+import { retryAfterOf, toErrorBody } from '../../shared/http/errors.js';
 
 export class CentralError extends Error {
   constructor(
@@ -20,6 +20,8 @@ export const centralErrorHandler = (log: (err: unknown) => void): ErrorRequestHa
     return;
   }
   const { status, body } = toErrorBody(err);
+  const retryAfter = retryAfterOf(err);
+  if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
   if (status >= 500) log(err);
   res.status(status).type('application/json').json(body);
 };

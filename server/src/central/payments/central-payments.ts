@@ -12,11 +12,12 @@ import {
 import { lockBranchSync, type CentralDb, type CentralTrx } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
 import { appendFeed } from '../ingest/feed.js';
-import { canMovePayment, checkAmountXof } from '../../shared/domain/payment-state.js';
+import { canMovePayment, checkAmountXof, isPaidTwice } from '../../shared/domain/payment-state.js';
 import { dayWindow, paymentTotals } from '../../shared/domain/payment-totals.js';
 import { newId } from '../../shared/ids.js';
 import { assertMatches, PaymentMismatchError, ProviderError, type MobileMoneyProvider, type ProviderEvent } from './providers/index.js';
 import type { CentralPaymentTables, PaymentCheckoutEventsTable, PaymentCheckoutsTable } from './payments.central-migration.js';
+import { callbackContradiction, needsConfirmation } from './callback-confirmation.js';
 
 export type Providers = Partial<Record<ProviderName, MobileMoneyProvider>>;
 
@@ -46,7 +47,7 @@ export interface CentralPaymentsDeps {
   listenUrl: () => string;
 }
 
-export type ReportOutcome = 'applied' | 'duplicate' | 'unknown_payment' | 'mismatch' | 'unchanged' | 'ignored';
+export type ReportOutcome = 'applied' | 'duplicate' | 'unknown_payment' | 'mismatch' | 'unchanged' | 'ignored' | 'refused';
 
 /** What a provider says about a payment: a verified webhook, a status lookup, or our own expiry. */
 export interface ProviderReport {
@@ -214,9 +215,41 @@ export class CentralPayments {
 
   // ---------- provider reports ----------
 
-  /** Verify nothing here: callers pass verified webhooks (parseWebhook) or status lookups. Each event id once. */
+  /**
+   * Callers pass verified webhooks (parseWebhook). A success from a provider whose callbacks are not signed per
+   * message is confirmed with its status lookup first: refused (logged, in the checkout's history, never stored as
+   * applied) when the lookup contradicts it; a lookup that fails answers 503 so that the provider sends it again.
+   */
   async webhook(event: ProviderEvent): Promise<ReportOutcome> {
+    const provider = this.providers[event.provider];
+    if (provider && needsConfirmation(event, provider)) {
+      let state;
+      try {
+        state = await provider.getStatus(event.providerRef);
+      } catch (err) {
+        if (!(err instanceof ProviderError)) throw err;
+        this.deps.logger.warn({ provider: event.provider, providerRef: event.providerRef, code: err.code }, 'callback not confirmed: the status lookup failed');
+        throw new CentralError(503, 'PROVIDER_UNAVAILABLE', `${event.provider} status lookup failed (${err.code}): send the callback again later`);
+      }
+      const contradiction = callbackContradiction(event, state);
+      if (contradiction) {
+        await this.refuseCallback(event, contradiction);
+        return 'refused';
+      }
+    }
     return this.applyReport({ ...event, source: 'webhook' });
+  }
+
+  /** A callback the provider's lookup contradicts: logged, and in the checkout's history when the payment exists. */
+  private async refuseCallback(event: ProviderEvent, reason: string): Promise<void> {
+    this.deps.logger.warn({ provider: event.provider, providerRef: event.providerRef, reference: event.reference, eventId: event.eventId, reason }, 'provider callback refused: its status lookup contradicts it');
+    const row = await this.db.selectFrom('payment_checkouts').selectAll().where('provider', '=', event.provider)
+      .where((eb) => eb.or([eb('provider_ref', '=', event.providerRef), eb('payment_id', '=', event.reference ?? event.providerRef)])).executeTakeFirst();
+    if (!row) return;
+    await this.deps.cdb.db.transaction().execute(async (trx) => {
+      await this.history(trx, row.payment_id, 'callback_refused', row.status, row.status, 'webhook', event.eventId, iso(this.deps.clock.now()),
+        { reason, reported: event.status, amountXof: event.amountXof });
+    });
   }
 
   async applyReport(report: ProviderReport): Promise<ReportOutcome> {
@@ -321,7 +354,7 @@ export class CentralPayments {
     const row = await this.db.selectFrom('payment_checkouts').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
     if (!row) throw new CentralError(404, 'NOT_FOUND', `no phone payment ${paymentId} at head office`);
     if (row.status !== 'succeeded') throw new CentralError(409, 'INVALID_TRANSITION', `a ${row.status} payment cannot be refunded`);
-    if (row.review_reason !== null) throw new CentralError(409, 'UNDER_REVIEW', `payment ${paymentId} is set aside for review: ${row.review_reason}`);
+    if (row.review_reason !== null && !isPaidTwice(row.review_reason)) throw new CentralError(409, 'UNDER_REVIEW', `payment ${paymentId} is set aside for review: ${row.review_reason}`);
     const provider = this.providers[row.provider as ProviderName];
     if (!provider) throw new CentralError(422, 'PROVIDER_NOT_CONFIGURED', `${row.provider} is not configured at head office`);
     if (!provider.refund || !row.provider_ref) {
@@ -453,7 +486,8 @@ export class CentralPayments {
       .where((eb) => eb.or([eb('p.id', 'is', null), eb('p.status', 'not in', ['succeeded', 'refunded'])]));
     if (q.branchId) awaiting = awaiting.where('c.branch_id', '=', q.branchId);
     const waiting = await awaiting.execute();
-    let flaggedQ = this.db.selectFrom('payment_checkouts').select('payment_id').where('review_reason', 'is not', null).where('status', '=', 'pending');
+    // Set aside: reports that did not match (still pending), and successes that paid a visit twice (to refund).
+    let flaggedQ = this.db.selectFrom('payment_checkouts').select('payment_id').where('review_reason', 'is not', null).where('status', 'in', ['pending', 'succeeded']);
     if (q.branchId) flaggedQ = flaggedQ.where('branch_id', '=', q.branchId);
     const flagged = await flaggedQ.execute();
     return {

@@ -4,6 +4,7 @@
 // A record it cannot read stays parked (kept as received), like any record central does not understand yet.
 import { PAYMENT_AGGREGATE, PaymentFactV1 } from '../../shared/contracts/payments.js';
 import { chunks, type CentralTrx } from '../db/database.js';
+import { isPaidTwice } from '../../shared/domain/payment-state.js';
 import type { SyncEventsTable } from '../db/schema.js';
 import type { CentralPaymentsTable, CentralPaymentTables } from './payments.central-migration.js';
 
@@ -36,6 +37,11 @@ export async function applyPaymentFacts(trx: CentralTrx, branchId: string, recor
       id: e.id, payment_id: p.id, branch_id: branchId, type: e.type, from_status: e.from, to_status: e.to, at: utc(e.at),
       user_id: e.userId, device_id: e.deviceId, source: e.source, data: e.data ? JSON.stringify(e.data) : null,
     }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    // The branch found this success paid a visit twice: head office's checkout shows it, to refund.
+    if (e.type === 'flagged' && isPaidTwice(p.review_reason)) {
+      await t.updateTable('payment_checkouts').set({ review_reason: p.review_reason, updated_at: utc(p.updated_at) })
+        .where('payment_id', '=', p.id).where('review_reason', 'is', null).execute();
+    }
     applied.push(r.event_id);
   }
   for (const part of chunks(applied, 100)) await trx.updateTable('sync_events').set({ status: 'applied' }).where('event_id', 'in', part).execute();

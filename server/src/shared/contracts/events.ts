@@ -18,7 +18,7 @@ export interface CallEvent {
 
 export interface Alert {
   id: string;
-  kind: 'printer' | 'long_wait' | 'sync' | 'system';
+  kind: 'printer' | 'long_wait' | 'sync' | 'system' | 'security' | 'storage';
   severity: 'info' | 'warning' | 'critical';
   message: string;
   at: string;

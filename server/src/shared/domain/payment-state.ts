@@ -65,6 +65,20 @@ export function amountDue(feeXof: number | null, payments: readonly PaymentLike[
   return { feeXof, paidXof: paid, dueXof: Math.max(0, fee - paid), pending: payments.some((p) => p.status === 'pending') };
 }
 
+/** The review reason of a success that came for a visit already paid: head office gives it back. */
+const PAID_TWICE = 'paid twice';
+export function paidTwiceReason(paidXof: number, amountXof: number): string {
+  return `${PAID_TWICE}: this visit was already paid (${paidXof} F CFA); give these ${amountXof} F CFA back (refund at head office)`;
+}
+export function isPaidTwice(review: string | null): boolean {
+  return review !== null && review.startsWith(PAID_TWICE);
+}
+
+/** A success of `amountXof` on top of the visit's other payments would pay more than its fee. */
+export function wouldOverpay(feeXof: number | null, others: readonly PaymentLike[], amountXof: number): boolean {
+  return feeXof !== null && amountDue(feeXof, others).paidXof + amountXof > feeXof;
+}
+
 /**
  * The amount of a new payment: the one asked for, else what is due. Refuses a payment when nothing is due and no
  * amount was given, and one above what is due when the visit has a fee (an agent's typing mistake).

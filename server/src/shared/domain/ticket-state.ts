@@ -35,6 +35,8 @@ const TRANSITIONS: Readonly<Record<TicketStatus, Partial<Record<TicketAction, Ti
   no_show: {},
 };
 
+/** Called or being served: the ticket is at its counter, and only that counter's agent (or a supervisor) acts on it. */
+export const AT_COUNTER_STATUSES: readonly TicketStatus[] = ['called', 'serving'];
 export const WAITING_STATUSES: readonly TicketStatus[] = ['waiting', 'transferred'];
 export const ACTIVE_STATUSES: readonly TicketStatus[] = ['waiting', 'transferred', 'called', 'serving'];
 export const FINAL_STATUSES: readonly TicketStatus[] = ['served', 'cancelled', 'expired', 'no_show'];

@@ -28,7 +28,7 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
 };
 
 /** Codes whose details are meant for the client (when to come back, which branch), not only for the logs. */
-const PUBLIC_DETAILS = new Set<DomainErrorCode>(['VALIDATION_ERROR', 'WRONG_BRANCH', 'CHECK_IN_TOO_EARLY', 'CHECK_IN_MISSED']);
+const PUBLIC_DETAILS = new Set<DomainErrorCode>(['VALIDATION_ERROR', 'WRONG_BRANCH', 'CHECK_IN_TOO_EARLY', 'CHECK_IN_MISSED', 'RATE_LIMITED']);
 
 export function zodMessage(err: ZodError): string {
   return err.issues
@@ -59,8 +59,17 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
   return result.data;
 }
 
+/** Seconds a RATE_LIMITED error asks to wait (its Retry-After header), when it says. */
+export function retryAfterOf(err: unknown): number | null {
+  if (!(err instanceof DomainError) || err.code !== 'RATE_LIMITED') return null;
+  const s = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof s === 'number' ? s : null;
+}
+
 export const errorHandler = (log: (err: unknown) => void): ErrorRequestHandler => (err, _req, res, _next) => {
   const { status, body } = toErrorBody(err);
+  const retryAfter = retryAfterOf(err);
+  if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
   if (status >= 500) log(err);
   if (err instanceof DomainError && err.details !== undefined && PUBLIC_DETAILS.has(err.code)) {
     body.error.details = err.details;

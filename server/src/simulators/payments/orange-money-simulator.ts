@@ -42,6 +42,7 @@ export class OrangeMoneySimulator extends ProviderSimulator {
   tokensIssued = 0;
   private readonly tokens = new Map<string, number>();
   private callbackKey: string;
+  private readonly lookupOverrides = new Map<string, PaymentStatus>();
 
   constructor(private readonly config: OrangeMoneySimulatorOptions) {
     super(config);
@@ -52,6 +53,16 @@ export class OrangeMoneySimulator extends ProviderSimulator {
   override reset(): void {
     super.reset();
     this.tokensIssued = 0;
+    this.lookupOverrides.clear();
+  }
+
+  /**
+   * From now on the transaction search reports `status` for this reference, whatever really happened: a lookup that
+   * disagrees with the callbacks (central must refuse them). `null` ends it.
+   */
+  disagreeOnLookup(ref: string, status: PaymentStatus | null): void {
+    if (status === null) this.lookupOverrides.delete(ref);
+    else this.lookupOverrides.set(ref, status);
   }
 
   /** Invalidates every access token already issued (a rotation before the announced expiry). */
@@ -79,7 +90,11 @@ export class OrangeMoneySimulator extends ProviderSimulator {
         .map((p) => { this.refreshExpiry(p); return p; })
         // An unpaid QR code is no transaction: only payments that went through an attempt are listed.
         .filter((p) => p.eventId !== null && (reference === null || p.reference === reference))
-        .map((p) => this.transactionJson(p));
+        .map((p) => {
+          const json = this.transactionJson(p);
+          const override = this.lookupOverrides.get(p.reference);
+          return override ? { ...json, status: OM_STATUS[override] } : json;
+        });
       return { status: 200, json: list };
     }
     if (req.method === 'POST' && req.path === '/api/notification/v1/merchantcallback') {

@@ -64,6 +64,7 @@ export function freeMoneyStatus(status: string): PaymentStatus {
 
 export class FreeMoneyProvider implements MobileMoneyProvider {
   readonly name = 'free_money' as const;
+  readonly signedCallbacks = true;
   private readonly timeoutMs: number;
   private readonly toleranceSec: number;
   private readonly clock: Clock;

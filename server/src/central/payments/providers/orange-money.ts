@@ -10,7 +10,11 @@
 // /api/notification/v1/merchantcallback {code, name, callbackUrl, apiKey}) a JSON transaction
 // {transactionId, status, amount:{value,unit}, reference, metadata, type:"MERCHANT_PAYMENT", customer, partner, …},
 // authenticated only by that shared apiKey in a header (configurable name, default X-Api-Key; a "Basic "/"Bearer "
-// scheme prefix is tolerated). There is no signed timestamp, so replays are stopped by eventId dedupe, not by age.
+// scheme prefix is tolerated). There is no signed timestamp, so replays are stopped by eventId dedupe, not by age,
+// and a callback is no proof: whoever once saw the key can write one. Central therefore confirms every reported success
+// with the transaction status lookup below (Orange's web-payment API has the same rule: its `transactionstatus`
+// {order_id, amount, pay_token} → {status: INITIATED|PENDING|SUCCESS|FAILED|EXPIRED, txnid} is the truth, the
+// notification only a hint) and refuses a callback the lookup contradicts.
 //
 // Choices (Orange documents no QR lookup by qrId, and a transaction exists only once the customer pays):
 // - providerRef is our reference: it is what the transactions search and the callback carry.
@@ -90,6 +94,8 @@ export function orangeMoneyStatus(status: string): PaymentStatus {
 
 export class OrangeMoneyProvider implements MobileMoneyProvider {
   readonly name = 'orange_money' as const;
+  /** A static key, no per-message signature: central confirms each success with getStatus. */
+  readonly signedCallbacks = false;
   private readonly apiUrl: string;
   private readonly timeoutMs: number;
   private readonly clock: Clock;

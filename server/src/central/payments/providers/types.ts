@@ -70,6 +70,12 @@ export interface WebhookRequest {
 
 export interface MobileMoneyProvider {
   readonly name: ProviderName;
+  /**
+   * Each callback carries a signature over its own bytes and a timestamp (Wave, Free Money). When false (Orange
+   * Money: one static shared key), anyone who once saw the key can write a callback, so central confirms every
+   * success with getStatus before applying it.
+   */
+  readonly signedCallbacks: boolean;
   createCheckout(input: CreateCheckoutInput): Promise<Checkout>;
   getStatus(providerRef: string): Promise<ProviderPaymentState>;
   /** Close an unpaid checkout so it can no longer be paid (Wave only). */

@@ -59,6 +59,7 @@ export function waveSessionStatus(session: Pick<WaveSession, 'checkout_status' |
 
 export class WaveProvider implements MobileMoneyProvider {
   readonly name = 'wave' as const;
+  readonly signedCallbacks = true;
   private readonly apiUrl: string;
   private readonly timeoutMs: number;
   private readonly toleranceSec: number;
