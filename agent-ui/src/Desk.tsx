@@ -1,5 +1,6 @@
 // The agent's desk at one counter: the current ticket with a running timer, one button (and one key) per action,
 // the counter's lines with their waiting counts, parked tickets and today's numbers.
+import { displayTicketNumber } from '../../server/src/shared/domain/numbering.js';
 import { nextStatus, type TicketAction } from '../../server/src/shared/domain/ticket-state.js';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -146,7 +147,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
           {current ? (
             <>
               <div className="current-label">{t(current.status === 'serving' ? 'desk.serving' : 'desk.called')}</div>
-              <div className="current-number" data-testid="current-number">{current.number}</div>
+              <div className="current-number" data-testid="current-number">{displayTicketNumber(current.number)}</div>
               <div className="current-service">{serviceOf(current.serviceId)?.name[lang]}</div>
               <div className="current-tags">
                 {current.queueType !== 'normal' && <span className={`tag tag-${current.queueType}`}>{t(`queueType.${current.queueType}`)}</span>}
@@ -158,7 +159,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
               <PaymentPanel ticket={current} token={session.token} commands={commands} ready={ready} />
             </>
           ) : counter.currentTicketNumber ? (
-            <div className="current-number">{counter.currentTicketNumber}</div>
+            <div className="current-number">{displayTicketNumber(counter.currentTicketNumber)}</div>
           ) : (
             <div className="current-empty">{counter.status === 'paused' ? t('desk.pausedNotice') : counter.status === 'closed' ? t('desk.closedNotice') : t('desk.none')}</div>
           )}
@@ -235,7 +236,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
             <ul className="ticket-list">
               {parked.map((p) => (
                 <li key={p.id} data-testid="parked-ticket">
-                  <span className="num">{p.number}</span>
+                  <span className="num">{displayTicketNumber(p.number)}</span>
                   <span>{serviceOf(p.serviceId)?.prefix}</span>
                   <button type="button" disabled={!ready || current !== null} onClick={() => void actions.unparkOne(p)}>{t('action.unpark')}</button>
                 </li>
@@ -251,7 +252,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
               {nextUp.map((x) => (
                 <li key={x.id} className={minutesSince(x.issuedAt, now) >= (serviceOf(x.serviceId)?.targetWaitMinutes ?? Infinity) ? 'over' : undefined}
                   data-testid="next-up-ticket" data-ticket={x.number} data-sent-here={x.targetCounterId === counter.id}>
-                  <span className="num">{x.number}</span>
+                  <span className="num">{displayTicketNumber(x.number)}</span>
                   <span>{x.queueType !== 'normal' ? t(`queueType.${x.queueType}`) : ''}</span>
                   <span className="muted">{t('common.minutes', { count: minutesSince(x.issuedAt, now) })}</span>
                 </li>

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TicketView } from '../../server/src/shared/contracts/api.js';
 import type { PaymentMethod, TicketPayments } from '../../server/src/shared/contracts/payments.js';
+import { displayTicketNumber } from '../../server/src/shared/domain/numbering.js';
 import { apiFetch } from '../../ui-shared/api.js';
 import type { CommandRunner } from './commands.js';
 
@@ -62,7 +63,7 @@ export function PaymentPanel({ ticket, token, commands, ready }: Props) {
         )}
       </div>
       {open && (
-        <PaymentDialog number={ticket.number} due={state.dueXof} busy={commands.busy !== null} money={money}
+        <PaymentDialog number={displayTicketNumber(ticket.number)} due={state.dueXof} busy={commands.busy !== null} money={money}
           onRecord={(body) => void record(body)} onClose={() => setOpen(false)} />
       )}
     </>

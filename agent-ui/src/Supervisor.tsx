@@ -11,6 +11,7 @@ import type { CommandRunner } from './commands.js';
 import { minutesSince, useServerNow } from './format.js';
 import { isOverTarget, overTargetCount } from '../../server/src/shared/domain/wait-estimate.js';
 import { isWaitingStatus } from '../../server/src/shared/domain/ticket-state.js';
+import { displayTicketNumber } from '../../server/src/shared/domain/numbering.js';
 import type { Session } from './session.js';
 
 interface Props { session: Session; live: LiveState; commands: CommandRunner }
@@ -77,7 +78,7 @@ export function Supervisor({ session, live, commands }: Props) {
                   <td><span className={`counter-status status-${c.status}`}>{t(`counterStatus.${c.status}`)}</span></td>
                   <td>{c.agentName ?? '—'}</td>
                   <td data-testid={`sup-counter-${c.number}-ticket`}>
-                    {c.currentTicketNumber ? <><strong>{c.currentTicketNumber}</strong> {ticket && <span className="muted">{t(`ticketStatus.${ticket.status}`)}</span>}</> : '—'}
+                    {c.currentTicketNumber ? <><strong>{displayTicketNumber(c.currentTicketNumber)}</strong> {ticket && <span className="muted">{t(`ticketStatus.${ticket.status}`)}</span>}</> : '—'}
                   </td>
                   <td>
                     <div className="chips">
@@ -126,7 +127,7 @@ export function Supervisor({ session, live, commands }: Props) {
                     const over = isOverTarget(x.issuedAt, s.targetWaitMinutes, now);
                     return (
                       <li key={x.id} className={over ? 'over' : undefined} data-testid="sup-waiting-ticket" data-ticket={x.number} data-over={over}>
-                        <span className="num">{x.number}</span>
+                        <span className="num">{displayTicketNumber(x.number)}</span>
                         <span>{t('common.minutes', { count: waited })}</span>
                         {x.queueType !== 'normal' && <span className="tag">{t(`queueType.${x.queueType}`)}</span>}
                       </li>

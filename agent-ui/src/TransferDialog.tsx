@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CounterView, TicketView } from '../../server/src/shared/contracts/api.js';
 import type { BranchSnapshot } from '../../server/src/shared/contracts/events.js';
+import { displayTicketNumber } from '../../server/src/shared/domain/numbering.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 
 type Target = { serviceId: string } | { counterId: string };
@@ -42,8 +43,8 @@ export function TransferDialog({ ticket, counter, snapshot, busy, onTransfer, on
 
   return (
     <div className="dialog-backdrop" onClick={onClose}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={t('transfer.title', { number: ticket.number })} onClick={(e) => e.stopPropagation()}>
-        <h2>{t('transfer.title', { number: ticket.number })}</h2>
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={t('transfer.title', { number: displayTicketNumber(ticket.number) })} onClick={(e) => e.stopPropagation()}>
+        <h2>{t('transfer.title', { number: displayTicketNumber(ticket.number) })}</h2>
         <p className="muted">{t('transfer.help')}</p>
         <h3>{t('transfer.toService')}</h3>
         <div className="dialog-options">{options.slice(0, services.length).map((o, i) => option(o, i))}</div>

@@ -4,17 +4,13 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { CallEvent } from '../../server/src/shared/contracts/events.js';
+import { displayTicketNumber } from '../../server/src/shared/domain/numbering.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import { useBranchLive } from '../../ui-shared/live.js';
 import { Announcer } from './audio/announcer.js';
 import { useNow, wallClock } from './clock.js';
 
 const RECENT_SHOWN = 5;
-
-/** How a call board writes a ticket number: "A-042". */
-export function boardNumber(number: string): string {
-  return number.replace(/^([A-Z]+)(\d+)$/, '$1-$2');
-}
 
 interface BoardProps { token: string; languages: ScreenLanguage[]; i18n: I18n; onUnauthorized: () => void }
 
@@ -86,7 +82,7 @@ export function Board({ token, languages, i18n, onUnauthorized }: BoardProps) {
             <div key={currentKey} data-testid="now-calling" data-ticket={current.number} data-counter={current.counterNumber}
               className={`now-call${currentKey === flashKey ? ' flash' : ''}${current.queueType === 'appointment' ? ' appointment' : ''}`}>
               <div className="now-label">{t('ticket')}</div>
-              <div className="now-number" data-testid="now-number">{boardNumber(current.number)}</div>
+              <div className="now-number" data-testid="now-number">{displayTicketNumber(current.number)}</div>
               <div className="now-arrow">➜</div>
               <div className="now-counter" data-testid="now-counter">{t('counter')} <strong>{current.counterNumber}</strong></div>
               {current.queueType === 'appointment' && <div className="badge appointment-badge">{t('appointment')}</div>}
@@ -99,7 +95,7 @@ export function Board({ token, languages, i18n, onUnauthorized }: BoardProps) {
           <ol>
             {recent.map((c) => (
               <li key={`${c.ticketId}@${c.at}`} data-testid="recent-call" className={c.queueType === 'appointment' ? 'appointment' : undefined}>
-                <span className="recent-number">{boardNumber(c.number)}</span>
+                <span className="recent-number">{displayTicketNumber(c.number)}</span>
                 <span className="recent-counter">{t('counter')} {c.counterNumber}</span>
               </li>
             ))}

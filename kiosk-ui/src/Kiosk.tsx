@@ -6,11 +6,12 @@ import { useTranslation } from 'react-i18next';
 import type { ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
 import type { PriorityReason } from '../../server/src/shared/contracts/domain.js';
+import { displayTicketNumber } from '../../server/src/shared/domain/numbering.js';
 import { ApiError, newCommandId } from '../../ui-shared/api.js';
 import { useBranchLive } from '../../ui-shared/live.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import { CodeKeypad, DigitKeypad, Header, QrCode, ScannerInput, ScreenTitle } from './components.js';
-import { displayNumber, groupCode, groupPhoneDigits, hoursToday, isSenegalLocalNumber } from './format.js';
+import { groupCode, groupPhoneDigits, hoursToday, isSenegalLocalNumber } from './format.js';
 import { kioskTimings, useCountdown, useIdle } from './hooks.js';
 import { Icon } from './icons.js';
 import { answerLost, checkIn, issueTicket, kioskConfig, listServices, printTicket, serverReachable } from './kiosk-api.js';
@@ -218,7 +219,7 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
           offline={offline} onDone={reset} onPay={(provider) => setStep({ kind: 'pay', ticket: step.ticket, provider })} />;
         break;
       case 'pay':
-        body = <PayScreen token={token} ticketId={step.ticket.id} number={displayNumber(step.ticket.number)} provider={step.provider} onDone={reset} />;
+        body = <PayScreen token={token} ticketId={step.ticket.id} number={displayTicketNumber(step.ticket.number)} provider={step.provider} onDone={reset} />;
         break;
       case 'checkin':
         body = <CheckInScreen scanned={scanned} onBack={home}
@@ -357,7 +358,7 @@ function TicketScreen({ ticket, service, print, simulated, alreadyCheckedIn, tra
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as ScreenLanguage;
-  const number = displayNumber(ticket.number);
+  const number = displayTicketNumber(ticket.number);
   // A visitor whose ticket did not print needs time to note the number.
   const seconds = print.state === 'failed' ? timings.failedTicketSeconds : timings.ticketSeconds;
   const left = useCountdown(print.state === 'printing' ? seconds + 30 : seconds, onDone, `${ticket.id}:${print.state}`);

@@ -1,11 +1,6 @@
 // Small pure helpers of the kiosk screens.
 import type { ServiceView } from '../../server/src/shared/contracts/api.js';
 
-/** As the call board and the paper slip write it: "A-042". */
-export function displayNumber(number: string): string {
-  return number.replace(/^([A-Z]+)(\d+)$/, '$1-$2');
-}
-
 /** "771234567" → "77 123 45 67" (how Senegalese numbers are read out). */
 export function groupPhoneDigits(digits: string): string {
   const parts = [digits.slice(0, 2), digits.slice(2, 5), digits.slice(5, 7), digits.slice(7, 9)].filter(Boolean);

@@ -119,6 +119,7 @@ describe.skipIf(!haveChromium)('agent app and call board', () => {
 
     await press(awa, 'n'); // call next
     await currentTicket(awa, 'A001', 'called');
+    expect(await awa.getByTestId('current-number').textContent()).toBe('A-001'); // as the board and the paper write it
     // The board shows the number and counter promptly (a bounded wait: a functional check, not a benchmark).
     await display.locator('[data-testid=now-calling][data-ticket=A001][data-counter="1"]').waitFor({ timeout: 1_000 });
     expect(await display.getByTestId('now-number').textContent()).toBe('A-001');
@@ -397,7 +398,7 @@ describe.skipIf(!haveChromium)('agent app and call board', () => {
     await currentTicket(awa, number as string, 'serving');
     await awa.screenshot({ path: artifactPath('agent', 'desk.png') });
     await supervisor.locator('[data-testid=connection][data-status=online]').waitFor({ timeout: 15_000 });
-    await supervisor.locator(`[data-testid=sup-counter-1-ticket]`, { hasText: number as string }).waitFor();
+    await supervisor.locator(`[data-testid=sup-counter-1-ticket]`, { hasText: (number as string).replace(/^([A-Z]+)(\d+)$/, '$1-$2') }).waitFor();
     await supervisor.screenshot({ path: artifactPath('agent', 'supervisor.png'), fullPage: true });
     await display.waitForTimeout(2_200); // let the new-call flash finish for a calm screenshot
     await display.screenshot({ path: artifactPath('display', 'call-board.png') });

@@ -72,8 +72,8 @@ describe.each(dialects)('notifications over a faulty link on %s', (dialect) => {
     w.proxy?.heal();
     await waitFor('"your turn is near" by SMS', () => smsTo(phone).length === 1);
     await waitFor('"your turn is near" by e-mail', () => w.sink.to('fatou@example.sn').length === 1);
-    expect(smsTo(phone)[0]?.message).toBe('Ticket A003: your turn is near (number 3 in line). Please come back to Agence Plateau.');
-    expect(w.sink.to('fatou@example.sn')[0]?.subject).toBe('Votre tour approche – ticket A003');
+    expect(smsTo(phone)[0]?.message).toBe('Ticket A-003: your turn is near (number 3 in line). Please come back to Agence Plateau.');
+    expect(w.sink.to('fatou@example.sn')[0]?.subject).toBe('Votre tour approche – ticket A-003');
     await settle();
     expect(smsTo(phone)).toHaveLength(1);
   });
@@ -85,7 +85,7 @@ describe.each(dialects)('notifications over a faulty link on %s', (dialect) => {
     expect(await w.callNext('awa', counter)).toBe(followed);
     await waitFor('"it\'s your turn" by SMS', () => smsTo(phone).length === 2);
     await waitFor('"it\'s your turn" by e-mail', () => w.sink.to('fatou@example.sn').length === 2);
-    expect(smsTo(phone)[1]?.message).toBe("Ticket A003: it's your turn, counter 1 (Agence Plateau).");
+    expect(smsTo(phone)[1]?.message).toBe("Ticket A-003: it's your turn, counter 1 (Agence Plateau).");
     // Everything is read again from the start (a crash before the cursor was saved).
     w.proxy?.setRandom({});
     await w.central.server.tracking.db.updateTable('tracking_cursor').set({ last_seq: 0 }).execute();
@@ -112,7 +112,7 @@ describe.each(dialects)('notifications over a faulty link on %s', (dialect) => {
     await waitForView(w, late, 'the late call at central', (v) => v.status === 'called' && v.counterNumber === 1);
     await settle();
     // "It's your turn" is not sent: old news.
-    expect(smsTo('+221770000002').map((m) => m.message)).toEqual(['Ticket A004 : vous êtes le prochain. Revenez à Agence Plateau.']);
+    expect(smsTo('+221770000002').map((m) => m.message)).toEqual(['Ticket A-004 : vous êtes le prochain. Revenez à Agence Plateau.']);
     expect((await log(late)).map((d) => d.kind)).toEqual(['turn_near']);
   });
 
@@ -131,10 +131,10 @@ describe.each(dialects)('notifications over a faulty link on %s', (dialect) => {
     await waitFor('the call by e-mail, after one refusal', () => w.sink.to('moussa@example.sn').length === 2);
     await settle();
     expect(smsTo('+221770000003').map((m) => m.message)).toEqual([
-      'Tike A005: yaa ngi topp. Dellusil ca Agence Plateau.',
-      'Tike A005: yaw lañuy woo, demal ca guichet 1 (Agence Plateau).',
+      'Tike A-005: yaa ngi topp. Dellusil ca Agence Plateau.',
+      'Tike A-005: yaw lañuy woo, demal ca guichet 1 (Agence Plateau).',
     ]);
-    expect(w.sink.to('moussa@example.sn').map((m) => m.subject)).toEqual(['Sa tour jege na – tike A005', 'Tike A005: yaw lañuy woo']);
+    expect(w.sink.to('moussa@example.sn').map((m) => m.subject)).toEqual(['Sa tour jege na – tike A-005', 'Tike A-005: yaw lañuy woo']);
     const called = (await log(next)).filter((d) => d.kind === 'called');
     expect(called.map((d) => [d.channel, d.status, d.attempts, d.message.language]).sort()).toEqual([['email', 'sent', 2, 'wo'], ['sms', 'sent', 3, 'wo']]);
     expect(called.find((d) => d.channel === 'sms')?.lastError).toMatch(/503/);

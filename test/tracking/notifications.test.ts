@@ -79,10 +79,10 @@ describe.each(dialects)('tracking and notifications on %s', (dialect) => {
     await waitFor('turn-near e-mail', () => w.sink.to('awa.diop@example.sn').length > 0);
     await waitFor('turn-near push', () => w.push.for(pushId).length > 0);
     expect(w.sms.messages.filter((m) => m.to === '+221771234567').map((m) => m.message)).toEqual([
-      'Tike A005: sa tour jege na, 1 nit rekk ñoo la jiitu. Dellusil ca Agence Plateau.',
+      'Tike A-005: sa tour jege na, 1 nit rekk ñoo la jiitu. Dellusil ca Agence Plateau.',
     ]);
     const [mail] = w.sink.to('awa.diop@example.sn');
-    expect(mail?.subject).toBe('Sa tour jege na – tike A005');
+    expect(mail?.subject).toBe('Sa tour jege na – tike A-005');
     expect(mail?.text).toContain(`Toppal sa tike: ${PUBLIC_URL}/t/${followed}`);
     const pushed = JSON.parse(w.push.for(pushId)[0]?.payload ?? '{}') as { title: string; url: string };
     expect(pushed.title).toBe('Your turn is near');
@@ -95,7 +95,7 @@ describe.each(dialects)('tracking and notifications on %s', (dialect) => {
     await waitFor('called SMS', () => w.sms.messages.filter((m) => m.to === '+221771234567').length === 2);
     await waitFor('called e-mail', () => w.sink.to('awa.diop@example.sn').length === 2);
     await waitFor('called push', () => w.push.for(pushId).length === 2);
-    expect(w.sms.messages.filter((m) => m.to === '+221771234567')[1]?.message).toMatch(/^Tike A005: yaw lañuy woo/);
+    expect(w.sms.messages.filter((m) => m.to === '+221771234567')[1]?.message).toMatch(/^Tike A-005: yaw lañuy woo/);
     expect(JSON.parse(w.push.for(pushId)[1]?.payload ?? '{}')).toMatchObject({ title: "It's your turn!", kind: 'called' });
     const called = await waitForView(w, followed, 'called at central', (v) => v.status === 'called');
     expect(called.position).toBeNull();

@@ -38,6 +38,6 @@ describe('the ticket\'s QR code', () => {
     const html = await page.text();
     // In the ticket's language (Wolof), with its number.
     expect(html).toMatch(/<html lang="wo">/);
-    expect(html).toContain(`<title>${PAGE_STRINGS.wo.title} · A001</title>`);
+    expect(html).toContain(`<title>${PAGE_STRINGS.wo.title} · A-001</title>`);
   });
 });

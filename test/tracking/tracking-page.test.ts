@@ -100,7 +100,7 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
       transfers.set(url.pathname, (transfers.get(url.pathname) ?? 0) + e.encodedDataLength);
     });
     await page.goto(trackUrl(mine));
-    await see(page, '#num', 'A004', 'number');
+    await see(page, '#num', 'A-004', 'number');
     await see(page, '#pos', '4', 'first position');
     // Four visitors to go at the default 5 minutes each, one counter.
     await see(page, '#wait', '20 min', 'estimated wait');
@@ -128,7 +128,7 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
       const S = PAGE_STRINGS[lang];
       const p = await openPage(c, trackUrl(mine, `?lang=${lang}`));
       expect(await p.locator('html').getAttribute('lang')).toBe(lang);
-      expect(await p.title()).toBe(`${S.title} · A004`);
+      expect(await p.title()).toBe(`${S.title} · A-004`);
       await see(p, '#nums .lbl', S.position, `${lang} position label`);
       await see(p, '#notifyAt', S.notifyAt.replace('{{n}}', '2'), `${lang} notify text`);
       await see(p, '#contact label', S.contact, `${lang} contact label`);
@@ -215,7 +215,7 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
     await see(page, '#pos', '2', 'position 2 after the outage');
     expect(await page.locator('#stale').isHidden()).toBe(true);
     await waitFor('"your turn is near" e-mail', () => w.sink.to('awa.ndiaye@example.sn').length === 1);
-    expect(w.sink.to('awa.ndiaye@example.sn')[0]?.subject).toBe('Votre tour approche – ticket A004');
+    expect(w.sink.to('awa.ndiaye@example.sn')[0]?.subject).toBe('Votre tour approche – ticket A-004');
     await waitFor('"your turn is near" pushed', () => w.push.for(pushSub.id).length === 1);
     expect(JSON.parse(w.push.for(pushSub.id)[0]?.payload ?? '{}')).toMatchObject({ title: 'Votre tour approche', kind: 'turn_near', url: `${PUBLIC_URL}/t/${mine}` });
 
@@ -228,12 +228,12 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
     await page.screenshot({ path: artifactPath('tracking', 'phone-3-called.png') });
     await waitFor('"it\'s your turn" e-mail', () => w.sink.to('awa.ndiaye@example.sn').length === 2);
     const mails = w.sink.to('awa.ndiaye@example.sn');
-    expect(mails[1]?.subject).toMatch(/A004/);
+    expect(mails[1]?.subject).toMatch(/A-004/);
     expect(mails[1]?.text).toContain('guichet 2');
     expect(mails[1]?.text).toContain(`${PUBLIC_URL}/t/${mine}`);
 
     await waitFor('"it\'s your turn" pushed', () => w.push.for(pushSub.id).length === 2);
-    expect(JSON.parse(w.push.for(pushSub.id)[1]?.payload ?? '{}')).toMatchObject({ title: "C'est à vous !", body: 'Ticket A004 : présentez-vous au guichet 2.', kind: 'called' });
+    expect(JSON.parse(w.push.for(pushSub.id)[1]?.payload ?? '{}')).toMatchObject({ title: "C'est à vous !", body: 'Ticket A-004 : présentez-vous au guichet 2.', kind: 'called' });
     const seen = await page.evaluate<string[]>('window.seenPositions');
     expect(seen).toEqual(['4', '3', '2', '1']);
     expect(pageErrors).toEqual([]);

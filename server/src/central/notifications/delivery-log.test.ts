@@ -92,9 +92,9 @@ describe.each(dialects)('delivery log on %s', (dialect) => {
     expect(await worker.round()).toEqual({ sent: 3, retried: 0, failed: 0, expired: 0 });
     expect(await worker.round()).toEqual({ sent: 0, retried: 0, failed: 0, expired: 0 });
 
-    expect(sink.to(`awa.${dialect}@example.sn`).map((m) => m.subject)).toEqual(['Tike A042: yaw lañuy woo']);
-    expect(sms.messages.filter((m) => m.to === (dialect === 'sqlite' ? '+221771112233' : '+221771112244')).map((m) => m.message)).toEqual(["Ticket A042: it's your turn, counter 2 (Agence Plateau)."]);
-    expect(pushService.for(sub.id).map((p) => JSON.parse(p.payload).body)).toEqual(['Ticket A042 : présentez-vous au guichet 2.']);
+    expect(sink.to(`awa.${dialect}@example.sn`).map((m) => m.subject)).toEqual(['Tike A-042: yaw lañuy woo']);
+    expect(sms.messages.filter((m) => m.to === (dialect === 'sqlite' ? '+221771112233' : '+221771112244')).map((m) => m.message)).toEqual(["Ticket A-042: it's your turn, counter 2 (Agence Plateau)."]);
+    expect(pushService.for(sub.id).map((p) => JSON.parse(p.payload).body)).toEqual(['Ticket A-042 : présentez-vous au guichet 2.']);
     const log = await listDeliveries(db, { refId: `t-${dialect}` });
     expect(log.map((d) => [d.channel, d.status, d.attempts])).toEqual([['email', 'sent', 1], ['sms', 'sent', 1], ['push', 'sent', 1]]);
 

@@ -44,11 +44,11 @@ describe('notification templates', () => {
 
   it('speaks each recipient\'s language', () => {
     const called = samples[2] as NotificationParams;
-    expect(renderNotification(called, 'fr').push.body).toBe('Ticket B007 : présentez-vous au guichet 4.');
-    expect(renderNotification(called, 'wo').push.body).toBe('Tike B007: demal ca guichet 4.');
-    expect(renderNotification(called, 'en').push.body).toBe('Ticket B007: please go to counter 4.');
+    expect(renderNotification(called, 'fr').push.body).toBe('Ticket B-007 : présentez-vous au guichet 4.');
+    expect(renderNotification(called, 'wo').push.body).toBe('Tike B-007: demal ca guichet 4.');
+    expect(renderNotification(called, 'en').push.body).toBe('Ticket B-007: please go to counter 4.');
     const near = samples[0] as NotificationParams;
-    expect(renderNotification(near, 'wo').sms).toBe('Tike A042: sa tour jege na, 2 nit rekk ñoo la jiitu. Dellusil ca Agence Plateau.');
+    expect(renderNotification(near, 'wo').sms).toBe('Tike A-042: sa tour jege na, 2 nit rekk ñoo la jiitu. Dellusil ca Agence Plateau.');
     expect(renderNotification(near, 'fr').text).toContain('position 3');
     expect(renderNotification(near, 'fr').text).toContain('Suivre mon ticket : https://suivi.example.sn/t/abc');
     expect(renderNotification(samples[1] as NotificationParams, 'en').push.body).toContain('you are next');

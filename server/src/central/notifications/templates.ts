@@ -2,6 +2,7 @@
 // this file picks the right ones and fills them in. A placeholder left without a value is a bug: it throws.
 import { DateTime } from 'luxon';
 import type { Language, LocalizedText } from '../../shared/contracts/domain.js';
+import { displayTicketNumber } from '../../shared/domain/numbering.js';
 import fr from './locales/fr.json' with { type: 'json' };
 import wo from './locales/wo.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -52,7 +53,7 @@ export function renderNotification(params: NotificationParams, language: Languag
   switch (params.kind) {
     case 'turn_near': {
       const next = params.position <= 1;
-      const v = { number: params.ticketNumber, branch: params.branchName, position: params.position, ahead: Math.max(0, params.position - 1) };
+      const v = { number: displayTicketNumber(params.ticketNumber), branch: params.branchName, position: params.position, ahead: Math.max(0, params.position - 1) };
       const body = fill(next ? t.turnNear.bodyNext : t.turnNear.body, v);
       const wait = params.waitMinutes !== null && !next ? fill(t.turnNear.wait, { minutes: params.waitMinutes }) : null;
       const follow = params.trackUrl ? fill(t.common.follow, { url: params.trackUrl }) : null;
@@ -68,7 +69,7 @@ export function renderNotification(params: NotificationParams, language: Languag
     }
     case 'called': {
       const hasCounter = params.counterNumber !== null;
-      const v = { number: params.ticketNumber, branch: params.branchName, ...(hasCounter && { counter: params.counterNumber as number }) };
+      const v = { number: displayTicketNumber(params.ticketNumber), branch: params.branchName, ...(hasCounter && { counter: params.counterNumber as number }) };
       const body = fill(hasCounter ? t.called.body : t.called.bodyNoCounter, v);
       const follow = params.trackUrl ? fill(t.common.follow, { url: params.trackUrl }) : null;
       return {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 import { LANGUAGES, type Language } from '../../shared/contracts/domain.js';
 import type { TrackView } from '../../shared/contracts/tracking.js';
+import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
 import fr from './page/locales/fr.json' with { type: 'json' };
 import wo from './page/locales/wo.json' with { type: 'json' };
 import en from './page/locales/en.json' with { type: 'json' };
@@ -90,13 +91,14 @@ input{font:inherit;padding:.6rem;width:100%;border:1px solid #99a;border-radius:
 export function renderPage(view: TrackView, lang: Language, timeZone: string): string {
   const S = PAGE_STRINGS[lang];
   const locale = lang === 'wo' ? 'fr-SN' : lang === 'fr' ? 'fr-SN' : 'en-GB';
-  const init = { view, strings: S, lang, locale, timeZone };
+  // The page script takes the domain's rules from here, not from a copy of its own.
+  const init = { view, strings: S, lang, locale, timeZone, waitingStatuses: WAITING_STATUSES };
   const noscript = view.known
-    ? `${esc(S.ticket)} ${esc(view.number ?? '')}${view.position !== null && !view.freshness.stale ? ` · ${esc(S.position)} ${view.position}` : ''}${view.freshness.stale ? ` · ${esc(S.staleTitle)}` : ''}`
+    ? `${esc(S.ticket)} ${esc(view.displayNumber ?? '')}${view.position !== null && !view.freshness.stale ? ` · ${esc(S.position)} ${view.position}` : ''}${view.freshness.stale ? ` · ${esc(S.staleTitle)}` : ''}`
     : esc(S.unknown);
   const langs = LANGUAGES.map((l) => `<a href="?lang=${l}" lang="${l}"${l === lang ? ' aria-current="true"' : ''}>${l.toUpperCase()}</a>`).join('');
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(S.title)}${view.number ? ` · ${esc(view.number)}` : ''}</title><meta name="theme-color" content="#0a5bd3"><link rel="icon" href="data:,"><meta name="robots" content="noindex">
+<title>${esc(S.title)}${view.displayNumber ? ` · ${esc(view.displayNumber)}` : ''}</title><meta name="theme-color" content="#0a5bd3"><link rel="icon" href="data:,"><meta name="robots" content="noindex">
 <noscript><meta http-equiv="refresh" content="30"></noscript><style>${CSS}</style></head><body><main>
 <header><div id="branch"></div><div id="svc"></div></header>
 <div class="card"><div class="lbl">${esc(S.ticket)}</div><div id="num" class="num"></div><div id="status" class="status" aria-live="polite"></div>

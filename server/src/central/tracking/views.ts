@@ -5,6 +5,7 @@ import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
 import type { Language, LocalizedText, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
 import type { TrackView } from '../../shared/contracts/tracking.js';
 import { rankForCall, type CallCandidate } from '../../shared/domain/call-policy.js';
+import { displayTicketNumber } from '../../shared/domain/numbering.js';
 import { averageServiceMinutes, estimateWaitMinutes, SERVICE_TIME_SAMPLES } from '../../shared/domain/wait-estimate.js';
 import { branchFreshness, type BranchSyncState, type Freshness } from '../notifications/freshness.js';
 import type { CentralAppointmentTables } from '../booking/booking.migration.js';
@@ -85,7 +86,7 @@ async function serviceRate(db: TrackQuery, branchId: string, serviceId: string, 
 
 function unknownView(ticketId: string, ctx: ViewContext): TrackView {
   return {
-    ticketId, known: false, number: null, status: null, language: 'fr', serviceId: null, serviceName: null, branch: null, position: null,
+    ticketId, known: false, number: null, displayNumber: null, status: null, language: 'fr', serviceId: null, serviceName: null, branch: null, position: null,
     estimatedWaitMinutes: null, counterNumber: null, calledAt: null, notifyAtPosition: ctx.defaultNotifyAt,
     freshness: { dataAsOf: null, ageSeconds: null, stale: true, reason: null }, staleAfterSeconds: ctx.staleAfterSeconds,
     serverTime: ctx.now.toISOString(), channels: ctx.channels, vapidPublicKey: ctx.vapidPublicKey,
@@ -145,7 +146,7 @@ export async function buildViews(db: TrackQuery, ticketIds: readonly string[], c
     const position = s.queue ? positionInQueue(s.queue, t.id, ctx.now) : null;
     const called = t.status === 'called' || t.status === 'serving';
     out.set(t.id, {
-      ticketId: t.id, known: true, number: t.number, status: t.status as TicketStatus, language: t.language as Language,
+      ticketId: t.id, known: true, number: t.number, displayNumber: displayTicketNumber(t.number), status: t.status as TicketStatus, language: t.language as Language,
       serviceId: t.service_id, serviceName: s.name, branch: { id: t.branch_id, name: b.name, hasLocation: b.hasLocation },
       position, estimatedWaitMinutes: position !== null && s.rate ? estimateWaitMinutes(position, s.rate.average, s.rate.openCounters) : null,
       counterNumber: called ? t.counter_number : null, calledAt: t.called_at, notifyAtPosition: s.notifyAt,

@@ -19,6 +19,8 @@ export const TrackView = z.object({
   /** False until the ticket's branch has pushed it to central. */
   known: z.boolean(),
   number: z.string().nullable(),
+  /** The number as a person reads it ("A-003", shared/domain/numbering.ts): what the page shows. */
+  displayNumber: z.string().nullable(),
   status: TicketStatus.nullable(),
   language: Language,
   serviceId: z.string().nullable(),

@@ -36,8 +36,8 @@ describe('e-mail channel (SMTP)', () => {
       const res = await channel.send({ channel: 'email', address: 'awa@example.sn', language: 'wo' }, called('wo'));
       expect(res.providerRef).toMatch(/@/);
       const [mail] = sink.to('awa@example.sn');
-      expect(mail?.subject).toBe('Tike A042: yaw lañuy woo');
-      expect(mail?.text).toContain('Tike A042: demal ca guichet 3.');
+      expect(mail?.subject).toBe('Tike A-042: yaw lañuy woo');
+      expect(mail?.text).toContain('Tike A-042: demal ca guichet 3.');
       expect(mail?.text).toContain('Toppal sa tike: https://suivi.example.sn/t/x');
       expect(mail?.html).toContain('<a href="https://suivi.example.sn/t/x">Toppal sa tike</a>');
       expect(mail?.from).toBe('no-reply@smartqueue.sn');
@@ -82,7 +82,7 @@ describe('web push channel (VAPID + aes128gcm)', () => {
     const sub = endpoint.subscribe();
     await channel.send({ channel: 'push', address: sub.json.endpoint, language: 'en', subscription: sub.json }, called('en'));
     const [got] = endpoint.for(sub.id);
-    expect(JSON.parse(got?.payload ?? '{}')).toEqual({ title: "It's your turn!", body: 'Ticket A042: please go to counter 3.', url: 'https://suivi.example.sn/t/x', tag: 'ticket-A042', kind: 'called' });
+    expect(JSON.parse(got?.payload ?? '{}')).toEqual({ title: "It's your turn!", body: 'Ticket A-042: please go to counter 3.', url: 'https://suivi.example.sn/t/x', tag: 'ticket-A042', kind: 'called' });
     expect(got?.claims.sub).toBe('mailto:ops@smartqueue.sn');
     expect(got?.claims.aud).toBe(endpoint.url);
     expect(got?.urgency).toBe('high');
@@ -128,8 +128,8 @@ describe('SMS channel (Orange SMS API shape)', () => {
     expect(sim.tokenRequests - before).toBe(1);
     expect(r1.providerRef).toBe(sim.messages[0]?.id);
     expect(sim.messages.map((m) => [m.to, m.message, m.senderAddress, m.senderName])).toEqual([
-      ['+221771234567', 'Tike A042: yaw lañuy woo, demal ca guichet 3 (Agence Plateau).', 'tel:+2210000', 'SmartQueue'],
-      ['+221771234567', "Ticket A042 : c'est à vous, guichet 3 (Agence Plateau).", 'tel:+2210000', 'SmartQueue'],
+      ['+221771234567', 'Tike A-042: yaw lañuy woo, demal ca guichet 3 (Agence Plateau).', 'tel:+2210000', 'SmartQueue'],
+      ['+221771234567', "Ticket A-042 : c'est à vous, guichet 3 (Agence Plateau).", 'tel:+2210000', 'SmartQueue'],
     ]);
     sim.expireTokens();
     await channel.send({ channel: 'sms', address: '+221701234567', language: 'en' }, called('en'));

@@ -25,8 +25,8 @@
     var age = ageSeconds();
     var stale = age === null || age > view.staleAfterSeconds;
     var st = view.status;
-    var waiting = st === 'waiting' || st === 'transferred';
-    text('num', view.number || '…');
+    var waiting = init.waitingStatuses.indexOf(st) >= 0;
+    text('num', view.displayNumber || '…');
     text('branch', view.branch ? view.branch.name : '');
     text('svc', view.serviceName ? view.serviceName[init.lang] : '');
     var status = '';
