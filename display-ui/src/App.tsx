@@ -1,43 +1,21 @@
-// The call board's start: get a device token (stored, or paired on the loopback in demo mode, or with an admin's
-// 6-digit code), then show the board. A revoked token goes back to pairing; an unreachable server is retried.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+// The call board's start (ui-shared/device-startup.ts, shared with the kiosk): a device token, then the board. A
+// revoked token goes back to pairing; while an unreachable server is retried the board says it is connecting.
+import { useState, type FormEvent } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../ui-shared/api.js';
-import { ensureDeviceToken, forgetDeviceToken, pairWithCode } from '../../ui-shared/device.js';
+import { pairWithCode } from '../../ui-shared/device.js';
+import { useDeviceStartup } from '../../ui-shared/device-startup.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import { Board } from './Board.js';
 
-type Phase = { kind: 'starting' } | { kind: 'pairing' } | { kind: 'ready'; token: string };
-
 export function App({ languages, i18n }: { languages: ScreenLanguage[]; i18n: I18n }) {
   const { t } = useTranslation();
-  const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
-
-  useEffect(() => {
-    if (phase.kind !== 'starting') return;
-    let cancelled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const attempt = async () => {
-      try {
-        const token = await ensureDeviceToken('display');
-        if (!cancelled) setPhase(token ? { kind: 'ready', token } : { kind: 'pairing' });
-      } catch {
-        if (!cancelled) timer = setTimeout(() => void attempt(), 3000); // server not reachable yet
-      }
-    };
-    void attempt();
-    return () => { cancelled = true; if (timer) clearTimeout(timer); };
-  }, [phase.kind]);
-
-  const onUnauthorized = useCallback(() => {
-    forgetDeviceToken('display');
-    setPhase({ kind: 'starting' });
-  }, []);
+  const { phase, onPaired, onUnauthorized } = useDeviceStartup('display');
 
   if (phase.kind === 'ready') return <Board token={phase.token} languages={languages} i18n={i18n} onUnauthorized={onUnauthorized} />;
-  if (phase.kind === 'pairing') return <Pairing onPaired={(token) => setPhase({ kind: 'ready', token })} />;
-  return <div className="splash">{t('connecting')}</div>;
+  if (phase.kind === 'pairing') return <Pairing onPaired={onPaired} />;
+  return <div className="splash">{t('connecting')}</div>; // starting, or the server not reachable yet (retried)
 }
 
 function Pairing({ onPaired }: { onPaired: (token: string) => void }) {
