@@ -10,11 +10,16 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { apiNotFound } from '../shared/http/errors.js';
+import { apiNotFound, errorHandler } from '../shared/http/errors.js';
+import { mountApiDocs } from '../shared/http/docs.js';
+import { buildOpenApi } from '../shared/http/openapi.js';
 import { sha256 } from './branches/branches.js';
+import { registerBranchRoutes } from './branches/branches.routes.js';
 import { openCentralDatabase, type CentralDb, type CentralDialect } from './db/database.js';
-import { centralErrorHandler } from './http/errors.js';
-import { registerCentralRoutes } from './http/central.routes.js';
+import { createCentralApi } from './http/access.js';
+import { registerHealthRoutes } from './http/health.routes.js';
+import { registerSyncRoutes } from './ingest/sync.routes.js';
+import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
 import { registerBookingRoutes } from './booking/booking.routes.js';
 import { CentralPayments, type CentralPaymentsOptions } from './payments/central-payments.js';
@@ -103,22 +108,30 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const router = express.Router();
+  // Every route is declared once (access, validation, OpenAPI); each reads its own body (JSON with its own size
+  // limit, or the raw bytes for signed webhooks), so there is no server-wide body parser.
+  const api = createCentralApi({ cdb, adminTokenHashes: admin.hashes });
   let listenUrl = '';
   const payments = new CentralPayments({ cdb, clock, logger, listenUrl: () => listenUrl }, options.payments);
-  // First: the webhook route reads the raw body (signatures), before any JSON parser could consume it.
-  registerCentralPaymentRoutes(router, { cdb, payments, adminTokenHashes: admin.hashes });
-  registerCentralRoutes(router, { cdb, clock, version: VERSION, adminTokenHashes: admin.hashes });
+  registerHealthRoutes(router, api, { cdb, clock, version: VERSION });
+  registerCentralPaymentRoutes(router, api, { cdb, payments });
+  registerSyncRoutes(router, api, { cdb, clock });
+  registerBranchRoutes(router, api, { cdb, clock });
+  registerStatsRoutes(router, api, { cdb, clock });
   const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs });
-  registerBookingRoutes(router, { cdb, clock, notices: bookingNotices });
-  registerTrackingRoutes(router, { tracking, adminTokenHashes: admin.hashes });
+  registerBookingRoutes(router, api, { cdb, clock, notices: bookingNotices });
+  registerTrackingRoutes(router, api, { tracking });
   // After a branch's push, tracking looks at once (not at its next poll): low lag for pages and notifications.
   app.use('/api/sync/push', (_req, res, next) => {
     res.on('finish', () => { if (res.statusCode === 200) tracking.pushed(); });
     next();
   });
   app.use(router);
+  const openapi = buildOpenApi(api, { title: 'SmartQueue central API', version: VERSION });
+  app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
+  mountApiDocs(app, 'SmartQueue central API');
   app.use('/api', apiNotFound);
-  app.use(centralErrorHandler((err) => logger.error({ err }, 'request failed')));
+  app.use(errorHandler((err) => logger.error({ err }, 'request failed')));
 
   const httpServer = http.createServer(app);
   // Longer than the idle timeout of the load balancers in front (often 60 s), so that they, not we, close idle

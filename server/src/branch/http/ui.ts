@@ -3,25 +3,11 @@
 import express from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
 const UI_APPS = ['kiosk', 'agent', 'display'] as const;
 
-/** Swagger UI at /api/docs over the document at /api/openapi.json. */
-export function mountApiDocs(app: express.Express): void {
-  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
-  app.get('/api/docs', (_req, res) => {
-    res.type('html').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SmartQueue API</title>
-<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="docs"></div>
-<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
-<script src="/api/docs/assets/swagger-init.js"></script></body></html>`);
-  });
-  app.get('/api/docs/assets/swagger-init.js', (_req, res) => {
-    res.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#docs' });");
-  });
-}
+/** Swagger UI at /api/docs over the document at /api/openapi.json (one page for both servers). */
+export { mountApiDocs } from '../../shared/http/docs.js';
 
 /** The built screens under /kiosk, /agent and /display (single-page apps), and a start page at /. */
 export function mountUis(app: express.Express, root: string): void {

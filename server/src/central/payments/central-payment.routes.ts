@@ -8,17 +8,15 @@
 //   POST /api/central/payments/:paymentId/refund       head office: give a phone payment back (the provider refunds it)
 //   GET  /api/public/bookings/:code/deposit            a remote booking's deposit: what is due, its payments
 //   POST /api/public/bookings/:code/deposit/checkout   pay it from the phone: the link and its QR code
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import {
-  CentralRefundBody, CheckoutRequest, DepositCheckoutBody, PaymentStatus, PaymentTotalsQuery, ProviderName,
+  BookingDepositView, CentralRefundBody, CheckoutHistoryEvent, CheckoutRequest, CheckoutResponse, DepositCheckoutBody, DepositCheckoutView,
+  PaymentStatus, PaymentTotals, PaymentTotalsQuery, ProviderName,
 } from '../../shared/contracts/payments.js';
-import { authenticateBranch, sameHash, sha256 } from '../branches/branches.js';
 import type { CentralDb } from '../db/database.js';
+import { callerBranch, type CentralApi } from '../http/access.js';
 import { CentralError } from '../http/errors.js';
-import { DomainError } from '../../shared/domain/errors.js';
-import { bearerToken } from '../../shared/http/bearer.js';
-import { zodMessage } from '../../shared/http/errors.js';
 import { WebhookVerificationError, type ProviderEvent } from './providers/index.js';
 import { BookingDeposits } from './booking-deposit.js';
 import type { CentralPayments } from './central-payments.js';
@@ -27,24 +25,6 @@ import type { PaymentCheckoutsTable } from './payments.central-migration.js';
 export interface CentralPaymentRouteDeps {
   cdb: CentralDb;
   payments: CentralPayments;
-  /** SHA-256 of the accepted admin tokens. */
-  adminTokenHashes: string[];
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new CentralError(400, 'VALIDATION_ERROR', zodMessage(r.error), r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  return r.data;
-}
-
-/** Domain rule errors (a bad amount, a bad day range) as central answers them. */
-async function domain<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof DomainError) throw new CentralError(err.code === 'VALIDATION_ERROR' ? 400 : 409, err.code, err.message);
-    throw err;
-  }
 }
 
 const CheckoutsQuery = z.object({
@@ -54,6 +34,15 @@ const CheckoutsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 const ReturnQuery = z.object({ result: z.enum(['success', 'error']).optional() });
+const PaymentParams = z.object({ paymentId: z.string().min(1).max(64) });
+const CodeParams = z.object({ code: z.string().min(1).max(64) });
+const CheckoutView = z.object({
+  paymentId: z.string(), branchId: z.string().nullable(), ticketId: z.string().nullable(), bookingId: z.string().nullable(), serviceId: z.string().nullable(),
+  provider: z.string(), channel: z.string(), amountXof: z.number().int(), currency: z.string(), status: PaymentStatus,
+  providerRef: z.string().nullable(), paymentUrl: z.string().nullable(), expiresAt: z.string().nullable(), review: z.string().nullable(),
+  createdAt: z.string(), updatedAt: z.string(), settledAt: z.string().nullable(),
+});
+const small = { kind: 'json', limit: '16kb' } as const;
 
 const RETURN_TEXT: Record<string, string> = {
   succeeded: 'Paiement reçu. Merci ! / Payment received. Thank you!',
@@ -72,27 +61,23 @@ function checkoutView(r: PaymentCheckoutsTable) {
   };
 }
 
-export function registerCentralPaymentRoutes(router: Router, deps: CentralPaymentRouteDeps): void {
+export function registerCentralPaymentRoutes(router: Router, api: CentralApi, deps: CentralPaymentRouteDeps): void {
   const { cdb, payments } = deps;
   const deposits = new BookingDeposits(cdb, payments, payments.clock);
-  const json = express.json({ limit: '16kb' });
 
-  const admin = (req: Request, _res: Response, next: NextFunction) => {
-    const token = bearerToken(req);
-    if (!token) throw new CentralError(401, 'UNAUTHENTICATED', 'head-office routes need the admin token: Authorization: Bearer …');
-    const hash = sha256(token);
-    if (!deps.adminTokenHashes.some((h) => sameHash(h, hash))) throw new CentralError(403, 'FORBIDDEN', 'this token is not the central admin token');
-    next();
-  };
-
-  // Raw body, on this route only and before any JSON parser: the signature is computed over the exact bytes.
-  router.post('/api/payments/webhooks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
-    const name = ProviderName.safeParse(req.params.provider);
+  // Raw body: the signature is computed over the exact bytes.
+  api.add(router, {
+    method: 'post', path: '/api/payments/webhooks/:provider', tag: 'payments', access: 'public', summary: "A provider's webhook (signed)",
+    params: z.object({ provider: z.string().min(1).max(32) }), bodyKind: { kind: 'raw', limit: '256kb', contentType: 'application/json' },
+    body: z.record(z.string(), z.unknown()), response: z.object({ received: z.literal(true), outcome: z.string() }), errors: [401],
+    description: "Checked with the provider's signature over the raw bytes; nothing is stored for a webhook that fails it.",
+  }, async ({ params, req, raw }) => {
+    const name = ProviderName.safeParse(params.provider);
     const provider = name.success ? payments.providers[name.data] : undefined;
-    if (!provider) throw new CentralError(404, 'NOT_FOUND', `no payment provider ${String(req.params.provider)} is configured here`);
+    if (!provider) throw new CentralError(404, 'NOT_FOUND', `no payment provider ${String(params.provider)} is configured here`);
     let event: ProviderEvent;
     try {
-      event = provider.parseWebhook({ headers: req.headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) });
+      event = provider.parseWebhook({ headers: req.headers, rawBody: raw });
     } catch (err) {
       if (err instanceof WebhookVerificationError) {
         // Nothing is stored or changed for a webhook we cannot trust.
@@ -102,12 +87,15 @@ export function registerCentralPaymentRoutes(router: Router, deps: CentralPaymen
     }
     const outcome = await payments.webhook(event);
     // 2xx once stored, even for an unknown payment: a provider treats a 4xx as final and would not send it again.
-    res.json({ received: true, outcome });
+    return { received: true, outcome };
   });
 
-  router.get('/api/payments/return/:paymentId', async (req, res) => {
-    parse(ReturnQuery, req.query);
-    const row = await payments.reconcileOne(String(req.params.paymentId));
+  api.add(router, {
+    method: 'get', path: '/api/payments/return/:paymentId', tag: 'payments', access: 'public',
+    summary: "Where the payer's browser lands after paying (reconciles, shows the result)",
+    params: PaymentParams, query: ReturnQuery, produces: 'text/html',
+  }, async ({ params, res }) => {
+    const row = await payments.reconcileOne(params.paymentId as string);
     const text = row ? (RETURN_TEXT[row.status] ?? row.status) : 'Paiement inconnu. / Unknown payment.';
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.type('html').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">`
@@ -116,45 +104,50 @@ export function registerCentralPaymentRoutes(router: Router, deps: CentralPaymen
       + `${row ? `<p>${row.amount_xof} F CFA</p>` : ''}</body></html>`);
   });
 
-  router.post('/api/sync/payments/checkouts', express.json({ limit: '16kb' }), async (req, res) => {
-    const branchId = await authenticateBranch(cdb, bearerToken(req));
-    const body = parse(CheckoutRequest, req.body);
-    res.status(201).json(await domain(() => payments.openCheckout(branchId, body)));
-  });
+  api.add(router, {
+    method: 'post', path: '/api/sync/payments/checkouts', tag: 'payments', access: 'branch', summary: 'A branch opens a phone checkout',
+    body: CheckoutRequest, bodyKind: small, response: CheckoutResponse, status: 201,
+  }, ({ body, actor }) => payments.openCheckout(callerBranch(actor), body));
 
-  router.get('/api/central/payments/totals', admin, async (req, res) => {
-    const q = parse(PaymentTotalsQuery, req.query);
-    res.json(await domain(() => payments.totals(q)));
-  });
+  api.add(router, {
+    method: 'get', path: '/api/central/payments/totals', tag: 'payments', access: 'admin', summary: 'Money received per branch, day, service and method',
+    query: PaymentTotalsQuery, response: PaymentTotals,
+  }, ({ query }) => payments.totals(query));
 
-  router.get('/api/central/payments/checkouts', admin, async (req, res) => {
-    const q = parse(CheckoutsQuery, req.query);
+  api.add(router, {
+    method: 'get', path: '/api/central/payments/checkouts', tag: 'payments', access: 'admin', summary: 'Phone payments (e.g. ?flagged=true for the ones to review)',
+    query: CheckoutsQuery, response: z.array(CheckoutView),
+  }, async ({ query: q }) => {
     const rows = await payments.listCheckouts({ status: q.status, flagged: q.flagged === 'true', branchId: q.branchId, limit: q.limit });
-    res.json(rows.map(checkoutView));
+    return rows.map(checkoutView);
   });
 
-  router.get('/api/central/payments/checkouts/:paymentId', admin, async (req, res) => {
-    const id = String(req.params.paymentId);
+  api.add(router, {
+    method: 'get', path: '/api/central/payments/checkouts/:paymentId', tag: 'payments', access: 'admin', summary: 'One phone payment with its history',
+    params: PaymentParams, response: CheckoutView.extend({ history: z.array(CheckoutHistoryEvent) }),
+  }, async ({ params }) => {
+    const id = params.paymentId as string;
     const row = (await payments.listCheckouts({ paymentId: id, limit: 1 }))[0];
     if (!row) throw new CentralError(404, 'NOT_FOUND', `no phone payment ${id} at head office`);
     const history = (await payments.checkoutHistory(id)).map((e) => ({
       type: e.type, from: e.from_status, to: e.to_status, source: e.source, providerEventId: e.provider_event_id,
       data: e.data ? (JSON.parse(e.data) as Record<string, unknown>) : null, at: e.at,
     }));
-    res.json({ ...checkoutView(row), history });
+    return { ...checkoutView(row), history };
   });
 
-  router.post('/api/central/payments/:paymentId/refund', admin, json, async (req, res) => {
-    const body = parse(CentralRefundBody, req.body ?? {});
-    res.json(checkoutView(await payments.refund(String(req.params.paymentId), body.reason ?? null)));
-  });
+  api.add(router, {
+    method: 'post', path: '/api/central/payments/:paymentId/refund', tag: 'payments', access: 'admin', summary: 'Give a phone payment back (the provider refunds it)',
+    params: PaymentParams, body: CentralRefundBody, bodyKind: small, response: CheckoutView,
+  }, async ({ params, body }) => checkoutView(await payments.refund(params.paymentId as string, body.reason ?? null)));
 
-  router.get('/api/public/bookings/:code/deposit', async (req, res) => {
-    res.json(await deposits.view(String(req.params.code)));
-  });
+  api.add(router, {
+    method: 'get', path: '/api/public/bookings/:code/deposit', tag: 'bookings', access: 'public', summary: "A remote booking's deposit: what is due, its payments",
+    params: CodeParams, response: BookingDepositView,
+  }, ({ params }) => deposits.view(params.code as string));
 
-  router.post('/api/public/bookings/:code/deposit/checkout', json, async (req, res) => {
-    const body = parse(DepositCheckoutBody, req.body ?? {});
-    res.status(201).json(await domain(() => deposits.checkout(String(req.params.code), body)));
-  });
+  api.add(router, {
+    method: 'post', path: '/api/public/bookings/:code/deposit/checkout', tag: 'bookings', access: 'public', summary: 'Pay the deposit from the phone: the link and its QR code',
+    params: CodeParams, body: DepositCheckoutBody, bodyKind: small, response: DepositCheckoutView, status: 201,
+  }, ({ params, body }) => deposits.checkout(params.code as string, body));
 }

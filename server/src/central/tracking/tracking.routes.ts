@@ -1,49 +1,46 @@
 // Routes of ticket tracking on central: the page (/t/:ticketId), its script and service worker, the visitor's API
 // (/api/track/…, public: the ticket id in the QR code is the key) and head-office settings and delivery log.
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
-import { SubscribeBody, TrackingSettingsBody, TravelQuery } from '../../shared/contracts/tracking.js';
-import { sameHash, sha256 } from '../branches/branches.js';
-import { CentralError } from '../http/errors.js';
-import { bearerToken } from '../../shared/http/bearer.js';
-import { zodMessage } from '../../shared/http/errors.js';
+import { SubscribeBody, SubscribeResponse, TrackingSettingsBody, TrackView, TravelAdvice, TravelQuery } from '../../shared/contracts/tracking.js';
+import type { CentralApi } from '../http/access.js';
 import { listDeliveries } from '../notifications/delivery-log.js';
 import { CHANNEL_KINDS } from '../notifications/types.js';
 import { notificationDb } from '../notifications/store.js';
 import { pageAssets, pageLanguage, renderPage, sendAsset, sendBody } from './page.js';
 import type { TrackingService } from './tracking.service.js';
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new CentralError(400, 'VALIDATION_ERROR', zodMessage(r.error));
-  return r.data;
-}
-
-const TicketId = z.string().min(1).max(64);
+const TicketParams = z.object({ ticketId: z.string().min(1).max(64) });
+const BranchParams = z.object({ id: z.string().min(1).max(64) });
 const DeliveriesQuery = z.object({
   ticketId: z.string().max(64).optional(),
   status: z.enum(['pending', 'sending', 'sent', 'failed', 'expired']).optional(),
   channel: z.enum(CHANNEL_KINDS).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+const DeliveryView = z.object({
+  id: z.string(), eventKey: z.string(), channel: z.string(), recipient: z.string(), kind: z.string(), language: z.string(),
+  status: z.string(), attempts: z.number().int(), nextAttemptAt: z.string().nullable(), lastError: z.string().nullable(),
+  ticketId: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable(),
+});
+const small = { kind: 'json', limit: '16kb' } as const;
 
-export function registerTrackingRoutes(router: Router, deps: { tracking: TrackingService; adminTokenHashes: string[] }): void {
+export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { tracking: TrackingService }): void {
   const { tracking } = deps;
-  const small = express.json({ limit: '16kb' });
-  const admin = (req: Request, _res: Response, next: NextFunction) => {
-    const token = bearerToken(req);
-    if (!token) throw new CentralError(401, 'UNAUTHENTICATED', 'head-office routes need the admin token: Authorization: Bearer …');
-    if (!deps.adminTokenHashes.some((h) => sameHash(h, sha256(token)))) throw new CentralError(403, 'FORBIDDEN', 'this token is not the central admin token');
-    next();
-  };
 
-  router.get('/t/track.js', (req, res) => sendAsset(req, res, pageAssets().script, 'public, max-age=3600'));
+  api.add(router, {
+    method: 'get', path: '/t/track.js', tag: 'tracking', access: 'public', summary: "The tracking page's script", produces: 'text/javascript',
+  }, ({ req, res }) => sendAsset(req, res, pageAssets().script, 'public, max-age=3600'));
   // The worker must stay fresh (browsers check it anyway); scope /t/.
-  router.get('/t/sw.js', (req, res) => sendAsset(req, res, pageAssets().worker, 'no-cache'));
+  api.add(router, {
+    method: 'get', path: '/t/sw.js', tag: 'tracking', access: 'public', summary: "The tracking page's service worker (notifications)", produces: 'text/javascript',
+  }, ({ req, res }) => sendAsset(req, res, pageAssets().worker, 'no-cache'));
 
-  router.get('/t/:ticketId', async (req, res) => {
-    const ticketId = parse(TicketId, req.params.ticketId);
-    const view = await tracking.view(ticketId);
+  api.add(router, {
+    method: 'get', path: '/t/:ticketId', tag: 'tracking', access: 'public', summary: 'The tracking page a visitor opens from the QR code',
+    params: TicketParams, produces: 'text/html',
+  }, async ({ params, req, res }) => {
+    const view = await tracking.view(params.ticketId as string);
     const html = renderPage(view, pageLanguage(req, view), await tracking.branchTimeZone(view.branch?.id ?? null));
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('cache-control', 'no-store');
@@ -53,34 +50,48 @@ export function registerTrackingRoutes(router: Router, deps: { tracking: Trackin
     sendBody(req, res, Buffer.from(html));
   });
 
-  router.get('/api/track/:ticketId', async (req, res) => {
+  api.add(router, {
+    method: 'get', path: '/api/track/:ticketId', tag: 'tracking', access: 'public', summary: "A ticket's live position, as the visitor sees it",
+    params: TicketParams, response: TrackView,
+  }, async ({ params, res }) => {
     res.setHeader('cache-control', 'no-store');
-    res.json(await tracking.view(parse(TicketId, req.params.ticketId)));
+    return tracking.view(params.ticketId as string);
   });
 
-  router.post('/api/track/:ticketId/subscriptions', small, async (req, res) => {
-    const result = await tracking.subscribe(parse(TicketId, req.params.ticketId), parse(SubscribeBody, req.body));
+  api.add(router, {
+    method: 'post', path: '/api/track/:ticketId/subscriptions', tag: 'tracking', access: 'public', summary: 'Be told when the turn comes (push, e-mail or SMS)',
+    params: TicketParams, body: SubscribeBody, bodyKind: small, response: SubscribeResponse, status: 201,
+    responses: [{ status: 200, description: 'Already subscribed on this channel', schema: SubscribeResponse }],
+  }, async ({ params, body, res }) => {
+    const result = await tracking.subscribe(params.ticketId as string, body);
     res.status(result.created ? 201 : 200).json(result);
   });
 
-  router.get('/api/track/:ticketId/travel', async (req, res) => {
+  api.add(router, {
+    method: 'get', path: '/api/track/:ticketId/travel', tag: 'tracking', access: 'public', summary: 'When to leave to arrive on time, from where the visitor is',
+    params: TicketParams, query: TravelQuery, response: TravelAdvice,
+  }, async ({ params, query, res }) => {
     res.setHeader('cache-control', 'no-store');
-    res.json(await tracking.travel(parse(TicketId, req.params.ticketId), parse(TravelQuery, req.query)));
+    return tracking.travel(params.ticketId as string, query);
   });
 
-  router.get('/api/central/branches/:id/tracking', admin, async (req, res) => {
-    res.json(await tracking.settings(String(req.params.id)));
-  });
-  router.put('/api/central/branches/:id/tracking', admin, small, async (req, res) => {
-    res.json(await tracking.updateSettings(String(req.params.id), parse(TrackingSettingsBody, req.body)));
-  });
+  api.add(router, {
+    method: 'get', path: '/api/central/branches/:id/tracking', tag: 'tracking', access: 'admin', summary: "A branch's tracking and notification settings",
+    params: BranchParams, response: TrackingSettingsBody,
+  }, ({ params }) => tracking.settings(params.id as string));
+  api.add(router, {
+    method: 'put', path: '/api/central/branches/:id/tracking', tag: 'tracking', access: 'admin', summary: "Change a branch's tracking and notification settings",
+    params: BranchParams, body: TrackingSettingsBody, bodyKind: small, response: TrackingSettingsBody,
+  }, ({ params, body }) => tracking.updateSettings(params.id as string, body));
 
-  router.get('/api/central/notifications', admin, async (req, res) => {
-    const q = parse(DeliveriesQuery, req.query);
+  api.add(router, {
+    method: 'get', path: '/api/central/notifications', tag: 'notifications', access: 'admin', summary: 'The notification delivery log',
+    query: DeliveriesQuery, response: z.array(DeliveryView),
+  }, async ({ query: q }) => {
     const rows = await listDeliveries(notificationDb(tracking.db), { refId: q.ticketId, status: q.status, channel: q.channel, limit: q.limit });
-    res.json(rows.map((d) => ({
+    return rows.map((d) => ({
       id: d.id, eventKey: d.eventKey, channel: d.channel, recipient: d.recipient.address, kind: d.kind, language: d.message.language,
       status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, ticketId: d.refId, createdAt: d.createdAt, sentAt: d.sentAt,
-    })));
+    }));
   });
 }

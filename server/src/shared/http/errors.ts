@@ -30,6 +30,23 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
 /** Codes whose details are meant for the client (when to come back, which branch), not only for the logs. */
 const PUBLIC_DETAILS = new Set<DomainErrorCode>(['VALIDATION_ERROR', 'WRONG_BRANCH', 'CHECK_IN_TOO_EARLY', 'CHECK_IN_MISSED', 'RATE_LIMITED']);
 
+/**
+ * An error that is already an HTTP answer: a status, a stable code clients switch on, and details meant for the
+ * client. Used by adapters whose errors are about the transport or the protocol (central's sync, webhooks), not
+ * about a domain rule (those are DomainError).
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
 export function zodMessage(err: ZodError): string {
   return err.issues
     .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
@@ -37,6 +54,9 @@ export function zodMessage(err: ZodError): string {
 }
 
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof HttpError) {
+    return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } } };
+  }
   if (err instanceof DomainError) {
     return { status: HTTP_STATUS[err.code], body: { error: { code: err.code, message: err.message } } };
   }

@@ -1,27 +1,59 @@
 // OpenAPI 3.1 document generated from the route declarations and their zod schemas (zod's own JSON Schema output).
 import { z } from 'zod';
 import { ErrorBody } from '../contracts/api.js';
-import type { ApiRegistry } from './route.js';
+import type { ApiRegistry, RouteSpec } from './route.js';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {
   return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 }
 
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad request', 401: 'Not authenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 410: 'Gone',
+  413: 'Payload too large', 422: 'Unprocessable', 426: 'Upgrade required', 429: 'Too many requests', 503: 'Try again',
+};
+
+/** Query parameters one by one, from the route's query schema (an object schema). */
+function queryParameters(r: RouteSpec): unknown[] {
+  if (!r.query) return [];
+  const schema = jsonSchema(r.query, 'input') as { properties?: Record<string, { description?: string }>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+    name, in: 'query', required: schema.required?.includes(name) ?? false, schema: s, ...(s.description && { description: s.description }),
+  }));
+}
+
+function pathParameters(r: RouteSpec): unknown[] {
+  const declared = r.params ? (jsonSchema(r.params, 'input') as { properties?: Record<string, unknown> }).properties ?? {} : {};
+  return [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => {
+    const name = m[1] as string;
+    return { name, in: 'path', required: true, schema: declared[name] ?? { type: 'string' } };
+  });
+}
+
+function content(contentType: string, schema: z.ZodType | undefined, io: 'input' | 'output'): unknown {
+  const binary = !contentType.includes('json') && !contentType.startsWith('text/');
+  return { [contentType]: { schema: schema ? jsonSchema(schema, io) : binary ? { type: 'string', contentMediaType: contentType } : { type: 'string' } } };
+}
+
 export function buildOpenApi<A extends string, C>(registry: ApiRegistry<A, C>, info: { version: string; title: string }): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
-  const errorResponse = { description: 'Error', content: { 'application/json': { schema: jsonSchema(ErrorBody, 'output') } } };
+  const errorResponse = (status: number) => ({ description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: jsonSchema(ErrorBody, 'output') } } });
   for (const r of registry.routes) {
     const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
-    const params = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...pathParameters(r), ...queryParameters(r)];
+    const produces = r.produces ?? 'application/json';
+    const hasBody = r.response !== undefined || r.produces !== undefined;
     const responses: Record<string, unknown> = {
-      [String(r.status ?? (r.response ? 200 : 204))]: r.response
-        ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } }
-        : { description: 'Done' },
-      '400': errorResponse,
+      [String(r.status ?? (hasBody ? 200 : 204))]: hasBody ? { description: 'OK', content: content(produces, r.response, 'output') } : { description: 'Done' },
+      '400': errorResponse(400),
     };
-    if (r.access !== 'public') Object.assign(responses, { '401': errorResponse, '403': errorResponse });
-    if (r.path.includes(':')) responses['404'] = errorResponse;
-    if (r.method === 'post') responses['409'] = errorResponse;
+    if (r.access !== 'public') Object.assign(responses, { '401': errorResponse(401), '403': errorResponse(403) });
+    if (r.path.includes(':')) responses['404'] = errorResponse(404);
+    if (r.method === 'post') responses['409'] = errorResponse(409);
+    for (const status of r.errors ?? []) responses[String(status)] = errorResponse(status);
+    for (const extra of r.responses ?? []) {
+      responses[String(extra.status)] = { description: extra.description, content: content(extra.contentType ?? 'application/json', extra.schema, 'output') };
+    }
+    const bodyType = r.bodyKind?.kind === 'raw' ? r.bodyKind.contentType : 'application/json';
     paths[path] ??= {};
     paths[path][r.method] = {
       summary: r.summary,
@@ -29,7 +61,7 @@ export function buildOpenApi<A extends string, C>(registry: ApiRegistry<A, C>, i
       tags: [r.tag],
       ...(params.length && { parameters: params }),
       ...(r.access !== 'public' && { security: [{ bearer: [] }] }),
-      ...(r.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }),
+      ...(r.body && { requestBody: { required: true, content: content(bodyType, r.body, 'input') } }),
       responses,
     };
   }
