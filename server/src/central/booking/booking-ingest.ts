@@ -54,6 +54,6 @@ export async function applyAppointmentFacts(trx: CentralTrx, branchId: string, r
     }
     applied.push(r.event_id);
   }
-  if (applied.length) await trx.updateTable('sync_events').set({ status: 'applied' }).where('event_id', 'in', applied).execute();
+  if (applied.length) await trx.updateTable('sync_events').set({ status: 'applied' }).where('branch_id', '=', branchId).where('event_id', 'in', applied).execute();
   return applied.length;
 }

@@ -4,6 +4,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { centralAppointmentsMigration } from '../booking/booking.migration.js';
 import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
+import { rekeyTable } from './rekey.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -129,4 +130,30 @@ export const centralMigrations: Record<string, Migration> = {
   '0003_appointments': centralAppointmentsMigration,
   '0004_payments': centralPaymentsMigration,
   '0005_payment_history': centralPaymentHistoryMigration,
+  // Every replicated record is keyed by its branch as well as its id: a branch that sends a record with the id of
+  // another branch's record writes its own row and never shadows the other's (issue 14, point 17).
+  '0006_branch_keys': {
+    async up(db: Kysely<any>) {
+      await rekeyTable(db, {
+        table: 'sync_events', primaryKey: ['branch_id', 'event_id'], unique: [{ name: 'sync_events_branch_seq_bk', columns: ['branch_id', 'seq'] }],
+        indexes: [{ name: 'sync_events_parked', columns: ['status', 'aggregate_type'] }],
+      });
+      await rekeyTable(db, {
+        table: 'tickets', primaryKey: ['branch_id', 'id'],
+        indexes: [{ name: 'tickets_branch_issued', columns: ['branch_id', 'issued_at'] }, { name: 'tickets_id', columns: ['id'] }],
+      });
+      await rekeyTable(db, {
+        table: 'ticket_events', primaryKey: ['branch_id', 'id'],
+        indexes: [{ name: 'ticket_events_ticket', columns: ['branch_id', 'ticket_id'] }, { name: 'ticket_events_branch_at', columns: ['branch_id', 'at'] }],
+      });
+      await rekeyTable(db, {
+        table: 'payments', primaryKey: ['branch_id', 'id'],
+        indexes: [{ name: 'payments_branch_settled', columns: ['branch_id', 'settled_at'] }, { name: 'payments_settled', columns: ['settled_at'] }],
+      });
+      await rekeyTable(db, {
+        table: 'payment_events', primaryKey: ['branch_id', 'id'],
+        indexes: [{ name: 'payment_events_payment', columns: ['branch_id', 'payment_id'] }],
+      });
+    },
+  },
 };

@@ -1,6 +1,7 @@
 // Push ingest: a branch's batch of outbox records applied in one transaction (SYNC.md "Push").
 // Exactly-once effect: the branch's sync row is locked, records at or below last_seq are duplicates and skipped,
-// a batch that does not start at last_seq + 1 is refused (409), and UNIQUE(event_id) is a second safety net.
+// a batch that does not start at last_seq + 1 is refused (409), and the key (branch_id, event_id) is a second safety
+// net. Every record is keyed by its branch as well as its id, so that no branch can shadow another's.
 // A malformed record is quarantined and still advances last_seq, so one bad record never blocks a branch.
 import { TicketPayloadV1, type TicketSnapshotV1 } from '../../shared/contracts/replicated.js';
 import { MAX_PUSH_EVENTS, SyncEvent, type PushRequest, type PushResponse, type RejectedEvent } from '../../shared/contracts/sync.js';
@@ -126,17 +127,12 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
         .execute();
     }
     for (const part of chunks(accepted, CHUNK)) {
-      const inserted = await trx.insertInto('sync_events').values(part)
-        .onConflict((oc) => oc.column('event_id').doNothing())
-        .returning('event_id')
-        .execute();
-      // Only a concurrent push of another branch with the same event id can get here: roll back, the retry
-      // quarantines the record (quarantineCollisions sees it then).
-      if (inserted.length !== part.length) throw new CentralError(503, 'RETRY', 'an event id collided with a concurrent push; retry');
+      // The branch's sync row is locked and its event ids were checked: a conflict here is a bug, not a race.
+      await trx.insertInto('sync_events').values(part).execute();
     }
     for (const part of chunks([...tickets.values()], CHUNK)) {
       await trx.insertInto('tickets').values(part)
-        .onConflict((oc) => oc.column('id')
+        .onConflict((oc) => oc.columns(['branch_id', 'id'])
           .doUpdateSet((eb) => ({
             service_id: eb.ref('excluded.service_id'), service_day: eb.ref('excluded.service_day'), number: eb.ref('excluded.number'),
             status: eb.ref('excluded.status'), queue_type: eb.ref('excluded.queue_type'), priority_reason: eb.ref('excluded.priority_reason'),
@@ -146,15 +142,12 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
             booking_id: eb.ref('excluded.booking_id'), outcome: eb.ref('excluded.outcome'), recall_count: eb.ref('excluded.recall_count'),
             updated_at: eb.ref('excluded.updated_at'), source_seq: eb.ref('excluded.source_seq'),
           }))
-          // Only a newer record of the same branch replaces the row.
-          .where((eb) => eb.and([
-            eb('tickets.source_seq', '<', eb.ref('excluded.source_seq')),
-            eb('tickets.branch_id', '=', eb.ref('excluded.branch_id')),
-          ])))
+          // Only a newer record replaces the row (the key holds the branch: never another branch's row).
+          .where((eb) => eb('tickets.source_seq', '<', eb.ref('excluded.source_seq'))))
         .execute();
     }
     for (const part of chunks(ticketEvents, CHUNK)) {
-      await trx.insertInto('ticket_events').values(part).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await trx.insertInto('ticket_events').values(part).onConflict((oc) => oc.columns(['branch_id', 'id']).doNothing()).execute();
     }
 
     // Appointment facts (settings, check-ins, no-shows) take effect in this same transaction.
@@ -199,8 +192,9 @@ async function checkSameRecords(trx: CentralTrx, branchId: string, records: Enve
 }
 
 /**
- * Event ids central already holds (at another seq or from another branch) and tickets of another branch are never
- * overwritten: those records are quarantined instead.
+ * An event id this branch already used at another seq (or twice in this batch) is quarantined. Records are keyed by
+ * their branch as well as their id: another branch's records with the same ids are that branch's own and never
+ * decide what happens to this one's (nor the reverse).
  */
 async function quarantineCollisions(trx: CentralTrx, branchId: string, decisions: Decision[]): Promise<void> {
   const seen = new Set<string>();
@@ -210,28 +204,17 @@ async function quarantineCollisions(trx: CentralTrx, branchId: string, decisions
     if (seen.has(d.event.eventId)) decisions[i] = reject(d.event, `event id ${d.event.eventId} appears twice in this branch's outbox`);
     seen.add(d.event.eventId);
   }
-  const live = () => decisions.filter((d): d is Exclude<Decision, { kind: 'rejected' }> => d.kind !== 'rejected');
-  const held = new Map<string, { branch_id: string; seq: number }>();
-  for (const part of chunks(live().map((d) => d.event.eventId), CHUNK)) {
-    const rows = await trx.selectFrom('sync_events').select(['event_id', 'branch_id', 'seq']).where('event_id', 'in', part).execute();
-    for (const r of rows) held.set(r.event_id, r);
-  }
-  const ticketIds = [...new Set(live().flatMap((d) => (d.kind === 'ticket' ? [d.data.ticket.id] : [])))];
-  const foreign = new Set<string>();
-  for (const part of chunks(ticketIds, CHUNK)) {
-    const rows = await trx.selectFrom('tickets').select('id').where('id', 'in', part).where('branch_id', '<>', branchId).execute();
-    for (const r of rows) foreign.add(r.id);
+  const live = decisions.filter((d): d is Exclude<Decision, { kind: 'rejected' }> => d.kind !== 'rejected');
+  const held = new Map<string, number>();
+  for (const part of chunks(live.map((d) => d.event.eventId), CHUNK)) {
+    const rows = await trx.selectFrom('sync_events').select(['event_id', 'seq']).where('branch_id', '=', branchId).where('event_id', 'in', part).execute();
+    for (const r of rows) held.set(r.event_id, r.seq);
   }
   for (let i = 0; i < decisions.length; i++) {
     const d = decisions[i] as Decision;
     if (d.kind === 'rejected') continue;
-    const other = held.get(d.event.eventId);
-    if (other) {
-      const where = other.branch_id === branchId ? `seq ${other.seq}` : 'another branch';
-      decisions[i] = reject(d.event, `event id ${d.event.eventId} is already held by central (from ${where})`);
-    } else if (d.kind === 'ticket' && foreign.has(d.data.ticket.id)) {
-      decisions[i] = reject(d.event, `ticket ${d.data.ticket.id} belongs to another branch`);
-    }
+    const seq = held.get(d.event.eventId);
+    if (seq !== undefined) decisions[i] = reject(d.event, `event id ${d.event.eventId} is already held by central (from seq ${seq})`);
   }
 }
 

@@ -481,7 +481,8 @@ export class CentralPayments {
     })), from, to, (id) => zones.get(id) ?? 'Africa/Dakar');
 
     // Successes central saw that the branch has not confirmed yet (it is offline): shown apart, never mixed in.
-    let awaiting = this.db.selectFrom('payment_checkouts as c').leftJoin('payments as p', 'p.id', 'c.payment_id')
+    let awaiting = this.db.selectFrom('payment_checkouts as c')
+      .leftJoin('payments as p', (j) => j.onRef('p.id', '=', 'c.payment_id').onRef('p.branch_id', '=', 'c.branch_id'))
       .select(['c.amount_xof']).where('c.status', '=', 'succeeded').where('c.settled_at', '>=', window.from).where('c.settled_at', '<', window.to)
       .where((eb) => eb.or([eb('p.id', 'is', null), eb('p.status', 'not in', ['succeeded', 'refunded'])]));
     if (q.branchId) awaiting = awaiting.where('c.branch_id', '=', q.branchId);

@@ -27,23 +27,23 @@ export async function applyPaymentFacts(trx: CentralTrx, branchId: string, recor
       provider_ref: p.provider_ref, review_reason: p.review_reason, recorded_by: p.recorded_by, created_at: utc(p.created_at),
       updated_at: utc(p.updated_at), settled_at: utcOrNull(p.settled_at), source_seq: r.seq,
     };
-    const { id: _id, ...rest } = row;
+    const { id: _id, branch_id: _branch, ...rest } = row;
     await t.insertInto('payments').values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet(rest)
-        // Only a newer record of the same branch replaces the row.
-        .where((eb) => eb.and([eb('payments.source_seq', '<', r.seq), eb('payments.branch_id', '=', branchId)])))
+      .onConflict((oc) => oc.columns(['branch_id', 'id']).doUpdateSet(rest)
+        // Only a newer record replaces the row (the key holds the branch: never another branch's row).
+        .where((eb) => eb('payments.source_seq', '<', r.seq)))
       .execute();
     await t.insertInto('payment_events').values({
       id: e.id, payment_id: p.id, branch_id: branchId, type: e.type, from_status: e.from, to_status: e.to, at: utc(e.at),
       user_id: e.userId, device_id: e.deviceId, source: e.source, data: e.data ? JSON.stringify(e.data) : null,
-    }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    }).onConflict((oc) => oc.columns(['branch_id', 'id']).doNothing()).execute();
     // The branch found this success paid a visit twice: head office's checkout shows it, to refund.
     if (e.type === 'flagged' && isPaidTwice(p.review_reason)) {
       await t.updateTable('payment_checkouts').set({ review_reason: p.review_reason, updated_at: utc(p.updated_at) })
-        .where('payment_id', '=', p.id).where('review_reason', 'is', null).execute();
+        .where('payment_id', '=', p.id).where('branch_id', '=', branchId).where('review_reason', 'is', null).execute();
     }
     applied.push(r.event_id);
   }
-  for (const part of chunks(applied, 100)) await trx.updateTable('sync_events').set({ status: 'applied' }).where('event_id', 'in', part).execute();
+  for (const part of chunks(applied, 100)) await trx.updateTable('sync_events').set({ status: 'applied' }).where('branch_id', '=', branchId).where('event_id', 'in', part).execute();
   return applied.length;
 }

@@ -70,7 +70,7 @@ export async function branchDayStats(cdb: CentralDb, branchId: string, day: stri
   const firstCall = new Map<string, string>();
   for (const part of chunks(rows.map((r) => r.id), 500)) {
     const calls = await cdb.db.selectFrom('ticket_events').select(['ticket_id', (eb) => eb.fn.min('at').as('first')])
-      .where('ticket_id', 'in', part).where('type', '=', 'called').groupBy('ticket_id').execute();
+      .where('branch_id', '=', branchId).where('ticket_id', 'in', part).where('type', '=', 'called').groupBy('ticket_id').execute();
     for (const c of calls) firstCall.set(c.ticket_id, String(c.first));
   }
   const facts: TicketFacts[] = rows.map((r) => ({ ...r, firstCalledAt: firstCall.get(r.id) ?? r.called_at }));

@@ -7,12 +7,13 @@ import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, ty
 import type { TrackDb } from './db.js';
 import type { ViewContext } from './views.js';
 import { branchFreshness } from '../notifications/freshness.js';
-import { buildViews, syncStateOf } from './views.js';
+import { buildViews, refKey, syncStateOf, type TicketRef } from './views.js';
 
 /** Tickets one connection may follow. */
 const MAX_TICKETS_PER_SOCKET = 5;
 
-interface Watched { branchId: string | null; lastSent: string }
+/** A followed ref, the branch its view resolved to (null: none yet, or several) and what was last sent. */
+interface Watched { ref: TicketRef; branchId: string | null; lastSent: string }
 
 type TrackSocket = Socket<TrackClientToServer, TrackServerToClient>;
 
@@ -45,8 +46,8 @@ export class TrackingHub {
     this.timer = null;
   }
 
-  private room(ticketId: string): string {
-    return `t:${ticketId}`;
+  private room(key: string): string {
+    return `t:${key}`;
   }
 
   private onConnection(socket: TrackSocket): void {
@@ -54,14 +55,17 @@ export class TrackingHub {
     socket.on('track:join', (req, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       const ticketId = typeof req?.ticketId === 'string' ? req.ticketId : '';
+      const branchId = typeof req?.branchId === 'string' && req.branchId.length <= 64 ? req.branchId : null;
       if (!ticketId || ticketId.length > 64) return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'ticketId is required' } });
-      if (!mine.has(ticketId) && mine.size >= MAX_TICKETS_PER_SOCKET) {
+      const ref: TicketRef = { ticketId, branchId };
+      const key = refKey(ref);
+      if (!mine.has(key) && mine.size >= MAX_TICKETS_PER_SOCKET) {
         return reply({ ok: false, error: { code: 'TOO_MANY_TICKETS', message: `one connection follows at most ${MAX_TICKETS_PER_SOCKET} tickets` } });
       }
-      mine.add(ticketId);
-      void socket.join(this.room(ticketId));
-      void this.viewOf(ticketId).then((view) => {
-        this.watched.set(ticketId, { branchId: view.branch?.id ?? null, lastSent: signature(view) });
+      mine.add(key);
+      void socket.join(this.room(key));
+      void this.viewOf(ref).then((view) => {
+        this.watched.set(key, { ref, branchId: view.branch?.id ?? null, lastSent: signature(view) });
         reply({ ok: true, data: view });
       }).catch((err: unknown) => {
         this.deps.logger.error({ err, ticketId }, 'tracking view failed');
@@ -73,17 +77,18 @@ export class TrackingHub {
     });
   }
 
-  private async viewOf(ticketId: string): Promise<TrackView> {
-    const views = await buildViews(this.deps.db, [ticketId], this.deps.viewContext());
-    return views.get(ticketId) as TrackView;
+  private async viewOf(ref: TicketRef): Promise<TrackView> {
+    const views = await buildViews(this.deps.db, [ref], this.deps.viewContext());
+    return views.get(refKey(ref)) as TrackView;
   }
 
   /** Recompute and push the views of followed tickets of a branch (and of tickets central did not know yet). */
   async refresh(branchId: string | null, alsoTickets: readonly string[] = []): Promise<void> {
     const also = new Set(alsoTickets);
-    const ids = [...this.watched.entries()].filter(([id, w]) => w.branchId === branchId || w.branchId === null || also.has(id)).map(([id]) => id);
-    if (!ids.length) return;
-    const views = await buildViews(this.deps.db, ids, this.deps.viewContext());
+    // A bare ref becomes ambiguous when another branch pushes the same id: the projected ids (`also`) catch it.
+    const refs = [...this.watched.values()].filter((w) => w.branchId === branchId || w.branchId === null || also.has(w.ref.ticketId)).map((w) => w.ref);
+    if (!refs.length) return;
+    const views = await buildViews(this.deps.db, refs, this.deps.viewContext());
     const nsp = this.io.of(TRACK_NAMESPACE);
     for (const [id, view] of views) {
       const w = this.watched.get(id);

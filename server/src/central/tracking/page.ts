@@ -103,6 +103,7 @@ export function renderPage(view: TrackView, lang: Language, timeZone: string): s
 <header><div id="branch"></div><div id="svc"></div></header>
 <div class="card"><div class="lbl">${esc(S.ticket)}</div><div id="num" class="num"></div><div id="status" class="status" aria-live="polite"></div>
 <div id="nums" hidden><div class="row"><div><div class="lbl">${esc(S.position)}</div><div id="pos" class="big"></div></div><div><div class="lbl">${esc(S.wait)}</div><div id="wait" class="big"></div></div></div></div>
+<div id="holders" class="warn" hidden><div>${esc(S.chooseBranch)}</div><ul id="holderList"></ul></div>
 <div id="stale" class="warn" role="alert" hidden><b>${esc(S.staleTitle)}</b><div id="staleAge"></div><div id="lastKnown" class="small"></div></div>
 <div id="upd" class="small"></div><div id="conn" class="warn" hidden>${esc(S.offline)}</div>
 <noscript><p>${noscript}</p></noscript></div>

@@ -209,12 +209,12 @@ export class TrackingProjector {
     await trx.insertInto('tracking_tickets').values({
       ticket_id: t.id, branch_id: branchId, service_id: t.service_id, target_counter_id: t.target_counter_id ?? null,
       parked_at: t.parked_at ?? null, counter_number: called ? counterNumber : null, source_seq: seq,
-    }).onConflict((oc) => oc.column('ticket_id').doUpdateSet((eb) => ({
+    }).onConflict((oc) => oc.columns(['branch_id', 'ticket_id']).doUpdateSet((eb) => ({
       service_id: eb.ref('excluded.service_id'), target_counter_id: eb.ref('excluded.target_counter_id'), parked_at: eb.ref('excluded.parked_at'),
       // A call sets the counter; later events (start, park…) keep the last one known.
       counter_number: called ? eb.ref('excluded.counter_number') : eb.ref('tracking_tickets.counter_number'),
       source_seq: eb.ref('excluded.source_seq'),
-    })).where((eb) => eb.and([eb('tracking_tickets.source_seq', '<', eb.ref('excluded.source_seq')), eb('tracking_tickets.branch_id', '=', branchId)])))
+    })).where((eb) => eb('tracking_tickets.source_seq', '<', eb.ref('excluded.source_seq'))))
       .execute();
     // Contacts given when the ticket was issued become its subscriptions (checked again: central trusts no one).
     const contacts: Recipient[] = [];
@@ -224,12 +224,13 @@ export class TrackingProjector {
       await trx.insertInto('tracking_subscriptions').values({
         id: newId(), ticket_id: t.id, branch_id: branchId, channel: r.channel, recipient: r.address, target: JSON.stringify(r),
         language: r.language, source: 'ticket', created_at: now, revoked_at: null,
-      }).onConflict((oc) => oc.columns(['ticket_id', 'channel', 'recipient']).doNothing()).execute();
+      }).onConflict((oc) => oc.columns(['branch_id', 'ticket_id', 'channel', 'recipient']).doNothing()).execute();
     }
   }
 
-  private async recipientsOf(trx: TrackTrx, ticketId: string): Promise<Recipient[]> {
-    const rows = await trx.selectFrom('tracking_subscriptions').select('target').where('ticket_id', '=', ticketId).where('revoked_at', 'is', null).execute();
+  private async recipientsOf(trx: TrackTrx, branchId: string, ticketId: string): Promise<Recipient[]> {
+    const rows = await trx.selectFrom('tracking_subscriptions').select('target')
+      .where('branch_id', '=', branchId).where('ticket_id', '=', ticketId).where('revoked_at', 'is', null).execute();
     return rows.map((r) => JSON.parse(r.target) as Recipient);
   }
 
@@ -242,9 +243,9 @@ export class TrackingProjector {
     let queued = 0;
     const { settings, notifier, logger } = this.deps;
     for (const c of calls) {
-      const recipients = await this.recipientsOf(trx, c.ticketId);
+      const recipients = await this.recipientsOf(trx, branchId, c.ticketId);
       if (!recipients.length) continue;
-      const ticket = await trx.selectFrom('tickets').select(['status', 'number']).where('id', '=', c.ticketId).executeTakeFirst();
+      const ticket = await trx.selectFrom('tickets').select(['status', 'number']).where('branch_id', '=', branchId).where('id', '=', c.ticketId).executeTakeFirst();
       if (!ticket) continue;
       const decision = decideCalled({ eventAt: c.at, now, currentStatus: ticket.status as TicketStatus, maxEventAgeSeconds: settings.calledMaxAgeSeconds });
       if (!decision.send) {
@@ -252,7 +253,8 @@ export class TrackingProjector {
         continue;
       }
       const r = await notifier.notify(notificationDb(trx), {
-        eventKey: `called:${c.eventId}`,
+        // Event ids are unique per branch only.
+        eventKey: `called:${branchId}:${c.eventId}`,
         params: { kind: 'called', ticketNumber: ticket.number, counterNumber: c.counterNumber, branchName: await this.branchName(trx, branchId), trackUrl: trackUrl(settings.publicUrl(), c.ticketId) },
         recipients,
         expiresAt: new Date(now.getTime() + settings.calledMaxAgeSeconds * 1000).toISOString(),
@@ -265,7 +267,8 @@ export class TrackingProjector {
 
   private async notifyTurnNear(trx: TrackTrx, branchId: string, now: Date): Promise<number> {
     const { settings, notifier, logger } = this.deps;
-    const followed = await trx.selectFrom('tracking_subscriptions as s').innerJoin('tickets as t', 't.id', 's.ticket_id')
+    const followed = await trx.selectFrom('tracking_subscriptions as s')
+      .innerJoin('tickets as t', (j) => j.onRef('t.id', '=', 's.ticket_id').onRef('t.branch_id', '=', 's.branch_id'))
       .select('s.ticket_id').distinct()
       .where('s.branch_id', '=', branchId).where('s.revoked_at', 'is', null).where('t.status', 'in', ['waiting', 'transferred'])
       .execute();
@@ -280,16 +283,16 @@ export class TrackingProjector {
       return 0;
     }
     this.staleSkipped.delete(branchId);
-    const views = await buildViews(trx, followed.map((f) => f.ticket_id), { ...settings.viewContext(), now });
+    const views = await buildViews(trx, followed.map((f) => ({ ticketId: f.ticket_id, branchId })), { ...settings.viewContext(), now });
     let queued = 0;
     for (const v of views.values()) {
       if (!v.known || !v.status || !v.serviceId || !v.number) continue;
       const decision = decideTurnNear({ status: v.status, position: v.position, notifyAtPosition: v.notifyAtPosition, freshness });
       if (!decision.send) continue;
       const r = await notifier.notify(notificationDb(trx), {
-        eventKey: `turn_near:${v.ticketId}:${v.serviceId}`,
+        eventKey: `turn_near:${branchId}:${v.ticketId}:${v.serviceId}`,
         params: { kind: 'turn_near', ticketNumber: v.number, position: v.position as number, waitMinutes: v.estimatedWaitMinutes, branchName: v.branch?.name ?? '', trackUrl: trackUrl(settings.publicUrl(), v.ticketId) },
-        recipients: await this.recipientsOf(trx, v.ticketId),
+        recipients: await this.recipientsOf(trx, branchId, v.ticketId),
         expiresAt: new Date(now.getTime() + settings.staleAfterSeconds * 1000).toISOString(),
         ref: { type: 'ticket', id: v.ticketId },
       }, now.toISOString());

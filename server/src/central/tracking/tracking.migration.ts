@@ -4,6 +4,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Kysely, Migration } from 'kysely';
 import { migrateTrack } from '../notifications/store.js';
+import { rekeyTable } from '../db/rekey.js';
 
 export interface TrackingCursorTable { branch_id: string; last_seq: number }
 /** Per ticket, from the branch's full ticket rows in the pushed records (newest record wins). */
@@ -75,6 +76,17 @@ export const trackingMigrations: Record<string, Migration> = {
         .addColumn('longitude', 'double precision')
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  // Tickets are keyed by their branch as well as their id (central migration 0006_branch_keys).
+  '0002_branch_keys': {
+    async up(db: Kysely<any>) {
+      await rekeyTable(db, { table: 'tracking_tickets', primaryKey: ['branch_id', 'ticket_id'] });
+      await rekeyTable(db, {
+        table: 'tracking_subscriptions', primaryKey: ['id'],
+        unique: [{ name: 'tracking_subscriptions_once_bk', columns: ['branch_id', 'ticket_id', 'channel', 'recipient'] }],
+        indexes: [{ name: 'tracking_subscriptions_branch', columns: ['branch_id', 'ticket_id'] }],
+      });
     },
   },
 };

@@ -11,6 +11,10 @@ import { pageAssets, pageLanguage, renderPage, sendAsset, sendBody } from './pag
 import type { TrackingService } from './tracking.service.js';
 
 const TicketParams = z.object({ ticketId: z.string().min(1).max(64) });
+const BranchChoice = z.string().min(1).max(64).optional()
+  .describe('The branch of the ticket, when several branches hold a ticket with this id (the view lists them in holders).');
+const TrackQuery = z.object({ branch: BranchChoice });
+const PageQuery = z.object({ branch: BranchChoice, lang: z.string().max(8).optional().describe('fr, wo or en; default the ticket\'s language') });
 const BranchParams = z.object({ id: z.string().min(1).max(64) });
 const DeliveriesQuery = z.object({
   ticketId: z.string().max(64).optional(),
@@ -38,9 +42,9 @@ export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { 
 
   api.add(router, {
     method: 'get', path: '/t/:ticketId', tag: 'tracking', access: 'public', summary: 'The tracking page a visitor opens from the QR code',
-    params: TicketParams, produces: 'text/html',
-  }, async ({ params, req, res }) => {
-    const view = await tracking.view(params.ticketId as string);
+    params: TicketParams, query: PageQuery, produces: 'text/html',
+  }, async ({ params, query, req, res }) => {
+    const view = await tracking.view(params.ticketId as string, query.branch ?? null);
     const html = renderPage(view, pageLanguage(req, view), await tracking.branchTimeZone(view.branch?.id ?? null));
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('cache-control', 'no-store');
@@ -52,27 +56,27 @@ export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { 
 
   api.add(router, {
     method: 'get', path: '/api/track/:ticketId', tag: 'tracking', access: 'public', summary: "A ticket's live position, as the visitor sees it",
-    params: TicketParams, response: TrackView,
-  }, async ({ params, res }) => {
+    params: TicketParams, query: TrackQuery, response: TrackView,
+  }, async ({ params, query, res }) => {
     res.setHeader('cache-control', 'no-store');
-    return tracking.view(params.ticketId as string);
+    return tracking.view(params.ticketId as string, query.branch ?? null);
   });
 
   api.add(router, {
     method: 'post', path: '/api/track/:ticketId/subscriptions', tag: 'tracking', access: 'public', summary: 'Be told when the turn comes (push, e-mail or SMS)',
-    params: TicketParams, body: SubscribeBody, bodyKind: small, response: SubscribeResponse, status: 201,
+    params: TicketParams, query: TrackQuery, body: SubscribeBody, bodyKind: small, response: SubscribeResponse, status: 201,
     responses: [{ status: 200, description: 'Already subscribed on this channel', schema: SubscribeResponse }],
-  }, async ({ params, body, res }) => {
-    const result = await tracking.subscribe(params.ticketId as string, body);
+  }, async ({ params, query, body, res }) => {
+    const result = await tracking.subscribe(params.ticketId as string, body, query.branch ?? null);
     res.status(result.created ? 201 : 200).json(result);
   });
 
   api.add(router, {
     method: 'get', path: '/api/track/:ticketId/travel', tag: 'tracking', access: 'public', summary: 'When to leave to arrive on time, from where the visitor is',
-    params: TicketParams, query: TravelQuery, response: TravelAdvice,
+    params: TicketParams, query: TravelQuery.extend({ branch: BranchChoice }), response: TravelAdvice,
   }, async ({ params, query, res }) => {
     res.setHeader('cache-control', 'no-store');
-    return tracking.travel(params.ticketId as string, query);
+    return tracking.travel(params.ticketId as string, { lat: query.lat, lon: query.lon }, query.branch ?? null);
   });
 
   api.add(router, {

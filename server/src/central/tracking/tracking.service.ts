@@ -25,7 +25,7 @@ import { trackDb, type TrackDb } from './db.js';
 import { TrackingHub } from './hub.js';
 import { TrackingProjector } from './projector.js';
 import { migrateTracking } from './tracking.migration.js';
-import { buildViews, DEFAULT_NOTIFY_AT_POSITION, type ViewContext } from './views.js';
+import { buildViews, DEFAULT_NOTIFY_AT_POSITION, refKey, type ViewContext } from './views.js';
 
 export interface TrackingOptions {
   /** Base URL visitors reach central at, for links in messages (SMARTQUEUE_CENTRAL_PUBLIC_URL). Default: the listen URL. */
@@ -146,8 +146,10 @@ export class TrackingService {
     };
   }
 
-  async view(ticketId: string): Promise<TrackView> {
-    return (await buildViews(this.db, [ticketId], this.viewContext())).get(ticketId) as TrackView;
+  /** A ticket as its visitor sees it; branchId (from ?branch=) picks among branches holding the same id. */
+  async view(ticketId: string, branchId: string | null = null): Promise<TrackView> {
+    const ref = { ticketId, branchId };
+    return (await buildViews(this.db, [ref], this.viewContext())).get(refKey(ref)) as TrackView;
   }
 
   async branchTimeZone(branchId: string | null): Promise<string> {
@@ -157,8 +159,8 @@ export class TrackingService {
   }
 
   /** A visitor asks to be told on a channel. Refuses unknown or finished tickets, channels that are off, bad addresses. */
-  async subscribe(ticketId: string, body: SubscribeBody): Promise<{ id: string; channel: ChannelKind; created: boolean }> {
-    const view = await this.view(ticketId);
+  async subscribe(ticketId: string, body: SubscribeBody, branchId: string | null = null): Promise<{ id: string; channel: ChannelKind; created: boolean }> {
+    const view = await this.view(ticketId, branchId);
     if (!view.known || !view.branch) throw new CentralError(404, 'NOT_FOUND', `ticket ${ticketId} is not known at the head office (yet): try again in a minute`);
     if (view.status !== 'waiting' && view.status !== 'transferred' && view.status !== 'called') {
       throw new CentralError(409, 'TICKET_FINISHED', `ticket ${view.number} is ${view.status}: there is nothing left to notify`);
@@ -178,7 +180,7 @@ export class TrackingService {
     }
     const now = this.clock.now().toISOString();
     const existing = await this.db.selectFrom('tracking_subscriptions').select(['id', 'revoked_at'])
-      .where('ticket_id', '=', ticketId).where('channel', '=', recipient.channel).where('recipient', '=', recipient.address).executeTakeFirst();
+      .where('branch_id', '=', view.branch.id).where('ticket_id', '=', ticketId).where('channel', '=', recipient.channel).where('recipient', '=', recipient.address).executeTakeFirst();
     if (existing) {
       // Same person again (page reloaded): keep one subscription, with the latest keys and language.
       await this.db.updateTable('tracking_subscriptions').set({ target: JSON.stringify(recipient), language, revoked_at: null }).where('id', '=', existing.id).execute();
@@ -186,7 +188,7 @@ export class TrackingService {
       this.projector.kick();
       return { id: existing.id, channel: recipient.channel, created: false };
     }
-    const count = await this.db.selectFrom('tracking_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('ticket_id', '=', ticketId).executeTakeFirst();
+    const count = await this.db.selectFrom('tracking_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('branch_id', '=', view.branch.id).where('ticket_id', '=', ticketId).executeTakeFirst();
     if (Number(count?.n ?? 0) >= MAX_SUBSCRIPTIONS_PER_TICKET) {
       throw new CentralError(429, 'TOO_MANY_SUBSCRIPTIONS', `a ticket can be followed by at most ${MAX_SUBSCRIPTIONS_PER_TICKET} subscriptions`);
     }
@@ -194,7 +196,7 @@ export class TrackingService {
     await this.db.insertInto('tracking_subscriptions').values({
       id, ticket_id: ticketId, branch_id: view.branch.id, channel: recipient.channel, recipient: recipient.address, target: JSON.stringify(recipient),
       language, source: 'page', created_at: now, revoked_at: null,
-    }).onConflict((oc) => oc.columns(['ticket_id', 'channel', 'recipient']).doNothing()).execute();
+    }).onConflict((oc) => oc.columns(['branch_id', 'ticket_id', 'channel', 'recipient']).doNothing()).execute();
     // Already at position N or closer: the next pass tells them.
     this.projector.markDirty(view.branch.id);
     this.projector.kick();
@@ -202,8 +204,8 @@ export class TrackingService {
   }
 
   /** Travel advice from the visitor's position (used for this answer only, never stored). */
-  async travel(ticketId: string, from: { lat: number; lon: number }): Promise<TravelAdvice> {
-    const view = await this.view(ticketId);
+  async travel(ticketId: string, from: { lat: number; lon: number }, branchId: string | null = null): Promise<TravelAdvice> {
+    const view = await this.view(ticketId, branchId);
     if (!view.known || !view.branch) throw new CentralError(404, 'NOT_FOUND', `ticket ${ticketId} is not known at the head office (yet)`);
     const b = await this.db.selectFrom('tracking_branches').select(['latitude', 'longitude']).where('branch_id', '=', view.branch.id).executeTakeFirst();
     if (b?.latitude === null || b?.latitude === undefined || b.longitude === null) {

@@ -26,6 +26,13 @@ export interface ViewContext {
   vapidPublicKey: string | null;
 }
 
+/**
+ * What a visitor follows: a ticket id (from the QR code) and, when known, its branch. Central keys tickets by branch
+ * and id, so a bare id held by several branches is ambiguous and resolves to no ticket (the view lists the holders).
+ */
+export interface TicketRef { ticketId: string; branchId?: string | null }
+export const refKey = (r: TicketRef): string => `${r.branchId ?? ''}\u0000${r.ticketId}`;
+
 interface TicketFacts {
   id: string; branch_id: string; service_id: string; number: string; status: string; language: string; called_at: string | null;
   counter_number: number | null;
@@ -47,7 +54,7 @@ export async function branchSyncFreshness(db: TrackQuery, branchId: string, now:
 /** The waiting line of one service as central knows it. */
 async function loadQueue(db: TrackQuery, branchId: string, serviceId: string, now: Date): Promise<QueueEntry[]> {
   const rows = await db.selectFrom('tickets as t')
-    .leftJoin('tracking_tickets as x', 'x.ticket_id', 't.id')
+    .leftJoin('tracking_tickets as x', (j) => j.onRef('x.ticket_id', '=', 't.id').onRef('x.branch_id', '=', 't.branch_id'))
     .select(['t.id', 't.service_id', 't.queue_type', 't.issued_at', 't.due_at', 'x.target_counter_id', 'x.parked_at'])
     .where('t.branch_id', '=', branchId)
     .where('t.issued_at', '>=', new Date(now.getTime() - QUEUE_HORIZON_MS).toISOString())
@@ -93,16 +100,26 @@ function unknownView(ticketId: string, ctx: ViewContext): TrackView {
   };
 }
 
-/** Views of several tickets at once: each branch's freshness and each service's line are read once. */
-export async function buildViews(db: TrackQuery, ticketIds: readonly string[], ctx: ViewContext): Promise<Map<string, TrackView>> {
+/** Views of several tickets at once (keyed by refKey): each branch's freshness and each service's line are read once. */
+export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx: ViewContext): Promise<Map<string, TrackView>> {
   const out = new Map<string, TrackView>();
-  const ids = [...new Set(ticketIds)].filter((id) => id.length > 0 && id.length <= 64);
+  const wanted = refs.filter((r) => r.ticketId.length > 0 && r.ticketId.length <= 64);
+  const ids = [...new Set(wanted.map((r) => r.ticketId))];
   if (!ids.length) return out;
-  const tickets: TicketFacts[] = await db.selectFrom('tickets as t')
-    .leftJoin('tracking_tickets as x', 'x.ticket_id', 't.id')
+  const held: TicketFacts[] = await db.selectFrom('tickets as t')
+    .leftJoin('tracking_tickets as x', (j) => j.onRef('x.ticket_id', '=', 't.id').onRef('x.branch_id', '=', 't.branch_id'))
     .select(['t.id', 't.branch_id', 't.service_id', 't.number', 't.status', 't.language', 't.called_at', 'x.counter_number'])
     .where('t.id', 'in', ids)
     .execute() as TicketFacts[];
+  // Each ref resolves to the one ticket of its branch, or of the only branch holding that id.
+  const resolved = new Map<string, TicketFacts>();
+  const ambiguous = new Map<string, TicketFacts[]>();
+  for (const r of wanted) {
+    const candidates = held.filter((t) => t.id === r.ticketId && (!r.branchId || t.branch_id === r.branchId));
+    if (candidates.length === 1) resolved.set(refKey(r), candidates[0] as TicketFacts);
+    else if (candidates.length > 1) ambiguous.set(refKey(r), candidates);
+  }
+  const tickets = [...new Map([...resolved.values()].map((t) => [`${t.branch_id}\u0000${t.id}`, t])).values()];
 
   const branchIds = [...new Set(tickets.map((t) => t.branch_id))];
   const branches = new Map<string, { name: string; hasLocation: boolean; freshness: Freshness }>();
@@ -139,13 +156,13 @@ export async function buildViews(db: TrackQuery, ticketIds: readonly string[], c
     }
   }
 
-  for (const t of tickets) {
+  for (const [key, t] of resolved) {
     const s = services.get(serviceKey(t));
     const b = branches.get(t.branch_id);
     if (!s || !b) continue;
     const position = s.queue ? positionInQueue(s.queue, t.id, ctx.now) : null;
     const called = t.status === 'called' || t.status === 'serving';
-    out.set(t.id, {
+    out.set(key, {
       ticketId: t.id, known: true, number: t.number, displayNumber: displayTicketNumber(t.number), status: t.status as TicketStatus, language: t.language as Language,
       serviceId: t.service_id, serviceName: s.name, branch: { id: t.branch_id, name: b.name, hasLocation: b.hasLocation },
       position, estimatedWaitMinutes: position !== null && s.rate ? estimateWaitMinutes(position, s.rate.average, s.rate.openCounters) : null,
@@ -154,6 +171,11 @@ export async function buildViews(db: TrackQuery, ticketIds: readonly string[], c
       channels: ctx.channels, vapidPublicKey: ctx.vapidPublicKey,
     });
   }
-  for (const id of ids) if (!out.has(id)) out.set(id, unknownView(id, ctx));
+  for (const [key, list] of ambiguous) {
+    const names = await db.selectFrom('branches').select(['id', 'name']).where('id', 'in', list.map((t) => t.branch_id)).execute();
+    const nameOf = new Map(names.map((n) => [n.id, n.name]));
+    out.set(key, { ...unknownView(list[0]?.id ?? '', ctx), holders: list.map((t) => ({ branchId: t.branch_id, branchName: nameOf.get(t.branch_id) ?? '', number: displayTicketNumber(t.number) })) });
+  }
+  for (const r of wanted) if (!out.has(refKey(r))) out.set(refKey(r), unknownView(r.ticketId, ctx));
   return out;
 }

@@ -40,6 +40,11 @@ export const TrackView = z.object({
   /** Channels a visitor can subscribe to here. */
   channels: z.object({ push: z.boolean(), email: z.boolean(), sms: z.boolean() }),
   vapidPublicKey: z.string().nullable(),
+  /**
+   * Set when several branches hold a ticket with this id and the request did not say which branch (?branch=): the
+   * visitor picks their own (branch and number are on their paper ticket). Central never guesses.
+   */
+  holders: z.array(z.object({ branchId: z.string(), branchName: z.string(), number: z.string() })).optional(),
 });
 export type TrackView = z.infer<typeof TrackView>;
 
@@ -81,5 +86,5 @@ export interface TrackServerToClient {
   'track:update': (view: TrackView) => void;
 }
 export interface TrackClientToServer {
-  'track:join': (req: { ticketId: string }, ack: (res: TrackResponse<TrackView>) => void) => void;
+  'track:join': (req: { ticketId: string; branchId?: string | null }, ack: (res: TrackResponse<TrackView>) => void) => void;
 }

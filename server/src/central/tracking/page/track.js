@@ -6,6 +6,9 @@
   var init = JSON.parse(document.getElementById('sq-init').textContent);
   var S = init.strings;
   var view = init.view;
+  // ?branch= picks among branches that hold the same ticket id (the page lists them when there are several).
+  var branch = new URLSearchParams(window.location.search).get('branch');
+  var qs = function (sep) { return branch ? sep + 'branch=' + encodeURIComponent(branch) : ''; };
   var offset = 0; // server clock minus ours
   var connected = true;
   var $ = function (id) { return document.getElementById(id); };
@@ -57,6 +60,18 @@
     show($('notify'), !!view.channels.push && !!view.vapidPublicKey);
     show($('contact'), view.channels.sms || view.channels.email);
     show($('travel'), !!(view.branch && view.branch.hasLocation && waiting && navigator.geolocation));
+    var holders = view.holders || [];
+    show($('holders'), holders.length > 0);
+    var list = $('holderList');
+    list.textContent = '';
+    holders.forEach(function (h) {
+      var a = document.createElement('a');
+      a.href = '?branch=' + encodeURIComponent(h.branchId) + '&lang=' + init.lang;
+      a.textContent = h.branchName + ' · ' + h.number;
+      var li = document.createElement('li');
+      li.appendChild(a);
+      list.appendChild(li);
+    });
   }
 
   function update(v) {
@@ -70,7 +85,8 @@
   }
 
   function api(path, opts) {
-    return fetch('/api/track/' + encodeURIComponent(view.ticketId) + path, opts).then(function (r) {
+    var url = '/api/track/' + encodeURIComponent(view.ticketId) + path;
+    return fetch(url + qs(url.indexOf('?') < 0 ? '?' : '&'), opts).then(function (r) {
       return r.json().then(function (body) { if (!r.ok) throw body.error || {}; return body; });
     });
   }
@@ -124,7 +140,7 @@
   s.onload = function () {
     var socket = io('/track');
     var join = function () {
-      socket.emit('track:join', { ticketId: view.ticketId }, function (res) { if (res && res.ok) update(res.data); });
+      socket.emit('track:join', { ticketId: view.ticketId, branchId: branch }, function (res) { if (res && res.ok) update(res.data); });
     };
     socket.on('connect', function () { connected = true; join(); });
     socket.on('disconnect', function () { connected = false; render(); });
