@@ -13,6 +13,8 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { apiNotFound, errorHandler } from '../shared/http/errors.js';
 import { mountApiDocs } from '../shared/http/docs.js';
 import { buildOpenApi } from '../shared/http/openapi.js';
+import { Accounts } from './accounts/accounts.js';
+import { registerAccountRoutes } from './accounts/accounts.routes.js';
 import { sha256 } from './branches/branches.js';
 import { registerBranchRoutes } from './branches/branches.routes.js';
 import { openCentralDatabase, type CentralDb, type CentralDialect } from './db/database.js';
@@ -110,13 +112,15 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   const router = express.Router();
   // Every route is declared once (access, validation, OpenAPI); each reads its own body (JSON with its own size
   // limit, or the raw bytes for signed webhooks), so there is no server-wide body parser.
-  const api = createCentralApi({ cdb, adminTokenHashes: admin.hashes });
+  const accounts = new Accounts(cdb, clock);
+  const api = createCentralApi({ cdb, adminTokenHashes: admin.hashes, accounts });
   let listenUrl = '';
   const payments = new CentralPayments({ cdb, clock, logger, listenUrl: () => listenUrl }, options.payments);
   registerHealthRoutes(router, api, { cdb, clock, version: VERSION });
   registerCentralPaymentRoutes(router, api, { cdb, payments });
   registerSyncRoutes(router, api, { cdb, clock });
-  registerBranchRoutes(router, api, { cdb, clock });
+  registerAccountRoutes(router, api, { accounts });
+  registerBranchRoutes(router, api, { cdb, clock, accounts });
   registerStatsRoutes(router, api, { cdb, clock });
   const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs });
   registerBookingRoutes(router, api, { cdb, clock, notices: bookingNotices });

@@ -114,8 +114,11 @@ function toView(r: BranchJoinRow, now: Date): CentralBranchView {
   };
 }
 
-export async function listBranchViews(cdb: CentralDb, now: Date): Promise<CentralBranchView[]> {
-  const rows = await branchQuery(cdb).orderBy('b.name').orderBy('b.id').execute();
+/** Every branch, or those of one organization. */
+export async function listBranchViews(cdb: CentralDb, now: Date, organizationId: string | null = null): Promise<CentralBranchView[]> {
+  let q = branchQuery(cdb).orderBy('b.name').orderBy('b.id');
+  if (organizationId) q = q.where('b.organization_id', '=', organizationId);
+  const rows = await q.execute();
   return rows.map((r) => toView(r, now));
 }
 

@@ -5,6 +5,7 @@ import type { Kysely, Migration } from 'kysely';
 import { centralAppointmentsMigration } from '../booking/booking.migration.js';
 import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
 import { rekeyTable } from './rekey.js';
+import { officeAccountsMigration } from '../accounts/accounts.migration.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -156,4 +157,5 @@ export const centralMigrations: Record<string, Migration> = {
       });
     },
   },
+  '0007_office_accounts': officeAccountsMigration,
 };

@@ -34,6 +34,16 @@ export interface BranchFeedTable {
   branch_id: string; version: number; entity_type: string; entity_id: string; op: string; payload: string | null; created_at: string;
 }
 export interface CentralSettingsTable { key: string; value: string }
+/** Head-office accounts (central/accounts). role: platform_admin | org_admin | analyst; organization_id null only for platform admins. */
+export interface OfficeUsersTable {
+  id: string; login: string; display_name: string; password_hash: string; role: string; organization_id: string | null;
+  active: number; created_at: string; updated_at: string;
+}
+export interface OfficeSessionsTable { token_hash: string; user_id: string; created_at: string; expires_at: string; revoked_at: string | null }
+export interface OfficeAuditTable {
+  id: string; at: string; actor_id: string | null; actor_login: string; organization_id: string | null; action: string;
+  target: string | null; details: string | null;
+}
 
 export interface CentralDatabase {
   organizations: CentralOrganizationsTable;
@@ -46,4 +56,7 @@ export interface CentralDatabase {
   ticket_events: CentralTicketEventsTable;
   branch_feed: BranchFeedTable;
   central_settings: CentralSettingsTable;
+  office_users: OfficeUsersTable;
+  office_sessions: OfficeSessionsTable;
+  office_audit: OfficeAuditTable;
 }

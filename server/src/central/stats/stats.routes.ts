@@ -5,7 +5,7 @@ import { BranchDayStats, CentralBranchView, DayFigures } from '../../shared/cont
 import type { Clock } from '../../shared/clock.js';
 import { getBranchView, listBranchViews } from '../branches/branches.js';
 import type { CentralDb } from '../db/database.js';
-import type { CentralApi } from '../http/access.js';
+import { callerOrganization, checkBranchScope, type CentralApi } from '../http/access.js';
 import { branchDayStats, today } from './stats.js';
 
 const StatsQuery = z.object({
@@ -20,20 +20,21 @@ export function registerStatsRoutes(router: Router, api: CentralApi, deps: { cdb
   const { cdb, clock } = deps;
 
   api.add(router, {
-    method: 'get', path: '/api/central/branches/:id/stats', tag: 'stats', access: 'admin', summary: "A branch's figures for one day",
+    method: 'get', path: '/api/central/branches/:id/stats', tag: 'stats', access: 'analyst', summary: "A branch's figures for one day",
     params: z.object({ id: z.string().min(1).max(64) }), query: StatsQuery, response: BranchDayStats,
-  }, async ({ params, query }) => {
+  }, async ({ params, query, actor }) => {
     const branchId = params.id as string;
+    await checkBranchScope(cdb, actor, branchId);
     const view = await getBranchView(cdb, branchId, clock.now());
     const zone = query.tz ?? view.timeZone;
     return branchDayStats(cdb, branchId, query.day ?? today(clock.now(), zone), zone);
   });
 
   api.add(router, {
-    method: 'get', path: '/api/central/stats', tag: 'stats', access: 'admin', summary: "Every branch's totals for one day",
+    method: 'get', path: '/api/central/stats', tag: 'stats', access: 'analyst', summary: "Every branch's totals for one day",
     query: StatsQuery, response: z.array(BranchTotals),
-  }, async ({ query }) => {
-    const branches = await listBranchViews(cdb, clock.now());
+  }, async ({ query, actor }) => {
+    const branches = await listBranchViews(cdb, clock.now(), callerOrganization(actor));
     const out = [];
     for (const b of branches) {
       const zone = query.tz ?? b.timeZone;

@@ -81,8 +81,9 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
 
 /** Seconds a RATE_LIMITED error asks to wait (its Retry-After header), when it says. */
 export function retryAfterOf(err: unknown): number | null {
-  if (!(err instanceof DomainError) || err.code !== 'RATE_LIMITED') return null;
-  const s = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  const limited = (err instanceof DomainError && err.code === 'RATE_LIMITED') || (err instanceof HttpError && err.status === 429);
+  if (!limited) return null;
+  const s = ((err as DomainError | HttpError).details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   return typeof s === 'number' ? s : null;
 }
 
