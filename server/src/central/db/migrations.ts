@@ -6,6 +6,7 @@ import { centralAppointmentsMigration } from '../booking/booking.migration.js';
 import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
 import { rekeyTable } from './rekey.js';
 import { officeAccountsMigration } from '../accounts/accounts.migration.js';
+import { rollupsMigration } from '../analytics/rollups.migration.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -158,4 +159,5 @@ export const centralMigrations: Record<string, Migration> = {
     },
   },
   '0007_office_accounts': officeAccountsMigration,
+  '0008_rollups': rollupsMigration,
 };

@@ -25,6 +25,8 @@ export interface CentralTicketsTable {
   agent_id: string | null; booking_id: string | null; outcome: string | null; recall_count: number; updated_at: string;
   /** Branch seq of the record this row was last written from: a row is replaced only by a newer one. */
   source_seq: number;
+  /** The first call (a transferred ticket is called again; the visitor waited until the first). */
+  first_called_at: string | null;
 }
 export interface CentralTicketEventsTable {
   id: string; ticket_id: string; branch_id: string; service_id: string; type: string; from_status: string | null;
@@ -45,6 +47,15 @@ export interface OfficeAuditTable {
   target: string | null; details: string | null;
 }
 
+/** Rollups maintained by ingestion (central/analytics/rollups.ts). day and hour are local to the branch. */
+export interface RollupServiceHourTable {
+  branch_id: string; service_id: string; day: string; hour: number; weekday: number; issued: number; served: number;
+  no_show: number; cancelled: number; expired: number; waited: number; wait_seconds: number; service_count: number; service_seconds: number;
+}
+/** Tickets per whole minute of wait (kind 'wait') or of service (kind 'service'). */
+export interface RollupMinutesTable { branch_id: string; service_id: string; day: string; kind: string; minute: number; count: number }
+export interface RollupAgentDayTable { branch_id: string; agent_id: string; day: string; served: number; service_seconds: number }
+
 export interface CentralDatabase {
   organizations: CentralOrganizationsTable;
   branches: CentralBranchesTable;
@@ -59,4 +70,7 @@ export interface CentralDatabase {
   office_users: OfficeUsersTable;
   office_sessions: OfficeSessionsTable;
   office_audit: OfficeAuditTable;
+  rollup_service_hour: RollupServiceHourTable;
+  rollup_minutes: RollupMinutesTable;
+  rollup_agent_day: RollupAgentDayTable;
 }

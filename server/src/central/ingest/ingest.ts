@@ -11,6 +11,7 @@ import { CentralError } from '../http/errors.js';
 import type { CentralTicketEventsTable, CentralTicketsTable, SyncEventsTable } from '../db/schema.js';
 import { applyAppointmentFacts } from '../booking/booking-ingest.js';
 import { applyPaymentFacts } from '../payments/payment-ingest.js';
+import { applyRollupDelta, branchZones, RollupDelta } from '../analytics/rollups.js';
 
 /** A record bigger than this (JSON) is quarantined: nothing a branch writes legitimately comes close. */
 export const MAX_RECORD_BYTES = 64 * 1024;
@@ -116,7 +117,9 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
       });
       if (d.kind === 'ticket') {
         // Later records of the same ticket in this batch win: one row per ticket in the upsert.
-        tickets.set(d.data.ticket.id, ticketRow(d.data.ticket, e.seq));
+        const firstCall = d.data.event.type === 'called' ? utc(d.data.event.at) : null;
+        const earlier = tickets.get(d.data.ticket.id)?.first_called_at ?? null;
+        tickets.set(d.data.ticket.id, { ...ticketRow(d.data.ticket, e.seq), first_called_at: earlier ?? firstCall });
         ticketEvents.push(ticketEventRow(d.data, branchId));
       }
     }
@@ -130,6 +133,24 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
       // The branch's sync row is locked and its event ids were checked: a conflict here is a bug, not a race.
       await trx.insertInto('sync_events').values(part).execute();
     }
+    // Rollups: the rows these tickets replace take their contribution away, the new rows add theirs.
+    const delta = new RollupDelta();
+    const zone = (await branchZones(trx, [branchId])).get(branchId) ?? 'Africa/Dakar';
+    for (const part of chunks([...tickets.keys()], CHUNK)) {
+      const held = await trx.selectFrom('tickets').select(['id', 'branch_id', 'service_id', 'agent_id', 'status', 'issued_at', 'started_at', 'finished_at', 'first_called_at', 'source_seq'])
+        .where('branch_id', '=', branchId).where('id', 'in', part).execute();
+      for (const h of held) {
+        const next = tickets.get(h.id) as CentralTicketsTable;
+        if (h.source_seq >= next.source_seq) {
+          tickets.delete(h.id);
+          continue;
+        }
+        next.first_called_at = h.first_called_at ?? next.first_called_at;
+        delta.add(h, zone, -1);
+      }
+    }
+    for (const t of tickets.values()) delta.add(t, zone, 1);
+    await applyRollupDelta(trx, delta);
     for (const part of chunks([...tickets.values()], CHUNK)) {
       await trx.insertInto('tickets').values(part)
         .onConflict((oc) => oc.columns(['branch_id', 'id'])
@@ -140,7 +161,7 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
             due_at: eb.ref('excluded.due_at'), called_at: eb.ref('excluded.called_at'), started_at: eb.ref('excluded.started_at'),
             finished_at: eb.ref('excluded.finished_at'), counter_id: eb.ref('excluded.counter_id'), agent_id: eb.ref('excluded.agent_id'),
             booking_id: eb.ref('excluded.booking_id'), outcome: eb.ref('excluded.outcome'), recall_count: eb.ref('excluded.recall_count'),
-            updated_at: eb.ref('excluded.updated_at'), source_seq: eb.ref('excluded.source_seq'),
+            updated_at: eb.ref('excluded.updated_at'), source_seq: eb.ref('excluded.source_seq'), first_called_at: eb.ref('excluded.first_called_at'),
           }))
           // Only a newer record replaces the row (the key holds the branch: never another branch's row).
           .where((eb) => eb('tickets.source_seq', '<', eb.ref('excluded.source_seq'))))
@@ -231,7 +252,7 @@ function ticketRow(t: TicketSnapshotV1, seq: number): CentralTicketsTable {
     queue_type: t.queue_type, priority_reason: t.priority_reason, channel: t.channel, language: t.language, issued_at: utc(t.issued_at),
     due_at: utc(t.due_at), called_at: utc(t.called_at), started_at: utc(t.started_at), finished_at: utc(t.finished_at),
     counter_id: t.counter_id, agent_id: t.agent_id, booking_id: t.booking_id, outcome: t.outcome, recall_count: t.recall_count,
-    updated_at: utc(t.updated_at), source_seq: seq,
+    updated_at: utc(t.updated_at), source_seq: seq, first_called_at: null,
   };
 }
 
