@@ -9,7 +9,7 @@ import globals from 'globals';
 //   server/src/branch      the branch server; never imports central/
 //   server/src/central     the central API; never imports branch/
 //   server/src/simulators  stand-ins for Mobile Money and SMS providers (tests, demo mode): not product code
-//   screens (kiosk-ui, agent-ui, display-ui, ui-shared) import only server/src/shared
+//   screens (kiosk-ui, agent-ui, display-ui, office-ui, ui-shared) import only server/src/shared
 // Import paths are relative, so a rule matches the folder names they go through.
 const segment = (name) => `(^|/)${name}(/|$)`;
 const rule = (regex, message) => ({ regex, message });
@@ -62,7 +62,7 @@ export default tseslint.config(
   { files: ['server/src/central/**/*.test.ts', 'server/src/central/main.ts', 'server/src/central/**/*-env.ts'], rules: restrict(NOT_BRANCH) },
   { files: ['server/src/simulators/**/*.ts'], rules: restrict(SIMULATORS_NOT_BRANCH) },
   {
-    files: ['kiosk-ui/**/*.{ts,tsx}', 'agent-ui/**/*.{ts,tsx}', 'display-ui/**/*.{ts,tsx}', 'ui-shared/**/*.{ts,tsx}'],
+    files: ['kiosk-ui/**/*.{ts,tsx}', 'agent-ui/**/*.{ts,tsx}', 'display-ui/**/*.{ts,tsx}', 'office-ui/**/*.{ts,tsx}', 'ui-shared/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {

@@ -15,11 +15,14 @@ import { mountApiDocs } from '../shared/http/docs.js';
 import { buildOpenApi } from '../shared/http/openapi.js';
 import { Accounts } from './accounts/accounts.js';
 import { registerAccountRoutes } from './accounts/accounts.routes.js';
+import { registerAnalyticsRoutes } from './analytics/analytics.routes.js';
+import { DEFAULT_STALE_AFTER_SECONDS } from './notifications/freshness.js';
 import { sha256 } from './branches/branches.js';
 import { registerBranchRoutes } from './branches/branches.routes.js';
 import { openCentralDatabase, type CentralDb, type CentralDialect } from './db/database.js';
 import { createCentralApi } from './http/access.js';
 import { registerHealthRoutes } from './http/health.routes.js';
+import { mountOfficeUi } from './http/office-ui.js';
 import { registerSyncRoutes } from './ingest/sync.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
@@ -56,6 +59,8 @@ export interface CentralServerOptions {
   payments?: CentralPaymentsOptions;
   /** Ticket tracking page and notifications: channels, public URL, staleness (server/src/central/tracking, docs/notifications.md). */
   tracking?: TrackingOptions;
+  /** Folder holding office-ui/dist (the head-office console). Default: the repository. */
+  uiRoot?: string;
 }
 
 export interface CentralServer {
@@ -120,6 +125,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   registerCentralPaymentRoutes(router, api, { cdb, payments });
   registerSyncRoutes(router, api, { cdb, clock });
   registerAccountRoutes(router, api, { accounts });
+  registerAnalyticsRoutes(router, api, { cdb, clock, staleAfterSeconds: options.tracking?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS });
   registerBranchRoutes(router, api, { cdb, clock, accounts });
   registerStatsRoutes(router, api, { cdb, clock });
   const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs });
@@ -135,6 +141,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
   mountApiDocs(app, 'SmartQueue central API');
   app.use('/api', apiNotFound);
+  mountOfficeUi(app, options.uiRoot ?? REPO_ROOT);
   app.use(errorHandler((err) => logger.error({ err }, 'request failed')));
 
   const httpServer = http.createServer(app);
