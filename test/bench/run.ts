@@ -9,7 +9,7 @@
 // Options (defaults in brackets): --kiosks [8] --agents [40] --displays [20] --rate [200, or a list]
 //   --seconds [20] --warmup [3] --agent-interval-ms [1000] --history [1000,1000000] --history-iterations [300]
 //   --clients [10,100,500] --floor-iterations [2000] --branches [20] --records-per-branch [2000]
-//   --catchup-records [30000] --dialects [sqlite,postgres] --only/--skip [floor,branch,history,memory,central]
+//   --catchup-records [30000] --dialects [sqlite,postgres] --only/--skip [floor,branch,history,memory,central,analytics]
 //   --server [dist|src] --out [bench-results] --profile (the peak server under --cpu-prof, hottest functions printed)
 //   --sqlite-synchronous [off|normal] (diagnosis only: the branch's SQLite without FULL commits)
 // PostgreSQL: SMARTQUEUE_TEST_PG_URL [postgres://postgres@127.0.0.1:5432/test]; the bench creates and drops its own
@@ -23,12 +23,13 @@ import { parseArgs } from 'node:util';
 import { runBranchPeak, type BranchPeakOptions } from './branch.js';
 import { measureFloor } from './floor.js';
 import { formatCentralBench, runCentralBench, type CentralBenchOptions } from './central.js';
+import { formatAnalyticsBench, runAnalyticsBench } from './analytics.js';
 import { runHistoryGrowth, runMemoryGrowth } from './growth.js';
 import { ensureServerBuild, setServerMode, setSqliteSynchronous, type ServerMode } from './harness.js';
 import { formatProfile, latestProfile, summarizeProfile } from './profile.js';
 import { computeRatios, evaluateTargets, formatTable, type BenchResults, type MachineInfo } from './report.js';
 
-const PARTS = ['floor', 'branch', 'history', 'memory', 'central'] as const;
+const PARTS = ['floor', 'branch', 'history', 'memory', 'central', 'analytics'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -203,6 +204,11 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   await step('central', 'central: ingest and catch-up', async () => {
     results.central = await runCentralBench(opts.central, (line) => log(`  ${line}`));
     centralText = formatCentralBench(results.central);
+  });
+  await step('analytics', 'analytics: a year of rollups for 100 branches, query p95, ingest with and without rollups', async () => {
+    const figures = await runAnalyticsBench(opts.quick ? { branches: 5, days: 40, runs: 3, ingestRecords: 2000, dialects: opts.central.dialects } : { dialects: opts.central.dialects }, (line) => log(`  ${line}`));
+    (results as BenchResults & { analytics?: unknown }).analytics = figures;
+    centralText = [centralText, formatAnalyticsBench(figures)].filter(Boolean).join('\n\n');
   });
   results.machine.loadAverageAtEnd = os.loadavg();
   results.finishedAt = new Date().toISOString();
