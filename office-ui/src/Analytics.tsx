@@ -36,7 +36,7 @@ export default function Analytics({ api }: { api: OfficeApi }) {
     { label: t('analytics.issued'), data: hours.map((h) => h.issued), color: '#1d4ed8' },
     { label: t('analytics.served'), data: hours.map((h) => h.served), color: '#047857' },
   ], [hours, t]);
-  const services = report?.services ?? [];
+  const services = useMemo(() => report?.services ?? [], [report]);
   const waitChart = useMemo(() => [
     { label: t('analytics.waitP50'), data: services.map((s) => s.waitP50Minutes ?? 0), color: '#1d4ed8' },
     { label: t('analytics.waitP90'), data: services.map((s) => s.waitP90Minutes ?? 0), color: '#b54708' },
@@ -54,7 +54,7 @@ export default function Analytics({ api }: { api: OfficeApi }) {
       <div className="filters no-print">
         <label>{t('analytics.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
         <label>{t('analytics.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
-        <label>{t('analytics.branch')} <select value={branchId} onChange={(e) => setBranchId(e.target.value)}><option value="">{t('all')}</option>{branches.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}</select></label>
+        <label>{t('analytics.branch')} <select data-testid="branch-filter" value={branchId} onChange={(e) => setBranchId(e.target.value)}><option value="">{t('all')}</option>{branches.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}</select></label>
         <button type="button" onClick={() => download(`smartqueue-${from}-${to}.csv`, toCsv(serviceHeader, serviceRows))}>{t('analytics.csv')}</button>
         <button type="button" disabled={!branchId} title={branchId ? '' : t('analytics.pickBranch')} onClick={() => window.print()}>{t('analytics.print')}</button>
         {busy && <span role="status">{t('loading')}</span>}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiFetch, ApiError } from '../../ui-shared/api.js';
+import { apiFetch, type ApiError } from '../../ui-shared/api.js';
 import type { OfficeUserView } from '../../server/src/shared/contracts/office.js';
 import type { Session } from './session.js';
 

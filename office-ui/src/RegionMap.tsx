@@ -24,8 +24,9 @@ export function RegionMap({ states, selected, onSelect }: { states: Map<string, 
           <g key={r} role="button" tabIndex={0} aria-label={label} aria-pressed={selected === r} onClick={() => onSelect(selected === r ? '' : r)}
             onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(selected === r ? '' : r); } }}>
             <rect x={col * SIZE + 3} y={row * SIZE + 3} width={SIZE - 6} height={SIZE - 6} rx={8} fill={fill} stroke={selected === r ? '#1d4ed8' : 'none'} strokeWidth={4} />
-            <text x={col * SIZE + SIZE / 2} y={row * SIZE + 38} textAnchor="middle" fontSize={13} fill={fg}>{r}</text>
-            {s && <text x={col * SIZE + SIZE / 2} y={row * SIZE + 62} textAnchor="middle" fontSize={18} fontWeight={700} fill={fg}>{s.waiting}</text>}
+            {/* One text element: its words are the start of the tile's name (what is seen is what is announced). */}
+            <text x={col * SIZE + SIZE / 2} y={row * SIZE + 38} textAnchor="middle" fontSize={13} fill={fg}>{r}
+              {s && <tspan x={col * SIZE + SIZE / 2} dy={24} fontSize={18} fontWeight={700}> {s.waiting}</tspan>}</text>
           </g>
         );
       })}

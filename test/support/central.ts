@@ -29,7 +29,7 @@ export interface TestCentral {
   api: ApiClient;
   adminToken: string;
   /** Enrol a branch; returns its credential. */
-  enrol(branchId: string, name?: string): Promise<string>;
+  enrol(branchId: string, name?: string, organization?: { id: string; name: string; type?: string }, region?: string): Promise<string>;
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Another central instance on the same database. */
   another(): Promise<CentralServer>;
@@ -37,7 +37,7 @@ export interface TestCentral {
   destroy(): Promise<void>;
 }
 
-export async function startCentral(dialect: Dialect, opts: { clock?: Clock; payments?: CentralPaymentsOptions; tracking?: TrackingOptions } = {}): Promise<TestCentral> {
+export async function startCentral(dialect: Dialect, opts: { clock?: Clock; payments?: CentralPaymentsOptions; tracking?: TrackingOptions; uiRoot?: string } = {}): Promise<TestCentral> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
   if (dialect === 'postgres') {
@@ -51,7 +51,7 @@ export async function startCentral(dialect: Dialect, opts: { clock?: Clock; paym
   }
   const start = () => createCentralServer({
     port: 0, host: '127.0.0.1', databaseUrl, adminToken: CENTRAL_ADMIN_TOKEN, poolSize: 5,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, payments: opts.payments, tracking: opts.tracking,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, payments: opts.payments, tracking: opts.tracking, uiRoot: opts.uiRoot,
   });
   const server = await start();
   const extra: CentralServer[] = [];
@@ -61,9 +61,9 @@ export async function startCentral(dialect: Dialect, opts: { clock?: Clock; paym
     admin(method, p, body) {
       return api.request(method, p, { token: CENTRAL_ADMIN_TOKEN, ...(body !== undefined && { body }) });
     },
-    async enrol(branchId, name = 'Agence test') {
+    async enrol(branchId, name = 'Agence test', organization = { id: 'org-test', name: 'Banque Teranga', type: 'bank' }, region = 'Dakar') {
       const res = await central.admin<EnrolResponse>('POST', '/api/central/branches', {
-        id: branchId, name, region: 'Dakar', organization: { id: 'org-test', name: 'Banque Teranga', type: 'bank' },
+        id: branchId, name, region, organization: { type: 'bank', ...organization },
       });
       if (res.status !== 201) throw new Error(`enrolment failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.credential;
@@ -91,9 +91,9 @@ export interface SyncedBranch extends TestBranch { credential: string }
  * A branch enrolled at central the way it happens in the field: the branch starts once (and gets its id),
  * head office enrols that id, the branch restarts with the central URL and its credential.
  */
-export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string; printer?: string } = {}): Promise<SyncedBranch> {
+export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string; printer?: string; organization?: { id: string; name: string; type?: string }; region?: string } = {}): Promise<SyncedBranch> {
   const first = await startBranch({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(opts.clock && { clock: opts.clock }) });
-  const credential = await central.enrol(first.server.branchId, opts.name);
+  const credential = await central.enrol(first.server.branchId, opts.name, opts.organization, opts.region);
   await first.close();
   const branch = await startBranch({
     dataDir: first.dataDir, centralUrl: opts.centralUrl ?? central.url, centralCredential: credential, sync: { ...FAST_SYNC, ...opts.sync },

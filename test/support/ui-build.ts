@@ -8,7 +8,7 @@ import { build } from 'vite';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type ScreenName = 'kiosk' | 'agent' | 'display';
+export type ScreenName = 'kiosk' | 'agent' | 'display' | 'office';
 
 export async function buildScreens(names: ScreenName[]): Promise<{ uiRoot: string; remove(): void }> {
   const uiRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-ui-'));

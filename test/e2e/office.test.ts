@@ -1,0 +1,186 @@
+// The head-office console in Chromium against a real central (PostgreSQL when available) with two organizations and
+// three real branch servers replicating through it: an analyst sees only its organization's branches, their live
+// waits follow the branches, a cut branch turns stale on Now, Analytics shows the figures the branches' own databases
+// give, CSV export equals the table shown, enrolment from the console gives a credential a new branch syncs with,
+// and axe-core finds no serious or critical violation on any screen.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { FaultProxy } from '../fixtures/fault-proxy.js';
+import { startBranch, type TestBranch } from '../support/branch.js';
+import { artifactPath, chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { FAST_SYNC, startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
+import { centralDialects } from '../support/postgres.js';
+import { buildScreens } from '../support/ui-build.js';
+import type { CentralBranchView } from '../../server/src/shared/contracts/sync.js';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const haveChromium = chromiumAvailable();
+const dialect = (await centralDialects()).includes('postgres') ? 'postgres' : 'sqlite';
+const BANK = { id: 'org-bank', name: 'Banque Teranga', type: 'bank' };
+const HOSPITAL = { id: 'org-hosp', name: 'Hôpital Fann', type: 'hospital' };
+
+async function axe(page: Page, screen: string): Promise<void> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+  });
+  expect(violations, `axe on ${screen}`).toEqual([]);
+}
+
+/** Tickets issued today in a branch's own database (Africa/Dakar is UTC). */
+function issuedToday(b: TestBranch): number {
+  const db = new Database(path.join(b.dataDir, 'branch.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const day = new Date().toISOString().slice(0, 10);
+    return (db.prepare('select count(*) as n from tickets where substr(issued_at, 1, 10) = ?').get(day) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe.runIf(!haveChromium && process.env.CI)('office console browser tests (CI)', () => {
+  it('needs Chromium', () => { expect(haveChromium, 'Chromium is required in CI').toBe(true); });
+});
+
+describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () => {
+  let ui: Awaited<ReturnType<typeof buildScreens>>;
+  let central: TestCentral;
+  let proxy: FaultProxy;
+  let bank1: SyncedBranch;
+  let bank2: SyncedBranch;
+  let hosp: SyncedBranch;
+  let browser: Browser;
+  const extra: TestBranch[] = [];
+
+  beforeAll(async () => {
+    ui = await buildScreens(['office']);
+    central = await startCentral(dialect, { uiRoot: ui.uiRoot, tracking: { staleAfterSeconds: 3 } });
+    proxy = await FaultProxy.start({ target: central.url });
+    bank1 = await startSyncedBranch(central, { name: 'Agence Plateau', organization: BANK, region: 'Dakar', centralUrl: proxy.url });
+    bank2 = await startSyncedBranch(central, { name: 'Agence Thiès', organization: BANK, region: 'Thiès' });
+    hosp = await startSyncedBranch(central, { name: 'Hôpital de Fann', organization: HOSPITAL, region: 'Dakar' });
+    expect((await central.admin('POST', '/api/office/bootstrap', { login: 'fatou', displayName: 'Fatou Ndiaye', password: 'platform secret 1' })).status).toBe(201);
+    expect((await central.admin('POST', '/api/office/users', { login: 'awa', displayName: 'Awa Diop', password: 'analyst secret 1', role: 'analyst', organizationId: BANK.id })).status).toBe(201);
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    for (const b of [bank1, bank2, hosp, ...extra]) await b?.close();
+    await proxy?.close();
+    await central?.destroy();
+    ui?.remove();
+  });
+
+  async function signIn(login: string, password: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true, locale: 'fr-SN' });
+    const page = await context.newPage();
+    await page.goto(`${central.url}/office/`);
+    await page.getByLabel('Identifiant').fill(login);
+    await page.getByLabel('Mot de passe').fill(password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Maintenant' }).waitFor();
+    return page;
+  }
+  const card = (page: Page, b: TestBranch) => page.locator(`[data-branch="${b.server.branchId}"]`);
+
+  it("shows an analyst only its organization's branches, live, and a cut branch as stale", async () => {
+    const page = await signIn('awa', 'analyst secret 1');
+    await card(page, bank1).waitFor();
+    await card(page, bank2).waitFor();
+    expect(await card(page, hosp).count()).toBe(0);
+    await axe(page, 'Now');
+
+    // Tickets issued at a branch show on Now (it refreshes by itself).
+    const kiosk = await bank2.kioskToken();
+    const service = (await bank2.service('A')).id;
+    const before = Number(await card(page, bank2).getByTestId('waiting').textContent());
+    for (let i = 0; i < 3; i++) expect((await bank2.api.issue(kiosk, { serviceId: service })).status).toBe(201);
+    await expectText(page, card(page, bank2).getByTestId('waiting'), String(before + 3));
+
+    // The link of a branch is cut: its card says its figures are old within the stale threshold (3 s) and a refresh.
+    proxy.setDown(true);
+    await card(page, bank1).locator('.badge.stale, .badge.offline').waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: artifactPath('office-now-stale.png') });
+    proxy.setDown(false);
+    await card(page, bank1).locator('.badge.online').waitFor({ timeout: 20_000 });
+    await page.context().close();
+  }, 120_000);
+
+  it("shows in Analytics the figures of the branches' own databases, and exports what it shows", async () => {
+    const kiosk = await bank2.kioskToken();
+    const serviceA = (await bank2.service('A')).id;
+    for (let i = 0; i < 2; i++) expect((await bank2.api.issue(kiosk, { serviceId: serviceA })).status).toBe(201);
+    const page = await signIn('awa', 'analyst secret 1');
+    await page.getByRole('button', { name: 'Analyses' }).click();
+    const day = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('Du', { exact: true }).fill(day);
+    await page.getByLabel('Au', { exact: true }).fill(day);
+    const branchFilter = page.getByTestId('branch-filter');
+    await page.locator('[data-testid="branch-filter"] option', { hasText: 'Agence Thiès' }).waitFor({ state: 'attached' });
+    await branchFilter.selectOption({ label: 'Agence Thiès' });
+    await waitFor('central holds every ticket of the branch', async () => {
+      const stats = await central.admin<{ totals: { issued: number } }>('GET', `/api/central/branches/${bank2.server.branchId}/stats?day=${day}`);
+      return stats.body.totals.issued === issuedToday(bank2);
+    });
+    // Read again now that central holds them all.
+    await branchFilter.selectOption({ label: 'Agence Plateau' });
+    await branchFilter.selectOption({ label: 'Agence Thiès' });
+    const table = page.getByTestId('services');
+    await table.locator('tbody tr').first().waitFor();
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const issuedShown = rows.reduce((s, r) => s + Number(r[2]), 0);
+    expect(issuedShown).toBe(issuedToday(bank2));
+    expect(rows.every((r) => r[0] === 'Agence Thiès')).toBe(true);
+    // The chart draws the same figures as its table.
+    const perDay = JSON.parse(await page.locator('[data-chart="per-day"]').getAttribute('data-values') ?? '[]') as number[][];
+    expect(perDay[0]?.reduce((s, n) => s + n, 0)).toBe(issuedToday(bank2));
+    await axe(page, 'Analytics');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter en CSV' }).click()]);
+    const csv = fs.readFileSync(await download.path() as string, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    const header = await table.locator('thead th').allTextContents();
+    expect(csv[0]).toBe(header.join(','));
+    expect(csv.slice(1)).toEqual(rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')));
+    await page.context().close();
+  }, 120_000);
+
+  it('enrols a branch from the console with a credential the branch syncs with; every screen passes axe', async () => {
+    const page = await signIn('fatou', 'platform secret 1');
+    for (const screen of ['Agences', 'Paiements', 'Notifications']) {
+      await page.getByRole('button', { name: screen, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: screen }).waitFor();
+      await axe(page, screen);
+    }
+    await page.getByRole('button', { name: 'Agences', exact: true }).click();
+    const fresh = await startBranch();
+    const freshId = fresh.server.branchId;
+    await fresh.close();
+    await page.getByLabel("Identifiant de l'agence").fill(freshId);
+    await page.getByLabel('Nom', { exact: true }).fill('Agence Kaolack');
+    await page.getByLabel('Région').selectOption('Kaolack');
+    await page.getByLabel("Identifiant de l'organisation").fill(BANK.id);
+    await page.getByLabel("Nom de l'organisation").fill(BANK.name);
+    await page.getByRole('button', { name: "Inscrire et afficher l'identifiant" }).click();
+    const credential = (await page.getByTestId('credential').textContent()) ?? '';
+    expect(credential).toMatch(/^sqb_/);
+    expect(await page.locator('pre').first().textContent()).toContain(`SMARTQUEUE_CENTRAL_CREDENTIAL=${credential}`);
+    await axe(page, 'Branches with the credential shown');
+    const synced = await startBranch({ dataDir: fresh.dataDir, passwords: fresh.passwords, centralUrl: central.url, centralCredential: credential, sync: FAST_SYNC });
+    extra.push(synced);
+    await waitFor('the new branch syncs', async () => {
+      const b = await central.admin<CentralBranchView>('GET', `/api/central/branches/${freshId}`);
+      return b.body.sync.lastSyncAt !== null;
+    });
+    await page.context().close();
+  }, 120_000);
+});
+
+async function expectText(page: Page, locator: ReturnType<Page['locator']>, text: string): Promise<void> {
+  await page.waitForFunction(([el, want]) => (el as { textContent: string | null } | null)?.textContent === want, [await locator.elementHandle(), text] as const, { timeout: 20_000 });
+}
