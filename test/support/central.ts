@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { createCentralServer, type CentralServer } from '../../server/src/index.js';
+import { openCentralDatabase, type CentralDb } from '../../server/src/central/db/database.js';
 import type { Clock } from '../../server/src/shared/clock.js';
 import type { CentralPaymentsOptions } from '../../server/src/central/payments/central-payments.js';
 import type { EnrolResponse } from '../../server/src/shared/contracts/sync.js';
@@ -121,4 +122,16 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Central's database alone (no HTTP server), SQLite in a temp folder or a fresh PostgreSQL database; close() drops it. */
+export async function openTestCentralDb(dialect: Dialect): Promise<{ cdb: CentralDb; close(): Promise<void> }> {
+  if (dialect === 'postgres') {
+    const pgDb = await createPgDatabase();
+    const cdb = await openCentralDatabase({ databaseUrl: pgDb.url, poolSize: 8 });
+    return { cdb, async close() { await cdb.close(); await pgDb.drop(); } };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-central-db-'));
+  const cdb = await openCentralDatabase({ dataDir: dir });
+  return { cdb, async close() { await cdb.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }

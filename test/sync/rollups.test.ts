@@ -1,17 +1,15 @@
 // The analytics rollups that ingestion maintains equal a full recomputation from the ticket rows, exactly, after
 // replayed batches, duplicate pushes, batches that overlap what central holds and tickets whose life spans many
 // batches (called in one push, transferred and served in later ones), on SQLite and PostgreSQL.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeRollups, rollupSnapshot } from '../../server/src/central/analytics/rollups.js';
 import { enrolBranch } from '../../server/src/central/branches/branches.js';
-import { openCentralDatabase, type CentralDb } from '../../server/src/central/db/database.js';
+import type { CentralDb } from '../../server/src/central/db/database.js';
 import { applyPush } from '../../server/src/central/ingest/ingest.js';
 import { EnrolBranchBody, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
-import { centralDialects, createPgDatabase, type TestPgDatabase } from '../support/postgres.js';
+import { openTestCentralDb } from '../support/central.js';
+import { centralDialects } from '../support/postgres.js';
 import { ticketRecords, type TicketPlan } from '../support/sync-records.js';
 
 const dialects = await centralDialects();
@@ -19,24 +17,13 @@ const NOW = '2025-03-03T12:00:00.000Z';
 
 describe.each(dialects)('rollups (%s)', (dialect) => {
   let cdb: CentralDb;
-  let pgDb: TestPgDatabase | null = null;
-  let dir: string | null = null;
+  let close: () => Promise<void> = async () => undefined;
   let n = 0;
 
   beforeAll(async () => {
-    if (dialect === 'postgres') {
-      pgDb = await createPgDatabase();
-      cdb = await openCentralDatabase({ databaseUrl: pgDb.url, poolSize: 8 });
-    } else {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-rollups-'));
-      cdb = await openCentralDatabase({ dataDir: dir });
-    }
+    ({ cdb, close } = await openTestCentralDb(dialect));
   });
-  afterAll(async () => {
-    await cdb?.close();
-    await pgDb?.drop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   const plan = fc.record({
     service: fc.constantFrom('s-a', 's-b', 's-c'),
