@@ -196,6 +196,6 @@ function alertText(a: Alert, t: (key: string, opts?: Record<string, unknown>) =>
   if (a.kind === 'security' && d.reason === 'login_locked') return t('alert.loginLocked', { key: d.key, failures: d.failures, seconds: d.retryAfterSeconds });
   if (a.kind === 'security' && d.reason === 'address_locked') return t('alert.addressLocked', { key: d.key, failures: d.failures });
   if (a.kind === 'security' && d.reason === 'pairing_paused') return t('alert.pairingPaused', { minutes: d.pausedMinutes, count: d.wrongCodes });
-  if (a.kind === 'storage') return t('alert.storageFull');
+  if (a.kind === 'storage') return t(d.reason === 'storage_recovered' ? 'alert.storageRecovered' : 'alert.storageFull');
   return a.message;
 }

@@ -171,6 +171,7 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
       home();
       if (e?.code === 'SERVICE_CLOSED' || e?.status === 404) showNotice(t('errors.serviceClosed'));
       else if (e?.code === 'RATE_LIMITED') showNotice(t('errors.rateLimited'));
+      else if (e?.code === 'STORAGE_FULL') showNotice(t('errors.storageFull'));
       else showNotice(t('errors.generic'));
     }
   }, [token, lang, startPrint, failed, home, showNotice, t]);
@@ -523,6 +524,8 @@ function checkInError(err: ApiError, t: TFunction): string {
       return t('checkin.tooEarly', { time: details.localTime, opens: String(details.opensAtLocalTime ?? details.localTime) });
     case 'RATE_LIMITED':
       return t('errors.rateLimited');
+    case 'STORAGE_FULL':
+      return t('errors.storageFull');
     default:
       return t('errors.generic');
   }

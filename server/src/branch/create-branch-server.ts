@@ -34,6 +34,8 @@ import { registerBranchRoutes } from './settings/branch.routes.js';
 import { bootstrapBranch } from './settings/bootstrap.js';
 import { mountApiDocs, mountUis } from './http/ui.js';
 import { startSweeper } from './sweeper.js';
+import { StorageWatch } from './supervision/storage-watch.js';
+import { lockDataFolder, type FolderLock } from '../shared/db/folder-lock.js';
 import { systemClock, type BranchServer, type BranchServerOptions } from './options.js';
 
 const require = createRequire(import.meta.url);
@@ -41,9 +43,20 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const VERSION = (require(path.join(REPO_ROOT, 'package.json')) as { version: string }).version;
 
 export async function createBranchServer(options: BranchServerOptions = {}): Promise<BranchServer> {
+  const dataDir = path.resolve(options.dataDir ?? 'data');
+  // One server per data folder: a second one refuses to start, naming the folder and the process that has it.
+  const lock = lockDataFolder(dataDir);
+  try {
+    return await startOnFolder(options, dataDir, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startOnFolder(options: BranchServerOptions, dataDir: string, lock: FolderLock): Promise<BranchServer> {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const clock = options.clock ?? systemClock;
-  const dataDir = path.resolve(options.dataDir ?? 'data');
   const sqlite = openSqlite(path.join(dataDir, 'branch.sqlite'));
   const store = createStore<BranchDatabase>(sqlite);
   try {
@@ -80,7 +93,8 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
   const sync = options.centralUrl && options.centralCredential
     ? new SyncWorker({ ctx, centralUrl: options.centralUrl, credential: options.centralCredential, timing: options.sync, batchSize: options.sync?.batchSize, raiseAlert: (a) => state.raiseAlert(a) })
     : null;
-  registerBranchRoutes(router, api, parts, sync ?? standaloneSync, VERSION);
+  const storage = new StorageWatch(ctx, (a) => state.raiseAlert(a));
+  registerBranchRoutes(router, api, { ...parts, storage }, sync ?? standaloneSync, VERSION);
   if (sync) registerSyncRoutes(router, api, sync);
   registerServiceRoutes(router, api, parts);
   registerCounterRoutes(router, api, parts.counters);
@@ -98,6 +112,7 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
   mountApiDocs(app);
   app.use('/api', apiNotFound);
   mountUis(app, options.uiRoot ?? REPO_ROOT);
+  app.use(((err, _req, _res, next) => { storage.noteError(err); next(err); }) as express.ErrorRequestHandler);
   app.use(errorHandler((err) => logger.error({ err }, 'request failed')));
 
   const httpServer = http.createServer(app);
@@ -109,7 +124,8 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
     () => appointments.sweepNoShows(),
     () => payments.expireUnlinkedCheckouts(),
     () => parts.longWaits.check(),
-  ], logger);
+    () => storage.recheck(),
+  ], logger, undefined, (err) => storage.noteError(err));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -139,6 +155,7 @@ export async function createBranchServer(options: BranchServerOptions = {}): Pro
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       store.close();
+      lock.release();
     },
   };
 }

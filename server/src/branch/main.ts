@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createBranchServer } from './create-branch-server.js';
+import { FolderLockedError } from '../shared/db/folder-lock.js';
 
 const env = process.env;
 const dataDir = path.resolve(env.SMARTQUEUE_DATA_DIR ?? 'data');
@@ -30,6 +31,13 @@ const server = await createBranchServer({
   trackUrlBase: env.SMARTQUEUE_TRACK_URL || undefined,
   centralUrl: env.SMARTQUEUE_CENTRAL_URL || undefined,
   centralCredential: env.SMARTQUEUE_CENTRAL_CREDENTIAL || undefined,
+}).catch((err: unknown) => {
+  // Another server on this data folder: say which, plainly, without a stack trace.
+  if (err instanceof FolderLockedError) {
+    console.error(`SmartQueue cannot start: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
 });
 
 const lines = [

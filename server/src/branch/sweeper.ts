@@ -7,12 +7,16 @@ const SWEEP_MS = 30_000;
 export interface Sweeper { stop(): void }
 
 /** Runs every step once now, then every 30 s; the timer does not keep the process alive. */
-export function startSweeper(steps: ReadonlyArray<() => unknown>, logger: Logger, intervalMs = SWEEP_MS): Sweeper {
+export function startSweeper(steps: ReadonlyArray<() => unknown>, logger: Logger, intervalMs = SWEEP_MS, onError: (err: unknown) => void = () => {}): Sweeper {
   const sweep = () => {
-    try {
-      for (const step of steps) step();
-    } catch (err) {
-      logger.error({ err }, 'sweep failed');
+    // Each step on its own: one that fails (a full disk) must not keep the others from running.
+    for (const step of steps) {
+      try {
+        step();
+      } catch (err) {
+        onError(err);
+        logger.error({ err }, 'sweep step failed');
+      }
     }
   };
   sweep();

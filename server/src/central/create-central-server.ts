@@ -27,6 +27,7 @@ import { registerSyncRoutes } from './ingest/sync.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
 import { registerBookingRoutes } from './booking/booking.routes.js';
+import { BookingLimits, type BookingLimitOptions } from './booking/booking-limits.js';
 import { CentralPayments, type CentralPaymentsOptions } from './payments/central-payments.js';
 import { registerCentralPaymentRoutes } from './payments/central-payment.routes.js';
 import type { CentralDatabase } from './db/schema.js';
@@ -61,6 +62,8 @@ export interface CentralServerOptions {
   tracking?: TrackingOptions;
   /** Folder holding office-ui/dist (the head-office console). Default: the repository. */
   uiRoot?: string;
+  /** Anonymous booking limits: per phone / e-mail, per address, confirmations per recipient (docs/appointments.md). */
+  bookingLimits?: BookingLimitOptions;
 }
 
 export interface CentralServer {
@@ -128,8 +131,9 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   registerAnalyticsRoutes(router, api, { cdb, clock, staleAfterSeconds: options.tracking?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS });
   registerBranchRoutes(router, api, { cdb, clock, accounts });
   registerStatsRoutes(router, api, { cdb, clock });
-  const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs });
-  registerBookingRoutes(router, api, { cdb, clock, notices: bookingNotices });
+  const bookingLimits = new BookingLimits(options.bookingLimits);
+  const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs, limits: bookingLimits });
+  registerBookingRoutes(router, api, { cdb, clock, notices: bookingNotices, limits: bookingLimits });
   registerTrackingRoutes(router, api, { tracking });
   // After a branch's push, tracking looks at once (not at its next poll): low lag for pages and notifications.
   app.use('/api/sync/push', (_req, res, next) => {

@@ -1,11 +1,15 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { BranchUpdateBody, BranchView, DisplayMessageBody, Health, QueueSummary } from '../../shared/contracts/api.js';
+import { BranchChangePreview, BranchUpdateBody, BranchView, DisplayMessageBody, Health, QueueSummary } from '../../shared/contracts/api.js';
 import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import type { SyncStatusSource } from '../sync/status.js';
+import type { StorageWatch } from '../supervision/storage-watch.js';
 
-export function registerBranchRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'ctx' | 'branch' | 'state' | 'tickets'>, sync: SyncStatusSource, version: string): void {
+export function registerBranchRoutes(
+  router: Router, api: BranchApi, s: Pick<BranchParts, 'ctx' | 'branch' | 'state' | 'tickets' | 'ticketViews'> & { storage: Pick<StorageWatch, 'status'> },
+  sync: SyncStatusSource, version: string,
+): void {
   api.add(router, { method: 'get', path: '/api/health', tag: 'branch', access: 'public', summary: 'Liveness, database and sync state', response: Health },
     () => {
       const journal = s.ctx.store.sqlite.pragma('journal_mode', { simple: true }) as string;
@@ -15,7 +19,7 @@ export function registerBranchRoutes(router: Router, api: BranchApi, s: Pick<Bra
         branchId: s.ctx.branchId,
         serverTime: s.ctx.clock.now().toISOString(),
         timeZone: s.ctx.timeZone,
-        database: { ok: true, journalMode: journal },
+        database: { ...(({ ok, error }) => ({ ok, error }))(s.storage.status()), journalMode: journal },
         sync: sync.status(),
       };
     });
@@ -26,8 +30,17 @@ export function registerBranchRoutes(router: Router, api: BranchApi, s: Pick<Bra
       return s.branch.update(s.ctx.uow, body, (view) => {
         s.ctx.timeZone = view.timeZone;
         s.ctx.events.emit('catalog.changed');
-      });
+      }, s.ctx.clock.now());
     });
+  api.add(router, {
+    method: 'post', path: '/api/admin/branch/preview', tag: 'admin', access: 'admin', body: BranchUpdateBody, response: BranchChangePreview,
+    summary: 'What a change of the branch would do to the visitors waiting now, before it is applied',
+    description: 'The same body as PATCH /api/admin/branch; nothing is changed. A change of hours never ends a waiting ticket by itself: '
+      + 'tickets waiting on the day of the change stay callable until a supervisor closes the day (or midnight).',
+  }, ({ body }) => {
+    const view = s.branch.view();
+    return s.ticketViews.closingPreview(body.openingHours ?? view.openingHours, body.timeZone ?? view.timeZone);
+  });
   api.add(router, { method: 'get', path: '/api/queue', tag: 'branch', access: 'public', summary: 'Per service: waiting count and longest wait', response: QueueSummary },
     () => s.state.queueSummary());
   api.add(router, { method: 'put', path: '/api/display/message', tag: 'supervisor', access: 'supervisor', summary: 'The scrolling message of the call boards (empty text clears it)', body: DisplayMessageBody, response: z.object({ text: z.string().nullable() }) },

@@ -233,13 +233,14 @@ export class TicketCommands {
   expireAtClosing(): number {
     const now = this.d.clock.now();
     const hours = this.d.branch.openingHours();
+    const hoursChangedOn = this.d.branch.hoursChangedOn();
     // A ticket's end of day depends only on its branch day (service_day, the local date of its issue): worked out
     // once per day, not once per ticket (this runs every 30 s over the whole line).
     const ends = new Map<string, number>();
     const due = waitingForExpiry(this.d.store).filter((t) => {
       let end = ends.get(t.service_day);
       if (end === undefined) {
-        end = endOfBranchDay(hours, new Date(t.issued_at), this.timeZone).getTime();
+        end = endOfBranchDay(hours, new Date(t.issued_at), this.timeZone, { hoursChangedOn }).getTime();
         ends.set(t.service_day, end);
       }
       return now.getTime() >= end;

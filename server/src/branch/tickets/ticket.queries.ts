@@ -1,6 +1,8 @@
 // What a ticket looks like to the people who follow it: its view with its live position in the line and its
 // estimated wait. Reads only; the commands (ticket.commands.ts) tell it of each completed service time.
-import type { TicketView } from '../../shared/contracts/api.js';
+import type { BranchChangePreview, TicketView } from '../../shared/contracts/api.js';
+import type { OpeningHours } from '../../shared/contracts/domain.js';
+import { endOfBranchDay, isOpenAt, rangesOn } from '../../shared/domain/opening-hours.js';
 import type { QueueType, TicketStatus } from '../../shared/contracts/domain.js';
 import type { Clock } from '../../shared/clock.js';
 import { positionForCall, rankForCall, surelyAheadBefore, type CallCandidate } from '../../shared/domain/call-policy.js';
@@ -10,12 +12,24 @@ import { averageServiceMinutes, estimateWaitMinutes, SERVICE_TIME_SAMPLES } from
 import type { BranchStore } from '../db/store.js';
 import { countOpenCountersFor } from '../counters/counter.repository.js';
 import { findService } from '../services/service.repository.js';
-import { activeTickets, findTicket, recentServiceMinutes, toTicketView, waitingLineSplit, type TicketRow } from './ticket.repository.js';
+import { activeTickets, findTicket, recentServiceMinutes, toTicketView, waitingForExpiry, waitingLineSplit, type TicketRow } from './ticket.repository.js';
 
 /** What a service's estimated waits are worked out from. */
 interface EstimateBasis { averageMinutes: number; openCounters: number }
 
 export class TicketQueries {
+  /** What hours (and a time zone) would mean for the tickets waiting now: the admin sees it before changing them. */
+  closingPreview(hours: OpeningHours, timeZone: string): BranchChangePreview {
+    const now = this.d.clock.now();
+    const waiting = waitingForExpiry(this.d.store);
+    const pastClosing = waiting.filter((t) => endOfBranchDay(hours, new Date(t.issued_at), timeZone).getTime() <= now.getTime()).length;
+    const todays = rangesOn(hours, now, timeZone);
+    return {
+      waitingTickets: waiting.length, pastClosing, openNow: isOpenAt(hours, now, timeZone),
+      closesAt: todays.length ? endOfBranchDay(hours, now, timeZone).toISOString() : null,
+    };
+  }
+
   /** Recent service times per service, newest first: kept in memory, updated on every completion. */
   private readonly serviceMinutes = new Map<string, number[]>();
 

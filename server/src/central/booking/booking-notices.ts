@@ -14,6 +14,7 @@ import { parseEmail, parsePhone } from '../notifications/recipients.js';
 import { notificationDb } from '../notifications/store.js';
 import type { Recipient } from '../notifications/types.js';
 import type { CentralAppointmentTables, CentralBookingsTable } from './booking.migration.js';
+import type { BookingLimits } from './booking-limits.js';
 
 /** Reminders handed to the delivery log per round. */
 const REMINDER_BATCH = 50;
@@ -27,6 +28,8 @@ export interface BookingNoticesDeps {
   logger: Logger;
   /** How often to look for due reminders. Default 30 s. */
   pollMs?: number;
+  /** Confirmations per recipient and hour (none: unlimited). */
+  limits?: Pick<BookingLimits, 'confirmationAllowed'>;
 }
 
 /** The booking's phone and e-mail as recipients (a contact that no longer parses is left out, not fatal). */
@@ -72,7 +75,13 @@ export class BookingNotices {
    * of the booking: a move confirms the new time. Call `queued()` after the commit.
    */
   async confirm(trx: CentralTrx, b: CentralBookingsTable): Promise<void> {
-    const recipients = bookingRecipients(b);
+    const now = this.deps.clock.now();
+    const recipients: Recipient[] = [];
+    for (const r of bookingRecipients(b)) {
+      // A few confirmations an hour per recipient: each costs money, and could be used to flood someone's phone.
+      if (!this.deps.limits || await this.deps.limits.confirmationAllowed(trx, r.channel, r.address, now)) recipients.push(r);
+      else this.deps.logger.warn({ bookingId: b.id, channel: r.channel }, 'booking confirmation not sent: too many to this recipient in the last hour');
+    }
     if (!recipients.length) return;
     const t = trx.withTables<CentralAppointmentTables>();
     await this.deps.notifier.notify(notificationDb(trx), {

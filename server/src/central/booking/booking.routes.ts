@@ -11,6 +11,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { CentralDb } from '../db/database.js';
 import { callerBranch, type CentralApi } from '../http/access.js';
 import type { BookingNotices } from './booking-notices.js';
+import type { BookingLimits } from './booking-limits.js';
 import { book, bookingQr, cancel, freeSlots, getBooking, listBranches, listOrganizations, listServices, lookupForBranch, move } from './booking.service.js';
 
 export interface BookingRouteDeps {
@@ -18,6 +19,8 @@ export interface BookingRouteDeps {
   clock: Clock;
   /** Confirmations to the visitor (SMS / e-mail), queued with the booking; none when absent. */
   notices?: Pick<BookingNotices, 'confirm' | 'queued'>;
+  /** Anonymous booking limits (per phone, e-mail and address). */
+  limits?: BookingLimits;
 }
 
 const RegionQuery = z.object({ region: Region.optional() });
@@ -50,8 +53,8 @@ export function registerBookingRoutes(router: Router, api: CentralApi, deps: Boo
   api.add(router, {
     method: 'post', path: '/api/public/bookings', tag: 'bookings', access: 'public', summary: 'Book a slot',
     body: BookBody, bodyKind: small, response: BookingCreated, status: 201,
-  }, async ({ body }) => {
-    const created = await book(cdb, body, clock.now(), notices);
+  }, async ({ body, req }) => {
+    const created = await book(cdb, body, clock.now(), notices, deps.limits && { limits: deps.limits, address: req.socket.remoteAddress ?? 'unknown' });
     notices?.queued();
     return created;
   });

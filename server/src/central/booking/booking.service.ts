@@ -21,6 +21,7 @@ import { senegalHolidaysBetween, type HolidayOverride } from '../../shared/domai
 import { checkInWindow, DEFAULT_APPOINTMENT_HOURS, generateSlots, MAX_SCAN_DAYS, type Slot } from '../../shared/domain/slots.js';
 import type { AppointmentServicesTable, CentralAppointmentTables, CentralBookingsTable } from './booking.migration.js';
 import type { BookingNotices } from './booking-notices.js';
+import type { BookingLimits } from './booking-limits.js';
 
 /** Who confirms a booking to the visitor, inside the booking's transaction (booking-notices.ts). */
 export type BookingConfirmer = Pick<BookingNotices, 'confirm'>;
@@ -236,15 +237,20 @@ async function newCode(t: Db): Promise<string> {
   throw new CentralError(503, 'RETRY', 'could not find a free booking code: retry');
 }
 
-export async function book(cdb: CentralDb, body: z.output<typeof BookBody>, now: Date, notices?: BookingConfirmer): Promise<BookingCreated> {
+/** `limits`: anonymous booking limits (booking-limits.ts), checked with `address` (where the request comes from). */
+export async function book(
+  cdb: CentralDb, body: z.output<typeof BookBody>, now: Date, notices?: BookingConfirmer, limits?: { limits: BookingLimits; address: string },
+): Promise<BookingCreated> {
   const at = now.toISOString();
   const db = appointmentsDb(cdb);
+  limits?.limits.checkAddress(limits.address, now);
   // Catalogue checks first, outside the lock: unknown branch or service answers at once.
   await bookableService(db, body.branchId, body.serviceId);
   const booking = await cdb.db.transaction().execute(async (trx) => {
     const sync = await lockBranchSync(trx, cdb.dialect, body.branchId);
     if (!sync) throw new CentralError(404, 'BRANCH_NOT_FOUND', `branch ${body.branchId} is not enrolled`);
     const t = tx(trx);
+    await limits?.limits.checkContact(trx, { phone: body.phone ?? null, email: body.email ?? null }, now);
     // Read again under the lock: the settings may have changed meanwhile.
     const { branch, service, overrides } = await bookableService(t, body.branchId, body.serviceId);
     const slot = await takeSlot(t, service, branch.timeZone, overrides, body.startsAt, now, null);
@@ -259,6 +265,7 @@ export async function book(cdb: CentralDb, body: z.output<typeof BookBody>, now:
     await notices?.confirm(trx, row);
     return row;
   });
+  limits?.limits.countAddress(limits.address, now);
   return { booking: await publicView(db, booking), qr: await bookingQr(booking.code) };
 }
 

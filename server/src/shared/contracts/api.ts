@@ -18,7 +18,12 @@ export const Health = z.object({
   branchId: z.string(),
   serverTime: z.string(),
   timeZone: z.string(),
-  database: z.object({ ok: z.boolean(), journalMode: z.string() }),
+  database: z.object({
+    ok: z.boolean(),
+    journalMode: z.string(),
+    /** `STORAGE_FULL` while the disk of the data folder is full (nothing can be recorded). */
+    error: z.string().nullable().optional(),
+  }),
   sync: z.object({
     configured: z.boolean(),
     online: z.boolean(),
@@ -237,6 +242,15 @@ export const BranchUpdateBody = z.strictObject({
   logoUrl: z.string().max(500).nullable().optional(),
   organization: z.strictObject({ name: z.string().min(1).max(120).optional(), type: OrganizationType.optional(), region: Region.optional() }).optional(),
 });
+
+/** What a change of the branch's hours or time zone would do now (POST /api/admin/branch/preview). */
+export const BranchChangePreview = z.object({
+  waitingTickets: z.number().int().describe('Tickets waiting now (all services)'),
+  pastClosing: z.number().int().describe('Of those, tickets whose day would already be over with the new hours: they stay callable until a supervisor closes the day'),
+  openNow: z.boolean().describe('Whether the branch is open now with the new hours (kiosks issue tickets)'),
+  closesAt: z.string().nullable().describe('When today ends with the new hours (ISO); null when closed all day'),
+});
+export type BranchChangePreview = z.infer<typeof BranchChangePreview>;
 
 export const DisplayMessageBody = z.strictObject({ text: z.string().max(280) });
 

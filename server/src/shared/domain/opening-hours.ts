@@ -34,8 +34,11 @@ export function isOpenAt(hours: OpeningHours, at: Date, timeZone: string): boole
  * When the branch day that contains `at` ends: the last closing time of that local day if it is still ahead
  * (or just passed), else the next local midnight. Tickets still waiting then are expired.
  */
-export function endOfBranchDay(hours: OpeningHours, at: Date, timeZone: string): Date {
+export function endOfBranchDay(hours: OpeningHours, at: Date, timeZone: string, opts: { hoursChangedOn?: string | null } = {}): Date {
   const local = DateTime.fromJSDate(at, { zone: timeZone });
+  // On the day an admin changed the hours, the change ends nobody's visit: the day lasts until midnight (or until a
+  // supervisor closes it), whatever the new closing time says.
+  if (opts.hoursChangedOn && local.toISODate() === opts.hoursChangedOn) return local.plus({ days: 1 }).startOf('day').toJSDate();
   const ranges = rangesOn(hours, at, timeZone);
   const lastClose = ranges.reduce((max, r) => Math.max(max, minutesOf(r.close)), -1);
   if (lastClose < 0 || lastClose >= 24 * 60) return local.plus({ days: 1 }).startOf('day').toJSDate();

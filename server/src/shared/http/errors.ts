@@ -53,6 +53,12 @@ export function zodMessage(err: ZodError): string {
     .join('; ');
 }
 
+/** The database could not write because its disk is full (SQLite's SQLITE_FULL, PostgreSQL's disk_full 53100). */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100';
+}
+
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof HttpError) {
     return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } } };
@@ -62,6 +68,9 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   }
   if (err instanceof ZodError) {
     return { status: 400, body: { error: { code: 'VALIDATION_ERROR', message: zodMessage(err), details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } } };
+  }
+  if (isStorageFull(err)) {
+    return { status: 503, body: { error: { code: 'STORAGE_FULL', message: 'the server\'s disk is full: nothing could be recorded. Free some space on it; service resumes by itself' } } };
   }
   const e = err as { type?: string; status?: number; message?: string } | null;
   if (e?.type === 'entity.too.large') return { status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' } } };
