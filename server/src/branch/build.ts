@@ -18,6 +18,8 @@ import { LongWaitMonitor } from './supervision/long-wait-monitor.js';
 import { TicketCommands } from './tickets/ticket.commands.js';
 import { TicketQueries } from './tickets/ticket.queries.js';
 import { UserService } from './users/user.service.js';
+import { ContactRetention } from './retention/contact-retention.js';
+import { CONTACT_RETENTION_DAYS } from '../shared/privacy.js';
 
 export interface BranchPartsOptions {
   store: BranchStore;
@@ -30,6 +32,8 @@ export interface BranchPartsOptions {
   /** Central, for booking look-ups and phone payments; none: standalone. */
   central?: { url: string; credential: string } | null;
   appointments?: Omit<AppointmentOptions, 'central'>;
+  /** Days a visitor's phone and e-mail are kept after the visit (default 30, shared/privacy.ts). */
+  contactRetentionDays?: number;
 }
 
 /** The built parts: what createBranchServer wires to HTTP and Socket.IO, and what in-process callers use. */
@@ -48,6 +52,8 @@ export interface BranchParts {
   longWaits: LongWaitMonitor;
   appointments: AppointmentService;
   payments: PaymentService;
+  /** Erases visitors' contacts once the retention period is over. */
+  retention: ContactRetention;
 }
 
 export function buildBranchParts(o: BranchPartsOptions): BranchParts {
@@ -80,6 +86,7 @@ export function buildBranchParts(o: BranchPartsOptions): BranchParts {
     devices: new DeviceService(ctx),
     appointments: new AppointmentService(ctx, branch, { commands: tickets, queries: ticketViews }, { ...o.appointments, central }),
     // Phone payments go through central (it holds the provider keys); counter payments work without it.
+    retention: new ContactRetention(ctx, o.contactRetentionDays ?? CONTACT_RETENTION_DAYS),
     payments: new PaymentService(ctx, branch, central ? new CentralCheckoutClient({ centralUrl: central.url, credential: central.credential }) : null, counters),
   };
 }

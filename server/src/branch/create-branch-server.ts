@@ -70,6 +70,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   const parts = buildBranchParts({
     store, branchId, clock, logger, central,
     noShowAfterMinutes: options.noShowAfterMinutes, sessionTtlSeconds: options.sessionTtlSeconds, kioskRateLimitPerMinute: options.kioskRateLimitPerMinute,
+    contactRetentionDays: options.contactRetentionDays,
   });
   const { ctx, branch, tickets, state, devices, appointments, payments } = parts;
   let printing: TicketPrintService;
@@ -125,6 +126,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
     () => payments.expireUnlinkedCheckouts(),
     () => parts.longWaits.check(),
     () => storage.recheck(),
+    () => parts.retention.sweep(),
   ], logger, undefined, (err) => storage.noteError(err));
 
   await new Promise<void>((resolve, reject) => {

@@ -31,6 +31,7 @@ const server = await createBranchServer({
   trackUrlBase: env.SMARTQUEUE_TRACK_URL || undefined,
   centralUrl: env.SMARTQUEUE_CENTRAL_URL || undefined,
   centralCredential: env.SMARTQUEUE_CENTRAL_CREDENTIAL || undefined,
+  contactRetentionDays: env.SMARTQUEUE_CONTACT_RETENTION_DAYS ? Number(env.SMARTQUEUE_CONTACT_RETENTION_DAYS) : undefined,
 }).catch((err: unknown) => {
   // Another server on this data folder: say which, plainly, without a stack trace.
   if (err instanceof FolderLockedError) {

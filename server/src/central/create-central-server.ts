@@ -27,6 +27,7 @@ import { registerSyncRoutes } from './ingest/sync.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
 import { registerBookingRoutes } from './booking/booking.routes.js';
+import { CentralContactRetention } from './retention/contact-retention.js';
 import { BookingLimits, type BookingLimitOptions } from './booking/booking-limits.js';
 import { CentralPayments, type CentralPaymentsOptions } from './payments/central-payments.js';
 import { registerCentralPaymentRoutes } from './payments/central-payment.routes.js';
@@ -64,6 +65,8 @@ export interface CentralServerOptions {
   uiRoot?: string;
   /** Anonymous booking limits: per phone / e-mail, per address, confirmations per recipient (docs/appointments.md). */
   bookingLimits?: BookingLimitOptions;
+  /** Days visitors' phone numbers and e-mail addresses are kept after the visit or booking (default 30; loi n° 2008-12). */
+  contactRetentionDays?: number;
 }
 
 export interface CentralServer {
@@ -75,6 +78,8 @@ export interface CentralServer {
   central: CentralDb;
   /** Set only on the first start of a database without a configured admin token. */
   firstStartAdminToken: string | null;
+  /** Erases visitors' contacts once the retention period is over (hourly; eraseExpired() runs it now). */
+  retention: CentralContactRetention;
   /** Phone payments: checkouts, webhooks, reconciliation (reconcileNow), head-office totals. */
   payments: CentralPayments;
   /** Ticket tracking and notifications (notifier for other modules, delivery worker, live page hub). */
@@ -168,6 +173,8 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   payments.start();
   tracking.start(httpServer, url);
   bookingNotices.start();
+  const retention = new CentralContactRetention({ cdb, clock, logger }, options.contactRetentionDays);
+  retention.start();
 
   let closed = false;
   return {
@@ -180,9 +187,11 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
     payments,
     tracking,
     bookingNotices,
+    retention,
     async close() {
       if (closed) return;
       closed = true;
+      await retention.stop();
       await payments.stop();
       await bookingNotices.stop();
       await tracking.close();

@@ -20,6 +20,7 @@ const server = await createCentralServer({
   adminToken: env.SMARTQUEUE_CENTRAL_ADMIN_TOKEN || undefined,
   payments: payments.options,
   tracking: trackingOptionsFromEnv(env),
+  contactRetentionDays: env.SMARTQUEUE_CONTACT_RETENTION_DAYS ? Number(env.SMARTQUEUE_CONTACT_RETENTION_DAYS) : undefined,
 });
 payments.connect(server.payments);
 
