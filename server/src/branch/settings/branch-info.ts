@@ -5,9 +5,11 @@ import type { z } from 'zod';
 import type { BranchUpdateBody } from '../../shared/contracts/api.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import { getSetting, loadBranchView, setSetting, updateBranch } from './branch.repository.js';
+import { lastTicketSeq } from '../tickets/ticket.repository.js';
 import { serviceDay } from '../../shared/domain/numbering.js';
+import { endOfBranchDay, type HoursChange } from '../../shared/domain/opening-hours.js';
 
-/** Setting: the branch day (YYYY-MM-DD) on which the opening hours or the time zone last changed. */
+/** Setting: the last change of the opening hours or time zone (JSON HoursChange). */
 const HOURS_CHANGED_ON = 'opening_hours_changed_on';
 
 /** The local branch's description, read once and refreshed when an admin changes it. */
@@ -21,9 +23,11 @@ export class BranchInfo {
   openingHours(): OpeningHours {
     return this.view().openingHours;
   }
-  /** The branch day on which the hours (or the time zone) last changed: that day ends at midnight (opening-hours.ts). */
-  hoursChangedOn(): string | null {
-    return getSetting(this.store, HOURS_CHANGED_ON) ?? null;
+  /** The last change of the hours (or the time zone): its day lasts at least as it would have before (opening-hours.ts). */
+  lastHoursChange(): HoursChange | null {
+    const raw = getSetting(this.store, HOURS_CHANGED_ON);
+    if (!raw) return null;
+    try { return JSON.parse(raw) as HoursChange; } catch { return null; }
   }
   invalidate(): void {
     this.cached = null;
@@ -35,7 +39,14 @@ export class BranchInfo {
       updateBranch(tx, before, body);
       const hoursChange = (body.openingHours !== undefined && JSON.stringify(body.openingHours) !== JSON.stringify(before.openingHours))
         || (body.timeZone !== undefined && body.timeZone !== before.timeZone);
-      if (hoursChange) setSetting(tx, HOURS_CHANGED_ON, serviceDay(at, before.timeZone));
+      if (hoursChange) {
+        const previous = this.lastHoursChange();
+        const day = serviceDay(at, before.timeZone);
+        // Two changes the same day: the day still lasts as long as with the hours of the morning.
+        let until = endOfBranchDay(before.openingHours, at, before.timeZone).getTime();
+        if (previous?.day === day) until = Math.max(until, Date.parse(previous.until));
+        setSetting(tx, HOURS_CHANGED_ON, JSON.stringify({ day, until: new Date(until).toISOString(), lastTicketSeq: lastTicketSeq(tx) } satisfies HoursChange));
+      }
       tx.afterCommit(() => {
         this.invalidate();
         changed(this.view());

@@ -36,7 +36,7 @@ export function registerBranchRoutes(
     method: 'post', path: '/api/admin/branch/preview', tag: 'admin', access: 'admin', body: BranchUpdateBody, response: BranchChangePreview,
     summary: 'What a change of the branch would do to the visitors waiting now, before it is applied',
     description: 'The same body as PATCH /api/admin/branch; nothing is changed. A change of hours never ends a waiting ticket by itself: '
-      + 'tickets waiting on the day of the change stay callable until a supervisor closes the day (or midnight).',
+      + 'a ticket already waiting keeps, that day, at least the end it had before, and stays callable until a supervisor closes the day.',
   }, ({ body }) => {
     const view = s.branch.view();
     return s.ticketViews.closingPreview(body.openingHours ?? view.openingHours, body.timeZone ?? view.timeZone);

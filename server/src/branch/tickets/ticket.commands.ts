@@ -233,15 +233,18 @@ export class TicketCommands {
   expireAtClosing(): number {
     const now = this.d.clock.now();
     const hours = this.d.branch.openingHours();
-    const hoursChangedOn = this.d.branch.hoursChangedOn();
+    const keptOpen = this.d.branch.lastHoursChange();
     // A ticket's end of day depends only on its branch day (service_day, the local date of its issue): worked out
     // once per day, not once per ticket (this runs every 30 s over the whole line).
     const ends = new Map<string, number>();
     const due = waitingForExpiry(this.d.store).filter((t) => {
-      let end = ends.get(t.service_day);
+      // …and on whether it was waiting before a change of hours that day (it then keeps its earlier end).
+      const waitingAtChange = keptOpen !== null && t.seq <= keptOpen.lastTicketSeq;
+      const key = waitingAtChange ? `${t.service_day}:before-change` : t.service_day;
+      let end = ends.get(key);
       if (end === undefined) {
-        end = endOfBranchDay(hours, new Date(t.issued_at), this.timeZone, { hoursChangedOn }).getTime();
-        ends.set(t.service_day, end);
+        end = endOfBranchDay(hours, new Date(t.issued_at), this.timeZone, { keptOpen: waitingAtChange ? keptOpen : null }).getTime();
+        ends.set(key, end);
       }
       return now.getTime() >= end;
     });

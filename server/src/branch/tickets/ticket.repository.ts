@@ -90,8 +90,14 @@ export function calledBefore(store: BranchStore, before: string): TicketRow[] {
 }
 
 /** Every waiting ticket (parked ones too), with what the end of its branch day depends on. */
-export function waitingForExpiry(store: BranchStore): Array<Pick<TicketRow, 'id' | 'issued_at' | 'service_day'>> {
-  return store.all(store.db.selectFrom('tickets').select(['id', 'issued_at', 'service_day']).where(IN_ACTIVE_QUEUE).where('status', 'in', WAITING_STATUSES as TicketStatus[]));
+/** Waiting tickets, with `seq` (SQLite's rowid: the order of issue, even within one millisecond). */
+export function waitingForExpiry(store: BranchStore): Array<Pick<TicketRow, 'id' | 'issued_at' | 'service_day'> & { seq: number }> {
+  return store.all(store.db.selectFrom('tickets').select(['id', 'issued_at', 'service_day', sql<number>`rowid`.as('seq')]).where(IN_ACTIVE_QUEUE).where('status', 'in', WAITING_STATUSES as TicketStatus[]));
+}
+
+/** The `seq` of the last ticket issued (0 when none). */
+export function lastTicketSeq(store: BranchStore): number {
+  return store.first(store.db.selectFrom('tickets').select(sql<number>`coalesce(max(rowid), 0)`.as('seq')))?.seq ?? 0;
 }
 
 /** The callable waiting tickets of every service, as the queue summary counts them. */

@@ -34,11 +34,25 @@ export function isOpenAt(hours: OpeningHours, at: Date, timeZone: string): boole
  * When the branch day that contains `at` ends: the last closing time of that local day if it is still ahead
  * (or just passed), else the next local midnight. Tickets still waiting then are expired.
  */
-export function endOfBranchDay(hours: OpeningHours, at: Date, timeZone: string, opts: { hoursChangedOn?: string | null } = {}): Date {
+export function endOfBranchDay(hours: OpeningHours, at: Date, timeZone: string, opts: { keptOpen?: HoursChange | null } = {}): Date {
   const local = DateTime.fromJSDate(at, { zone: timeZone });
-  // On the day an admin changed the hours, the change ends nobody's visit: the day lasts until midnight (or until a
-  // supervisor closes it), whatever the new closing time says.
-  if (opts.hoursChangedOn && local.toISODate() === opts.hoursChangedOn) return local.plus({ days: 1 }).startOf('day').toJSDate();
+  const end = plainEndOfBranchDay(hours, at, timeZone);
+  // A change of hours ends nobody's visit: a ticket already waiting when the admin changed them keeps, that day, at
+  // least the end it had before (the supervisor can still close the day). The caller passes `keptOpen` only for such
+  // tickets; tickets issued later follow the new hours.
+  const kept = opts.keptOpen;
+  if (kept && local.toISODate() === kept.day && Date.parse(kept.until) > end.getTime()) return new Date(kept.until);
+  return end;
+}
+
+/**
+ * A change of the branch's hours: its branch day, when that day would have ended before it, and the last ticket
+ * issued before it (tickets up to that one were already there: they keep the earlier end).
+ */
+export interface HoursChange { day: string; until: string; lastTicketSeq: number }
+
+function plainEndOfBranchDay(hours: OpeningHours, at: Date, timeZone: string): Date {
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
   const ranges = rangesOn(hours, at, timeZone);
   const lastClose = ranges.reduce((max, r) => Math.max(max, minutesOf(r.close)), -1);
   if (lastClose < 0 || lastClose >= 24 * 60) return local.plus({ days: 1 }).startOf('day').toJSDate();
