@@ -7,13 +7,10 @@ import type { CommandResult, ServiceView, TicketView } from '../../server/src/sh
 import type { Health } from '../../server/src/shared/contracts/api.js';
 import type { PaymentTotals, PaymentView, TicketPayments } from '../../server/src/shared/contracts/payments.js';
 import type { CentralPaymentTables } from '../../server/src/central/payments/payments.central-migration.js';
-import { FreeMoneyProvider, OrangeMoneyProvider, WaveProvider } from '../../server/src/central/payments/providers/index.js';
-import { FreeMoneySimulator, OrangeMoneySimulator, WaveSimulator } from '../../server/src/simulators/payments/index.js';
+import type { OrangeMoneySimulator, WaveSimulator } from '../../server/src/simulators/payments/index.js';
+import { ORANGE, startPaymentProviders, type PaymentProviders } from '../support/payment-providers.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 
-const WAVE = { apiKey: 'wave_sn_test_key', webhookSecret: 'wave-webhook-secret' };
-const ORANGE = { clientId: 'om-client', clientSecret: 'om-secret', merchantCode: '123456', callbackKey: 'om-callback-key' };
-const FREE = { apiKey: 'fm-api-key', webhookSecret: 'fm-webhook-secret' };
 const FEE = 2000;
 
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
@@ -21,7 +18,7 @@ type ErrorBody = { error: { code: string; message: string; details?: Record<stri
 describe('hardened payments', () => {
   let wave: WaveSimulator;
   let orange: OrangeMoneySimulator;
-  let free: FreeMoneySimulator;
+  let sims: PaymentProviders;
   let central: TestCentral;
   let branch: SyncedBranch;
   let kiosk: string;
@@ -31,15 +28,9 @@ describe('hardened payments', () => {
   let service: ServiceView;
 
   beforeAll(async () => {
-    wave = new WaveSimulator(WAVE);
-    orange = new OrangeMoneySimulator(ORANGE);
-    free = new FreeMoneySimulator(FREE);
-    for (const sim of [wave, orange, free]) await sim.start();
-    const providers = {
-      wave: new WaveProvider({ ...WAVE, apiUrl: wave.url, timeoutMs: 1000 }),
-      orange_money: new OrangeMoneyProvider({ ...ORANGE, apiUrl: orange.url, timeoutMs: 1000 }),
-      free_money: new FreeMoneyProvider({ ...FREE, apiUrl: free.url, timeoutMs: 1000 }),
-    };
+    sims = await startPaymentProviders();
+    ({ wave, orange } = sims);
+    const providers = sims.providers;
     central = await startCentral('sqlite', { payments: { providers, reconcileEveryMs: 0, pollIntervalMs: 0 } });
     wave.setWebhookUrl(`${central.url}/api/payments/webhooks/wave`);
     orange.setWebhookUrl(`${central.url}/api/payments/webhooks/orange_money`);
@@ -55,7 +46,7 @@ describe('hardened payments', () => {
   afterAll(async () => {
     await branch?.destroy();
     await central?.destroy();
-    for (const sim of [wave, orange, free]) await sim?.close();
+    await sims?.close();
   });
 
   const cdb = () => central.server.db.withTables<CentralPaymentTables>();

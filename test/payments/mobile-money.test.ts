@@ -8,17 +8,15 @@ import type { ServiceView, TicketView } from '../../server/src/shared/contracts/
 import type { Health } from '../../server/src/shared/contracts/api.js';
 import type { CheckoutResponse, PaymentTotals, PaymentView, TicketPayments } from '../../server/src/shared/contracts/payments.js';
 import type { CentralPaymentTables } from '../../server/src/central/payments/payments.central-migration.js';
-import { FreeMoneyProvider, OrangeMoneyProvider, signWaveWebhook, WaveProvider } from '../../server/src/central/payments/providers/index.js';
-import { FreeMoneySimulator, OrangeMoneySimulator, WaveSimulator } from '../../server/src/simulators/payments/index.js';
+import { signWaveWebhook } from '../../server/src/central/payments/providers/index.js';
+import type { FreeMoneySimulator, OrangeMoneySimulator, WaveSimulator } from '../../server/src/simulators/payments/index.js';
+import { WAVE, startPaymentProviders } from '../support/payment-providers.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { centralDialects } from '../support/postgres.js';
 
 const dialects = await centralDialects();
 
-const WAVE = { apiKey: 'wave_sn_test_key', webhookSecret: 'wave-webhook-secret' };
-const ORANGE = { clientId: 'om-client', clientSecret: 'om-secret', merchantCode: '123456', callbackKey: 'om-callback-key' };
-const FREE = { apiKey: 'fm-api-key', webhookSecret: 'fm-webhook-secret' };
 const FEE = 2000;
 const PHONE = '+221771234567';
 
@@ -40,16 +38,10 @@ describe.each(dialects)('Mobile Money payments through central (%s central)', (d
   let service: ServiceView;
 
   beforeAll(async () => {
-    wave = new WaveSimulator(WAVE);
-    orange = new OrangeMoneySimulator(ORANGE);
-    free = new FreeMoneySimulator(FREE);
-    for (const sim of [wave, orange, free]) await sim.start();
     // The adapters as production builds them, pointed at the simulators; a short timeout keeps stalls quick.
-    const providers = {
-      wave: new WaveProvider({ ...WAVE, apiUrl: wave.url, timeoutMs: 1000 }),
-      orange_money: new OrangeMoneyProvider({ ...ORANGE, apiUrl: orange.url, timeoutMs: 1000 }),
-      free_money: new FreeMoneyProvider({ ...FREE, apiUrl: free.url, timeoutMs: 1000 }),
-    };
+    const sims = await startPaymentProviders();
+    ({ wave, orange, free } = sims);
+    const providers = sims.providers;
     central = await startCentral(dialect, { clock, payments: { providers, reconcileEveryMs: 0, pollIntervalMs: 0, expiryGraceMs: 0 } });
     // Wave and Orange Money post to the URL registered in their portal; Free Money to each payment's callback URL.
     wave.setWebhookUrl(`${central.url}/api/payments/webhooks/wave`);
