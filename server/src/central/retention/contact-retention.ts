@@ -53,7 +53,7 @@ export class CentralContactRetention {
     const checkouts = changed(await sql`UPDATE payment_checkouts SET payer_phone = NULL
       WHERE status <> 'pending' AND updated_at < ${cutoff} AND payer_phone IS NOT NULL`.execute(db));
     const providerEvents = await this.scrub('provider_events', 'payload', 'received_at', cutoff, ['provider', 'event_id']);
-    const syncRecords = await this.scrub('sync_events', 'payload', 'received_at', cutoff, ['event_id'])
+    const syncRecords = await this.scrub('sync_events', 'payload', 'received_at', cutoff, ['branch_id', 'event_id'])
       + await this.scrub('sync_quarantine', 'record', 'received_at', cutoff, ['branch_id', 'seq']);
     const erased = { bookings, subscriptions, deliveries, checkouts, providerEvents, syncRecords };
     if (Object.values(erased).some((n) => n > 0)) this.deps.logger.info({ ...erased, cutoff }, 'visitors\' contact data erased after the retention period');
