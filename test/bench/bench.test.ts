@@ -34,7 +34,7 @@ describe('bench harness (smoke, tiny sizes)', () => {
     expect(results.central?.ingest.map((f) => [f.dialect, f.records])).toEqual([['sqlite', 200]]);
     expect(results.central?.catchUp.map((f) => [f.dialect, f.records, f.batches])).toEqual([['sqlite', 600, 2]]);
     expect(results.targets.map((t) => t.id)).toEqual(['issuance-vs-floor', 'issuance-20ms', 'call-to-display-50ms', 'history-flat', 'rss-100-clients']);
-    expect(results.steps.map((s) => s.part)).toEqual(['floor', 'branch', 'history', 'central']);
+    expect(results.steps.map((s) => s.part)).toEqual(['floor', 'branch', 'history', 'central', 'analytics']);
 
     const table = formatTable(results, centralText);
     for (const heading of ['Floor', 'Branch at peak', 'History growth', 'Central ingest', 'Catch-up', 'Targets']) expect(table).toContain(heading);
