@@ -117,7 +117,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   app.use(errorHandler((err) => logger.error({ err }, 'request failed')));
 
   const httpServer = http.createServer(app);
-  const gateway = createGateway(httpServer, { ...parts, events: ctx.events, commands, api });
+  const gateway = createGateway(httpServer, { ...parts, events: ctx.events, commands, api, credentialRecheckMs: options.credentialRecheckMs });
 
   const sweeper = startSweeper([
     () => tickets.sweepNoShows(),

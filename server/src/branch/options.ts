@@ -39,10 +39,12 @@ export interface BranchServerOptions {
   clock?: Clock;
   /** Seconds after which an agent session token expires. Default 12 h. */
   sessionTtlSeconds?: number;
-  /** Tickets a kiosk device may issue per minute. Default 30. */
   /** Days visitors' phone numbers and e-mail addresses are kept after the visit is over (default 30; loi n° 2008-12). */
   contactRetentionDays?: number;
+  /** Tickets a kiosk device may issue per minute. Default 30. */
   kioskRateLimitPerMinute?: number;
+  /** How often an open socket's credential is checked again (ms; default 60 000). Revocations close sockets at once anyway. */
+  credentialRecheckMs?: number;
   /** Minutes after which a called ticket that was not started is marked no-show. Default 30. */
   noShowAfterMinutes?: number;
 }

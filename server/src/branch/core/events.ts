@@ -17,6 +17,9 @@ export interface DomainEventMap {
   /** Something the supervisors must hear of, raised by a part that does not hold the alert list (a lockout). */
   'alert.wanted': [Omit<Alert, 'id' | 'at'>];
   'outbox.appended': [];
+  /** A session or a device token may have stopped working (logout, disabled user, new password or role, revoked device):
+   *  open sockets re-check their credential at once. */
+  'credentials.changed': [];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

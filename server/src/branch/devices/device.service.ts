@@ -70,6 +70,7 @@ export class DeviceService {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expires = new Date(this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000).toISOString();
     updateDevice(store, id, { token_hash: null, pairing_code_hash: hashToken(`${id}:${code}`), pairing_expires_at: expires, revoked_at: null });
+    this.ctx.events.emit('credentials.changed');
     return { device: this.get(id), pairingCode: code, pairingExpiresAt: expires };
   }
 
@@ -139,6 +140,7 @@ export class DeviceService {
     const store = this.ctx.store;
     this.row(id);
     updateDevice(store, id, { revoked_at: nowIso(this.ctx), token_hash: null });
+    this.ctx.events.emit('credentials.changed');
     return this.get(id);
   }
 

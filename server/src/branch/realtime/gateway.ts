@@ -18,6 +18,8 @@ type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData & { token: string }>;
 
 const QUEUE_UPDATE_MS = 50;
+/** A socket outlives the handshake: its credential is checked again this often (a session may expire meanwhile). */
+export const CREDENTIAL_RECHECK_MS = 60_000;
 
 export interface Gateway {
   io: IoServer;
@@ -29,6 +31,8 @@ export type GatewayDeps = Pick<BranchParts, 'users' | 'devices' | 'state' | 'tic
   /** The socket commands, and the registry whose access policy they share with HTTP. */
   commands: readonly CommandSpec[];
   api: BranchApi;
+  /** Tests shorten it; default CREDENTIAL_RECHECK_MS. */
+  credentialRecheckMs?: number;
 };
 
 export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
@@ -54,6 +58,22 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
     next();
   });
 
+  // A socket lives only while the credential it connected with still resolves to the same role: a logout, a disabled
+  // user, a new password or role, or a revoked device closes it at once (and the screen goes back to sign-in or
+  // pairing on its next connect), and the periodic pass catches sessions that simply expired.
+  const stillValid = (socket: IoSocket): boolean => {
+    const actor = resolveActor(d, socket.data.token);
+    const p = socket.data.principal;
+    if (!actor || !p || actor.kind !== p.kind) return false;
+    return actor.kind === 'staff' ? p.kind === 'staff' && actor.userId === p.userId && actor.role === p.role
+      : p.kind === 'device' && actor.deviceId === p.deviceId && actor.role === p.role;
+  };
+  const recheckCredentials = () => {
+    for (const socket of io.sockets.sockets.values()) if (!stillValid(socket)) socket.disconnect(true);
+  };
+  const recheckTimer = setInterval(recheckCredentials, d.credentialRecheckMs ?? CREDENTIAL_RECHECK_MS);
+  recheckTimer.unref();
+
   io.on('connection', (socket: IoSocket) => {
     const p = socket.data.principal;
     void socket.join('all');
@@ -67,6 +87,11 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
 
     socket.on('state:sync', (ack) => {
       if (typeof ack !== 'function') return;
+      if (!stillValid(socket)) {
+        ack({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'this session or device token is no longer valid' } });
+        socket.disconnect(true);
+        return;
+      }
       ack({ ok: true, data: d.state.snapshot(socket.data.principal.kind === 'staff') });
     });
 
@@ -157,11 +182,14 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   events.on('catalog.changed', onCatalog);
   events.on('message.changed', onMessage);
   events.on('alert.raised', onAlert);
+  events.on('credentials.changed', recheckCredentials);
 
   return {
     io,
     async close() {
       if (queueTimer) clearTimeout(queueTimer);
+      clearInterval(recheckTimer);
+      events.off('credentials.changed', recheckCredentials);
       events.off('ticket.issued', onIssued);
       events.off('ticket.called', onCalled);
       events.off('ticket.changed', onChanged);

@@ -57,6 +57,7 @@ export class UserService {
   logout(token: string): void {
     const store = this.ctx.store;
     revokeSession(store, hashToken(token), nowIso(this.ctx));
+    this.ctx.events.emit('credentials.changed');
   }
 
   /** The staff actor behind a bearer token, or null when it is unknown, expired, revoked or its user is disabled. */
@@ -96,7 +97,7 @@ export class UserService {
   async update(id: string, input: z.output<typeof UserUpdateBody>): Promise<UserView> {
     const store = this.ctx.store;
     const hash = input.password ? await hashPassword(input.password) : undefined;
-    this.ctx.uow.run(() => {
+    this.ctx.uow.run((tx) => {
       this.get(id);
       updateUser(store, id, {
         ...(input.displayName !== undefined && { display_name: input.displayName }),
@@ -109,6 +110,8 @@ export class UserService {
       if (input.active === false || hash !== undefined) {
         revokeUserSessions(store, id, nowIso(this.ctx));
       }
+      // A new role changes what the user's open sockets may receive: they reconnect with it.
+      if (input.active === false || hash !== undefined || input.role !== undefined) tx.afterCommit(() => this.ctx.events.emit('credentials.changed'));
     });
     return this.get(id);
   }
@@ -117,9 +120,10 @@ export class UserService {
   deactivate(id: string): UserView {
     const store = this.ctx.store;
     this.get(id);
-    this.ctx.uow.run(() => {
+    this.ctx.uow.run((tx) => {
       updateUser(store, id, { active: 0, updated_at: nowIso(this.ctx) });
       revokeUserSessions(store, id, nowIso(this.ctx));
+      tx.afterCommit(() => this.ctx.events.emit('credentials.changed'));
     });
     return this.get(id);
   }
