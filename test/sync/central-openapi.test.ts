@@ -42,7 +42,7 @@ describe('central OpenAPI document', () => {
     expect(pull.parameters?.filter((p) => p.in === 'query').map((p) => [p.name, p.required])).toEqual([['cursor', true], ['limit', false], ['protocolVersion', true]]);
     expect(Object.keys(pull.responses)).toEqual(expect.arrayContaining(['200', '401', '410', '426']));
     expect(op('/api/sync/push', 'post').security).toEqual([{ bearer: [] }]);
-    expect(op('/api/health', 'get').security).toBeUndefined();
+    expect(op('/api/health', 'get').security).toEqual([]);
     expect(op('/api/central/notifications', 'get').parameters?.map((p) => p.name)).toEqual(['ticketId', 'status', 'channel', 'limit']);
   });
 

@@ -108,7 +108,24 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   registerPrintRoutes(router, api, printing);
   registerPaymentRoutes(router, api, payments, printing);
   app.use(router);
-  const openapi = buildOpenApi(api, { title: 'SmartQueue branch API', version: VERSION });
+  const openapi = buildOpenApi(api, {
+    title: 'SmartQueue branch API', version: VERSION,
+    description: 'One branch: tickets, counters, services, staff and devices, printing, appointments, payments and sync. Errors are { "error": { "code", "message" } }.',
+    tags: {
+      admin: 'Setting up the branch: services, counters, staff, devices, printers',
+      appointments: 'Bookings and their check-in at the kiosk',
+      auth: 'Staff sign-in and sessions',
+      branch: 'This branch, its health and its queues',
+      counter: 'What an agent does at a counter: call, serve, transfer',
+      counters: 'Counters and their state',
+      devices: 'Pairing kiosks and call boards',
+      kiosk: 'What the kiosk shows and prints',
+      payments: 'Fees paid at the kiosk or at the counter',
+      services: 'What visitors come for',
+      supervisor: 'The supervisor\'s view: alerts, messages, closing the day, sync',
+      tickets: 'Issuing tickets and following them',
+    },
+  });
   app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
   mountApiDocs(app);
   app.use('/api', apiNotFound);

@@ -146,7 +146,21 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
     next();
   });
   app.use(router);
-  const openapi = buildOpenApi(api, { title: 'SmartQueue central API', version: VERSION });
+  const openapi = buildOpenApi(api, {
+    title: 'SmartQueue central API', version: VERSION,
+    description: 'Head office: branch enrolment and replication (push, pull, feed), figures, remote booking, Mobile Money webhooks, ticket tracking and notifications, the head-office console.',
+    tags: {
+      bookings: 'Remote booking of appointments by visitors, and the branches\' view of them',
+      branches: 'Enrolment, credentials and sync state of the branches',
+      health: 'Liveness',
+      notifications: 'Messages sent to visitors (SMS, e-mail, web push) and their delivery',
+      office: 'Head-office console: sign-in, users, audit, live view and analytics',
+      payments: 'Mobile Money checkouts, provider webhooks, refunds and totals',
+      stats: 'A day\'s figures per branch, service and agent',
+      sync: 'Replication with the branches: push, pull and the live feed',
+      tracking: 'A visitor following a ticket from a phone',
+    },
+  });
   app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
   mountApiDocs(app, 'SmartQueue central API');
   app.use('/api', apiNotFound);

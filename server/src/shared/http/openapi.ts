@@ -34,8 +34,31 @@ function content(contentType: string, schema: z.ZodType | undefined, io: 'input'
   return { [contentType]: { schema: schema ? jsonSchema(schema, io) : binary ? { type: 'string', contentMediaType: contentType } : { type: 'string' } } };
 }
 
-export function buildOpenApi<A extends string, C>(registry: ApiRegistry<A, C>, info: { version: string; title: string }): unknown {
+/**
+ * A stable operationId from the method and the path, for client generators: GET /api/tickets/:id/ticket.html is
+ * getTicketsByIdTicketHtml. A declaration may name its own (RouteSpec.operationId).
+ */
+export function operationIdOf(r: Pick<RouteSpec, 'method' | 'path' | 'operationId'>): string {
+  if (r.operationId) return r.operationId;
+  const words = r.path.split('/').filter((seg) => seg && seg !== 'api').flatMap((seg) => {
+    const param = /^:([A-Za-z_]+)$/.exec(seg);
+    return param ? ['by', param[1] as string] : seg.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  });
+  return r.method + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+export interface ApiInfo {
+  version: string;
+  title: string;
+  description: string;
+  /** One sentence per tag (a tag without one is still listed). */
+  tags?: Record<string, string>;
+}
+
+export function buildOpenApi<A extends string, C>(registry: ApiRegistry<A, C>, info: ApiInfo): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Map<string, string>();
+  const tags = new Set<string>();
   const errorResponse = (status: number) => ({ description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: jsonSchema(ErrorBody, 'output') } } });
   for (const r of registry.routes) {
     const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
@@ -54,20 +77,31 @@ export function buildOpenApi<A extends string, C>(registry: ApiRegistry<A, C>, i
       responses[String(extra.status)] = { description: extra.description, content: content(extra.contentType ?? 'application/json', extra.schema, 'output') };
     }
     const bodyType = r.bodyKind?.kind === 'raw' ? r.bodyKind.contentType : 'application/json';
+    const operationId = operationIdOf(r);
+    const other = operationIds.get(operationId);
+    // Two operations with one id would give a generated client two functions of one name.
+    if (other) throw new Error(`operationId ${operationId} of ${r.method.toUpperCase()} ${r.path} is also ${other}'s: give one an operationId`);
+    operationIds.set(operationId, `${r.method.toUpperCase()} ${r.path}`);
+    tags.add(r.tag);
     paths[path] ??= {};
     paths[path][r.method] = {
+      operationId,
       summary: r.summary,
       description: [r.description, registry.policy.describe[r.access]].filter(Boolean).join('\n\n'),
       tags: [r.tag],
       ...(params.length && { parameters: params }),
-      ...(r.access !== 'public' && { security: [{ bearer: [] }] }),
+      // Public operations say so (an empty list), so that no tool assumes a credential is needed.
+      security: r.access === 'public' ? [] : [{ bearer: [] }],
       ...(r.body && { requestBody: { required: true, content: content(bodyType, r.body, 'input') } }),
       responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version },
+    info: { title: info.title, version: info.version, description: info.description, license: { name: 'MIT', identifier: 'MIT' } },
+    // The document is served by the server it describes: paths are relative to wherever it was fetched from.
+    servers: [{ url: '/', description: 'this server' }],
+    tags: [...tags].sort().map((name) => ({ name, ...(info.tags?.[name] && { description: info.tags[name] }) })),
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   };

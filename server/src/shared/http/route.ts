@@ -23,6 +23,8 @@ export interface RouteSpec<A extends string = string, B extends z.ZodType = z.Zo
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
+  /** The operation's name in the API document; by default from the method and the path (see operationIdOf). */
+  operationId?: string;
   tag: string;
   /** Who may call it; 'public' needs no credential. */
   access: A;
