@@ -19,6 +19,7 @@ export const CENTRAL_ADMIN_TOKEN = 'central-admin-test-token';
 /** Sync timing for tests: the same logic as production, in milliseconds instead of seconds. */
 export const FAST_SYNC: Partial<SyncTiming> = {
   debounceMs: 20, periodicMs: 250, backoffMinMs: 20, backoffMaxMs: 250, requestTimeoutMs: 5_000, alertAfterFailures: 3,
+  linkRetryMinMs: 20, linkRetryMaxMs: 250,
 };
 
 export interface TestCentral {

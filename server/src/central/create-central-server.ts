@@ -24,6 +24,7 @@ import { createCentralApi } from './http/access.js';
 import { registerHealthRoutes } from './http/health.routes.js';
 import { mountOfficeUi } from './http/office-ui.js';
 import { registerSyncRoutes } from './ingest/sync.routes.js';
+import { LinkHub, type LinkHubOptions } from './ingest/link.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
 import { registerBookingRoutes } from './booking/booking.routes.js';
@@ -67,6 +68,8 @@ export interface CentralServerOptions {
   bookingLimits?: BookingLimitOptions;
   /** Days visitors' phone numbers and e-mail addresses are kept after the visit or booking (default 30; loi n° 2008-12). */
   contactRetentionDays?: number;
+  /** The branches' live link (GET /api/sync/stream): how often it reads the connected branches' rows. */
+  link?: LinkHubOptions;
 }
 
 export interface CentralServer {
@@ -86,6 +89,8 @@ export interface CentralServer {
   tracking: TrackingService;
   /** Booking confirmations and reminders (sendDueReminders runs on a timer). */
   bookingNotices: BookingNotices;
+  /** The branches' live links to this instance. */
+  link: LinkHub;
   close(): Promise<void>;
 }
 
@@ -131,7 +136,8 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   const payments = new CentralPayments({ cdb, clock, logger, listenUrl: () => listenUrl }, options.payments);
   registerHealthRoutes(router, api, { cdb, clock, version: VERSION });
   registerCentralPaymentRoutes(router, api, { cdb, payments });
-  registerSyncRoutes(router, api, { cdb, clock });
+  const link = new LinkHub({ cdb, logger }, options.link);
+  registerSyncRoutes(router, api, { cdb, clock, link });
   registerAccountRoutes(router, api, { accounts });
   registerAnalyticsRoutes(router, api, { cdb, clock, staleAfterSeconds: options.tracking?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS });
   registerBranchRoutes(router, api, { cdb, clock, accounts });
@@ -189,6 +195,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   bookingNotices.start();
   const retention = new CentralContactRetention({ cdb, clock, logger }, options.contactRetentionDays);
   retention.start();
+  link.start();
 
   let closed = false;
   return {
@@ -202,9 +209,11 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
     tracking,
     bookingNotices,
     retention,
+    link,
     async close() {
       if (closed) return;
       closed = true;
+      link.stop();
       await retention.stop();
       await payments.stop();
       await bookingNotices.stop();

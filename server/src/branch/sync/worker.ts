@@ -9,6 +9,7 @@ import {
   FeedSnapshot, PullResponse, PushResponse, SYNC_PROTOCOL_VERSION, MAX_PUSH_EVENTS, type RejectedEvent,
 } from '../../shared/contracts/sync.js';
 import type { BranchContext } from '../core/context.js';
+import { CentralLink, type LinkStatus } from './central-link.js';
 import { applyFeedPage, applyFeedSnapshot } from './feed-apply.js';
 import type { SyncStatusSource } from './status.js';
 import {
@@ -28,6 +29,11 @@ export interface SyncTiming {
   requestTimeoutMs: number;
   /** Consecutive failed cycles before the supervisor gets a sync alert. Default 5. */
   alertAfterFailures: number;
+  /** Keep the live link to central open (GET /api/sync/stream): news at once instead of at the next cycle. Default on. */
+  liveLink: boolean;
+  /** The live link's reconnect delay: first, then doubling up to the max. Default 1 s → 30 s. */
+  linkRetryMinMs: number;
+  linkRetryMaxMs: number;
 }
 
 export const DEFAULT_SYNC_TIMING: SyncTiming = {
@@ -37,6 +43,9 @@ export const DEFAULT_SYNC_TIMING: SyncTiming = {
   backoffMaxMs: 60_000,
   requestTimeoutMs: 30_000,
   alertAfterFailures: 5,
+  liveLink: true,
+  linkRetryMinMs: 1_000,
+  linkRetryMaxMs: 30_000,
 };
 
 export interface SyncWorkerOptions {
@@ -69,6 +78,8 @@ export interface SyncDetails {
   nextRetryAt: string | null;
   parkedChanges: number;
   rejected: SyncRejectedTable[];
+  /** The live link to central (null when turned off). */
+  link: LinkStatus | null;
 }
 
 /** An answer from central that is not a success. `permanent` ones need a person (credential, upgrade, conflict). */
@@ -106,6 +117,7 @@ export class SyncWorker implements SyncStatusSource {
   private online = false;
   private lastError: string | null = null;
   private lastSuccessAt: string | null;
+  private readonly link: CentralLink | null;
 
   constructor(private readonly options: SyncWorkerOptions) {
     this.ctx = options.ctx;
@@ -115,6 +127,14 @@ export class SyncWorker implements SyncStatusSource {
     this.random = options.random ?? Math.random;
     this.batchSize = Math.min(MAX_PUSH_EVENTS, Math.max(1, options.batchSize ?? MAX_PUSH_EVENTS));
     this.lastSuccessAt = readSyncState(this.ctx.store, this.db).last_success_at;
+    this.link = this.timing.liveLink
+      ? new CentralLink({
+        centralUrl: options.centralUrl, credential: options.credential, logger: this.ctx.logger,
+        minRetryMs: this.timing.linkRetryMinMs, maxRetryMs: this.timing.linkRetryMaxMs, random: this.random,
+        onNews: (version) => this.onNews(version),
+        onRemote: () => this.onRemote(),
+      })
+      : null;
   }
 
   start(): void {
@@ -124,6 +144,7 @@ export class SyncWorker implements SyncStatusSource {
     this.periodicTimer = setInterval(() => this.kick(), this.timing.periodicMs);
     this.periodicTimer.unref();
     this.kick();
+    this.link?.start();
   }
 
   /** Stop timers, abort the request in flight and wait for the cycle to end. Safe to call twice. */
@@ -135,7 +156,7 @@ export class SyncWorker implements SyncStatusSource {
     if (this.periodicTimer) clearInterval(this.periodicTimer);
     this.debounceTimer = this.retryTimer = this.periodicTimer = null;
     this.abort.abort();
-    await Promise.allSettled([this.current, this.queued]);
+    await Promise.allSettled([this.current, this.queued, this.link?.stop()]);
   }
 
   /** Run a full cycle now (after the one in flight, if any), ignoring the backoff; resolves when it is done. */
@@ -165,6 +186,7 @@ export class SyncWorker implements SyncStatusSource {
       nextRetryAt: this.retryAt?.toISOString() ?? null,
       parkedChanges: parkedCount(store, this.db),
       rejected: rejectedRecords(store, this.db),
+      link: this.link?.status() ?? null,
     };
   }
 
@@ -179,6 +201,19 @@ export class SyncWorker implements SyncStatusSource {
     }, this.timing.debounceMs);
     this.debounceTimer.unref();
   };
+
+  /** Central says the feed is at `version`: pull now if this branch holds less (a cycle in flight is followed by one more). */
+  private onNews(version: number): void {
+    if (this.stopped) return;
+    if (version <= readSyncState(this.ctx.store, this.db).pull_cursor) return;
+    void this.schedule();
+  }
+
+  /** Central holds remote joins for this branch: a cycle now. */
+  private onRemote(): void {
+    if (this.stopped) return;
+    void this.schedule();
+  }
 
   private kick(): void {
     if (this.stopped || this.retryTimer) return;

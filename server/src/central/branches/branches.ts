@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { CentralBranchView, EnrolBranchBody } from '../../shared/contracts/sync.js';
 import { toNumber, type CentralDb } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
+import { hintLink } from '../ingest/link.js';
 
 export const CREDENTIAL_PREFIX = 'sqb_';
 
@@ -54,6 +55,8 @@ export async function issueCredential(cdb: CentralDb, branchId: string, revokeOt
     await trx.updateTable('branches').set({ status: 'active', updated_at: now }).where('id', '=', branchId).execute();
     await trx.insertInto('branch_credentials').values({ id: randomUUID(), branch_id: branchId, token_hash: sha256(credential), created_at: now, revoked_at: null }).execute();
   });
+  // Live links of revoked credentials close now, not at the hub's next look.
+  if (revokeOthers) hintLink({ kind: 'credentials', branchId });
   return credential;
 }
 
@@ -64,6 +67,7 @@ export async function revokeBranch(cdb: CentralDb, branchId: string, now: string
     if (Number(changed.numUpdatedRows) === 0) throw new CentralError(404, 'NOT_FOUND', `branch ${branchId} is not enrolled`);
     await trx.updateTable('branch_credentials').set({ revoked_at: now }).where('branch_id', '=', branchId).where('revoked_at', 'is', null).execute();
   });
+  hintLink({ kind: 'credentials', branchId });
 }
 
 /** The branch a sync credential belongs to; 401 for an unknown or revoked one, 403 for a revoked branch. */

@@ -5,6 +5,7 @@ import type { FeedChange, FeedOp, FeedSnapshot, PullResponse } from '../../share
 import { lockBranchSync, type CentralDb, type CentralTrx } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
 import type { BranchFeedTable } from '../db/schema.js';
+import { hintLink } from './link.js';
 
 export interface FeedInput { entityType: string; entityId: string; op: FeedOp; payload: unknown }
 
@@ -21,6 +22,8 @@ export async function appendFeed(trx: CentralTrx, dialect: CentralDb['dialect'],
     branch_id: branchId, version, entity_type: change.entityType, entity_id: change.entityId, op: change.op,
     payload: change.op === 'delete' ? null : JSON.stringify(change.payload ?? null), created_at: now,
   }).execute();
+  // The branch's live link looks at the committed version (the hub reads it again until it sees it).
+  hintLink({ kind: 'feed', branchId });
   return version;
 }
 

@@ -10,6 +10,9 @@ import type { CentralDb } from '../db/database.js';
 import { callerBranch, type CentralApi } from '../http/access.js';
 import { CentralError } from '../http/errors.js';
 import { readFeed } from './feed.js';
+import type { LinkHub } from './link.js';
+import { bearerToken } from '../../shared/http/bearer.js';
+import { sha256 } from '../branches/branches.js';
 import { applyPush } from './ingest.js';
 
 function checkProtocol(version: number): void {
@@ -23,10 +26,11 @@ const PullQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(500),
   protocolVersion: z.coerce.number().int(),
 });
+const StreamQuery = z.object({ protocolVersion: z.coerce.number().int() });
 const CursorExpired = ErrorBody.extend({ snapshot: FeedSnapshot });
 
-export function registerSyncRoutes(router: Router, api: CentralApi, deps: { cdb: CentralDb; clock: Clock }): void {
-  const { cdb, clock } = deps;
+export function registerSyncRoutes(router: Router, api: CentralApi, deps: { cdb: CentralDb; clock: Clock; link: LinkHub }): void {
+  const { cdb, clock, link } = deps;
   const nowIso = () => clock.now().toISOString();
 
   api.add(router, {
@@ -52,6 +56,17 @@ export function registerSyncRoutes(router: Router, api: CentralApi, deps: { cdb:
       error: { code: 'CURSOR_EXPIRED', message: `cursor ${query.cursor} can no longer be served: start again from the snapshot (version ${outcome.snapshot.version})` },
       snapshot: outcome.snapshot,
     });
+    return undefined;
+  });
+
+  api.add(router, {
+    method: 'get', path: '/api/sync/stream', tag: 'sync', access: 'branch', summary: "The branch's live link: central says at once when its feed has news",
+    query: StreamQuery, produces: 'text/event-stream', errors: [426],
+    description: 'Server-sent events, kept open: `hello` and `news` with `{ feedVersion }` (then the branch pulls), `remote` (remote joins wait: '
+      + 'the branch takes them), `closed` before central ends the stream of a revoked credential. Hints only; polling stays the fallback.',
+  }, async ({ query, actor, req, res }) => {
+    checkProtocol(query.protocolVersion);
+    await link.serve(callerBranch(actor), sha256(bearerToken(req) ?? ''), res);
     return undefined;
   });
 }

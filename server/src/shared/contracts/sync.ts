@@ -170,3 +170,17 @@ export const BranchDayStats = z.object({
   byAgent: z.array(DayFigures.extend({ agentId: z.string() })),
 });
 export type BranchDayStats = z.infer<typeof BranchDayStats>;
+
+// ---------- the live link (branch → central, server-sent events) ----------
+
+/**
+ * What central says on the branch's persistent link (GET /api/sync/stream, text/event-stream, the branch dials
+ * out). Only hints: the branch then pulls as it always does, so a lost hint costs one poll period, never a change.
+ * `hello` on connecting and `news` when the branch's feed has grown carry the feed version; `remote` says
+ * remote joins wait for the branch; `closed` comes
+ * just before central ends the stream of a revoked credential.
+ */
+export const LinkEventType = z.enum(['hello', 'news', 'remote', 'closed']);
+export type LinkEventType = z.infer<typeof LinkEventType>;
+export const LinkEvent = z.object({ feedVersion: z.number().int().min(0) });
+export type LinkEvent = z.infer<typeof LinkEvent>;
