@@ -10,7 +10,7 @@ describe('bench harness (smoke, tiny sizes)', () => {
   it('runs the floor, the peak, history growth and central, and reports their figures and the targets', async () => {
     const opts = parseOptions([
       '--quick', '--seconds=1', '--warmup=0.5', '--kiosks=2', '--agents=3', '--displays=2', '--rate=20', '--agent-interval-ms=200',
-      '--floor-iterations=50', '--history=500', '--history-iterations=10', '--skip=memory',
+      '--floor-iterations=50', '--costs-commands=5', '--long-line=60', '--history=500', '--history-iterations=10', '--skip=memory',
       '--branches=2', '--records-per-branch=100', '--catchup-records=600', '--dialects=sqlite',
     ]);
     // Measure the built server as it is (`npm test` builds it first); without a build, the sources through tsx.
@@ -33,11 +33,16 @@ describe('bench harness (smoke, tiny sizes)', () => {
     expect(results.memory).toBeNull(); // skipped: the same logins, pairing and commands as the parts above
     expect(results.central?.ingest.map((f) => [f.dialect, f.records])).toEqual([['sqlite', 200]]);
     expect(results.central?.catchUp.map((f) => [f.dialect, f.records, f.batches])).toEqual([['sqlite', 600, 2]]);
-    expect(results.targets.map((t) => t.id)).toEqual(['issuance-vs-floor', 'issuance-20ms', 'call-to-display-50ms', 'history-flat', 'rss-100-clients']);
-    expect(results.steps.map((s) => s.part)).toEqual(['floor', 'branch', 'history', 'central', 'analytics']);
+    expect(results.costs?.lines.map((l) => [l.waiting >= 50, l.issue.commands, l.callCycle.commands, l.issue.socketMessages > 0, l.callCycle.sqlStatements !== null && l.callCycle.sqlStatements > 0]))
+      .toEqual([[true, 5, 5, true, true], [true, 5, 5, true, true]]);
+    expect(Object.keys(results.costs?.lines[1]?.timersMs ?? {})).toContain('staff snapshot');
+    expect(results.targets.map((t) => t.id)).toEqual([
+      'issuance-vs-floor', 'issuance-20ms', 'call-to-display-50ms', 'history-flat', 'event-loop-10ms', 'cpu-per-issue', 'cpu-per-call-cycle', 'long-line-flat', 'timers-10ms', 'rss-100-clients',
+    ]);
+    expect(results.steps.map((s) => s.part)).toEqual(['floor', 'branch', 'costs', 'history', 'central', 'analytics']);
 
     const table = formatTable(results, centralText);
-    for (const heading of ['Floor', 'Branch at peak', 'History growth', 'Central ingest', 'Catch-up', 'Targets']) expect(table).toContain(heading);
+    for (const heading of ['Floor', 'Branch at peak', 'Cost of one command', 'History growth', 'Central ingest', 'Catch-up', 'Targets']) expect(table).toContain(heading);
     expect(JSON.parse(JSON.stringify(results))).toMatchObject({ version: 1, machine: { cores: expect.any(Number) } });
   });
 });

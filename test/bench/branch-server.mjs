@@ -4,6 +4,7 @@
 // `--server=src` runs this file under tsx with BENCH_SERVER_MODULE pointing at server/src/index.ts instead.
 // Options come from BENCH_* variables; the first stdout line is {"url","port","credentials"} as JSON.
 // @ts-check
+import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
@@ -26,7 +27,58 @@ const server = await createBranchServer({
 });
 // Diagnosis only (--sqlite-synchronous): what the commit's fsync costs, by running with another setting than FULL.
 if (env.BENCH_SQLITE_SYNCHRONOUS) server.services.ctx.store.sqlite.pragma(`synchronous = ${env.BENCH_SQLITE_SYNCHRONOUS}`);
-process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, credentials: server.firstStartCredentials })}\n`);
+
+// SQLite statements run (test/bench/costs.ts divides them by commands): every query goes through the store's three
+// methods, so counting there sees them all. An increment per statement: nothing the figures would show.
+const store = server.services.ctx.store;
+let statements = 0;
+for (const method of /** @type {const} */ (['all', 'first', 'run'])) {
+  const original = store[method].bind(store);
+  // @ts-expect-error the three share one shape for counting's sake
+  store[method] = (/** @type {any} */ query) => { statements += 1; return original(query); };
+}
+
+// A control port for the costs part: GET /counters, and POST /timers, which runs each periodic job once and times it
+// (the sweeper's steps, as create-branch-server.ts lists them, and the snapshots a connecting screen gets).
+const parts = server.services;
+const timers = {
+  'sweep: no-shows': () => parts.tickets.sweepNoShows(),
+  'sweep: expiry at closing': () => parts.tickets.expireAtClosing(),
+  'sweep: missed bookings': () => parts.appointments.sweepNoShows(),
+  'sweep: stale checkouts': () => parts.payments.expireUnlinkedCheckouts(),
+  'long-wait monitor': () => parts.longWaits.check(),
+  'contact retention': () => parts.retention.sweep(),
+  'staff snapshot': () => parts.state.snapshot(true),
+  'screen snapshot': () => parts.state.snapshot(false),
+  'queue summary': () => parts.state.queueSummary(),
+};
+const control = http.createServer((req, res) => {
+  const send = (/** @type {unknown} */ body) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(body)); };
+  if (req.url === '/counters') return send({ statements });
+  if (req.url === '/timers' && req.method === 'POST') {
+    /** @type {Record<string, number>} */
+    const ms = {};
+    for (const [name, run] of Object.entries(timers)) {
+      // The slowest of three runs: what one tick can block the thread for.
+      let worst = 0;
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        run();
+        worst = Math.max(worst, performance.now() - t0);
+      }
+      ms[name] = Math.round(worst * 100) / 100;
+    }
+    return send(ms);
+  }
+  res.statusCode = 404;
+  res.end();
+});
+await new Promise((resolve) => control.listen(0, '127.0.0.1', () => resolve(undefined)));
+const controlAddress = control.address();
+const controlUrl = typeof controlAddress === 'object' && controlAddress ? `http://127.0.0.1:${controlAddress.port}` : null;
+control.unref();
+
+process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, credentials: server.firstStartCredentials, control: controlUrl })}\n`);
 process.on('SIGTERM', () => { void server.close().then(() => process.exit(0)); });
 
 // SIGUSR2 prints the event-loop delay since the previous SIGUSR2 as one JSON line: how long work waited for the

@@ -103,11 +103,15 @@ class CallToDisplay {
 
 const absoluteMs = () => performance.timeOrigin + performance.now();
 
-interface ScreensMessage { type: 'ready' | 'error' | 'displayed' | 'stats'; message?: string; ticketId?: string; at?: number; messages?: number; waiting?: number | null }
+/** Messages and bytes received per kind of screen ('display', 'kiosk', 'staff'). */
+export type ScreenTraffic = Record<string, { messages: number; bytes: number }>;
+interface ScreensMessage {
+  type: 'ready' | 'error' | 'displayed' | 'stats'; message?: string; ticketId?: string; at?: number; messages?: number; waiting?: number | null; byKind?: ScreenTraffic;
+}
 
 /** The screens' sockets on their own thread (test/bench/screens-worker.mjs). */
-async function startScreens(url: string, displayTokens: string[], otherTokens: string[], onDisplayed: (ticketId: string, at: number) => void) {
-  const worker = new Worker(path.resolve('test/bench/screens-worker.mjs'), { workerData: { url, displayTokens, otherTokens } });
+export async function startScreens(url: string, displayTokens: string[], otherTokens: string[], onDisplayed: (ticketId: string, at: number) => void, otherKinds?: string[]) {
+  const worker = new Worker(path.resolve('test/bench/screens-worker.mjs'), { workerData: { url, displayTokens, otherTokens, otherKinds } });
   let statsWaiter: ((m: ScreensMessage) => void) | null = null;
   await new Promise<void>((resolve, reject) => {
     worker.on('message', (m: ScreensMessage) => {
@@ -119,8 +123,8 @@ async function startScreens(url: string, displayTokens: string[], otherTokens: s
     worker.once('error', reject);
   });
   return {
-    stats: () => new Promise<{ messages: number; waiting: number | null }>((resolve) => {
-      statsWaiter = (m) => { statsWaiter = null; resolve({ messages: m.messages ?? 0, waiting: m.waiting ?? null }); };
+    stats: () => new Promise<{ messages: number; waiting: number | null; byKind: ScreenTraffic }>((resolve) => {
+      statsWaiter = (m) => { statsWaiter = null; resolve({ messages: m.messages ?? 0, waiting: m.waiting ?? null, byKind: m.byKind ?? {} }); };
       worker.postMessage({ type: 'stats' });
     }),
     stop: async () => {

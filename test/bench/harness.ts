@@ -68,7 +68,7 @@ export function ensureServerBuild(): string {
 }
 
 export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-interface BranchInfoLine { url: string; port: number; credentials: Array<{ login: string; password: string; role: string }> }
+interface BranchInfoLine { url: string; port: number; credentials: Array<{ login: string; password: string; role: string }>; control: string | null }
 
 export interface BenchServer {
   url: string;
@@ -78,6 +78,8 @@ export interface BenchServer {
   credentials: Record<string, string>;
   /** Milliseconds from spawn to the server's "listening" line. */
   startupMs: number;
+  /** The bench server's control port (test/bench/branch-server.mjs): statement counts and timed periodic jobs. */
+  control: string | null;
   /** Event-loop delay of the server since the previous call (ms), read over SIGUSR2. */
   eventLoopDelay(): Promise<{ p50: number; p99: number; max: number }>;
   /** SIGTERM and wait for a clean exit (a --cpu-prof profile is written then). */
@@ -114,6 +116,7 @@ export async function startBenchServer(opts: { dataDir: string; cpuProfDir?: str
     dataDir: opts.dataDir,
     credentials,
     startupMs,
+    control: child.info.control ?? null,
     async eventLoopDelay() {
       const line = child.nextLine();
       child.process.kill('SIGUSR2');

@@ -52,6 +52,19 @@ function machineTicks(): { busy: number; idle: number; iowait: number; steal: nu
   }
 }
 
+/**
+ * Write-like system calls the process has made so far (`syscw` of /proc/<pid>/io: write, writev, pwrite…): socket
+ * sends and the database's writes and fsyncs' pages alike. A count, so it does not depend on the machine's speed.
+ */
+export function writeSyscalls(pid: number): number | null {
+  try {
+    const match = /^syscw:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Resident memory now and its high-water mark, in MB. */
 export function memory(pid: number): { rssMb: number; hwmMb: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -2,6 +2,7 @@
 // and the table printed to stdout.
 import type { BranchPeakResult } from './branch.js';
 import type { CentralBenchResult } from './central.js';
+import type { CostsResult } from './costs.js';
 import type { FloorResult } from './floor.js';
 import type { HistoryPoint, MemoryPoint } from './growth.js';
 import type { ProfileSummary } from './profile.js';
@@ -44,6 +45,8 @@ export interface BenchResults {
   history: HistoryPoint[] | null;
   memory: MemoryPoint[] | null;
   central: CentralBenchResult | null;
+  /** What one command costs (CPU and machine-independent counts), with a short and a long line (issue 19). */
+  costs: CostsResult | null;
   profile: ProfileSummary | null;
   targets: TargetResult[];
   errors: string[];
@@ -63,7 +66,7 @@ export function computeRatios(floor: FloorResult | null, branch: BranchPeakResul
 
 const ms = (n: number) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n)} ms` : '–');
 
-/** The targets of issue 10 on a 2-core machine. A target whose conditions this run did not meet is "n/a". */
+/** The targets of issues 10 and 19 on a 2-core machine. A target whose conditions this run did not meet is "n/a". */
 export function evaluateTargets(r: BenchResults): TargetResult[] {
   const out: TargetResult[] = [];
   const b = r.branch;
@@ -104,6 +107,40 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
     });
   } else {
     out.push({ id: 'history-flat', target: 'flat latency from 1,000 to 1,000,000 historical tickets', measured: r.history ? r.history.map((h) => `${h.historicalTickets}: p50 ${ms(h.issuance.p50)}`).join(', ') : '–', status: 'n/a', note: 'needs --history with 1000 and 1000000' });
+  }
+  if (b) {
+    out.push({
+      id: 'event-loop-10ms', target: 'server event-loop delay p99 < 10 ms during the peak',
+      measured: ms(b.serverEventLoopDelay.p99), status: !atRate ? 'n/a' : b.serverEventLoopDelay.p99 < 10 ? 'pass' : 'fail', note: rateNote,
+    });
+  }
+  const costs = r.costs;
+  const shortLine = costs?.lines[0];
+  const longLine = costs?.lines[1];
+  if (costs && shortLine) {
+    out.push({
+      id: 'cpu-per-issue', target: 'server CPU ≤ 1.0 ms per issued ticket, its broadcasts included',
+      measured: `${shortLine.issue.cpuMs} ms (${shortLine.issue.socketMessages} socket messages, ${shortLine.issue.writeSyscalls ?? '?'} writes, ${shortLine.issue.sqlStatements ?? '?'} SQL statements a ticket)`,
+      status: shortLine.issue.cpuMs <= 1.0 ? 'pass' : 'fail',
+    });
+    out.push({
+      id: 'cpu-per-call-cycle', target: 'server CPU ≤ 1.5 ms per call-next cycle (call, start, complete), its broadcasts included',
+      measured: `${shortLine.callCycle.cpuMs} ms (${shortLine.callCycle.socketMessages} socket messages, ${shortLine.callCycle.writeSyscalls ?? '?'} writes, ${shortLine.callCycle.sqlStatements ?? '?'} SQL statements a cycle)`,
+      status: shortLine.callCycle.cpuMs <= 1.5 ? 'pass' : 'fail',
+    });
+  }
+  if (costs && shortLine && longLine) {
+    const flat = (g: number) => g >= 0.8 && g <= 1.2;
+    out.push({
+      id: 'long-line-flat', target: `CPU per issuance and per call-next cycle with ${longLine.waiting} waiting within ±20 % of ${shortLine.waiting} waiting`,
+      measured: `issuance ${shortLine.issue.cpuMs} → ${longLine.issue.cpuMs} ms (${costs.growth.issue}×), cycle ${shortLine.callCycle.cpuMs} → ${longLine.callCycle.cpuMs} ms (${costs.growth.callCycle}×)`,
+      status: flat(costs.growth.issue) && flat(costs.growth.callCycle) ? 'pass' : 'fail',
+    });
+    const [slowest, slowestMs] = Object.entries(longLine.timersMs).sort((x, y) => y[1] - x[1])[0] ?? ['–', Number.NaN];
+    out.push({
+      id: 'timers-10ms', target: `no periodic job or snapshot blocks the thread > 10 ms with ${longLine.waiting} waiting`,
+      measured: `slowest: ${slowest} ${ms(slowestMs)}`, status: !Number.isFinite(slowestMs) ? 'n/a' : slowestMs <= 10 ? 'pass' : 'fail',
+    });
   }
   const hundred = r.memory?.find((m) => m.clients === 100);
   out.push({
@@ -169,6 +206,21 @@ export function formatTable(r: BenchResults, centralText: string | null): string
     }
     lines.push('  (CPU waited: share of the time the server\'s main thread was ready to run but the machine gave its CPUs to other processes)');
   }
+  if (r.costs) {
+    const c = r.costs.config;
+    const wc = [30, 9, 10, 10, 10, 9, 9];
+    lines.push('', `Cost of one command (${c.kiosks} kiosks, ${c.agents} agents, ${c.displays} call boards connected; ${c.commands} commands of each, one at a time)`);
+    lines.push(row(['', 'CPU ms', 'messages', 'bytes', 'to boards', 'writes', 'SQL'], wc));
+    for (const l of r.costs.lines) {
+      for (const [label, k] of [['issuance', l.issue], ['call-next cycle', l.callCycle]] as const) {
+        lines.push(row([`  ${label}, ${l.waiting} waiting`, k.cpuMs, k.socketMessages, k.socketBytes, k.byKind.display?.messages ?? '–', k.writeSyscalls ?? '–', k.sqlStatements ?? '–'], wc));
+      }
+    }
+    for (const l of r.costs.lines) {
+      lines.push(`  periodic jobs with ${l.waiting} waiting (slowest of 3 runs): ${Object.entries(l.timersMs).map(([n, v]) => `${n} ${ms(v)}`).join(', ')}`);
+    }
+    lines.push('  (messages and bytes: what all connected screens received per command; writes: write-like system calls of the server)');
+  }
   if (r.history) {
     const wh = [24, 11, 11, 11, 11, 10, 10];
     lines.push('', row(['History growth', 'issue p50', 'issue p99', 'call p50', 'call p99', 'startup', 'db size'], wh));
@@ -183,7 +235,7 @@ export function formatTable(r: BenchResults, centralText: string | null): string
   }
   if (centralText) lines.push('', centralText);
   if (r.targets.length) {
-    lines.push('', 'Targets (issue 10, 2-core machine)');
+    lines.push('', 'Targets (issues 10 and 19, 2-core machine)');
     for (const t of r.targets) lines.push(`  ${t.status.toUpperCase().padEnd(4)}  ${t.target}: ${t.measured}${t.note ? ` [${t.note}]` : ''}`);
   }
   if (r.errors.length) lines.push('', 'Errors', ...r.errors.map((e) => `  ${e}`));

@@ -4,14 +4,15 @@
 // workerData: { url, displayTokens, otherTokens }. Messages out: {type:'ready'} once all are connected;
 // {type:'displayed', ticketId, at} when every call board has a ticket:called (at: Unix ms, performance.timeOrigin +
 // performance.now(), comparable across threads); {type:'stats', messages, waiting} when asked with {type:'stats'}.
-// {type:'stop'} disconnects everything and ends the thread.
+// {type:'stop'} disconnects everything and ends the thread. `otherKinds` (optional, parallel to otherTokens) names
+// each other socket's kind ('kiosk', 'staff') so that stats count messages and bytes per kind of screen.
 // @ts-check
 import { parentPort, workerData } from 'node:worker_threads';
 import { io } from 'socket.io-client';
 
 if (!parentPort) throw new Error('screens-worker.mjs runs as a worker thread');
 const port = parentPort;
-/** @type {{ url: string; displayTokens: string[]; otherTokens: string[] }} */
+/** @type {{ url: string; displayTokens: string[]; otherTokens: string[]; otherKinds?: string[] }} */
 const data = workerData;
 const clock = () => performance.timeOrigin + performance.now();
 
@@ -27,6 +28,17 @@ function connect(token) {
 /** @type {import('socket.io-client').Socket[]} */
 const sockets = [];
 let messages = 0;
+/** Messages and bytes (Socket.IO packets' payload as received) per kind of screen. @type {Record<string, { messages: number; bytes: number }>} */
+const byKind = {};
+/** @param {import('socket.io-client').Socket} s @param {string} kind */
+function count(s, kind) {
+  const k = (byKind[kind] ??= { messages: 0, bytes: 0 });
+  s.onAny(() => { messages += 1; k.messages += 1; });
+  s.io.engine.on('packet', (/** @type {{ type: string; data?: unknown }} */ p) => {
+    if (p.type !== 'message') return;
+    k.bytes += typeof p.data === 'string' ? Buffer.byteLength(p.data) : (p.data instanceof ArrayBuffer ? p.data.byteLength : 0);
+  });
+}
 /** @type {number | null} */
 let waiting = null;
 /** Call boards that have shown each ticket called so far. @type {Map<string, number>} */
@@ -36,7 +48,7 @@ const displays = data.displayTokens.length;
 try {
   for (const token of data.displayTokens) {
     const s = await connect(token);
-    s.onAny(() => { messages += 1; });
+    count(s, 'display');
     s.on('ticket:called', (/** @type {{ ticketId: string }} */ call) => {
       const n = (seen.get(call.ticketId) ?? 0) + 1;
       if (n < displays) {
@@ -53,9 +65,9 @@ try {
     }
     sockets.push(s);
   }
-  for (const token of data.otherTokens) {
+  for (const [i, token] of data.otherTokens.entries()) {
     const s = await connect(token);
-    s.onAny(() => { messages += 1; });
+    count(s, data.otherKinds?.[i] ?? 'other');
     sockets.push(s);
   }
   port.postMessage({ type: 'ready' });
@@ -64,7 +76,7 @@ try {
 }
 
 port.on('message', (/** @type {{ type: string }} */ m) => {
-  if (m.type === 'stats') port.postMessage({ type: 'stats', messages, waiting });
+  if (m.type === 'stats') port.postMessage({ type: 'stats', messages, waiting, byKind: structuredClone(byKind) });
   if (m.type === 'stop') {
     for (const s of sockets) s.disconnect();
     port.close();

@@ -1,0 +1,171 @@
+// What one command costs the branch server, with the peak scenario's screens connected (8 kiosks, 40 agents and 20
+// call boards by default): server CPU (user + system, /proc) per issued ticket and per call-next cycle (call-next,
+// start, complete), and the counts that do not depend on the machine: Socket.IO messages and bytes sent per command
+// (per kind of screen), write system calls and SQLite statements per command. Commands are sent one at a time, so
+// each one's broadcasts are counted with it and no queueing is measured. The same is measured with a short line
+// (about 50 waiting in one service) and a long one (5,000), and each periodic job (sweeps, monitor, snapshots) is
+// timed at both lengths: none may block the thread for long.
+import fs from 'node:fs';
+import type { CommandResult, QueueSummary, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
+import { startScreens, type ScreenTraffic } from './branch.js';
+import { commandId, counters, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir, inBatches, type BenchServer } from './harness.js';
+import { cpuSeconds, writeSyscalls } from './proc.js';
+import { sleep } from './stats.js';
+
+export interface CostsOptions {
+  kiosks: number;
+  agents: number;
+  displays: number;
+  /** Commands measured per kind and line length. */
+  commands: number;
+  /** Waiting tickets in the measured service: the short and the long line. */
+  lines: [number, number];
+}
+
+/** Per command: server CPU in ms, messages and bytes the screens received (all, and per kind), writes, statements. */
+export interface CommandCost {
+  commands: number;
+  cpuMs: number;
+  socketMessages: number;
+  socketBytes: number;
+  byKind: Record<string, { messages: number; bytes: number }>;
+  writeSyscalls: number | null;
+  sqlStatements: number | null;
+}
+
+export interface LineCosts {
+  waiting: number;
+  issue: CommandCost;
+  /** One call-next, start and complete of the ticket it called. */
+  callCycle: CommandCost;
+  /** The slowest of three runs of each periodic job and snapshot, ms. */
+  timersMs: Record<string, number>;
+}
+
+export interface CostsResult {
+  config: CostsOptions;
+  lines: LineCosts[];
+  /** Long line over short line, CPU per command (1 = flat). */
+  growth: { issue: number; callCycle: number };
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+interface Counters { cpu: number; writes: number | null; statements: number | null; traffic: ScreenTraffic }
+
+export async function runCosts(options: CostsOptions, log: (line: string) => void = () => {}): Promise<CostsResult> {
+  const dataDir = tempDataDir('costs');
+  let server: BenchServer | null = null;
+  let screens: Awaited<ReturnType<typeof startScreens>> | null = null;
+  const http = { client: null as HttpClient | null };
+  try {
+    server = await startBenchServer({ dataDir });
+    const srv = server;
+    const client = new HttpClient(srv.url);
+    http.client = client;
+    log(`  server pid ${srv.pid}; preparing ${options.agents} agents, ${options.kiosks} kiosks, ${options.displays} call boards`);
+    const agents = await prepareAgents(client, srv, options.agents);
+    const kiosks = await Promise.all(Array.from({ length: options.kiosks }, (_, i) => pairDevice(client, 'kiosk', `Borne ${i + 1}`)));
+    const displays = await Promise.all(Array.from({ length: options.displays }, (_, i) => pairDevice(client, 'display', `Écran ${i + 1}`)));
+    const service = (await services(client)).find((s: ServiceView) => s.prefix === 'A' && s.openNow);
+    if (!service) throw new Error('service A is not open: the costs part needs the demo branch open');
+    // The agents whose counter serves A call from its line (the demo pattern: 3 counters of 4).
+    const counterServes = new Map((await counters(client)).map((c) => [c.id, c.serviceIds]));
+    const callers = agents.filter((a) => counterServes.get(a.counterId)?.includes(service.id));
+    screens = await startScreens(srv.url, displays, [...kiosks, ...agents.map((a) => a.token)], () => {}, [...kiosks.map(() => 'kiosk'), ...agents.map(() => 'staff')]);
+    const scr = screens;
+
+    const statements = async (): Promise<number | null> => {
+      if (!srv.control) return null;
+      const res = await fetch(`${srv.control}/counters`);
+      return ((await res.json()) as { statements: number }).statements;
+    };
+    const read = async (): Promise<Counters> => ({
+      cpu: cpuSeconds(srv.pid), writes: writeSyscalls(srv.pid), statements: await statements(), traffic: (await scr.stats()).byKind,
+    });
+    // Broadcasts may be coalesced for a few tens of ms after the last answer: wait them out before reading.
+    const settle = () => sleep(300);
+    const cost = (a: Counters, b: Counters, n: number): CommandCost => {
+      const byKind: CommandCost['byKind'] = {};
+      let messages = 0;
+      let bytes = 0;
+      for (const [kind, after] of Object.entries(b.traffic)) {
+        const before = a.traffic[kind] ?? { messages: 0, bytes: 0 };
+        byKind[kind] = { messages: round((after.messages - before.messages) / n), bytes: Math.round((after.bytes - before.bytes) / n) };
+        messages += after.messages - before.messages;
+        bytes += after.bytes - before.bytes;
+      }
+      return {
+        commands: n,
+        cpuMs: round(((b.cpu - a.cpu) * 1000) / n, 3),
+        socketMessages: round(messages / n),
+        socketBytes: Math.round(bytes / n),
+        byKind,
+        writeSyscalls: a.writes === null || b.writes === null ? null : round((b.writes - a.writes) / n),
+        sqlStatements: a.statements === null || b.statements === null ? null : round((b.statements - a.statements) / n),
+      };
+    };
+
+    let issued = 0;
+    const issue = async () => {
+      const kiosk = kiosks[issued++ % kiosks.length] as string;
+      const res = await client.post<TicketView>('/api/tickets', { serviceId: service.id }, kiosk);
+      if (res.status !== 201) throw new Error(`issue: ${res.status} ${JSON.stringify(res.body)}`);
+    };
+    let turn = 0;
+    const callCycle = async () => {
+      for (let tries = 0; tries < callers.length; tries++) {
+        const agent = callers[turn++ % callers.length];
+        if (!agent) break;
+        const res = await client.post<CommandResult>(`/api/counters/${agent.counterId}/call-next`, { commandId: commandId() }, agent.token);
+        if (res.status !== 200) throw new Error(`call-next: ${res.status} ${JSON.stringify(res.body)}`);
+        const ticket = res.body.ticket;
+        if (!ticket) continue; // this counter's other service came first and is empty: the next agent
+        for (const step of ['start', 'complete'] as const) {
+          const r = await client.post(`/api/tickets/${ticket.id}/${step}`, { commandId: commandId() }, agent.token);
+          if (r.status !== 200) throw new Error(`${step}: ${r.status} ${JSON.stringify(r.body)}`);
+        }
+        return;
+      }
+      throw new Error('no counter called a ticket of the measured line');
+    };
+    const waitingNow = async () => (await client.get<QueueSummary>('/api/queue')).body.services
+      .find((s) => s.serviceId === service.id)?.waitingCount ?? 0;
+
+    const lines: LineCosts[] = [];
+    for (const target of options.lines) {
+      // Fill the line to its length (kiosks in parallel: this part is not measured), then measure.
+      const missing = Math.max(0, target - (await waitingNow()));
+      await inBatches(Array.from({ length: missing }, (_, i) => i), options.kiosks, () => issue());
+      await settle();
+      const waiting = await waitingNow();
+      log(`  line of ${waiting}: measuring ${options.commands} issuances and ${options.commands} call-next cycles`);
+      let before = await read();
+      for (let i = 0; i < options.commands; i++) await issue();
+      await settle();
+      let after = await read();
+      const issueCost = cost(before, after, options.commands);
+      before = await read();
+      for (let i = 0; i < options.commands; i++) await callCycle();
+      await settle();
+      after = await read();
+      const callCost = cost(before, after, options.commands);
+      const timersMs = srv.control ? (await (await fetch(`${srv.control}/timers`, { method: 'POST' })).json()) as Record<string, number> : {};
+      lines.push({ waiting, issue: issueCost, callCycle: callCost, timersMs });
+    }
+    const [short, long] = lines;
+    return {
+      config: options,
+      lines,
+      growth: {
+        issue: short && long ? round(long.issue.cpuMs / short.issue.cpuMs) : Number.NaN,
+        callCycle: short && long ? round(long.callCycle.cpuMs / short.callCycle.cpuMs) : Number.NaN,
+      },
+    };
+  } finally {
+    await screens?.stop();
+    http.client?.close();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
