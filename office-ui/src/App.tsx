@@ -7,12 +7,13 @@ import { Now } from './Now.js';
 import { Branches } from './Branches.js';
 import { Payments } from './Payments.js';
 import { Notifications } from './Notifications.js';
+import { Configuration } from './Configuration.js';
 import { officeApi, saveSession, storedSession, type Session } from './session.js';
 
 // The charts (and their library) load only when Analytics opens: the first load stays small.
 const Analytics = lazy(() => import('./Analytics.js'));
 
-const SCREENS = ['now', 'branches', 'analytics', 'payments', 'notifications'] as const;
+const SCREENS = ['now', 'branches', 'analytics', 'payments', 'notifications', 'config'] as const;
 type Screen = (typeof SCREENS)[number];
 
 function Shell({ i18n }: { i18n: I18n }) {
@@ -53,6 +54,7 @@ function Shell({ i18n }: { i18n: I18n }) {
         {screen === 'analytics' && <Suspense fallback={<p role="status">{t('loading')}</p>}><Analytics api={api} /></Suspense>}
         {screen === 'payments' && <Payments api={api} />}
         {screen === 'notifications' && <Notifications api={api} />}
+        {screen === 'config' && <Configuration api={api} user={session.user} />}
       </main>
     </>
   );

@@ -2,7 +2,8 @@
 // three real branch servers replicating through it: an analyst sees only its organization's branches, their live
 // waits follow the branches, a cut branch turns stale on Now, Analytics shows the figures the branches' own databases
 // give, CSV export equals the table shown, enrolment from the console gives a credential a new branch syncs with,
-// and axe-core finds no serious or critical violation on any screen.
+// a catalog pushed from the console reaches a branch that was cut when it was pushed, and axe-core finds no serious
+// or critical violation on any screen.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,6 +17,7 @@ import { FAST_SYNC, startCentral, startSyncedBranch, waitFor, type SyncedBranch,
 import { centralDialects } from '../support/postgres.js';
 import { buildScreens } from '../support/ui-build.js';
 import type { CentralBranchView } from '../../server/src/shared/contracts/sync.js';
+import type { ServiceView } from '../../server/src/shared/contracts/api.js';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -177,6 +179,48 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
       const b = await central.admin<CentralBranchView>('GET', `/api/central/branches/${freshId}`);
       return b.body.sync.lastSyncAt !== null;
     });
+    await page.context().close();
+  }, 120_000);
+
+  it('pushes the catalog from the console to chosen branches, one of them cut until it reconnects', async () => {
+    const page = await signIn('fatou', 'platform secret 1');
+    await page.getByRole('button', { name: 'Configuration', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Configuration' }).waitFor();
+    await page.getByLabel('Organisation').selectOption({ label: BANK.name });
+    await page.getByRole('button', { name: 'Ajouter un service' }).click();
+    const row = 'Service 1';
+    await page.getByLabel(`${row} · Lettre`).fill('K');
+    await page.getByLabel(`${row} · Nom (français)`).fill('Change de devises');
+    await page.getByLabel(`${row} · Nom (wolof)`).fill('Weccit xaalis');
+    await page.getByLabel(`${row} · Nom (anglais)`).fill('Currency exchange');
+    await page.getByLabel(`${row} · Objectif (min)`).fill('20');
+    await page.getByLabel(`${row} · Frais (F CFA)`).fill('500');
+    await page.getByLabel("Message des écrans d'appel").fill('Bienvenue à la Banque Teranga');
+    await page.getByRole('button', { name: 'Enregistrer une nouvelle révision' }).click();
+    await page.getByTestId('config-status').getByText('Révision 1 enregistrée').waitFor();
+    await axe(page, 'Configuration');
+
+    // Agence Plateau's link is cut while head office applies the revision to both bank branches.
+    proxy.setDown(true);
+    await page.getByLabel('Choisir Agence Plateau').check();
+    await page.getByLabel('Choisir Agence Thiès').check();
+    await page.getByRole('button', { name: 'Appliquer la révision 1 aux agences choisies' }).click();
+    const status = (b: TestBranch) => page.locator(`[data-testid="config-branches"] tr[data-branch="${b.server.branchId}"]`);
+    await status(bank2).getByTestId('applied-revision').getByText('1').waitFor({ timeout: 20_000 });
+    expect(await status(bank2).getByTestId('config-outcome').textContent()).toMatch(/^Appliquée le/);
+    expect((await bank2.services()).find((s) => s.prefix === 'K')).toMatchObject({ name: { fr: 'Change de devises', wo: 'Weccit xaalis', en: 'Currency exchange' }, feeXof: 500, managedBy: 'central' });
+    expect(await status(bank1).getByTestId('config-outcome').textContent()).toBe("En attente de l'agence (hors ligne ?)");
+    expect((await bank1.services()).some((s) => s.prefix === 'K')).toBe(false);
+    await page.screenshot({ path: artifactPath('office-config-pending.png') });
+
+    proxy.setDown(false);
+    await status(bank1).getByTestId('applied-revision').getByText('1').waitFor({ timeout: 30_000 });
+    // What the kiosk offers at the reconnected branch: the catalog's service, named as head office named it.
+    const kioskServices = await bank1.api.request<ServiceView[]>('GET', '/api/services', { token: await bank1.kioskToken() });
+    expect(kioskServices.body.find((s) => s.prefix === 'K')).toMatchObject({ name: { fr: 'Change de devises', wo: 'Weccit xaalis', en: 'Currency exchange' }, targetWaitMinutes: 20, managedBy: 'central' });
+    // The hospital's branch was not chosen (another organization): nothing reached it.
+    expect((await hosp.services()).some((s) => s.prefix === 'K')).toBe(false);
+    await axe(page, 'Configuration with branches applied');
     await page.context().close();
   }, 120_000);
 });

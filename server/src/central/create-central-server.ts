@@ -19,6 +19,7 @@ import { registerAnalyticsRoutes } from './analytics/analytics.routes.js';
 import { DEFAULT_STALE_AFTER_SECONDS } from './notifications/freshness.js';
 import { sha256 } from './branches/branches.js';
 import { registerBranchRoutes } from './branches/branches.routes.js';
+import { registerOrgConfigRoutes } from './config/org-config.routes.js';
 import { openCentralDatabase, type CentralDb, type CentralDialect } from './db/database.js';
 import { createCentralApi } from './http/access.js';
 import { registerHealthRoutes } from './http/health.routes.js';
@@ -141,6 +142,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   registerAccountRoutes(router, api, { accounts });
   registerAnalyticsRoutes(router, api, { cdb, clock, staleAfterSeconds: options.tracking?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS });
   registerBranchRoutes(router, api, { cdb, clock, accounts });
+  registerOrgConfigRoutes(router, api, { cdb, clock, accounts });
   registerStatsRoutes(router, api, { cdb, clock });
   const bookingLimits = new BookingLimits(options.bookingLimits);
   const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs, limits: bookingLimits });

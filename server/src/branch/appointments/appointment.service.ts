@@ -26,6 +26,7 @@ import { classifyCheckIn, checkInWindow, generateSlots, DEFAULT_APPOINTMENT_HOUR
 import { isFinal } from '../../shared/domain/ticket-state.js';
 import type { TicketStatus } from '../../shared/contracts/domain.js';
 import { findService, listServices, serviceHours } from '../services/service.repository.js';
+import { assertLocalAppointmentChange, managedFields } from '../services/central-config.js';
 import type { Tx } from '../db/unit-of-work.js';
 import type { TicketCommands } from '../tickets/ticket.commands.js';
 import type { TicketQueries } from '../tickets/ticket.queries.js';
@@ -77,6 +78,7 @@ export class AppointmentService {
     return listServices(this.store).map((s) => ({
       serviceId: s.id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en },
       ...toSettings(settings.get(s.id)), updatedAt: settings.get(s.id)?.updated_at ?? null,
+      managedBy: managedFields(s).includes('appointments') ? 'central' as const : null,
     }));
   }
 
@@ -94,6 +96,7 @@ export class AppointmentService {
     // Overlapping or empty ranges throw the domain's VALIDATION_ERROR.
     generateSlots({ serviceId, timeZone: this.ctx.timeZone, openingHours: hours, slotMinutes: settings.slotMinutes, capacity: settings.capacity, horizonWorkingDays: 1, now: this.ctx.clock.now() });
     if (settings.enabled) assertWithin(hours, serviceHours(service, this.branch.openingHours()), service.prefix);
+    assertLocalAppointmentChange(service, this.settingsOf(serviceId), settings);
     this.ctx.uow.run((tx) => {
       saveSettings(tx, this.db, serviceId, settings, this.ctx.clock.now().toISOString());
       this.publishConfigIfChanged();
@@ -337,7 +340,7 @@ export class AppointmentService {
 }
 
 /** Slots must fall within the service's own hours, or the visitor would arrive at a closed line. */
-function assertWithin(appointmentHours: OpeningHours, service: OpeningHours, prefix: string): void {
+export function assertWithin(appointmentHours: OpeningHours, service: OpeningHours, prefix: string): void {
   for (const day of [1, 2, 3, 4, 5, 6, 7] as const) {
     for (const r of appointmentHours[day]) {
       const inside = service[day].some((s) => s.open <= r.open && r.close <= s.close);

@@ -5,6 +5,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { syncMigration } from '../sync/sync.migration.js';
 import { paymentsMigration } from '../payments/payments.migration.js';
 import { appointmentsMigration } from '../appointments/appointments.migration.js';
+import { centralConfigMigration } from '../services/central-config.migration.js';
 
 export const branchMigrations: Record<string, Migration> = {
   '0001_initial': {
@@ -186,4 +187,5 @@ export const branchMigrations: Record<string, Migration> = {
   '0002_sync': syncMigration,
   '0003_appointments': appointmentsMigration,
   '0004_payments': paymentsMigration,
+  '0005_central_config': centralConfigMigration,
 };

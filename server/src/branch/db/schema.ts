@@ -14,6 +14,13 @@ export interface ServicesTable {
   opening_hours: string | null; sort_order: number; created_at: string; updated_at: string; deleted_at: string | null;
   /** Whole francs CFA a visit costs; null: free (migration 0004_payments). */
   fee_xof: number | null;
+  /** Head office's catalog key and the JSON list of the fields it manages; null: a local service (0005_central_config). */
+  central_key: string | null;
+  managed_fields: string | null;
+}
+/** Configuration revisions received from head office, applied or refused (0005_central_config). */
+export interface ConfigHistoryTable {
+  id: string; organization_id: string; revision: number; outcome: string; reason: string | null; detail: string; at: string;
 }
 export interface CountersTable {
   id: string; branch_id: string; number: number; name: string; status: string; agent_id: string | null;
@@ -57,6 +64,7 @@ export interface BranchDatabase {
   branches: BranchesTable;
   settings: SettingsTable;
   services: ServicesTable;
+  config_history: ConfigHistoryTable;
   counters: CountersTable;
   counter_services: CounterServicesTable;
   counter_events: CounterEventsTable;

@@ -40,6 +40,8 @@ export function toServiceView(row: ServiceRow, branchHours: OpeningHours, now: D
     hoursToday: rangesOn(hours, now, timeZone).map((r) => ({ open: r.open, close: r.close })),
     sortOrder: row.sort_order,
     feeXof: row.fee_xof,
+    managedBy: row.central_key !== null ? 'central' : null,
+    managedFields: row.managed_fields ? (JSON.parse(row.managed_fields) as string[]) : [],
   };
 }
 

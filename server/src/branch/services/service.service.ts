@@ -8,6 +8,7 @@ import { nowIso, type BranchContext } from '../core/context.js';
 import type { BranchInfo } from '../settings/branch-info.js';
 import { findService, insertService, listServices, softDeleteService, toServiceView, updateService } from './service.repository.js';
 import { hasActiveTickets } from '../tickets/ticket.repository.js';
+import { assertLocalServiceChange, assertLocalServiceRemoval } from './central-config.js';
 
 export class ServiceCatalog {
   constructor(private readonly ctx: BranchContext, private readonly branch: BranchInfo) {}
@@ -33,6 +34,7 @@ export class ServiceCatalog {
         icon: input.icon, target_wait_minutes: input.targetWaitMinutes, default_service_minutes: input.defaultServiceMinutes,
         express: input.express ? 1 : 0, status: input.status, opening_hours: input.openingHours ? JSON.stringify(input.openingHours) : null,
         sort_order: input.sortOrder, created_at: at, updated_at: at, deleted_at: null, fee_xof: input.feeXof ?? null,
+        central_key: null, managed_fields: null,
       });
       tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
     });
@@ -41,7 +43,9 @@ export class ServiceCatalog {
 
   update(id: string, input: z.output<typeof ServiceUpdateBody>): ServiceView {
     this.ctx.uow.run((tx) => {
-      this.get(id);
+      const row = findService(tx, id);
+      if (!row) throw new DomainError('NOT_FOUND', `service ${id} does not exist`);
+      assertLocalServiceChange(row, input);
       if (input.prefix) this.assertPrefixFree(input.prefix, id);
       updateService(tx, id, {
         ...(input.prefix !== undefined && { prefix: input.prefix }),
@@ -68,7 +72,9 @@ export class ServiceCatalog {
   /** Soft delete: past tickets keep their service; its letter becomes free again. */
   remove(id: string): void {
     this.ctx.uow.run((tx) => {
-      this.get(id);
+      const row = findService(tx, id);
+      if (!row) throw new DomainError('NOT_FOUND', `service ${id} does not exist`);
+      assertLocalServiceRemoval(row);
       if (hasActiveTickets(tx, id)) throw new DomainError('CONFLICT', 'this service still has tickets in its line: close it and serve them first');
       softDeleteService(tx, id, nowIso(this.ctx));
       tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));

@@ -8,6 +8,9 @@ import type { Tx } from '../db/unit-of-work.js';
 import type { SyncDb } from './sync.repository.js';
 import { BOOKING_ENTITY, bookingFeedHandler } from '../appointments/booking-feed.js';
 import { PAYMENT_ENTITY, paymentFeedHandler } from '../payments/payment-feed.js';
+import { ORG_CONFIG_ENTITY } from '../../shared/contracts/org-config.js';
+import { CentralConfig } from '../services/central-config.js';
+import { BranchInfo } from '../settings/branch-info.js';
 
 interface FeedHandler {
   /** Apply one change inside the unit of work; returns an effect to run after the commit, if any. */
@@ -31,6 +34,7 @@ export function feedHandlers(ctx: BranchContext): Record<string, FeedHandler> {
     },
     [BOOKING_ENTITY]: bookingFeedHandler(),
     [PAYMENT_ENTITY]: paymentFeedHandler(ctx),
+    [ORG_CONFIG_ENTITY]: new CentralConfig(ctx, new BranchInfo(ctx.store, ctx.branchId)).feedHandler(),
   };
 }
 

@@ -7,6 +7,7 @@ import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../pay
 import { rekeyTable } from './rekey.js';
 import { officeAccountsMigration } from '../accounts/accounts.migration.js';
 import { rollupsMigration } from '../analytics/rollups.migration.js';
+import { orgConfigMigration } from '../config/org-config.migration.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -160,4 +161,5 @@ export const centralMigrations: Record<string, Migration> = {
   },
   '0007_office_accounts': officeAccountsMigration,
   '0008_rollups': rollupsMigration,
+  '0009_org_config': orgConfigMigration,
 };

@@ -56,6 +56,14 @@ export interface RollupServiceHourTable {
 export interface RollupMinutesTable { branch_id: string; service_id: string; day: string; kind: string; minute: number; count: number }
 export interface RollupAgentDayTable { branch_id: string; agent_id: string; day: string; served: number; service_seconds: number }
 
+/** An organization's configuration pushed to its branches (central/config). document: OrgConfigBody as JSON. */
+export interface OrgConfigsTable { organization_id: string; revision: number; document: string; updated_at: string; updated_by: string | null }
+/** Where a branch stands with its organization's configuration: what was pushed, what it answered. */
+export interface OrgConfigBranchesTable {
+  branch_id: string; organization_id: string; pushed_revision: number; pushed_at: string;
+  applied_revision: number | null; applied_at: string | null; outcome: string | null; reason: string | null;
+}
+
 export interface CentralDatabase {
   organizations: CentralOrganizationsTable;
   branches: CentralBranchesTable;
@@ -73,4 +81,6 @@ export interface CentralDatabase {
   rollup_service_hour: RollupServiceHourTable;
   rollup_minutes: RollupMinutesTable;
   rollup_agent_day: RollupAgentDayTable;
+  org_configs: OrgConfigsTable;
+  org_config_branches: OrgConfigBranchesTable;
 }

@@ -11,6 +11,7 @@ import { CentralError } from '../http/errors.js';
 import type { CentralTicketEventsTable, CentralTicketsTable, SyncEventsTable } from '../db/schema.js';
 import { applyAppointmentFacts } from '../booking/booking-ingest.js';
 import { applyPaymentFacts } from '../payments/payment-ingest.js';
+import { applyConfigFacts } from '../config/org-config.js';
 import { applyRollupDelta, branchZones, RollupDelta } from '../analytics/rollups.js';
 
 /** A record bigger than this (JSON) is quarantined: nothing a branch writes legitimately comes close. */
@@ -181,6 +182,8 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
     await applyAppointmentFacts(trx, branchId, accepted, now);
     // Payment facts: central's copy of the branch's payments (what head-office totals count).
     await applyPaymentFacts(trx, branchId, accepted, now);
+    // Branches' answers to the configuration head office pushed.
+    await applyConfigFacts(trx, branchId, accepted);
 
     const newLast = fresh.length ? (fresh[fresh.length - 1] as Envelope).seq : lastSeq;
     await trx.updateTable('branch_sync').set({

@@ -62,6 +62,10 @@ export const ServiceView = z.object({
   sortOrder: z.number().int(),
   /** What a visit costs, in whole francs CFA; null when the service is free (see docs/payments.md). */
   feeXof: z.number().int().nullable(),
+  /** 'central': head office manages some of its fields (docs/central.md, configuration pushed to branches). */
+  managedBy: z.enum(['central']).nullable(),
+  /** The fields head office manages, read-only at the branch (ServiceUpdateBody names; 'appointments': the appointment settings but their hours). */
+  managedFields: z.array(z.string()),
 });
 export type ServiceView = z.infer<typeof ServiceView>;
 
@@ -155,7 +159,7 @@ export const CounterStateBody = z.strictObject({ commandId: CommandId.optional()
 
 // --- admin ---
 /** A service's fee: whole francs CFA (same bounds as payments, contracts/payments.ts). */
-const FeeXof = z.number().int('fee: whole francs CFA').positive().max(10_000_000);
+export const FeeXof = z.number().int('fee: whole francs CFA').positive().max(10_000_000);
 export const ServiceCreateBody = z.strictObject({
   prefix: z.string().regex(/^[A-Z]$/, 'prefix must be one capital letter A-Z'),
   name: LocalizedText,

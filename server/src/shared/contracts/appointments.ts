@@ -51,6 +51,8 @@ export const ServiceAppointmentsView = AppointmentSettings.extend({
   prefix: z.string(),
   name: LocalizedText,
   updatedAt: z.string().nullable(),
+  /** 'central': head office manages these settings (all but openingHours); the branch cannot change them. */
+  managedBy: z.enum(['central']).nullable(),
 });
 export type ServiceAppointmentsView = z.infer<typeof ServiceAppointmentsView>;
 

@@ -6,8 +6,9 @@ import { z } from 'zod';
 import { Channel, Language, QueueType, TicketStatus } from './domain.js';
 import { AppointmentsConfiguredV1, BookingFactV1, type APPOINTMENTS_CONFIGURED, type BOOKING_CHECKED_IN, type BOOKING_NO_SHOW } from './appointments.js';
 import { PaymentFactV1, type PAYMENT_AGGREGATE } from './payments.js';
+import { ConfigAppliedV1, type CONFIG_AGGREGATE, type CONFIG_APPLIED } from './org-config.js';
 
-export { AppointmentsConfiguredV1, BookingFactV1, PaymentFactV1 };
+export { AppointmentsConfiguredV1, BookingFactV1, PaymentFactV1, ConfigAppliedV1 };
 
 export const TICKET_EVENT_TYPES = ['issued', 'called', 'recalled', 'started', 'served', 'no_show', 'transferred', 'cancelled', 'expired', 'parked', 'unparked'] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
@@ -71,4 +72,5 @@ export type ReplicatedFact =
   | { aggregateType: 'ticket'; eventType: `ticket.${TicketEventType}`; payload: TicketPayloadV1 }
   | { aggregateType: 'booking'; eventType: typeof BOOKING_CHECKED_IN | typeof BOOKING_NO_SHOW; payload: BookingFactV1 }
   | { aggregateType: 'appointments'; eventType: typeof APPOINTMENTS_CONFIGURED; payload: AppointmentsConfiguredV1 }
-  | { aggregateType: typeof PAYMENT_AGGREGATE; eventType: `payment.${string}`; payload: PaymentFactV1 };
+  | { aggregateType: typeof PAYMENT_AGGREGATE; eventType: `payment.${string}`; payload: PaymentFactV1 }
+  | { aggregateType: typeof CONFIG_AGGREGATE; eventType: typeof CONFIG_APPLIED; payload: ConfigAppliedV1 };

@@ -15,6 +15,8 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
+  /** A local change of a field head office manages (configuration pushed to branches). */
+  | 'MANAGED_BY_CENTRAL'
   // Appointment check-in (see appointments/): the kiosk switches on these to tell the visitor what to do.
   | 'BOOKING_NOT_FOUND'
   | 'WRONG_BRANCH'

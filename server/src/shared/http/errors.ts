@@ -16,6 +16,7 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   COUNTER_BUSY: 409,
   COUNTER_NOT_SERVING: 409,
   CONFLICT: 409,
+  MANAGED_BY_CENTRAL: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   // 422, not 404: a code that matches no booking is bad input to check-in, not a missing route.
