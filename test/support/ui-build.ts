@@ -12,12 +12,19 @@ export type ScreenName = 'kiosk' | 'agent' | 'display' | 'office';
 
 export async function buildScreens(names: ScreenName[]): Promise<{ uiRoot: string; remove(): void }> {
   const uiRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-ui-'));
-  for (const name of names) {
-    await build({
-      configFile: path.join(REPO_ROOT, `${name}-ui`, 'vite.config.ts'),
-      build: { outDir: path.join(uiRoot, `${name}-ui`, 'dist'), emptyOutDir: true },
-      logLevel: 'error',
-    });
+  // Vitest sets NODE_ENV=test, which would give React's development build (and JSX): test what ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    for (const name of names) {
+      await build({
+        configFile: path.join(REPO_ROOT, `${name}-ui`, 'vite.config.ts'),
+        build: { outDir: path.join(uiRoot, `${name}-ui`, 'dist'), emptyOutDir: true },
+        logLevel: 'error',
+      });
+    }
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
   }
   return { uiRoot, remove: () => fs.rmSync(uiRoot, { recursive: true, force: true }) };
 }

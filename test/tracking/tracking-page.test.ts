@@ -4,10 +4,10 @@
 // Socket.IO while agents serve tickets through the branch API, says plainly that the branch's data is stale when
 // the link is down (and hides the old numbers), gives travel advice from the phone's position, and takes a contact
 // (refusing a bad number with a clear message) that then receives "your turn is near" and "it's your turn".
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_STRINGS } from '../../server/src/central/tracking/page.js';
-import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
+import { artifactPath, chromiumAvailable, CHROMIUM_PATH, countTransfers, launchBrowser } from '../support/browser.js';
 import { waitFor } from '../support/central.js';
 import { issue, localPushManagerScript, PHONE, PUBLIC_URL, ShiftClock, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
 
@@ -19,7 +19,7 @@ function browserTestsEnabled(): boolean {
 }
 
 /** The tracking page's budget over a weak 3G link: everything the first load transfers, headers included. */
-const FIRST_LOAD_BUDGET_BYTES = 40 * 1024;
+const FIRST_LOAD_BUDGET_BYTES = 30 * 1024;
 // Place de l'Indépendance (Plateau): where the head office says the branch is. A visitor at the café next door,
 // and one in Rufisque (~25 km by road).
 const BRANCH = { lat: 14.6681, lon: -17.4316 };
@@ -39,7 +39,6 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
   let mine = '';
   let counter = '';
   let pushSub: ReturnType<TrackingWorld['push']['subscribe']>;
-  const transfers = new Map<string, number>();
 
   const trackUrl = (id: string, query = '') => `${w.central.url}/t/${id}${query}`;
   async function newPhone(extra: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
@@ -91,14 +90,7 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
   it('loads small, in the ticket\'s language, with the position and the estimated wait', async () => {
     page = await phone.newPage();
     page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
-    const cdp: CDPSession = await phone.newCDPSession(page);
-    await cdp.send('Network.enable');
-    const urls = new Map<string, string>();
-    cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
-    cdp.on('Network.loadingFinished', (e) => {
-      const url = new URL(urls.get(e.requestId) ?? 'http://x/?');
-      transfers.set(url.pathname, (transfers.get(url.pathname) ?? 0) + e.encodedDataLength);
-    });
+    const counted = await countTransfers(phone, page);
     await page.goto(trackUrl(mine));
     await see(page, '#num', 'A-004', 'number');
     await see(page, '#pos', '4', 'first position');
@@ -111,11 +103,11 @@ describe.skipIf(!browserTestsEnabled())('the tracking page on a phone', () => {
     expect(await page.locator('#stale').isHidden()).toBe(true);
     // Live: the Socket.IO client loads after the first paint.
     await page.waitForFunction("typeof io === 'function'", undefined, { timeout: 15_000 });
-    await waitFor('the Socket.IO client to be counted', () => transfers.has('/socket.io/socket.io.min.js'), 5_000);
+    await waitFor('the Socket.IO client to be counted', () => counted.byPath.has('/socket.io/socket.io.min.js'), 5_000);
     await page.screenshot({ path: artifactPath('tracking', 'phone-1-waiting.png') });
-    await cdp.detach();
-
-    const total = [...transfers.values()].reduce((a, b) => a + b, 0);
+    await counted.stop();
+    const transfers = counted.byPath;
+    const total = counted.total();
     const statics = ['/t/' + mine, '/t/track.js', '/socket.io/socket.io.min.js'];
     for (const s of statics) expect(transfers.get(s), s).toBeGreaterThan(0);
     console.info(`tracking page first load: ${[...transfers].map(([p, n]) => `${p.replace(mine, ':id')} ${n} B`).join(', ')}; total ${total} B`);

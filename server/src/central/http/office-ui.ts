@@ -1,15 +1,11 @@
-// The head-office console (office-ui, built by Vite) under /office/. `/` stays free for the visitor site.
-import express, { type Express } from 'express';
-import fs from 'node:fs';
+// The head-office console (office-ui, built by Vite) under /office/, served like the branch's screens
+// (precompressed, hashed assets immutable, index.html revalidated), and /favicon.ico. `/` stays free for the visitor site.
+import type { Express } from 'express';
 import path from 'node:path';
+import { mountFavicon } from '../../shared/http/favicon.js';
+import { mountBuiltScreen } from '../../shared/http/screens.js';
 
 export function mountOfficeUi(app: Express, root: string): void {
-  const dist = path.join(root, 'office-ui', 'dist');
-  // Hashed asset names: cached for good; index.html always checked.
-  app.use('/office/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false }));
-  app.get(['/office', '/office/{*rest}'], (_req, res) => {
-    const index = path.join(dist, 'index.html');
-    if (fs.existsSync(index)) res.setHeader('Cache-Control', 'no-cache').sendFile(index);
-    else res.status(503).type('text').send('The head-office console is not built yet: run "npm run build".');
-  });
+  mountBuiltScreen(app, '/office', path.join(root, 'office-ui', 'dist'), 'The head-office console is not built yet: run "npm run build".');
+  mountFavicon(app);
 }

@@ -98,7 +98,7 @@ export function renderPage(view: TrackView, lang: Language, timeZone: string): s
     : esc(S.unknown);
   const langs = LANGUAGES.map((l) => `<a href="?lang=${l}" lang="${l}"${l === lang ? ' aria-current="true"' : ''}>${l.toUpperCase()}</a>`).join('');
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(S.title)}${view.displayNumber ? ` · ${esc(view.displayNumber)}` : ''}</title><meta name="theme-color" content="#0a5bd3"><link rel="icon" href="data:,"><meta name="robots" content="noindex">
+<title>${esc(S.title)}${view.displayNumber ? ` · ${esc(view.displayNumber)}` : ''}</title><meta name="theme-color" content="#0a5bd3"><link rel="icon" href="/favicon.ico"><meta name="robots" content="noindex">
 <noscript><meta http-equiv="refresh" content="30"></noscript><style>${CSS}</style></head><body><main>
 <header><div id="branch"></div><div id="svc"></div></header>
 <div class="card"><div class="lbl">${esc(S.ticket)}</div><div id="num" class="num"></div><div id="status" class="status" aria-live="polite"></div>
