@@ -30,7 +30,7 @@ export function CounterPicker({ session, snapshot, commands, online, onPicked }:
               <span className="picker-services">
                 {c.serviceIds.map((id) => snapshot.services.find((s) => s.id === id)).filter((s) => s).map((s) => `${s?.prefix} · ${s?.name[lang]}`).join(' — ')}
               </span>
-              <span className="picker-state">{heldByOther ? t('counter.heldBy', { name: c.agentName ?? '?' }) : t(`counterStatus.${c.status}`)}</span>
+              <span className={`picker-state ${heldByOther ? 'held' : `status-${c.status}`}`}>{heldByOther ? t('counter.heldBy', { name: c.agentName ?? '?' }) : t(`counterStatus.${c.status}`)}</span>
             </button>
           );
         })}

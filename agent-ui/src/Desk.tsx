@@ -139,7 +139,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
       <section className="desk-main">
         <div className="counter-bar">
           <span className={`counter-status status-${counter.status}`} data-testid="counter-status" data-status={counter.status}>{t(`counterStatus.${counter.status}`)}</span>
-          <span className="counter-name">{counter.name}</span>
+          <h1 className="counter-name">{counter.name}</h1>
           <button type="button" className="link" onClick={onChangeCounter}>{t('counter.change')}</button>
         </div>
 

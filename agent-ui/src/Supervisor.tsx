@@ -63,11 +63,12 @@ export function Supervisor({ session, live, commands }: Props) {
 
   return (
     <div className="supervisor" data-testid="supervisor">
+      <h1 className="visually-hidden">{t('tabs.supervisor')}</h1>
       <section className="panel wide">
         <h2>{t('sup.counters')}</h2>
         <table className="grid">
           <thead>
-            <tr><th>{t('sup.counter')}</th><th>{t('sup.status')}</th><th>{t('sup.agent')}</th><th>{t('sup.ticket')}</th><th>{t('sup.servicesServed')}</th><th /></tr>
+            <tr><th>{t('sup.counter')}</th><th>{t('sup.status')}</th><th>{t('sup.agent')}</th><th>{t('sup.ticket')}</th><th>{t('sup.servicesServed')}</th><th><span className="visually-hidden">{t('sup.actions')}</span></th></tr>
           </thead>
           <tbody>
             {snapshot.counters.map((c) => {

@@ -371,7 +371,7 @@ function TicketScreen({ ticket, service, print, simulated, alreadyCheckedIn, tra
       {offline && <p className="banner" role="status">{t('offline.banner')}</p>}
       {alreadyCheckedIn && <p className="hint">{t('ticket.alreadyCheckedIn')}</p>}
       <div className="ticket-card">
-        <p className="ticket-label">{t('ticket.title')}</p>
+        <h1 className="ticket-label">{t('ticket.title')}</h1>
         <p className="ticket-number" data-testid="ticket-number" data-ticket-id={ticket.id} data-number={ticket.number}>{number}</p>
         <p className="ticket-service">
           {service && <Icon name={service.icon} size={48} />}

@@ -6,12 +6,12 @@
 // or critical violation on any screen.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
+import { expectNoAxeViolations } from '../support/axe.js';
 import { artifactPath, chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { FAST_SYNC, startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { centralDialects } from '../support/postgres.js';
@@ -19,21 +19,12 @@ import { buildScreens } from '../support/ui-build.js';
 import type { CentralBranchView } from '../../server/src/shared/contracts/sync.js';
 import type { ServiceView } from '../../server/src/shared/contracts/api.js';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const haveChromium = chromiumAvailable();
 const dialect = (await centralDialects()).includes('postgres') ? 'postgres' : 'sqlite';
 const BANK = { id: 'org-bank', name: 'Banque Teranga', type: 'bank' };
 const HOSPITAL = { id: 'org-hosp', name: 'Hôpital Fann', type: 'hospital' };
 
-async function axe(page: Page, screen: string): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  expect(violations, `axe on ${screen}`).toEqual([]);
-}
+const axe = expectNoAxeViolations;
 
 /** Tickets issued today in a branch's own database (Africa/Dakar is UTC). */
 function issuedToday(b: TestBranch): number {

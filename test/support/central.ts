@@ -93,7 +93,7 @@ export interface SyncedBranch extends TestBranch { credential: string }
  * A branch enrolled at central the way it happens in the field: the branch starts once (and gets its id),
  * head office enrols that id, the branch restarts with the central URL and its credential.
  */
-export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string; printer?: string; organization?: { id: string; name: string; type?: string }; region?: string } = {}): Promise<SyncedBranch> {
+export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string; printer?: string; organization?: { id: string; name: string; type?: string }; region?: string; uiRoot?: string } = {}): Promise<SyncedBranch> {
   const first = await startBranch({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(opts.clock && { clock: opts.clock }) });
   const credential = await central.enrol(first.server.branchId, opts.name, opts.organization, opts.region);
   await first.close();
@@ -104,6 +104,7 @@ export async function startSyncedBranch(central: TestCentral, opts: { centralUrl
     ...(opts.clock && { clock: opts.clock }),
     ...(opts.trackUrlBase !== undefined && { trackUrlBase: opts.trackUrlBase }),
     ...(opts.printer !== undefined && { printer: opts.printer }),
+    ...(opts.uiRoot !== undefined && { uiRoot: opts.uiRoot }),
   });
   Object.assign(branch.passwords, first.passwords);
   return Object.assign(branch, { credential });

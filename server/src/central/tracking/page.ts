@@ -79,7 +79,7 @@ const jsonForScript = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c')
 const CSS = `*{box-sizing:border-box}body{margin:0;font:17px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f5f4;color:#122}
 main{max-width:30rem;margin:0 auto;padding:1rem}header{color:#355;margin-bottom:.5rem}#branch{font-weight:600}
 .card,section{background:#fff;border-radius:12px;padding:1rem;margin-bottom:.8rem;box-shadow:0 1px 3px #0002}
-.lbl{font-size:.85rem;color:#566}.num{font-size:3.2rem;font-weight:800;letter-spacing:.05em;line-height:1.1}
+.lbl{font-size:.85rem;color:#566}h1.lbl{margin:0;font-weight:400}.num{font-size:3.2rem;font-weight:800;letter-spacing:.05em;line-height:1.1}
 .row{display:flex;gap:1rem;margin-top:.6rem}.row>div{flex:1}.big{font-size:2.2rem;font-weight:700}
 .status{font-size:1.2rem;font-weight:600;margin:.4rem 0}.hot{color:#fff;background:#0a7d45;padding:.6rem;border-radius:8px}
 .warn{background:#fff4d6;border:1px solid #e0b040;border-radius:8px;padding:.7rem;margin-top:.6rem}
@@ -101,7 +101,7 @@ export function renderPage(view: TrackView, lang: Language, timeZone: string): s
 <title>${esc(S.title)}${view.displayNumber ? ` · ${esc(view.displayNumber)}` : ''}</title><meta name="theme-color" content="#0a5bd3"><link rel="icon" href="/favicon.ico"><meta name="robots" content="noindex">
 <noscript><meta http-equiv="refresh" content="30"></noscript><style>${CSS}</style></head><body><main>
 <header><div id="branch"></div><div id="svc"></div></header>
-<div class="card"><div class="lbl">${esc(S.ticket)}</div><div id="num" class="num"></div><div id="status" class="status" aria-live="polite"></div>
+<div class="card"><h1 class="lbl">${esc(S.ticket)}</h1><div id="num" class="num"></div><div id="status" class="status" aria-live="polite"></div>
 <div id="nums" hidden><div class="row"><div><div class="lbl">${esc(S.position)}</div><div id="pos" class="big"></div></div><div><div class="lbl">${esc(S.wait)}</div><div id="wait" class="big"></div></div></div></div>
 <div id="holders" class="warn" hidden><div>${esc(S.chooseBranch)}</div><ul id="holderList"></ul></div>
 <div id="stale" class="warn" role="alert" hidden><b>${esc(S.staleTitle)}</b><div id="staleAge"></div><div id="lastKnown" class="small"></div></div>
