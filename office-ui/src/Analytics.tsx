@@ -87,10 +87,10 @@ export default function Analytics({ api }: { api: OfficeApi }) {
             })}</tr>
           ))}</tbody>
         </table>
-        <table className="wide">
+        <table className="wide" data-testid="agents">
           <caption>{t('analytics.agents')}</caption>
-          <thead><tr><th scope="col">{t('analytics.agent')}</th><th scope="col">{t('analytics.served')}</th><th scope="col">{t('analytics.avgService')}</th></tr></thead>
-          <tbody>{report.agents.map((a) => <tr key={`${a.branchId}-${a.agentId}`}><td>{a.name}</td><td>{a.served}</td><td>{a.averageServiceSeconds === null ? '—' : t('minutes', { n: Math.round(a.averageServiceSeconds / 60) })}</td></tr>)}</tbody>
+          <thead><tr><th scope="col">{t('analytics.branch')}</th><th scope="col">{t('analytics.agent')}</th><th scope="col">{t('analytics.served')}</th><th scope="col">{t('analytics.avgService')}</th></tr></thead>
+          <tbody>{report.agents.map((a) => <tr key={`${a.branchId}-${a.agentId}`}><td>{a.branchName}</td><td>{a.name}</td><td>{a.served}</td><td>{a.averageServiceSeconds === null ? '—' : t('minutes', { n: Math.round(a.averageServiceSeconds / 60) })}</td></tr>)}</tbody>
         </table>
         <p>{t('analytics.appointments', { kept: report.appointments.kept, missed: report.appointments.missed })}</p>
       </>}

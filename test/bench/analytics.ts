@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { analyticsReport } from '../../server/src/central/analytics/analytics.js';
+import { coarseRollups } from '../../server/src/central/analytics/rollups.js';
 import { enrolBranch } from '../../server/src/central/branches/branches.js';
 import { openCentralDatabase, type CentralDb } from '../../server/src/central/db/database.js';
 import { applyPush } from '../../server/src/central/ingest/ingest.js';
@@ -28,7 +29,7 @@ export interface AnalyticsFigure {
 
 const START = '2025-01-01';
 
-async function seed(cdb: CentralDb, branches: number, days: number, services: number): Promise<number> {
+export async function seed(cdb: CentralDb, branches: number, days: number, services: number): Promise<number> {
   const orgBody = (i: number) => EnrolBranchBody.parse({ id: `bench-br-${i}`, name: `Agence ${String(i).padStart(3, '0')}`, region: 'Dakar', organization: { id: 'bench-org', name: 'Banque Bench', type: 'bank' } });
   for (let i = 1; i <= branches; i++) await enrolBranch(cdb, orgBody(i), new Date().toISOString());
   const isPg = cdb.dialect === 'postgres';
@@ -50,6 +51,8 @@ async function seed(cdb: CentralDb, branches: number, days: number, services: nu
   await sql`with ${recursive} ${series('b', branches)}, ${series('d', days)}, ${series('a', 4)}
     insert into rollup_agent_day (branch_id, agent_id, day, served, service_seconds)
     select 'bench-br-' || (b.v + 1), 'agent-' || b.v || '-' || a.v, ${dayOf('d.v')}, 40, 40 * 420 from b, d, a`.execute(cdb.db);
+  // The coarse rollups are the sums of those rows, as ingestion keeps them.
+  await coarseRollups(cdb.db);
   await sql`analyze`.execute(cdb.db);
   const count = await cdb.db.selectFrom('rollup_service_hour').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(count.n);

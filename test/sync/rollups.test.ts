@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeRollups, rollupSnapshot } from '../../server/src/central/analytics/rollups.js';
+import { splitPeriod } from '../../server/src/central/analytics/analytics.js';
 import { enrolBranch } from '../../server/src/central/branches/branches.js';
 import type { CentralDb } from '../../server/src/central/db/database.js';
 import { applyPush } from '../../server/src/central/ingest/ingest.js';
@@ -65,6 +66,41 @@ describe.each(dialects)('rollups (%s)', (dialect) => {
       const incremental = await rollupSnapshot(cdb.db, branchId);
       await cdb.db.transaction().execute((trx) => recomputeRollups(trx, branchId));
       expect(incremental).toEqual(await rollupSnapshot(cdb.db, branchId));
+      expectCoarseEqualFine(incremental as Snapshot);
     }), { numRuns: dialect === 'postgres' ? 8 : 15, seed: 17 });
   }, 120_000);
+});
+
+type Row = Record<string, string | number>;
+interface Snapshot { hours: Row[]; minutes: Row[]; days: Row[]; branchHours: Row[]; months: Row[] }
+
+/** The coarse rollups are the sums of the fine rows they group (computed here from the fine rows alone). */
+function expectCoarseEqualFine(s: Snapshot): void {
+  const group = (rows: Row[], key: (r: Row) => Row, cols: string[]) => {
+    const out = new Map<string, Row>();
+    for (const r of rows) {
+      const k = key(r);
+      const id = JSON.stringify(k);
+      const acc = out.get(id) ?? { ...k, ...Object.fromEntries(cols.map((c) => [c, 0])) };
+      for (const c of cols) acc[c] = Number(acc[c]) + Number(r[c]);
+      out.set(id, acc);
+    }
+    return [...out.values()].filter((r) => cols.some((c) => r[c] !== 0));
+  };
+  const sort = (rows: Row[]) => rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+  const dayCols = ['issued', 'served', 'no_show', 'cancelled', 'expired'];
+  expect(sort(s.days.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => ['branch_id', 'service_id', 'day', ...dayCols].includes(k))))))
+    .toEqual(sort(group(s.hours, (r) => ({ branch_id: r.branch_id as string, service_id: r.service_id as string, day: r.day as string }), dayCols).filter((r) => r.issued !== 0)));
+  expect(sort(s.branchHours)).toEqual(sort(group(s.hours, (r) => ({ branch_id: r.branch_id as string, day: r.day as string, hour: r.hour as number, weekday: r.weekday as number }), ['issued', 'served']).filter((r) => r.issued !== 0)));
+  expect(sort(s.months)).toEqual(sort(group(s.minutes, (r) => ({ branch_id: r.branch_id as string, service_id: r.service_id as string, month: String(r.day).slice(0, 7), kind: r.kind as string, minute: r.minute as number }), ['count'])));
+}
+
+describe('analytics periods', () => {
+  it('read whole months from the monthly histograms and the days left at either end day by day', () => {
+    expect(splitPeriod('2025-06-01', '2025-06-30')).toEqual({ months: ['2025-06'], days: [] });
+    expect(splitPeriod('2025-01-01', '2025-12-31').months).toHaveLength(12);
+    expect(splitPeriod('2025-05-20', '2025-08-03')).toEqual({ months: ['2025-06', '2025-07'], days: [['2025-05-20', '2025-05-31'], ['2025-08-01', '2025-08-03']] });
+    expect(splitPeriod('2024-02-10', '2024-02-29')).toEqual({ months: [], days: [['2024-02-10', '2024-02-29']] });
+    expect(splitPeriod('2024-12-31', '2025-01-01')).toEqual({ months: [], days: [['2024-12-31', '2024-12-31'], ['2025-01-01', '2025-01-01']] });
+  });
 });

@@ -20,6 +20,7 @@ import { TicketQueries } from './tickets/ticket.queries.js';
 import { UserService } from './users/user.service.js';
 import { ContactRetention } from './retention/contact-retention.js';
 import { CONTACT_RETENTION_DAYS } from '../shared/privacy.js';
+import { BranchDirectory } from './sync/directory.js';
 
 export interface BranchPartsOptions {
   store: BranchStore;
@@ -54,6 +55,8 @@ export interface BranchParts {
   payments: PaymentService;
   /** Erases visitors' contacts once the retention period is over. */
   retention: ContactRetention;
+  /** Services, staff names and printer states sent to head office (names in its console, printer alerts). */
+  directory: BranchDirectory;
 }
 
 export function buildBranchParts(o: BranchPartsOptions): BranchParts {
@@ -87,6 +90,7 @@ export function buildBranchParts(o: BranchPartsOptions): BranchParts {
     appointments: new AppointmentService(ctx, branch, { commands: tickets, queries: ticketViews }, { ...o.appointments, central }),
     // Phone payments go through central (it holds the provider keys); counter payments work without it.
     retention: new ContactRetention(ctx, o.contactRetentionDays ?? CONTACT_RETENTION_DAYS),
+    directory: new BranchDirectory(ctx),
     payments: new PaymentService(ctx, branch, central ? new CentralCheckoutClient({ centralUrl: central.url, credential: central.credential }) : null, counters),
   };
 }

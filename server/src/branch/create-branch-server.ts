@@ -75,7 +75,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   const { ctx, branch, tickets, state, devices, appointments, payments } = parts;
   let printing: TicketPrintService;
   try {
-    printing = new TicketPrintService({ ctx, branch, tickets: parts.ticketViews, devices, state }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? defaultTrackUrlBase(options) });
+    printing = new TicketPrintService({ ctx, branch, tickets: parts.ticketViews, devices, state, directory: parts.directory }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? defaultTrackUrlBase(options) });
   } catch (err) {
     store.close(); // a wrong print setting stops the start, with its reason
     throw err;

@@ -12,6 +12,8 @@ export interface DomainEventMap {
   'ticket.changed': [{ ticket: TicketRow; type: string }];
   'counter.changed': [{ counterId: string }];
   'catalog.changed': [];
+  /** A user was created or changed (names shown at head office). */
+  'staff.changed': [];
   'message.changed': [{ text: string | null }];
   'alert.raised': [Alert];
   /** Something the supervisors must hear of, raised by a part that does not hold the alert list (a lockout). */

@@ -1,6 +1,7 @@
 // Ticket printing for kiosks: which printer a kiosk uses, what goes on the slip, and what happens when the printer
 // fails. Issuance never waits on this: the kiosk issues (one SQLite transaction), then asks for the print. A failed
 // print keeps the ticket and alerts supervisors; the kiosk shows the number on screen instead.
+import type { BranchDirectory } from '../sync/directory.js';
 import type { Logger } from 'pino';
 import type { Actor } from '../core/actor.js';
 import type { BranchContext } from '../core/context.js';
@@ -45,6 +46,8 @@ export interface PrintServiceDeps {
   tickets: TicketQueries;
   devices: DeviceService;
   state: BranchState;
+  /** Told of printer state changes, which head office shows on its Now screen. */
+  directory?: Pick<BranchDirectory, 'printerChanged'>;
 }
 
 /** A print that did not happen: answered as 503 (500 for our own bad data) with the ticket still valid. */
@@ -358,6 +361,7 @@ export class TicketPrintService {
     const now = this.deps.ctx.clock.now().getTime();
     // One alert when a printer starts failing, then a reminder every few minutes while it keeps failing.
     if (h.failing && now - h.lastAlertAt < REALERT_MS) return;
+    if (!h.failing) this.tellCentral({ printer: spec, deviceId: c.deviceId, where: c.where, state: failure.code === 'PAPER_OUT' ? 'out_of_paper' : 'failing', code: failure.code });
     h.failing = true;
     h.lastAlertAt = now;
     this.deps.state.raiseAlert({
@@ -368,14 +372,24 @@ export class TicketPrintService {
     });
   }
 
+  private tellCentral(status: Parameters<BranchDirectory['printerChanged']>[0]): void {
+    try {
+      this.deps.directory?.printerChanged(status);
+    } catch (err) {
+      this.logger.error({ err }, 'could not queue the printer state for central');
+    }
+  }
+
   private onSuccess(spec: string, paper: PrintResult['paper'], c: { deviceId: string | null; where: string }): void {
     const h = this.healthOf(spec);
     if (h.failing) {
       h.failing = false;
+      this.tellCentral({ printer: spec, deviceId: c.deviceId, where: c.where, state: 'ok', code: null });
       this.deps.state.raiseAlert({ kind: 'printer', severity: 'info', message: `Imprimante rétablie (${c.where}) : les tickets s'impriment de nouveau.`, data: { printer: spec, deviceId: c.deviceId } });
     }
     if (paper === 'near_end' && !h.nearEndReported) {
       h.nearEndReported = true;
+      this.tellCentral({ printer: spec, deviceId: c.deviceId, where: c.where, state: 'near_end', code: null });
       this.deps.state.raiseAlert({ kind: 'printer', severity: 'warning', message: `Rouleau de papier presque vide (${c.where}) : prévoir un rouleau neuf.`, data: { printer: spec, deviceId: c.deviceId } });
     } else if (paper === 'ok') {
       h.nearEndReported = false;

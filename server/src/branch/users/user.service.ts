@@ -85,7 +85,8 @@ export class UserService {
     const hash = await hashPassword(input.password);
     const at = nowIso(this.ctx);
     const id = newId();
-    this.ctx.uow.run(() => {
+    this.ctx.uow.run((tx) => {
+      tx.afterCommit(() => this.ctx.events.emit('staff.changed'));
       if (findUserByLogin(store, input.login)) {
         throw new DomainError('CONFLICT', `login ${input.login} is taken`);
       }
@@ -99,6 +100,7 @@ export class UserService {
     const hash = input.password ? await hashPassword(input.password) : undefined;
     this.ctx.uow.run((tx) => {
       this.get(id);
+      tx.afterCommit(() => this.ctx.events.emit('staff.changed'));
       updateUser(store, id, {
         ...(input.displayName !== undefined && { display_name: input.displayName }),
         ...(input.role !== undefined && { role: input.role }),

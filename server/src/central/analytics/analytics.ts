@@ -36,28 +36,48 @@ export async function analyticsReport(cdb: CentralDb, f: AnalyticsFilter): Promi
   const empty: AnalyticsReport = { from: f.from, to: f.to, branches, byDay: [], byHour: [], heatmap: [], services: [], agents: [], appointments: { kept: 0, missed: 0 } };
   if (!branches.length) return empty;
   const ids = branches.map((b) => b.id);
-  const base = () => {
-    let q = db.selectFrom('rollup_service_hour').where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to);
+  // The coarsest rollups that answer each figure (rollups.ts): per service and day for the counts, per branch and
+  // hour for the hour charts unless a service is chosen, histograms per month for whole months.
+  const serviceDays = () => {
+    let q = db.selectFrom('rollup_service_day').where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to);
     if (f.serviceIds?.length) q = q.where('service_id', 'in', f.serviceIds);
     return q;
   };
+  const serviceHours = () => db.selectFrom('rollup_service_hour').where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to)
+    .where('service_id', 'in', f.serviceIds ?? []);
+  const branchHours = () => db.selectFrom('rollup_branch_hour').where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to);
   const sum = (c: 'issued' | 'served' | 'no_show' | 'cancelled' | 'expired') => sql<string>`sum(${sql.ref(c)})`.as(c);
   const [byDay, byHour, heat, perService] = await Promise.all([
-    base().select(['day', sum('issued'), sum('served')]).groupBy('day').orderBy('day').execute(),
-    base().select(['hour', sum('issued'), sum('served')]).groupBy('hour').orderBy('hour').execute(),
-    base().select(['weekday', 'hour', sum('issued')]).groupBy(['weekday', 'hour']).orderBy('weekday').orderBy('hour').execute(),
-    base().select(['branch_id', 'service_id', sum('issued'), sum('served'), sum('no_show'), sum('cancelled'), sum('expired')])
+    serviceDays().select(['day', sum('issued'), sum('served')]).groupBy('day').orderBy('day').execute(),
+    f.serviceIds?.length
+      ? serviceHours().select(['hour', sum('issued'), sum('served')]).groupBy('hour').orderBy('hour').execute()
+      : branchHours().select(['hour', sum('issued'), sum('served')]).groupBy('hour').orderBy('hour').execute(),
+    f.serviceIds?.length
+      ? serviceHours().select(['weekday', 'hour', sum('issued')]).groupBy(['weekday', 'hour']).orderBy('weekday').orderBy('hour').execute()
+      : branchHours().select(['weekday', 'hour', sum('issued')]).groupBy(['weekday', 'hour']).orderBy('weekday').orderBy('hour').execute(),
+    serviceDays().select(['branch_id', 'service_id', sum('issued'), sum('served'), sum('no_show'), sum('cancelled'), sum('expired')])
       .groupBy(['branch_id', 'service_id']).execute(),
   ]);
-  let mq = db.selectFrom('rollup_minutes').select(['branch_id', 'service_id', 'kind', 'minute', sql<string>`sum(count)`.as('n')])
-    .where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to);
-  if (f.serviceIds?.length) mq = mq.where('service_id', 'in', f.serviceIds);
-  const minutes = await mq.groupBy(['branch_id', 'service_id', 'kind', 'minute']).execute();
+  const span = splitPeriod(f.from, f.to);
+  const minuteReads: Promise<Array<{ branch_id: string; service_id: string; kind: string; minute: number; n: string }>>[] = [];
+  if (span.months.length) {
+    let mq = db.selectFrom('rollup_minutes_month').select(['branch_id', 'service_id', 'kind', 'minute', sql<string>`sum(count)`.as('n')])
+      .where('branch_id', 'in', ids).where('month', 'in', span.months);
+    if (f.serviceIds?.length) mq = mq.where('service_id', 'in', f.serviceIds);
+    minuteReads.push(mq.groupBy(['branch_id', 'service_id', 'kind', 'minute']).execute());
+  }
+  for (const [a, b] of span.days) {
+    let dq = db.selectFrom('rollup_minutes').select(['branch_id', 'service_id', 'kind', 'minute', sql<string>`sum(count)`.as('n')])
+      .where('branch_id', 'in', ids).where('day', '>=', a).where('day', '<=', b);
+    if (f.serviceIds?.length) dq = dq.where('service_id', 'in', f.serviceIds);
+    minuteReads.push(dq.groupBy(['branch_id', 'service_id', 'kind', 'minute']).execute());
+  }
   const hist = new Map<string, Map<number, number>>();
-  for (const m of minutes) {
+  for (const m of (await Promise.all(minuteReads)).flat()) {
     const key = `${m.branch_id}\u0000${m.service_id}\u0000${m.kind}`;
     const h = hist.get(key) ?? new Map<number, number>();
-    h.set(toNumber(m.minute), toNumber(m.n));
+    const minute = toNumber(m.minute);
+    h.set(minute, (h.get(minute) ?? 0) + toNumber(m.n));
     hist.set(key, h);
   }
   const names = await serviceNames(cdb, ids);
@@ -78,6 +98,8 @@ export async function analyticsReport(cdb: CentralDb, f: AnalyticsFilter): Promi
       serviceP50Minutes: histogramPercentile(service, 50), serviceP90Minutes: histogramPercentile(service, 90),
     };
   }).sort((a, b) => a.branchName.localeCompare(b.branchName) || a.serviceName.localeCompare(b.serviceName));
+  const staff = new Map((await db.selectFrom('branch_staff').select(['branch_id', 'user_id', 'display_name']).where('branch_id', 'in', ids).execute())
+    .map((u) => [`${u.branch_id}\u0000${u.user_id}`, u.display_name]));
   const agents = await db.selectFrom('rollup_agent_day').select(['branch_id', 'agent_id', sql<string>`sum(served)`.as('served'), sql<string>`sum(service_seconds)`.as('seconds')])
     .where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to).groupBy(['branch_id', 'agent_id']).execute();
   const bookings = await db.withTables<CentralAppointmentTables>().selectFrom('bookings').select(['status', sql<string>`count(*)`.as('n')])
@@ -92,28 +114,58 @@ export async function analyticsReport(cdb: CentralDb, f: AnalyticsFilter): Promi
     services,
     agents: agents.filter((a) => toNumber(a.served) > 0).map((a) => ({
       branchId: a.branch_id, agentId: a.agent_id,
-      // Central holds no staff directory: an agent is named by branch and a short reference until branches send names.
-      name: `${branchName.get(a.branch_id) ?? a.branch_id} · agent ${a.agent_id.slice(0, 8)}`,
+      // Named as the branch names its staff; a branch that never sent its directory: by a short reference.
+      name: staff.get(`${a.branch_id}\u0000${a.agent_id}`) ?? `${branchName.get(a.branch_id) ?? a.branch_id} · agent ${a.agent_id.slice(0, 8)}`,
+      branchName: branchName.get(a.branch_id) ?? a.branch_id,
       served: toNumber(a.served), averageServiceSeconds: Math.round(toNumber(a.seconds) / toNumber(a.served)),
     })).sort((a, b) => b.served - a.served),
     appointments: { kept: count('checked_in'), missed: count('no_show') },
   };
 }
 
+/**
+ * A period of local days as the whole months it covers (read from the monthly histograms) and the days left at
+ * either end (read day by day).
+ */
+export function splitPeriod(from: string, to: string): { months: string[]; days: Array<[string, string]> } {
+  const months: string[] = [];
+  const days: Array<[string, string]> = [];
+  let cursor = from.slice(0, 7);
+  while (`${cursor}-01` <= to) {
+    const first = `${cursor}-01`;
+    const last = lastDayOf(cursor);
+    if (from <= first && last <= to) months.push(cursor);
+    else days.push([from > first ? from : first, to < last ? to : last]);
+    const [y, m] = cursor.split('-').map(Number) as [number, number];
+    cursor = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  }
+  return { months, days };
+}
+
+function lastDayOf(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
 function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Service names (French) and target waits: head office's tracking settings, else the branch's appointment settings. */
-export async function serviceNames(cdb: CentralDb, branchIds: string[]): Promise<Map<string, { name: string; targetMinutes: number | null }>> {
-  const out = new Map<string, { name: string; targetMinutes: number | null }>();
-  const booked = await cdb.db.withTables<CentralAppointmentTables>().selectFrom('appointment_services').select(['branch_id', 'service_id', 'name_fr']).where('branch_id', 'in', branchIds).execute();
-  for (const b of booked) out.set(`${b.branch_id}\u0000${b.service_id}`, { name: b.name_fr, targetMinutes: null });
+/**
+ * Service names (French), letters and target waits: the branch's directory (what it sent of its services), else its
+ * appointment settings; head office's tracking settings rename a service when they name it.
+ */
+export async function serviceNames(cdb: CentralDb, branchIds: string[]): Promise<Map<string, { name: string; prefix: string | null; targetMinutes: number | null }>> {
+  const out = new Map<string, { name: string; prefix: string | null; targetMinutes: number | null }>();
+  const booked = await cdb.db.withTables<CentralAppointmentTables>().selectFrom('appointment_services').select(['branch_id', 'service_id', 'name_fr', 'prefix']).where('branch_id', 'in', branchIds).execute();
+  for (const b of booked) out.set(`${b.branch_id}\u0000${b.service_id}`, { name: b.name_fr, prefix: b.prefix, targetMinutes: null });
+  const known = await cdb.db.selectFrom('branch_services').select(['branch_id', 'service_id', 'name_fr', 'prefix', 'target_wait_minutes']).where('branch_id', 'in', branchIds).execute();
+  for (const k of known) out.set(`${k.branch_id}\u0000${k.service_id}`, { name: k.name_fr, prefix: k.prefix, targetMinutes: toNumber(k.target_wait_minutes) });
   const named = await trackDb(cdb.db).selectFrom('tracking_services').select(['branch_id', 'service_id', 'name']).where('branch_id', 'in', branchIds).execute();
   for (const n of named) {
     if (n.name === null) continue;
     const key = `${n.branch_id}\u0000${n.service_id}`;
-    out.set(key, { name: (JSON.parse(n.name) as { fr: string }).fr, targetMinutes: out.get(key)?.targetMinutes ?? null });
+    out.set(key, { name: (JSON.parse(n.name) as { fr: string }).fr, prefix: out.get(key)?.prefix ?? null, targetMinutes: out.get(key)?.targetMinutes ?? null });
   }
   return out;
 }

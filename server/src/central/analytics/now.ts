@@ -23,6 +23,8 @@ export async function nowReport(cdb: CentralDb, now: Date, organizationId: strin
     .where('branch_id', 'in', ids).where('issued_at', '>=', since).where('counter_id', 'is not', null)
     .where('called_at', '>=', new Date(now.getTime() - COUNTER_WINDOW_MS).toISOString()).execute() : [];
   const names = ids.length ? await serviceNames(cdb, ids) : new Map<string, { name: string }>();
+  const printers = ids.length ? await cdb.db.selectFrom('branch_printers').select(['branch_id', 'place', 'state', 'code'])
+    .where('branch_id', 'in', ids).where('state', 'in', ['out_of_paper', 'failing']).orderBy('place').execute() : [];
   const syncRows = ids.length ? await cdb.db.selectFrom('branch_sync').select(['branch_id', 'last_push_at', 'last_seq', 'head_seq', 'oldest_pending_at']).where('branch_id', 'in', ids).execute() : [];
   return {
     generatedAt: now.toISOString(),
@@ -40,6 +42,8 @@ export async function nowReport(cdb: CentralDb, now: Date, organizationId: strin
       })).sort((x, y) => x.name.localeCompare(y.name));
       const alerts: NowReport['branches'][number]['alerts'] = [];
       for (const sv of services) if ((sv.longestWaitMinutes ?? 0) >= LONG_WAIT_MINUTES) alerts.push({ kind: 'long_wait', message: `${sv.name}: ${sv.longestWaitMinutes} min` });
+      // A printer the branch reported out of paper (or failing) and not yet back.
+      for (const p of printers.filter((x) => x.branch_id === b.id)) alerts.push(p.state === 'out_of_paper' ? { kind: 'printer_paper', message: p.place } : { kind: 'printer', message: `${p.place} (${p.code ?? ''})` });
       if (b.sync.rejected > 0) alerts.push({ kind: 'sync_rejected', message: `${b.sync.rejected}` });
       if (link !== 'online') alerts.push({ kind: 'link', message: link });
       return {

@@ -3,6 +3,9 @@
 // the share within a target chosen at query time) and per agent and day. Each ticket row contributes to them by its
 // current state; when ingestion replaces a row it takes the old contribution away and adds the new one, so the
 // rollups always equal a full recomputation (recomputeRollups) whatever the replays and duplicates.
+// Coarser ones, maintained the same way, answer the queries over many branches and long periods: per branch,
+// service and day (counts), per branch, day and hour (issued, served: the hour charts and the heat map) and the
+// histograms per month. Each is the sum of the fine rows it groups (coarseRollups fills them from those).
 import { DateTime } from 'luxon';
 import { sql, type Kysely } from 'kysely';
 import type { CentralDatabase, CentralTicketsTable } from '../db/schema.js';
@@ -17,18 +20,36 @@ export type RollupTicket = Pick<CentralTicketsTable, 'branch_id' | 'service_id' 
 interface HourCell { issued: number; served: number; no_show: number; cancelled: number; expired: number; waited: number; wait_seconds: number; service_count: number; service_seconds: number }
 const ZERO: HourCell = { issued: 0, served: 0, no_show: 0, cancelled: 0, expired: 0, waited: 0, wait_seconds: 0, service_count: 0, service_seconds: 0 };
 const CELLS = Object.keys(ZERO) as (keyof HourCell)[];
+interface DayCell { issued: number; served: number; no_show: number; cancelled: number; expired: number }
+const DAY_CELLS = ['issued', 'served', 'no_show', 'cancelled', 'expired'] as const;
 
 /** The sums a set of contributions adds to each rollup row (keys joined by \u0000). */
 export class RollupDelta {
   readonly hours = new Map<string, HourCell>();
   readonly hist = new Map<string, number>();
   readonly agents = new Map<string, { served: number; service_seconds: number }>();
+  readonly days = new Map<string, DayCell>();
+  readonly branchHours = new Map<string, { issued: number; served: number }>();
+  readonly monthHist = new Map<string, number>();
 
   add(t: RollupTicket, zone: string, sign: 1 | -1): void {
     const local = DateTime.fromISO(t.issued_at, { zone });
     const day = local.toISODate() as string;
     const hourKey = [t.branch_id, t.service_id, day, String(local.hour), String(local.weekday)].join('\u0000');
     const cell = this.hours.get(hourKey) ?? { ...ZERO };
+    const month = day.slice(0, 7);
+    const dayKey = [t.branch_id, t.service_id, day].join('\u0000');
+    const dayCell = this.days.get(dayKey) ?? { issued: 0, served: 0, no_show: 0, cancelled: 0, expired: 0 };
+    const bhKey = [t.branch_id, day, String(local.hour), String(local.weekday)].join('\u0000');
+    const bh = this.branchHours.get(bhKey) ?? { issued: 0, served: 0 };
+    dayCell.issued += sign;
+    bh.issued += sign;
+    if (t.status === 'served') { dayCell.served += sign; bh.served += sign; }
+    if (t.status === 'no_show') dayCell.no_show += sign;
+    if (t.status === 'cancelled') dayCell.cancelled += sign;
+    if (t.status === 'expired') dayCell.expired += sign;
+    this.days.set(dayKey, dayCell);
+    this.branchHours.set(bhKey, bh);
     cell.issued += sign;
     if (t.status === 'served') cell.served += sign;
     if (t.status === 'no_show') cell.no_show += sign;
@@ -39,12 +60,14 @@ export class RollupDelta {
       cell.waited += sign;
       cell.wait_seconds += sign * wait;
       this.bump([t.branch_id, t.service_id, day, 'wait', String(minute(wait))].join('\u0000'), sign);
+      this.bumpMonth([t.branch_id, t.service_id, month, 'wait', String(minute(wait))].join('\u0000'), sign);
     }
     const service = t.status === 'served' && t.started_at && t.finished_at ? seconds(t.started_at, t.finished_at) : null;
     if (service !== null) {
       cell.service_count += sign;
       cell.service_seconds += sign * service;
       this.bump([t.branch_id, t.service_id, day, 'service', String(minute(service))].join('\u0000'), sign);
+      this.bumpMonth([t.branch_id, t.service_id, month, 'service', String(minute(service))].join('\u0000'), sign);
       if (t.agent_id) {
         const k = [t.branch_id, t.agent_id, day].join('\u0000');
         const a = this.agents.get(k) ?? { served: 0, service_seconds: 0 };
@@ -58,6 +81,10 @@ export class RollupDelta {
 
   private bump(key: string, sign: number): void {
     this.hist.set(key, (this.hist.get(key) ?? 0) + sign);
+  }
+
+  private bumpMonth(key: string, sign: number): void {
+    this.monthHist.set(key, (this.monthHist.get(key) ?? 0) + sign);
   }
 }
 
@@ -99,6 +126,50 @@ export async function applyRollupDelta(db: Db, delta: RollupDelta): Promise<void
         service_seconds: eb(eb.ref('rollup_agent_day.service_seconds'), '+', eb.ref('excluded.service_seconds')),
       }))).execute();
   }
+  const dayRows = [...delta.days].filter(([, c]) => DAY_CELLS.some((k) => c[k] !== 0)).map(([key, c]) => {
+    const [branch_id, service_id, day] = key.split('\u0000') as [string, string, string];
+    return { branch_id, service_id, day, ...c };
+  });
+  for (const part of chunks(dayRows, 500)) {
+    await db.insertInto('rollup_service_day').values(part).onConflict((oc) => oc.columns(['branch_id', 'service_id', 'day'])
+      .doUpdateSet((eb) => Object.fromEntries(DAY_CELLS.map((k) => [k, eb(eb.ref(`rollup_service_day.${k}`), '+', eb.ref(`excluded.${k}`))])) as never)).execute();
+  }
+  const bhRows = [...delta.branchHours].filter(([, c]) => c.issued !== 0 || c.served !== 0).map(([key, c]) => {
+    const [branch_id, day, hour, weekday] = key.split('\u0000') as [string, string, string, string];
+    return { branch_id, day, hour: Number(hour), weekday: Number(weekday), ...c };
+  });
+  for (const part of chunks(bhRows, 500)) {
+    await db.insertInto('rollup_branch_hour').values(part).onConflict((oc) => oc.columns(['branch_id', 'day', 'hour'])
+      .doUpdateSet((eb) => ({
+        issued: eb(eb.ref('rollup_branch_hour.issued'), '+', eb.ref('excluded.issued')),
+        served: eb(eb.ref('rollup_branch_hour.served'), '+', eb.ref('excluded.served')),
+      }))).execute();
+  }
+  const monthRows = [...delta.monthHist].filter(([, n]) => n !== 0).map(([key, count]) => {
+    const [branch_id, service_id, month, kind, m] = key.split('\u0000') as [string, string, string, string, string];
+    return { branch_id, service_id, month, kind, minute: Number(m), count };
+  });
+  for (const part of chunks(monthRows, 500)) {
+    await db.insertInto('rollup_minutes_month').values(part).onConflict((oc) => oc.columns(['branch_id', 'service_id', 'month', 'kind', 'minute'])
+      .doUpdateSet((eb) => ({ count: eb(eb.ref('rollup_minutes_month.count'), '+', eb.ref('excluded.count')) }))).execute();
+  }
+}
+
+/**
+ * Fill the coarse rollups from the fine ones (the migration that adds them, and the bench that seeds fine rows by
+ * SQL): each coarse row is the sum of the fine rows it groups. For every branch, or the ones named.
+ */
+export async function coarseRollups(db: Kysely<any> | Db, branchIds?: readonly string[]): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const where = branchIds ? sql` where branch_id in (${sql.join(branchIds.map((b) => sql.lit(b)))})` : sql``;
+  await sql`insert into rollup_service_day (branch_id, service_id, day, issued, served, no_show, cancelled, expired)
+    select branch_id, service_id, day, sum(issued), sum(served), sum(no_show), sum(cancelled), sum(expired)
+    from rollup_service_hour${where} group by branch_id, service_id, day`.execute(db);
+  await sql`insert into rollup_branch_hour (branch_id, day, hour, weekday, issued, served)
+    select branch_id, day, hour, min(weekday), sum(issued), sum(served)
+    from rollup_service_hour${where} group by branch_id, day, hour`.execute(db);
+  await sql`insert into rollup_minutes_month (branch_id, service_id, month, kind, minute, count)
+    select branch_id, service_id, substr(day, 1, 7), kind, minute, sum(count)
+    from rollup_minutes${where} group by branch_id, service_id, substr(day, 1, 7), kind, minute`.execute(db);
 }
 
 /** Time zones of branches, for local days and hours. */
@@ -118,6 +189,9 @@ export async function recomputeRollups(db: Db, branchId: string): Promise<void> 
   await db.deleteFrom('rollup_service_hour').where('branch_id', '=', branchId).execute();
   await db.deleteFrom('rollup_minutes').where('branch_id', '=', branchId).execute();
   await db.deleteFrom('rollup_agent_day').where('branch_id', '=', branchId).execute();
+  await db.deleteFrom('rollup_service_day').where('branch_id', '=', branchId).execute();
+  await db.deleteFrom('rollup_branch_hour').where('branch_id', '=', branchId).execute();
+  await db.deleteFrom('rollup_minutes_month').where('branch_id', '=', branchId).execute();
   const zone = (await branchZones(db, [branchId])).get(branchId) ?? 'Africa/Dakar';
   let after = '';
   for (;;) {
@@ -139,6 +213,12 @@ export async function rollupSnapshot(db: Db, branchId: string): Promise<unknown>
     .orderBy(['service_id', 'day', 'kind', 'minute']).execute();
   const agents = await db.selectFrom('rollup_agent_day').selectAll().where('branch_id', '=', branchId).where('served', '<>', 0)
     .orderBy(['agent_id', 'day']).execute();
+  const days = await db.selectFrom('rollup_service_day').selectAll().where('branch_id', '=', branchId).where('issued', '<>', 0)
+    .orderBy(['service_id', 'day']).execute();
+  const branchHours = await db.selectFrom('rollup_branch_hour').selectAll().where('branch_id', '=', branchId).where('issued', '<>', 0)
+    .orderBy(['day', 'hour']).execute();
+  const months = await db.selectFrom('rollup_minutes_month').selectAll().where('branch_id', '=', branchId).where('count', '<>', 0)
+    .orderBy(['service_id', 'month', 'kind', 'minute']).execute();
   const num = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) && k !== 'day' ? Number(v) : v]));
-  return { hours: hours.map(num), minutes: minutes.map(num), agents: agents.map(num) };
+  return { hours: hours.map(num), minutes: minutes.map(num), agents: agents.map(num), days: days.map(num), branchHours: branchHours.map(num), months: months.map(num) };
 }

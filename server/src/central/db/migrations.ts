@@ -6,8 +6,9 @@ import { centralAppointmentsMigration } from '../booking/booking.migration.js';
 import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
 import { rekeyTable } from './rekey.js';
 import { officeAccountsMigration } from '../accounts/accounts.migration.js';
-import { rollupsMigration } from '../analytics/rollups.migration.js';
+import { coarseRollupsMigration, rollupsMigration } from '../analytics/rollups.migration.js';
 import { orgConfigMigration } from '../config/org-config.migration.js';
+import { branchDirectoryMigration } from '../analytics/directory.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -162,4 +163,6 @@ export const centralMigrations: Record<string, Migration> = {
   '0007_office_accounts': officeAccountsMigration,
   '0008_rollups': rollupsMigration,
   '0009_org_config': orgConfigMigration,
+  '0010_coarse_rollups': coarseRollupsMigration,
+  '0011_branch_directory': branchDirectoryMigration,
 };

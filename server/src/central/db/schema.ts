@@ -55,6 +55,10 @@ export interface RollupServiceHourTable {
 /** Tickets per whole minute of wait (kind 'wait') or of service (kind 'service'). */
 export interface RollupMinutesTable { branch_id: string; service_id: string; day: string; kind: string; minute: number; count: number }
 export interface RollupAgentDayTable { branch_id: string; agent_id: string; day: string; served: number; service_seconds: number }
+/** Coarse rollups (the sums of the rows above they group): per branch, service and day; per branch, day and hour; histograms per month ('YYYY-MM'). */
+export interface RollupServiceDayTable { branch_id: string; service_id: string; day: string; issued: number; served: number; no_show: number; cancelled: number; expired: number }
+export interface RollupBranchHourTable { branch_id: string; day: string; hour: number; weekday: number; issued: number; served: number }
+export interface RollupMinutesMonthTable { branch_id: string; service_id: string; month: string; kind: string; minute: number; count: number }
 
 /** An organization's configuration pushed to its branches (central/config). document: OrgConfigBody as JSON. */
 export interface OrgConfigsTable { organization_id: string; revision: number; document: string; updated_at: string; updated_by: string | null }
@@ -63,6 +67,13 @@ export interface OrgConfigBranchesTable {
   branch_id: string; organization_id: string; pushed_revision: number; pushed_at: string;
   applied_revision: number | null; applied_at: string | null; outcome: string | null; reason: string | null;
 }
+
+/** Each branch's directory and printers as it last sent them (central/analytics/directory.ts). */
+export interface BranchServicesTable {
+  branch_id: string; service_id: string; prefix: string; name_fr: string; name_wo: string; name_en: string; target_wait_minutes: number; removed: number; source_seq: number;
+}
+export interface BranchStaffTable { branch_id: string; user_id: string; display_name: string; role: string; source_seq: number }
+export interface BranchPrintersTable { branch_id: string; printer: string; device_id: string | null; place: string; state: string; code: string | null; at: string; source_seq: number }
 
 export interface CentralDatabase {
   organizations: CentralOrganizationsTable;
@@ -81,6 +92,12 @@ export interface CentralDatabase {
   rollup_service_hour: RollupServiceHourTable;
   rollup_minutes: RollupMinutesTable;
   rollup_agent_day: RollupAgentDayTable;
+  rollup_service_day: RollupServiceDayTable;
+  rollup_branch_hour: RollupBranchHourTable;
+  rollup_minutes_month: RollupMinutesMonthTable;
   org_configs: OrgConfigsTable;
   org_config_branches: OrgConfigBranchesTable;
+  branch_services: BranchServicesTable;
+  branch_staff: BranchStaffTable;
+  branch_printers: BranchPrintersTable;
 }

@@ -12,6 +12,7 @@ import type { CentralTicketEventsTable, CentralTicketsTable, SyncEventsTable } f
 import { applyAppointmentFacts } from '../booking/booking-ingest.js';
 import { applyPaymentFacts } from '../payments/payment-ingest.js';
 import { applyConfigFacts } from '../config/org-config.js';
+import { applyDirectoryFacts } from '../analytics/directory.js';
 import { applyRollupDelta, branchZones, RollupDelta } from '../analytics/rollups.js';
 
 /** A record bigger than this (JSON) is quarantined: nothing a branch writes legitimately comes close. */
@@ -184,6 +185,8 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
     await applyPaymentFacts(trx, branchId, accepted, now);
     // Branches' answers to the configuration head office pushed.
     await applyConfigFacts(trx, branchId, accepted);
+    // Names of services and staff, printer states.
+    await applyDirectoryFacts(trx, branchId, accepted);
 
     const newLast = fresh.length ? (fresh[fresh.length - 1] as Envelope).seq : lastSeq;
     await trx.updateTable('branch_sync').set({

@@ -7,7 +7,7 @@ import { chunks, type CentralDb } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
 
 interface TicketFacts {
-  service_id: string; number: string; status: string; agent_id: string | null; issued_at: string;
+  id: string; service_id: string; number: string; status: string; agent_id: string | null; issued_at: string;
   started_at: string | null; finished_at: string | null; firstCalledAt: string | null;
 }
 
@@ -74,11 +74,25 @@ export async function branchDayStats(cdb: CentralDb, branchId: string, day: stri
     for (const c of calls) firstCall.set(c.ticket_id, String(c.first));
   }
   const facts: TicketFacts[] = rows.map((r) => ({ ...r, firstCalledAt: firstCall.get(r.id) ?? r.called_at }));
-  const prefixOf = (number: string) => number.replace(/\d+$/, '');
+  // A service's letter is its own (the branch's directory), not the number of its first ticket: a ticket
+  // transferred from A to D keeps its number A001. Without a directory: the number of a ticket issued in it.
+  const letters = new Map((await cdb.db.selectFrom('branch_services').select(['service_id', 'prefix']).where('branch_id', '=', branchId).execute()).map((s) => [s.service_id, s.prefix]));
+  const transferred = new Set<string>();
+  for (const part of chunks(rows.map((r) => r.id), 500)) {
+    const moved = await cdb.db.selectFrom('ticket_events').select('ticket_id').distinct()
+      .where('branch_id', '=', branchId).where('ticket_id', 'in', part).where('type', '=', 'transferred').execute();
+    for (const m of moved) transferred.add(m.ticket_id);
+  }
+  const prefixOf = (serviceId: string, list: TicketFacts[]) => {
+    const own = letters.get(serviceId);
+    if (own) return own;
+    const issuedHere = list.find((t) => !transferred.has(t.id)) ?? list[0];
+    return (issuedHere?.number ?? '').replace(/\d+$/, '');
+  };
   return {
     branchId, day, timeZone: zone, from, to,
     totals: figures(facts),
-    byService: [...groupBy(facts, (t) => t.service_id)].map(([serviceId, list]) => ({ serviceId, prefix: prefixOf(list[0]?.number ?? ''), ...figures(list) }))
+    byService: [...groupBy(facts, (t) => t.service_id)].map(([serviceId, list]) => ({ serviceId, prefix: prefixOf(serviceId, list), ...figures(list) }))
       .sort((a, b) => a.prefix.localeCompare(b.prefix) || a.serviceId.localeCompare(b.serviceId)),
     byAgent: [...groupBy(facts, (t) => t.agent_id)].map(([agentId, list]) => ({ agentId, ...figures(list) }))
       .sort((a, b) => a.agentId.localeCompare(b.agentId)),

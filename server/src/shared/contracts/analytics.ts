@@ -29,7 +29,7 @@ export const AnalyticsReport = z.object({
   /** weekday 1 = Monday … 7 = Sunday. */
   heatmap: z.array(z.object({ weekday: z.number().int(), hour: z.number().int(), issued: z.number().int() })),
   services: z.array(ServiceFigures),
-  agents: z.array(z.object({ branchId: z.string(), agentId: z.string(), name: z.string(), served: z.number().int(), averageServiceSeconds: z.number().nullable() })),
+  agents: z.array(z.object({ branchId: z.string(), agentId: z.string(), name: z.string(), branchName: z.string(), served: z.number().int(), averageServiceSeconds: z.number().nullable() })),
   appointments: z.object({ kept: z.number().int(), missed: z.number().int() }),
 });
 export type AnalyticsReport = z.infer<typeof AnalyticsReport>;

@@ -9,7 +9,7 @@ export const NowBranch = z.object({
   backlog: z.number().int(), lagSeconds: z.number().nullable(),
   waiting: z.number().int(), openCounters: z.number().int(),
   services: z.array(z.object({ serviceId: z.string(), name: z.string(), waiting: z.number().int(), longestWaitMinutes: z.number().int().nullable() })),
-  alerts: z.array(z.object({ kind: z.enum(['long_wait', 'sync_rejected', 'link']), message: z.string() })),
+  alerts: z.array(z.object({ kind: z.enum(['long_wait', 'sync_rejected', 'link', 'printer_paper', 'printer']), message: z.string() })),
 });
 export const NowReport = z.object({ generatedAt: z.string(), staleAfterSeconds: z.number().int(), branches: z.array(NowBranch) });
 export type NowReport = z.infer<typeof NowReport>;

@@ -7,8 +7,9 @@ import { Channel, Language, QueueType, TicketStatus } from './domain.js';
 import { AppointmentsConfiguredV1, BookingFactV1, type APPOINTMENTS_CONFIGURED, type BOOKING_CHECKED_IN, type BOOKING_NO_SHOW } from './appointments.js';
 import { PaymentFactV1, type PAYMENT_AGGREGATE } from './payments.js';
 import { ConfigAppliedV1, type CONFIG_AGGREGATE, type CONFIG_APPLIED } from './org-config.js';
+import { BranchDirectoryV1, PrinterStatusV1, type DIRECTORY_AGGREGATE, type DIRECTORY_PUBLISHED, type PRINTER_AGGREGATE, type PRINTER_STATUS } from './branch-directory.js';
 
-export { AppointmentsConfiguredV1, BookingFactV1, PaymentFactV1, ConfigAppliedV1 };
+export { AppointmentsConfiguredV1, BookingFactV1, PaymentFactV1, ConfigAppliedV1, BranchDirectoryV1, PrinterStatusV1 };
 
 export const TICKET_EVENT_TYPES = ['issued', 'called', 'recalled', 'started', 'served', 'no_show', 'transferred', 'cancelled', 'expired', 'parked', 'unparked'] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
@@ -73,4 +74,6 @@ export type ReplicatedFact =
   | { aggregateType: 'booking'; eventType: typeof BOOKING_CHECKED_IN | typeof BOOKING_NO_SHOW; payload: BookingFactV1 }
   | { aggregateType: 'appointments'; eventType: typeof APPOINTMENTS_CONFIGURED; payload: AppointmentsConfiguredV1 }
   | { aggregateType: typeof PAYMENT_AGGREGATE; eventType: `payment.${string}`; payload: PaymentFactV1 }
-  | { aggregateType: typeof CONFIG_AGGREGATE; eventType: typeof CONFIG_APPLIED; payload: ConfigAppliedV1 };
+  | { aggregateType: typeof CONFIG_AGGREGATE; eventType: typeof CONFIG_APPLIED; payload: ConfigAppliedV1 }
+  | { aggregateType: typeof DIRECTORY_AGGREGATE; eventType: typeof DIRECTORY_PUBLISHED; payload: BranchDirectoryV1 }
+  | { aggregateType: typeof PRINTER_AGGREGATE; eventType: typeof PRINTER_STATUS; payload: PrinterStatusV1 };

@@ -1,0 +1,32 @@
+// What a branch tells head office about itself so that the console names things instead of showing ids: its
+// services (letter, names, target wait) and its staff (display names), sent whenever they change; and the state of
+// its printers (out of paper, failing, back), sent when it changes, for the Now screen's alerts.
+import { z } from 'zod';
+import { LocalizedText } from './domain.js';
+
+const Ref = z.string().min(1).max(64);
+
+/** aggregateType 'directory', aggregateId the branch id: the whole list each time, a newer seq replaces it. */
+export const DIRECTORY_AGGREGATE = 'directory';
+export const DIRECTORY_PUBLISHED = 'directory.published';
+export const BranchDirectoryV1 = z.object({
+  services: z.array(z.object({
+    id: Ref, prefix: z.string().min(1).max(4), name: LocalizedText, targetWaitMinutes: z.number().int().min(0), removed: z.boolean(),
+  })).max(500),
+  staff: z.array(z.object({ id: Ref, displayName: z.string().min(1).max(120), role: z.string().max(32) })).max(5000),
+});
+export type BranchDirectoryV1 = z.infer<typeof BranchDirectoryV1>;
+
+/** aggregateType 'printer', aggregateId the printer (its spec): a change of its state. */
+export const PRINTER_AGGREGATE = 'printer';
+export const PRINTER_STATUS = 'printer.status';
+export const PrinterStatusV1 = z.object({
+  printer: z.string().min(1).max(200),
+  deviceId: Ref.nullable(),
+  /** Where it is, as staff say it (the kiosk's name). */
+  where: z.string().max(200),
+  state: z.enum(['ok', 'near_end', 'out_of_paper', 'failing']),
+  code: z.string().max(40).nullable(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type PrinterStatusV1 = z.infer<typeof PrinterStatusV1>;
