@@ -13,7 +13,7 @@ import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import { CodeKeypad, DigitKeypad, Header, QrCode, ScannerInput, ScreenTitle } from './components.js';
 import { groupCode, groupPhoneDigits, hoursToday, isSenegalLocalNumber } from './format.js';
 import { kioskTimings, useCountdown, useIdle } from './hooks.js';
-import { Icon } from './icons.js';
+import { Icon } from '../../ui-shared/icons.js';
 import { answerLost, checkIn, issueTicket, kioskConfig, listServices, printTicket, serverReachable } from './kiosk-api.js';
 import { OutOfService, Splash } from './screens.js';
 import { PayOffer, PayScreen } from './PayScreen.js';

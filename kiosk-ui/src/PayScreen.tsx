@@ -7,7 +7,7 @@ import type { PaymentView } from '../../server/src/shared/contracts/payments.js'
 import { ApiError, newCommandId } from '../../ui-shared/api.js';
 import { QrCode } from './components.js';
 import { useCountdown } from './hooks.js';
-import { Icon } from './icons.js';
+import { Icon } from '../../ui-shared/icons.js';
 import { getPayment, printReceipt, startCheckout, type KioskProvider } from './kiosk-api.js';
 
 /** Providers paid by scanning a QR code (Free Money pushes a request to a phone number instead). */

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
 import { SCREEN_LANGUAGES, type ScreenLanguage } from '../../ui-shared/i18n.js';
-import { Flag, Icon } from './icons.js';
+import { Flag, Icon } from '../../ui-shared/icons.js';
 
 export function Header({ branchName, timeZone, onLanguage }: { branchName: string; timeZone: string; onLanguage: (lang: ScreenLanguage) => void }) {
   const { t, i18n } = useTranslation();

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../ui-shared/api.js';
 import { pairWithCode } from '../../ui-shared/device.js';
 import { DigitKeypad, ScreenTitle } from './components.js';
-import { Icon } from './icons.js';
+import { Icon } from '../../ui-shared/icons.js';
 
 export function Splash({ text, testId = 'screen-connecting' }: { text: string; testId?: string }) {
   return (

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBranch, type TestBranch } from '../support/branch.js';
+import { SERVICE_ICONS } from '../../server/src/shared/domain/service-icons.js';
 
 const SEED = Number(process.env.SQ_PROPERTY_SEED ?? 1414);
 const RUNS = Number(process.env.SQ_PROPERTY_RUNS ?? 25);
@@ -61,7 +62,7 @@ describe('admin PATCH routes change only the fields they name (property)', () =>
       fields: {
         prefix: fc.constantFrom('Q', 'R'),
         name: fc.record({ fr: text(40), wo: text(40), en: text(40) }),
-        icon: fc.constantFrom('ticket', 'bank', 'card'),
+        icon: fc.constantFrom(...SERVICE_ICONS),
         targetWaitMinutes: fc.integer({ min: 1, max: 600 }),
         defaultServiceMinutes: fc.integer({ min: 1, max: 240 }),
         express: fc.boolean(),

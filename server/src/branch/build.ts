@@ -7,6 +7,7 @@ import { UnitOfWork } from './db/unit-of-work.js';
 import { DomainEvents } from './core/events.js';
 import type { BranchContext } from './core/context.js';
 import { AppointmentService, type AppointmentOptions } from './appointments/appointment.service.js';
+import { AdminAudit } from './audit/audit.service.js';
 import { CounterService } from './counters/counter.service.js';
 import { DeviceService } from './devices/device.service.js';
 import { CentralCheckoutClient } from './payments/central-client.js';
@@ -57,6 +58,8 @@ export interface BranchParts {
   retention: ContactRetention;
   /** Services, staff names and printer states sent to head office (names in its console, printer alerts). */
   directory: BranchDirectory;
+  /** Every admin change with who, when and before → after. */
+  audit: AdminAudit;
 }
 
 export function buildBranchParts(o: BranchPartsOptions): BranchParts {
@@ -84,6 +87,7 @@ export function buildBranchParts(o: BranchPartsOptions): BranchParts {
   const central = o.central ?? null;
   return {
     ctx, branch, tickets, ticketViews, counters, catalog, state,
+    audit: new AdminAudit(ctx),
     longWaits: new LongWaitMonitor(state, catalog),
     users: new UserService(ctx),
     devices: new DeviceService(ctx),

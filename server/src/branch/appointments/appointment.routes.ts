@@ -14,8 +14,9 @@ import type { BranchApi } from '../http/access.js';
 const HolidaysQuery = z.object({ from: LocalDate.optional(), to: LocalDate.optional() });
 const DayQuery = z.object({ day: LocalDate.optional() });
 
-export function registerAppointmentRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'ctx' | 'appointments' | 'devices'>): void {
+export function registerAppointmentRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'ctx' | 'appointments' | 'devices' | 'audit'>): void {
   const appointments = s.appointments;
+  const audit = s.audit;
   api.add(router, {
     method: 'post', path: '/api/appointments/check-in', tag: 'appointments', access: 'issuer', status: 201,
     summary: 'Check a visitor in by booking code: the booking becomes an appointment ticket', body: CheckInBody, response: CheckInResult,
@@ -55,13 +56,21 @@ export function registerAppointmentRoutes(router: Router, api: BranchApi, s: Pic
     method: 'put', path: '/api/admin/appointments/services/:id', tag: 'admin', access: 'admin', summary: 'Set the appointment settings of a service',
     body: AppointmentSettingsBody, response: ServiceAppointmentsView,
     description: 'Slot length, capacity per slot, horizon (working days), booking lead, check-in window (early/late) and the hours slots are laid out in (default Monday to Friday 09:00–17:00, within the service\'s own hours). Pushed to central, which offers the slots.',
-  }, ({ params, body }) => appointments.setServiceSettings(params.id as string, body));
+  }, ({ params, body, actor }) => audit.change(actor, { kind: 'appointments', action: 'update', entityId: params.id as string }, {
+    before: () => appointments.listServiceSettings().find((v) => v.serviceId === params.id) ?? null,
+    apply: () => appointments.setServiceSettings(params.id as string, body),
+  }));
   api.add(router, { method: 'get', path: '/api/admin/appointments/holiday-overrides', tag: 'admin', access: 'admin', summary: 'Branch closures and corrected holiday dates', response: HolidayOverrideView.array() },
     () => appointments.listOverrides());
   api.add(router, {
     method: 'post', path: '/api/admin/appointments/holiday-overrides', tag: 'admin', access: 'admin', status: 201,
     summary: 'Close the branch on a date, or set the official date of a movable holiday (Korité, Tabaski…)', body: HolidayOverrideBody, response: HolidayOverrideView,
-  }, ({ body }) => appointments.addOverride(body));
+  }, ({ body, actor }) => audit.change(actor, (v) => ({ kind: 'closure', action: 'create', entityId: v.id }), { apply: () => appointments.addOverride(body) }));
   api.add(router, { method: 'delete', path: '/api/admin/appointments/holiday-overrides/:id', tag: 'admin', access: 'admin', summary: 'Remove a closure or a holiday correction' },
-    ({ params }) => { appointments.removeOverride(params.id as string); });
+    ({ params, actor }) => {
+      audit.change(actor, { kind: 'closure', action: 'delete', entityId: params.id as string }, {
+        before: () => appointments.listOverrides().find((o) => o.id === params.id) ?? null,
+        apply: () => appointments.removeOverride(params.id as string), after: () => null,
+      });
+    });
 }

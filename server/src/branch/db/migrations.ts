@@ -6,6 +6,7 @@ import { syncMigration } from '../sync/sync.migration.js';
 import { paymentsMigration } from '../payments/payments.migration.js';
 import { appointmentsMigration } from '../appointments/appointments.migration.js';
 import { centralConfigMigration } from '../services/central-config.migration.js';
+import { adminAuditMigration } from '../audit/audit.migration.js';
 
 export const branchMigrations: Record<string, Migration> = {
   '0001_initial': {
@@ -188,4 +189,5 @@ export const branchMigrations: Record<string, Migration> = {
   '0003_appointments': appointmentsMigration,
   '0004_payments': paymentsMigration,
   '0005_central_config': centralConfigMigration,
+  '0006_admin_audit': adminAuditMigration,
 };

@@ -58,6 +58,11 @@ export interface OutboxTable {
   seq: Generated<number>; event_id: string; aggregate_type: string; aggregate_id: string; event_type: string;
   event_version: number; payload: string; occurred_at: string;
 }
+/** Admin changes (migration 0006_admin_audit); before/after are JSON. */
+export interface AdminAuditTable {
+  id: string; at: string; kind: string; action: string; entity_id: string | null; actor_id: string | null; actor_name: string;
+  before_json: string | null; after_json: string | null;
+}
 
 export interface BranchDatabase {
   organizations: OrganizationsTable;
@@ -76,4 +81,5 @@ export interface BranchDatabase {
   ticket_sequences: TicketSequencesTable;
   commands: CommandsTable;
   outbox: OutboxTable;
+  admin_audit: AdminAuditTable;
 }

@@ -1,4 +1,6 @@
 import type { Router } from 'express';
+import { DeviceStatusView } from '../../shared/contracts/admin.js';
+import type { TicketPrintService } from '../print/print.service.js';
 import { DeviceCreateBody, DeviceCreated, DeviceUpdateBody, DeviceView, PairBody, PairLocalBody, PairResponse } from '../../shared/contracts/api.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { BranchParts } from '../build.js';
@@ -7,7 +9,11 @@ import { isLoopback } from '../../shared/http/bearer.js';
 import type { Clock } from '../../shared/clock.js';
 import { rateLimited, WindowLimit } from '../../shared/rate-limit.js';
 
-export function registerDeviceRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'devices'> & { demo: boolean; clock: Clock }): void {
+export function registerDeviceRoutes(
+  router: Router, api: BranchApi, s: Pick<BranchParts, 'devices' | 'audit'> & { printing: TicketPrintService; demo: boolean; clock: Clock },
+): void {
+  const audit = s.audit;
+  const statusView = (d: DeviceView): DeviceStatusView => ({ ...d, online: s.devices.isOnline(d.id), paper: s.printing.paperOf(d) });
   // Pairing codes are 6 digits: attempts are limited per address here, and wrong codes per code and branch-wide
   // whatever the address (DeviceService.pair).
   const perAddress = new WindowLimit(10, 60_000);
@@ -33,13 +39,22 @@ export function registerDeviceRoutes(router: Router, api: BranchApi, s: Pick<Bra
   api.add(router, { method: 'get', path: '/api/devices/me', tag: 'devices', access: 'reader', summary: 'The device this token belongs to', response: DeviceView },
     ({ actor }) => { if (actor?.kind !== 'device') throw new DomainError('FORBIDDEN', 'this is not a device token'); return s.devices.get(actor.deviceId); });
 
-  api.add(router, { method: 'get', path: '/api/admin/devices', tag: 'admin', access: 'admin', summary: 'Kiosks and displays', response: DeviceView.array() }, () => s.devices.list());
+  api.add(router, {
+    method: 'get', path: '/api/admin/devices', tag: 'admin', access: 'admin', summary: 'Kiosks and displays, whether each is connected now, and the paper of kiosks\' printers', response: DeviceStatusView.array(),
+  }, () => s.devices.list().map(statusView));
+  // Pairing codes never go into the audit log: only the device.
   api.add(router, { method: 'post', path: '/api/admin/devices', tag: 'admin', access: 'admin', status: 201, summary: 'Provision a kiosk or display: returns a 6-digit pairing code valid 10 minutes', body: DeviceCreateBody, response: DeviceCreated },
-    ({ body }) => s.devices.create(body));
+    ({ body, actor }) => audit.change(actor, (r) => ({ kind: 'device', action: 'create', entityId: r.device.id }), { apply: () => s.devices.create(body), after: (r) => r.device }));
   api.add(router, { method: 'post', path: '/api/admin/devices/:id/pairing-code', tag: 'admin', access: 'admin', summary: 'A new pairing code (the old token stops working)', response: DeviceCreated },
-    ({ params }) => s.devices.repair(params.id as string));
+    ({ params, actor }) => audit.change(actor, { kind: 'device', action: 'pairing-code', entityId: params.id as string }, {
+      before: () => s.devices.get(params.id as string), apply: () => s.devices.repair(params.id as string), after: (r) => r.device,
+    }));
   api.add(router, { method: 'patch', path: '/api/admin/devices/:id', tag: 'admin', access: 'admin', summary: 'Rename a device or set its printer', body: DeviceUpdateBody, response: DeviceView },
-    ({ params, body }) => s.devices.update(params.id as string, body));
-  api.add(router, { method: 'post', path: '/api/admin/devices/:id/revoke', tag: 'admin', access: 'admin', summary: 'Revoke a device token', response: DeviceView },
-    ({ params }) => s.devices.revoke(params.id as string));
+    ({ params, body, actor }) => audit.change(actor, { kind: 'device', action: 'update', entityId: params.id as string }, {
+      before: () => s.devices.get(params.id as string), apply: () => s.devices.update(params.id as string, body), patch: body,
+    }));
+  api.add(router, { method: 'post', path: '/api/admin/devices/:id/revoke', tag: 'admin', access: 'admin', summary: 'Revoke a device token (its open connections close at once)', response: DeviceView },
+    ({ params, actor }) => audit.change(actor, { kind: 'device', action: 'revoke', entityId: params.id as string }, {
+      before: () => s.devices.get(params.id as string), apply: () => s.devices.revoke(params.id as string),
+    }));
 }

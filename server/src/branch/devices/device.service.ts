@@ -31,6 +31,8 @@ export class DeviceService {
   private readonly wrongPerCode = new Map<string, number>();
   private readonly wrongAtBranch = new WindowLimit(PAIRING_TRIES_BRANCH, PAIRING_WINDOW_MS);
   private pairingPausedUntil = 0;
+  /** Open sockets per device: "online now" on the admin screen. */
+  private readonly sockets = new Map<string, number>();
 
   constructor(private readonly ctx: BranchContext) {}
 
@@ -137,11 +139,28 @@ export class DeviceService {
   }
 
   revoke(id: string): DeviceView {
-    const store = this.ctx.store;
-    this.row(id);
-    updateDevice(store, id, { revoked_at: nowIso(this.ctx), token_hash: null });
-    this.ctx.events.emit('credentials.changed');
+    this.ctx.uow.run((tx) => {
+      this.row(id);
+      updateDevice(tx, id, { revoked_at: nowIso(this.ctx), token_hash: null });
+      // Once committed (an admin's revocation runs inside its audit entry's transaction).
+      tx.afterCommit(() => this.ctx.events.emit('credentials.changed'));
+    });
     return this.get(id);
+  }
+
+  /** The gateway counts a device's sockets as they open and close. */
+  socketOpened(id: string): void {
+    this.sockets.set(id, (this.sockets.get(id) ?? 0) + 1);
+  }
+
+  socketClosed(id: string): void {
+    const n = (this.sockets.get(id) ?? 1) - 1;
+    if (n > 0) this.sockets.set(id, n);
+    else this.sockets.delete(id);
+  }
+
+  isOnline(id: string): boolean {
+    return (this.sockets.get(id) ?? 0) > 0;
   }
 
   update(id: string, patch: { name?: string; printer?: string | null }): DeviceView {

@@ -4,6 +4,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { Language } from '../../shared/contracts/domain.js';
 import { ConfiguredPrinter, KioskConfig, PrintResult, TestPrintBody } from '../../shared/contracts/print.js';
+import { TestPageResult } from '../../shared/contracts/admin.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { Actor } from '../core/actor.js';
 import type { BranchApi } from '../http/access.js';
@@ -91,6 +92,12 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
       throw error;
     }
   });
+
+  api.add(router, {
+    method: 'post', path: '/api/admin/devices/:id/test-page', tag: 'admin', access: 'admin', body: z.strictObject({ language: Language.optional() }), response: TestPageResult,
+    summary: 'Print a test page on a kiosk\'s printer and tell what the printer answered',
+    description: 'Always 200 for a kiosk: outcome printed, paper_out, unreachable (offline or no answer in time) or error, with the printer\'s code. 400 for a call board (no printer).',
+  }, ({ params, body, req }) => p.testPage(params.id as string, p.trackUrlBase(origin(req)), body.language));
 
   api.add(router, {
     method: 'get', path: '/api/admin/printers/sample.html', tag: 'admin', access: 'admin', summary: 'Preview of a sample ticket (HTML, or SVG with ?format=svg)',

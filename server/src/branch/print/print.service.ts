@@ -12,6 +12,7 @@ import type { TicketQueries } from '../tickets/ticket.queries.js';
 import type { Language, QueueType } from '../../shared/contracts/domain.js';
 import type { ConfiguredPrinter, KioskConfig, PrintFailureCode, PrintFailureDetails, PrintResult } from '../../shared/contracts/print.js';
 import { trackUrlFor } from '../../shared/contracts/print.js';
+import type { TestPageResult } from '../../shared/contracts/admin.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { displayTicketNumber } from '../../shared/domain/numbering.js';
 import { isFinal } from '../../shared/domain/ticket-state.js';
@@ -97,6 +98,8 @@ export class TicketPrintService {
   private readonly attempts = new Map<string, number>();
   private readonly printed = new Map<string, true>();
   private readonly health = new Map<string, PrinterHealth>();
+  /** Paper sensor per printer (canonical spec) at its last job. */
+  private readonly lastPaper = new Map<string, PrintResult['paper']>();
   private readonly logger: Logger;
   private readonly paperWidth: PaperWidth;
   private readonly timeoutMs: number;
@@ -277,6 +280,26 @@ export class TicketPrintService {
     }
   }
 
+  /** The paper sensor of a kiosk's printer at its last job (null: nothing printed on it since the server started). */
+  paperOf(device: { role: string; printer: string | null }): PrintResult['paper'] | null {
+    if (device.role !== 'kiosk') return null;
+    const spec = device.printer && device.printer.trim() ? device.printer : this.settings.defaultPrinter;
+    return spec ? this.lastPaper.get(canonical(spec)) ?? null : null;
+  }
+
+  /** A test page on a kiosk's printer, with the printer's answer in words an admin reads (never a 503). */
+  async testPage(deviceId: string, trackBase: string, language?: Language): Promise<TestPageResult> {
+    if (this.deps.devices.get(deviceId).role !== 'kiosk') throw new DomainError('VALIDATION_ERROR', 'only a kiosk has a printer: a call board prints nothing');
+    try {
+      const r = await this.printSample({ deviceId, ...(language && { language }) }, trackBase);
+      return { outcome: 'printed', paper: r.paper, code: null, message: null };
+    } catch (error) {
+      if (!(error instanceof TicketPrintFailure)) throw error;
+      const outcome = error.code === 'PAPER_OUT' ? 'paper_out' : error.code === 'PRINTER_OFFLINE' || error.code === 'PRINTER_TIMEOUT' ? 'unreachable' : 'error';
+      return { outcome, paper: error.code === 'PAPER_OUT' ? 'out' : 'unknown', code: error.code, message: error.message };
+    }
+  }
+
   /** Every printer in use (the default and the kiosks' own), with a live status check of each. */
   async configuredPrinters(): Promise<ConfiguredPrinter[]> {
     const byKey = new Map<string, { spec: string; isDefault: boolean; devices: Array<{ id: string; name: string }> }>();
@@ -331,7 +354,11 @@ export class TicketPrintService {
     });
     try {
       const result = await Promise.race([printer.printTicket(data), deadline]);
+      this.lastPaper.set(printer.spec, result.paper);
       return { status: 'printed', paper: result.paper, printer: printer.kind };
+    } catch (error) {
+      if (isPrintError(error) && error.code === 'PAPER_OUT') this.lastPaper.set(printer.spec, 'out');
+      throw error;
     } finally {
       clearTimeout(timer);
     }

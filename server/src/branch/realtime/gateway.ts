@@ -77,6 +77,10 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   io.on('connection', (socket: IoSocket) => {
     const p = socket.data.principal;
     void socket.join('all');
+    if (p.kind === 'device') {
+      d.devices.socketOpened(p.deviceId);
+      socket.on('disconnect', () => d.devices.socketClosed(p.deviceId));
+    }
     if (p.kind === 'staff') {
       void socket.join('staff');
       if (p.role !== 'agent') void socket.join('supervisors');
@@ -174,6 +178,7 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   };
   const onMessage: Parameters<typeof events.on<'message.changed'>>[1] = ({ text }) => { io.to('all').emit('display:message', { text }); };
   const onAlert: Parameters<typeof events.on<'alert.raised'>>[1] = (alert) => { io.to('staff').emit('alert:raised', alert); };
+
 
   events.on('ticket.issued', onIssued);
   events.on('ticket.called', onCalled);

@@ -58,3 +58,13 @@ export function softDeleteService(store: BranchStore, id: string, at: string): v
   store.run(store.db.updateTable('services').set({ deleted_at: at, status: 'closed' }).where('id', '=', id));
   store.run(store.db.deleteFrom('counter_services').where('service_id', '=', id));
 }
+
+/** New services go after the others (the kiosk lists them in this order). */
+export function nextSortOrder(store: BranchStore): number {
+  const row = store.first(store.db.selectFrom('services').select((eb) => eb.fn.max('sort_order').as('max')).where('deleted_at', 'is', null));
+  return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+}
+
+export function setSortOrders(store: BranchStore, ids: readonly string[], at: string): void {
+  ids.forEach((id, index) => store.run(store.db.updateTable('services').set({ sort_order: index, updated_at: at }).where('id', '=', id)));
+}

@@ -2,12 +2,13 @@
 import type { z } from 'zod';
 import type { ServiceCreateBody, ServiceUpdateBody, ServiceView } from '../../shared/contracts/api.js';
 import type { ServiceStatus } from '../../shared/contracts/domain.js';
+import type { ServiceStatusPreview } from '../../shared/contracts/admin.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { newId } from '../../shared/ids.js';
 import { nowIso, type BranchContext } from '../core/context.js';
 import type { BranchInfo } from '../settings/branch-info.js';
-import { findService, insertService, listServices, softDeleteService, toServiceView, updateService } from './service.repository.js';
-import { hasActiveTickets } from '../tickets/ticket.repository.js';
+import { findService, insertService, listServices, nextSortOrder, setSortOrders, softDeleteService, toServiceView, updateService } from './service.repository.js';
+import { countLine, hasActiveTickets } from '../tickets/ticket.repository.js';
 import { assertLocalServiceChange, assertLocalServiceRemoval } from './central-config.js';
 
 export class ServiceCatalog {
@@ -33,7 +34,7 @@ export class ServiceCatalog {
         id, branch_id: this.ctx.branchId, prefix: input.prefix, name_fr: input.name.fr, name_wo: input.name.wo, name_en: input.name.en,
         icon: input.icon, target_wait_minutes: input.targetWaitMinutes, default_service_minutes: input.defaultServiceMinutes,
         express: input.express ? 1 : 0, status: input.status, opening_hours: input.openingHours ? JSON.stringify(input.openingHours) : null,
-        sort_order: input.sortOrder, created_at: at, updated_at: at, deleted_at: null, fee_xof: input.feeXof ?? null,
+        sort_order: input.sortOrder ?? nextSortOrder(tx), created_at: at, updated_at: at, deleted_at: null, fee_xof: input.feeXof ?? null,
         central_key: null, managed_fields: null,
       });
       tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
@@ -67,6 +68,27 @@ export class ServiceCatalog {
 
   setStatus(id: string, status: ServiceStatus): ServiceView {
     return this.update(id, { status });
+  }
+
+  /** The kiosk's order: `ids` names every live service once, first shown first. */
+  reorder(ids: readonly string[]): ServiceView[] {
+    this.ctx.uow.run((tx) => {
+      const live = listServices(tx).map((r) => r.id);
+      const unique = new Set(ids);
+      if (unique.size !== ids.length || unique.size !== live.length || live.some((id) => !unique.has(id))) {
+        throw new DomainError('VALIDATION_ERROR', `serviceIds must name each of the ${live.length} services once`, [{ path: ['serviceIds'], code: 'custom', message: 'each service once' }]);
+      }
+      setSortOrders(tx, ids, nowIso(this.ctx));
+      tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
+    });
+    return this.list();
+  }
+
+  /** What setting a line to `status` would do to the visitors in it now; nothing changes. */
+  statusPreview(id: string, status: ServiceStatus): ServiceStatusPreview {
+    this.get(id);
+    const line = countLine(this.ctx.store, id);
+    return { waitingTickets: line.waiting, calledTickets: line.called, outcome: status === 'active' || line.waiting === 0 ? 'none' : 'still_called' };
   }
 
   /** Soft delete: past tickets keep their service; its letter becomes free again. */

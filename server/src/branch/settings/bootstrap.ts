@@ -1,20 +1,13 @@
 // First start of a branch database: the branch itself, the admin account and, in demo mode, a Dakar bank agency.
-import { randomBytes } from 'node:crypto';
 import type { OpeningHours } from '../../shared/contracts/domain.js';
 import type { BranchStore } from '../db/store.js';
 import { newId } from '../../shared/ids.js';
 import { ALWAYS_OPEN, WEEKDAYS_8_TO_17 } from '../../shared/domain/opening-hours.js';
-import { hashPassword } from '../../shared/auth/password.js';
+import { hashPassword, randomPassword } from '../../shared/auth/password.js';
 import { getSetting, setSetting } from './branch.repository.js';
 
 export interface FirstStartCredential { login: string; password: string; role: string }
 
-function randomPassword(): string {
-  // 12 characters without look-alikes (0/O, 1/l): read off a screen and typed at a counter.
-  const alphabet = 'abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789';
-  const bytes = randomBytes(12);
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-}
 
 export async function bootstrapBranch(store: BranchStore, opts: { demo: boolean; adminPassword?: string; now: Date }): Promise<{ branchId: string; credentials: FirstStartCredential[] }> {
   const existing = getSetting(store, 'branch_id');

@@ -110,6 +110,19 @@ export function hasActiveTickets(store: BranchStore, serviceId: string): boolean
   return store.first(store.db.selectFrom('tickets').select('id').where('service_id', '=', serviceId).where(IN_ACTIVE_QUEUE)) !== undefined;
 }
 
+/** A service's line now: tickets waiting, and tickets called or being served. */
+export function countLine(store: BranchStore, serviceId: string): { waiting: number; called: number } {
+  const rows = store.all(store.db.selectFrom('tickets').select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('service_id', '=', serviceId).where(IN_ACTIVE_QUEUE).groupBy('status'));
+  let waiting = 0;
+  let called = 0;
+  for (const r of rows) {
+    if (r.status === 'waiting' || r.status === 'transferred') waiting += Number(r.n);
+    else called += Number(r.n);
+  }
+  return { waiting, called };
+}
+
 /** The most recent calls (called, recalled, unparked) with their counters: the call board after a restart. */
 export function recentCallRows(store: BranchStore, limit: number) {
   return store.all(

@@ -54,3 +54,14 @@ export function findSession(store: BranchStore, tokenHash: string) {
       .where('sessions.token_hash', '=', tokenHash),
   );
 }
+
+export function activeAdminCount(store: BranchStore): number {
+  const row = store.first(store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('active', '=', 1));
+  return Number(row?.n ?? 0);
+}
+
+/** The start of each user's newest session. */
+export function lastSignIns(store: BranchStore): Map<string, string> {
+  const rows = store.all(store.db.selectFrom('sessions').select(['user_id', (eb) => eb.fn.max('created_at').as('at')]).groupBy('user_id'));
+  return new Map(rows.map((r) => [r.user_id, String(r.at)]));
+}

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { LoginResponse, UserCreateBody, UserUpdateBody, UserView } from '../../shared/contracts/api.js';
 import type { Role } from '../../shared/contracts/domain.js';
+import type { UserAdminView } from '../../shared/contracts/admin.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { newId } from '../../shared/ids.js';
 import type { Actor } from '../core/actor.js';
@@ -11,7 +12,7 @@ import { LoginGuard } from '../../shared/auth/login-guard.js';
 import { hashToken, newToken } from '../../shared/auth/tokens.js';
 
 import {
-  findSession, findUser, findUserByLogin, insertSession, insertUser, listUsers, revokeSession, revokeUserSessions, updateUser, type UserRow,
+  activeAdminCount, findSession, findUser, findUserByLogin, insertSession, insertUser, lastSignIns, listUsers, revokeSession, revokeUserSessions, updateUser, type UserRow,
 } from './user.repository.js';
 
 function toView(u: UserRow): UserView {
@@ -80,9 +81,17 @@ export class UserService {
     return toView(u);
   }
 
+  /** The password's hash, made before the change's transaction (a transaction never waits on the KDF). */
+  hash(password: string): Promise<string> {
+    return hashPassword(password);
+  }
+
   async create(input: z.output<typeof UserCreateBody>): Promise<UserView> {
+    return this.createHashed(input, await this.hash(input.password));
+  }
+
+  createHashed(input: z.output<typeof UserCreateBody>, hash: string): UserView {
     const store = this.ctx.store;
-    const hash = await hashPassword(input.password);
     const at = nowIso(this.ctx);
     const id = newId();
     this.ctx.uow.run((tx) => {
@@ -96,10 +105,18 @@ export class UserService {
   }
 
   async update(id: string, input: z.output<typeof UserUpdateBody>): Promise<UserView> {
+    return this.updateHashed(id, input, input.password ? await this.hash(input.password) : undefined);
+  }
+
+  updateHashed(id: string, input: Omit<z.output<typeof UserUpdateBody>, 'password'>, hash: string | undefined): UserView {
     const store = this.ctx.store;
-    const hash = input.password ? await hashPassword(input.password) : undefined;
     this.ctx.uow.run((tx) => {
-      this.get(id);
+      const was = this.get(id);
+      // The branch always keeps one admin who can sign in: nobody can lock everyone out of the set-up.
+      const losesAdmin = was.role === 'admin' && was.active && (input.active === false || (input.role !== undefined && input.role !== 'admin'));
+      if (losesAdmin && activeAdminCount(store) <= 1) {
+        throw new DomainError('CONFLICT', 'this is the last active admin: make another admin first');
+      }
       tx.afterCommit(() => this.ctx.events.emit('staff.changed'));
       updateUser(store, id, {
         ...(input.displayName !== undefined && { display_name: input.displayName }),
@@ -118,15 +135,18 @@ export class UserService {
     return this.get(id);
   }
 
+  /** Users with the start of their newest session (the admin screen's "last sign-in"). */
+  listWithSignIn(): UserAdminView[] {
+    const last = lastSignIns(this.ctx.store);
+    return listUsers(this.ctx.store).map((u) => ({ ...toView(u), lastSignInAt: last.get(u.id) ?? null }));
+  }
+
+  adminView(id: string): UserAdminView {
+    return { ...this.get(id), lastSignInAt: lastSignIns(this.ctx.store).get(id) ?? null };
+  }
+
   /** Users are deactivated rather than deleted: their name stays on the tickets they served. */
   deactivate(id: string): UserView {
-    const store = this.ctx.store;
-    this.get(id);
-    this.ctx.uow.run((tx) => {
-      updateUser(store, id, { active: 0, updated_at: nowIso(this.ctx) });
-      revokeUserSessions(store, id, nowIso(this.ctx));
-      tx.afterCommit(() => this.ctx.events.emit('credentials.changed'));
-    });
-    return this.get(id);
+    return this.updateHashed(id, { active: false }, undefined);
   }
 }

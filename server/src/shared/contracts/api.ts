@@ -5,6 +5,7 @@ import {
   Channel, CounterStatus, DeviceRole, Language, LocalizedText, OpeningHours, OrganizationType, PriorityReason,
   QueueType, Region, Role, SenegalPhone, ServiceStatus, TicketStatus,
 } from './domain.js';
+import { DEFAULT_SERVICE_ICON, SERVICE_ICONS } from '../domain/service-icons.js';
 
 export const Id = z.string().min(1).max(64);
 export const CommandId = z.uuid().describe('Client-made id of this command: a retried command with the same id is applied once.');
@@ -163,13 +164,14 @@ export const FeeXof = z.number().int('fee: whole francs CFA').positive().max(10_
 export const ServiceCreateBody = z.strictObject({
   prefix: z.string().regex(/^[A-Z]$/, 'prefix must be one capital letter A-Z'),
   name: LocalizedText,
-  icon: z.string().max(32).default('ticket'),
+  icon: z.enum(SERVICE_ICONS, { error: `icon: one of ${SERVICE_ICONS.join(', ')}` }).default(DEFAULT_SERVICE_ICON),
   targetWaitMinutes: z.number().int().min(1).max(600).default(15),
   defaultServiceMinutes: z.number().min(0.5).max(240).default(5),
   express: z.boolean().default(false),
   status: ServiceStatus.default('active'),
   openingHours: OpeningHours.nullable().default(null),
-  sortOrder: z.number().int().min(0).max(1000).default(0),
+  /** Where the kiosk shows it; left out: after the others. */
+  sortOrder: z.number().int().min(0).max(1000).optional(),
   feeXof: FeeXof.nullable().optional(),
 });
 // Not ServiceCreateBody.partial(): zod 4 applies a field's default inside partial(), so a PATCH would reset every
@@ -177,7 +179,7 @@ export const ServiceCreateBody = z.strictObject({
 export const ServiceUpdateBody = z.strictObject({
   prefix: ServiceCreateBody.shape.prefix,
   name: LocalizedText,
-  icon: z.string().max(32),
+  icon: ServiceCreateBody.shape.icon.unwrap(),
   targetWaitMinutes: z.number().int().min(1).max(600),
   defaultServiceMinutes: z.number().min(0.5).max(240),
   express: z.boolean(),

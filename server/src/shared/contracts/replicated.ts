@@ -8,6 +8,7 @@ import { AppointmentsConfiguredV1, BookingFactV1, type APPOINTMENTS_CONFIGURED, 
 import { PaymentFactV1, type PAYMENT_AGGREGATE } from './payments.js';
 import { ConfigAppliedV1, type CONFIG_AGGREGATE, type CONFIG_APPLIED } from './org-config.js';
 import { BranchDirectoryV1, PrinterStatusV1, type DIRECTORY_AGGREGATE, type DIRECTORY_PUBLISHED, type PRINTER_AGGREGATE, type PRINTER_STATUS } from './branch-directory.js';
+import { AuditKind } from './admin.js';
 
 export { AppointmentsConfiguredV1, BookingFactV1, PaymentFactV1, ConfigAppliedV1, BranchDirectoryV1, PrinterStatusV1 };
 
@@ -68,6 +69,21 @@ export type TicketEventV1 = z.infer<typeof TicketEventV1>;
 export const TicketPayloadV1 = z.object({ ticket: TicketSnapshotV1, event: TicketEventV1 });
 export type TicketPayloadV1 = z.infer<typeof TicketPayloadV1>;
 
+/** An admin change at the branch (its audit entry), `admin.changed` records: central keeps them as received. */
+export const ADMIN_CHANGED = 'admin.changed';
+export const AdminChangeV1 = z.object({
+  id: Ref,
+  at: Iso,
+  kind: AuditKind,
+  action: z.string().min(1).max(32),
+  entityId: Ref.nullable(),
+  actorId: Ref.nullable(),
+  actorName: z.string().max(120),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+});
+export type AdminChangeV1 = z.infer<typeof AdminChangeV1>;
+
 /** Every outbox record a branch writes, by aggregate: what each one carries. */
 export type ReplicatedFact =
   | { aggregateType: 'ticket'; eventType: `ticket.${TicketEventType}`; payload: TicketPayloadV1 }
@@ -76,4 +92,5 @@ export type ReplicatedFact =
   | { aggregateType: typeof PAYMENT_AGGREGATE; eventType: `payment.${string}`; payload: PaymentFactV1 }
   | { aggregateType: typeof CONFIG_AGGREGATE; eventType: typeof CONFIG_APPLIED; payload: ConfigAppliedV1 }
   | { aggregateType: typeof DIRECTORY_AGGREGATE; eventType: typeof DIRECTORY_PUBLISHED; payload: BranchDirectoryV1 }
-  | { aggregateType: typeof PRINTER_AGGREGATE; eventType: typeof PRINTER_STATUS; payload: PrinterStatusV1 };
+  | { aggregateType: typeof PRINTER_AGGREGATE; eventType: typeof PRINTER_STATUS; payload: PrinterStatusV1 }
+  | { aggregateType: 'admin'; eventType: typeof ADMIN_CHANGED; payload: AdminChangeV1 };

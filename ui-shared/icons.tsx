@@ -1,8 +1,11 @@
-// Inline SVG icons: each service shows one next to its name (keyed by the service's `icon` field), so a visitor
-// who reads little still finds it. Simple strokes in currentColor, readable from two metres.
+// Inline SVG icons: each service shows one next to its name (keyed by the service's `icon` field, one of
+// SERVICE_ICONS), so a visitor who reads little still finds it. Simple strokes in currentColor, readable from two
+// metres. The kiosk draws them; the admin screen offers the service icons in its picker.
 import { useId, type ReactNode } from 'react';
+import type { ServiceIcon } from '../server/src/shared/domain/service-icons.js';
 
-const PATHS: Record<string, ReactNode> = {
+// Typed by the list of service icons: an icon the API accepts always has a drawing.
+const PATHS: Record<ServiceIcon, ReactNode> & Record<string, ReactNode> = {
   cash: (
     <>
       <rect x="4" y="12" width="40" height="24" rx="3" />
