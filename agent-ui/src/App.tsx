@@ -12,6 +12,7 @@ import { Desk } from './Desk.js';
 import { Login } from './Login.js';
 import { clearSession, loadSession, saveSession, storeCounterId, storedCounterId, storeLanguage, type Session } from './session.js';
 import { Supervisor } from './Supervisor.js';
+import { Admin } from './admin/Admin.js';
 
 export function App({ i18n }: { i18n: I18n }) {
   const { t } = useTranslation();
@@ -54,7 +55,12 @@ function Workspace({ session, onLogout, language, onLanguage }: WorkspaceProps) 
   const expired = useCallback(() => onLogout('expired'), [onLogout]);
   const commands = useCommands(session.token, expired);
   const isSupervisor = session.user.role === 'supervisor' || session.user.role === 'admin';
-  const [tab, setTab] = useState<'desk' | 'supervisor'>(isSupervisor ? 'supervisor' : 'desk');
+  // /admin/ on the branch opens the Administration section directly (the server sends it to /agent/#admin).
+  const [tab, setTab] = useState<'desk' | 'supervisor' | 'admin'>(isSupervisor ? (location.hash === '#admin' ? 'admin' : 'supervisor') : 'desk');
+  const openTab = (next: 'desk' | 'supervisor' | 'admin') => {
+    setTab(next);
+    history.replaceState(null, '', next === 'admin' ? '#admin' : location.pathname);
+  };
   const [counterId, setCounterId] = useState<string | null>(() => storedCounterId());
 
   useEffect(() => { if (live.status === 'unauthorized') expired(); }, [live.status, expired]);
@@ -74,8 +80,9 @@ function Workspace({ session, onLogout, language, onLanguage }: WorkspaceProps) 
         </div>
         {isSupervisor && (
           <nav className="tabs">
-            <button type="button" className={tab === 'desk' ? 'active' : ''} onClick={() => setTab('desk')}>{t('tabs.desk')}</button>
-            <button type="button" className={tab === 'supervisor' ? 'active' : ''} onClick={() => setTab('supervisor')}>{t('tabs.supervisor')}</button>
+            <button type="button" className={tab === 'desk' ? 'active' : ''} onClick={() => openTab('desk')}>{t('tabs.desk')}</button>
+            <button type="button" className={tab === 'supervisor' ? 'active' : ''} onClick={() => openTab('supervisor')}>{t('tabs.supervisor')}</button>
+            <button type="button" className={tab === 'admin' ? 'active' : ''} onClick={() => openTab('admin')} data-testid="tab-admin">{t('tabs.admin')}</button>
           </nav>
         )}
         <div className="topbar-tools">
@@ -98,6 +105,7 @@ function Workspace({ session, onLogout, language, onLanguage }: WorkspaceProps) 
       )}
       <main className={online ? 'content' : 'content stale'}>
         {!snapshot ? <div className="loading">{t('connection.connecting')}</div>
+          : tab === 'admin' && isSupervisor ? <Admin session={session} />
           : tab === 'supervisor' && isSupervisor ? <Supervisor session={session} live={live} commands={commands} />
             : counter ? <Desk session={session} live={live} counter={counter} commands={commands} onChangeCounter={() => chooseCounter(null)} />
               : <CounterPicker session={session} snapshot={snapshot} commands={commands} online={online} onPicked={chooseCounter} />}

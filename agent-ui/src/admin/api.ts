@@ -1,0 +1,64 @@
+// The admin screens' calls to the branch server: one load-and-reload hook per list, and server errors turned into
+// messages beside the fields they concern, in the user's language.
+import { useCallback, useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { ApiError, apiFetch } from '../../../ui-shared/api.js';
+
+export function useAdminList<T>(path: string, token: string): { data: T | null; error: ApiError | null; reload: () => Promise<void> } {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const reload = useCallback(async () => {
+    try {
+      setData(await apiFetch<T>(path, { token }));
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err)));
+    }
+  }, [path, token]);
+  useEffect(() => { void reload(); }, [reload]);
+  return { data, error, reload };
+}
+
+export type FieldErrors = Record<string, string>;
+
+interface Issue { path?: unknown; code?: unknown; message?: unknown; minimum?: unknown; maximum?: unknown }
+
+/**
+ * Which field each server error is about. Validation errors name their fields (zod issues); a conflict is about
+ * the field the form says (the letter of a service, a login, a counter's number). Anything else goes under ''.
+ */
+export function fieldErrorsOf(err: unknown, t: TFunction, conflictField?: string): FieldErrors {
+  if (!(err instanceof ApiError)) return { '': t('admin.errors.unknown') };
+  if (err.code === 'VALIDATION_ERROR' && Array.isArray(err.details)) {
+    const out: FieldErrors = {};
+    for (const raw of err.details as Issue[]) {
+      const path = Array.isArray(raw.path) ? raw.path.join('.') : typeof raw.path === 'string' ? raw.path : '';
+      const code = typeof raw.code === 'string' ? raw.code : 'custom';
+      out[path] ??= t(`admin.issues.${code}`, { defaultValue: t('admin.issues.custom'), minimum: raw.minimum, maximum: raw.maximum });
+    }
+    return out;
+  }
+  if (err.code === 'CONFLICT' && conflictField) return { [conflictField]: t('admin.errors.taken') };
+  if (err.code === 'NETWORK') return { '': t('error.network') };
+  return { '': t(`errors.${err.code}`, { defaultValue: t('admin.errors.unknown') }) };
+}
+
+export function useSaving(): { busy: boolean; errors: FieldErrors; run: (fn: () => Promise<void>, onError: (err: unknown) => FieldErrors) => Promise<boolean>; clear: () => void } {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const run = useCallback(async (fn: () => Promise<void>, onError: (err: unknown) => FieldErrors) => {
+    setBusy(true);
+    try {
+      await fn();
+      setErrors({});
+      return true;
+    } catch (err) {
+      // The form keeps what was typed: only the errors change.
+      setErrors(onError(err));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, errors, run, clear: () => setErrors({}) };
+}

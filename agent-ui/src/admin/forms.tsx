@@ -1,0 +1,83 @@
+// Small form parts shared by the admin screens: a labelled field with its error, the form's own error, and the
+// weekly opening hours (two ranges a day: morning and afternoon, e.g. 08:00–12:30 / 14:00–16:00).
+import { useId, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OpeningHours, OpeningRange } from '../../../server/src/shared/contracts/domain.js';
+import type { FieldErrors } from './api.js';
+
+export function Field({ label, error, children, hint, name }: { label: string; error?: string | undefined; children: (id: string, describedBy: string | undefined) => ReactNode; hint?: string; name?: string }) {
+  const id = useId();
+  const errId = `${id}-err`;
+  return (
+    <div className={`field${error ? ' has-error' : ''}`} data-field={name}>
+      <label htmlFor={id}>{label}</label>
+      {children(id, error ? errId : undefined)}
+      {hint && <span className="hint">{hint}</span>}
+      {error && <span className="field-error" id={errId} role="alert" data-testid={name ? `error-${name}` : undefined}>{error}</span>}
+    </div>
+  );
+}
+
+export function FormError({ errors }: { errors: FieldErrors }) {
+  return errors[''] ? <p className="form-error" role="alert">{errors['']}</p> : null;
+}
+
+export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
+export function closedWeek(): OpeningHours {
+  return { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [] };
+}
+
+export function HoursEditor({ value, onChange, errors, prefix }: { value: OpeningHours; onChange: (v: OpeningHours) => void; errors: FieldErrors; prefix: string }) {
+  const { t } = useTranslation();
+  const set = (day: (typeof WEEKDAYS)[number], index: number, part: keyof OpeningRange, text: string) => {
+    const ranges = [...value[day]];
+    const current = ranges[index] ?? { open: '', close: '' };
+    ranges[index] = { ...current, [part]: text };
+    onChange({ ...value, [day]: ranges.filter((r) => r.open || r.close) });
+  };
+  return (
+    <table className="hours">
+      <caption className="visually-hidden">{t('admin.hours.caption')}</caption>
+      <thead><tr><th scope="col">{t('admin.hours.day')}</th><th scope="col">{t('admin.hours.morning')}</th><th scope="col">{t('admin.hours.afternoon')}</th></tr></thead>
+      <tbody>
+        {WEEKDAYS.map((day) => (
+          <tr key={day} data-day={day}>
+            <th scope="row">{t(`admin.weekdays.${day}`)}</th>
+            {[0, 1].map((i) => {
+              const err = errors[`${prefix}.${day}.${i}.open`] ?? errors[`${prefix}.${day}.${i}.close`];
+              return (
+                <td key={i}>
+                  <input type="time" aria-label={`${t(`admin.weekdays.${day}`)} ${t(i === 0 ? 'admin.hours.morning' : 'admin.hours.afternoon')} ${t('admin.hours.open')}`}
+                    name={`h-${day}-${i}-open`} value={value[day][i]?.open ?? ''} onChange={(e) => set(day, i, 'open', e.target.value)} />
+                  {' – '}
+                  <input type="time" aria-label={`${t(`admin.weekdays.${day}`)} ${t(i === 0 ? 'admin.hours.morning' : 'admin.hours.afternoon')} ${t('admin.hours.close')}`}
+                    name={`h-${day}-${i}-close`} value={value[day][i]?.close ?? ''} onChange={(e) => set(day, i, 'close', e.target.value)} />
+                  {err && <span className="field-error" role="alert">{err}</span>}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A list row's move buttons (keyboard: Tab to them, Enter or Space). */
+export function MoveButtons({ index, count, onMove, label }: { index: number; count: number; onMove: (from: number, to: number) => void; label: string }) {
+  const { t } = useTranslation();
+  return (
+    <span className="move">
+      <button type="button" aria-label={t('admin.moveUp', { name: label })} disabled={index === 0} onClick={() => onMove(index, index - 1)}>↑</button>
+      <button type="button" aria-label={t('admin.moveDown', { name: label })} disabled={index === count - 1} onClick={() => onMove(index, index + 1)}>↓</button>
+    </span>
+  );
+}
+
+export function moved<T>(list: readonly T[], from: number, to: number): T[] {
+  const copy = [...list];
+  const [item] = copy.splice(from, 1);
+  if (item !== undefined) copy.splice(to, 0, item);
+  return copy;
+}

@@ -1,0 +1,341 @@
+// Issue 16: a branch set up and run from an EMPTY database (SMARTQUEUE_DEMO=0) with the screens alone, in Debian's
+// Chromium: the first admin signs in at /admin/, sets the hours with a lunch break and a closure day, creates three
+// services in three languages with icons and one fee, two counters serving them in a chosen order, two agents, and
+// pairs a kiosk and a call board with their codes in two other browser contexts. Then an agent signs in, a visitor
+// takes a ticket at the kiosk, the agent calls it and the board shows it. Also: the kiosk follows a reorder live,
+// a revoked kiosk goes back to its pairing screen, a validation error shows beside its field (and what was typed is
+// kept), the audit log lists each change, and axe-core finds no serious or critical violation on any admin screen.
+// The screenshots of docs/admin.md are written here (docs/img/admin-*.png).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { AuditEntryView } from '../../server/src/shared/contracts/admin.js';
+import type { ServiceView } from '../../server/src/shared/contracts/api.js';
+import { ADMIN_PASSWORD, startBranch, type TestBranch } from '../support/branch.js';
+import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
+import { buildScreens } from '../support/ui-build.js';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const haveChromium = chromiumAvailable();
+const DOC_IMG = path.resolve('docs/img');
+
+async function axe(page: Page, screen: string): Promise<void> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+  });
+  expect(violations, `axe on ${screen}`).toEqual([]);
+}
+
+/** Opening hours with a lunch break every working day; today's day is wide enough that the kiosk issues now. */
+function hoursForToday(): { today: number; morning: [string, string]; afternoon: [string, string] } {
+  const now = new Date(); // Africa/Dakar is UTC all year
+  const today = now.getUTCDay() === 0 ? 7 : now.getUTCDay();
+  const minutes = now.getUTCHours() * 60 + now.getUTCMinutes();
+  // The break must not be now, or the kiosk could not issue the visitor's ticket during the test.
+  const inLunch = minutes >= 12 * 60 && minutes < 14 * 60 + 30;
+  return inLunch ? { today, morning: ['00:00', '03:00'], afternoon: ['04:00', '23:59'] } : { today, morning: ['00:00', '12:30'], afternoon: ['14:00', '23:59'] };
+}
+
+describe.runIf(!haveChromium && process.env.CI)('admin browser tests (CI)', () => {
+  it('needs Chromium in CI', () => { expect(chromiumAvailable(), `Chromium missing at ${CHROMIUM_PATH}`).toBe(true); });
+});
+
+describe.skipIf(!haveChromium)('branch administration on screen, from an empty branch', () => {
+  let b: TestBranch;
+  let screens: { uiRoot: string; remove(): void };
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let admin: Page;
+  let kiosk: Page;
+  let board: Page;
+
+  async function newPage(viewport: { width: number; height: number }, touch = false): Promise<Page> {
+    const context = await browser.newContext({ viewport, hasTouch: touch, locale: 'fr-SN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(DOC_IMG, `admin-${name}.png`), fullPage: true });
+  const section = async (name: string) => {
+    await admin.getByTestId(`admin-nav-${name}`).click();
+    await admin.getByTestId(`admin-${name}`).waitFor();
+  };
+
+  beforeAll(async () => {
+    fs.mkdirSync(DOC_IMG, { recursive: true });
+    screens = await buildScreens(['agent', 'kiosk', 'display']);
+    b = await startBranch({ uiRoot: screens.uiRoot, demo: false });
+    browser = await launchBrowser();
+    admin = await newPage({ width: 1440, height: 1000 });
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await b?.destroy();
+    screens?.remove();
+  });
+
+  it('the first admin signs in at /admin/ on an empty branch and sets the hours, a closure and the message', async () => {
+    expect(await b.services()).toEqual([]);
+    await admin.goto(`${b.url}/admin/`);
+    await admin.fill('input[name=login]', 'admin');
+    await admin.fill('input[name=password]', ADMIN_PASSWORD);
+    await admin.click('button[type=submit]');
+    await admin.getByTestId('admin-branch').waitFor();
+
+    await admin.fill('input[name=name]', 'Agence Plateau');
+    await admin.fill('input[name=organization]', 'Banque Teranga');
+    await admin.selectOption('select[name=type]', 'bank');
+    await admin.selectOption('select[name=region]', 'Dakar');
+    const h = hoursForToday();
+    for (const day of [1, 2, 3, 4, 5, 6, 7]) {
+      const [m, a] = day === h.today ? [h.morning, h.afternoon] : day <= 5 ? [['08:00', '12:30'], ['14:00', '16:00']] : day === 6 ? [['09:00', '12:00'], ['', '']] : [['', ''], ['', '']];
+      if (m[0]) await admin.fill(`input[name=h-${day}-0-open]`, m[0]);
+      if (m[1]) await admin.fill(`input[name=h-${day}-0-close]`, m[1]);
+      if (a[0]) await admin.fill(`input[name=h-${day}-1-open]`, a[0]);
+      if (a[1]) await admin.fill(`input[name=h-${day}-1-close]`, a[1]);
+    }
+    // A change of hours says first what it does to the visitors waiting, then applies on confirmation.
+    await admin.getByTestId('branch-save').click();
+    await admin.getByTestId('hours-preview').waitFor();
+    expect(await admin.getByTestId('hours-preview').textContent()).toContain('0');
+    await shot(admin, 'branch');
+    await axe(admin, 'Agence');
+    await admin.getByTestId('branch-save').click();
+    await expect.poll(async () => (await b.api.get<{ name: string }>('/api/branch')).body.name).toBe('Agence Plateau');
+    const branch = (await b.api.get<{ openingHours: Record<string, Array<{ open: string; close: string }>> }>('/api/branch')).body;
+    expect(branch.openingHours['1']?.length === 2 || branch.openingHours[String(h.today)]?.length === 2).toBe(true);
+    expect(branch.openingHours[String(h.today === 2 ? 3 : 2)]).toEqual([{ open: '08:00', close: '12:30' }, { open: '14:00', close: '16:00' }]);
+
+    // A closure day with its reason; it shows among the days the branch is closed.
+    const next = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    await admin.fill('input[name=closureDate]', next);
+    await admin.fill('input[name=closureReason]', 'Inventaire annuel');
+    await admin.getByTestId('closure-add').click();
+    await admin.getByTestId('closures').getByText('Inventaire annuel').waitFor();
+    await admin.getByTestId('holidays').getByText('Inventaire annuel').waitFor();
+    expect(await admin.getByTestId('holidays').locator('li').count()).toBeGreaterThan(8); // Senegal's holidays of the year
+
+    await admin.fill('textarea[name=message]', 'Bienvenue à l\'agence Plateau');
+    await admin.getByRole('button', { name: 'Publier' }).click();
+    await admin.getByText('Enregistré.').first().waitFor();
+  });
+
+  it('creates three services in three languages with icons and one fee; a missing name is refused beside its field', async () => {
+    await section('services');
+    await axe(admin, 'Services (empty)');
+    const create = async (s: { prefix: string; fr: string; wo: string; en: string; icon: string; fee?: string }, expectSaved = true) => {
+      await admin.getByTestId('service-new').click();
+      await admin.fill('input[name=prefix]', s.prefix);
+      await admin.fill('input[name=name-fr]', s.fr);
+      await admin.fill('input[name=name-wo]', s.wo);
+      await admin.fill('input[name=name-en]', s.en);
+      await admin.locator(`input[name=icon][value=${s.icon}]`).check();
+      if (s.fee) await admin.fill('input[name=fee]', s.fee);
+      await admin.getByTestId('service-save').click();
+      if (expectSaved) await admin.getByTestId(`service-${s.prefix}`).waitFor();
+    };
+    // Without its Wolof name: shown as missing, refused by the server beside the Wolof field, and the form keeps the rest.
+    await create({ prefix: 'A', fr: 'Dépôt / Retrait', wo: '', en: 'Deposit / Withdrawal', icon: 'cash' }, false);
+    await admin.getByTestId('missing-wo').waitFor();
+    await admin.getByTestId('error-name-wo').waitFor();
+    expect(await admin.getByTestId('error-name-wo').textContent()).toBe('Trop court ou trop petit.');
+    expect(await admin.inputValue('input[name=name-fr]')).toBe('Dépôt / Retrait');
+    expect(await admin.locator('input[name=icon][value=cash]').isChecked()).toBe(true);
+    await shot(admin, 'service-error');
+    await axe(admin, 'Services (error)');
+    await admin.fill('input[name=name-wo]', 'Denc / Génne xaalis');
+    await admin.getByTestId('service-save').click();
+    await admin.getByTestId('service-A').waitFor();
+
+    await create({ prefix: 'B', fr: 'Ouverture de compte', wo: 'Ubbi kont', en: 'Account opening', icon: 'account', fee: '2000' });
+    await create({ prefix: 'C', fr: 'Transferts', wo: 'Yónnee xaalis', en: 'Transfers', icon: 'transfer' });
+    // The same letter twice: refused beside the letter.
+    await admin.getByTestId('service-new').click();
+    await admin.fill('input[name=prefix]', 'C');
+    for (const l of ['fr', 'wo', 'en']) await admin.fill(`input[name=name-${l}]`, 'Doublon');
+    await admin.getByTestId('service-save').click();
+    expect(await admin.getByTestId('error-prefix').textContent()).toBe('Déjà utilisé : choisissez-en un autre.');
+    await admin.getByRole('button', { name: 'Annuler' }).click();
+
+    const services = await b.services();
+    expect(services.map((s) => [s.prefix, s.icon, s.feeXof, s.name.wo])).toEqual([
+      ['A', 'cash', null, 'Denc / Génne xaalis'], ['B', 'account', 2000, 'Ubbi kont'], ['C', 'transfer', null, 'Yónnee xaalis'],
+    ]);
+    await shot(admin, 'services');
+  });
+
+  it('creates two counters serving the services in a chosen order, and two agents', async () => {
+    await section('counters');
+    const counter = async (name: string, prefixes: string[]) => {
+      await admin.getByTestId('counter-new').click();
+      await admin.fill('input[name=counterName]', name);
+      for (const p of prefixes) await admin.getByTestId(`add-service-${p}`).click();
+      await admin.getByTestId('counter-save').click();
+      await admin.getByTestId('counter-form').waitFor({ state: 'detached' });
+    };
+    await counter('Guichet 1', ['C', 'A']);
+    // Counter 2: B then A, chosen with the arrows (added A, B, then B moved up).
+    await admin.getByTestId('counter-new').click();
+    await admin.fill('input[name=counterName]', 'Guichet 2');
+    await admin.getByTestId('add-service-A').click();
+    await admin.getByTestId('add-service-B').click();
+    await admin.getByTestId('counter-services').getByRole('button', { name: /^Monter B/ }).click();
+    await shot(admin, 'counters');
+    await axe(admin, 'Guichets');
+    await admin.getByTestId('counter-save').click();
+    await admin.getByTestId('counter-2').waitFor();
+    const ids = Object.fromEntries((await b.services()).map((s) => [s.prefix, s.id]));
+    expect((await b.counter(1)).serviceIds).toEqual([ids.C, ids.A]);
+    expect((await b.counter(2)).serviceIds).toEqual([ids.B, ids.A]);
+
+    await section('users');
+    for (const [login, name] of [['awa', 'Awa Ndiaye'], ['moussa', 'Moussa Diop']] as const) {
+      await admin.fill('input[name=newLogin]', login);
+      await admin.fill('input[name=displayName]', name);
+      await admin.selectOption('select[name=role]', 'agent');
+      await admin.fill('input[name=newPassword]', `${login}-password-1`);
+      await admin.getByTestId('user-save').click();
+      await admin.getByTestId(`user-${login}`).waitFor();
+    }
+    b.passwords.awa = 'awa-password-1';
+    await shot(admin, 'users');
+    await axe(admin, 'Utilisateurs');
+  });
+
+  it('pairs a kiosk and a call board with their codes; an agent calls the kiosk\'s ticket and the board shows it', async () => {
+    await section('devices');
+    const addDevice = async (name: string, role: 'kiosk' | 'display') => {
+      await admin.fill('input[name=deviceName]', name);
+      await admin.selectOption('select[name=deviceRole]', role);
+      await admin.getByTestId('device-save').click();
+      await admin.getByTestId('pairing').waitFor();
+      const code = ((await admin.getByTestId('pairing-code').textContent()) ?? '').replace(/\D/g, '');
+      expect(code).toMatch(/^\d{6}$/);
+      expect(await admin.getByTestId('pairing-countdown').textContent()).toMatch(/Valable encore (09:5\d|10:00)/);
+      expect(await admin.locator('[data-testid=pairing] .qr svg').count()).toBe(1);
+      return code;
+    };
+    const kioskCode = await addDevice('Borne entrée', 'kiosk');
+    await shot(admin, 'pairing');
+    await axe(admin, 'Appareils (code)');
+    kiosk = await newPage({ width: 1080, height: 1920 }, true);
+    await kiosk.goto(`${b.url}/kiosk/`);
+    await kiosk.getByTestId('screen-pairing').waitFor();
+    for (const d of kioskCode) await kiosk.getByTestId(`key-${d}`).tap();
+    await kiosk.getByTestId('pairing-submit').tap();
+    await kiosk.getByTestId('screen-start').waitFor();
+    await admin.getByRole('button', { name: 'Terminé' }).click();
+
+    const boardCode = await addDevice('Écran salle', 'display');
+    board = await newPage({ width: 1920, height: 1080 });
+    await board.goto(`${b.url}/display/`);
+    await board.getByLabel(/code/i).fill(boardCode);
+    await board.keyboard.press('Enter');
+    await board.getByTestId('branch-name').waitFor();
+    expect(await board.getByTestId('branch-name').textContent()).toBe('Agence Plateau');
+    await admin.getByRole('button', { name: 'Terminé' }).click();
+    await admin.locator('[data-testid="device-Borne entrée"][data-online=yes]').waitFor({ timeout: 10_000 });
+    await admin.locator('[data-testid="device-Écran salle"][data-online=yes]').waitFor({ timeout: 10_000 });
+
+    // A test page on the kiosk's printer (the server's simulated printer): the printer's answer is shown.
+    await admin.getByTestId('test-page-Borne entrée').click();
+    await admin.locator('[data-testid="test-result-Borne entrée"][data-outcome=printed]').waitFor();
+    await shot(admin, 'devices');
+    await axe(admin, 'Appareils');
+
+    // The kiosk lists the services in the admin's order, with their names.
+    expect(await kiosk.locator('[data-testid^=service-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['service-A', 'service-B', 'service-C']);
+
+    const agent = await newPage({ width: 1366, height: 860 });
+    await agent.goto(`${b.url}/agent/`);
+    await agent.fill('input[name=login]', 'awa');
+    await agent.fill('input[name=password]', 'awa-password-1');
+    await agent.click('button[type=submit]');
+    await agent.click('[data-testid=pick-counter-1]');
+    await agent.locator('[data-testid=counter-status][data-status=open]').waitFor();
+
+    await kiosk.getByTestId('service-A').tap();
+    await kiosk.getByTestId('priority-none').tap();
+    await kiosk.getByTestId('phone-skip').tap();
+    await kiosk.getByTestId('screen-ticket').waitFor();
+    expect(await kiosk.getByTestId('ticket-number').textContent()).toContain('A-001');
+
+    await agent.locator('[data-testid=desk][data-busy=""]').waitFor();
+    await agent.keyboard.press('n');
+    await agent.locator('[data-testid=current-ticket][data-ticket="A001"]').waitFor();
+    await board.locator('[data-testid=now-calling][data-ticket=A001][data-counter="1"]').waitFor();
+    expect(await board.getByTestId('now-number').textContent()).toBe('A-001');
+    await kiosk.getByTestId('ticket-done').tap();
+    await kiosk.getByTestId('screen-start').waitFor();
+  });
+
+  it('reorders the services and the kiosk follows live; a revoked kiosk goes back to its pairing screen', async () => {
+    await section('services');
+    await admin.getByTestId('service-C').getByRole('button', { name: /^Monter/ }).click();
+    await admin.getByTestId('service-C').getByRole('button', { name: /^Monter/ }).click();
+    await expect.poll(async () => (await b.services()).map((s) => s.prefix)).toEqual(['C', 'A', 'B']);
+    await expect.poll(() => kiosk.locator('[data-testid^=service-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))), { timeout: 5_000 })
+      .toEqual(['service-C', 'service-A', 'service-B']);
+
+    // Closing a line with a ticket waiting says how many tickets and what happens, before it is applied.
+    const kioskToken = await kiosk.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('smartqueue.deviceToken.kiosk'));
+    const b1 = (await b.services()).find((s) => s.prefix === 'B') as ServiceView;
+    expect((await b.api.issue(kioskToken as string, { serviceId: b1.id })).status).toBe(201);
+    await admin.getByTestId('close-B').click();
+    await admin.getByTestId('status-preview').waitFor();
+    expect(await admin.getByTestId('status-preview').textContent()).toContain('1 ticket(s) en attente : ils restent dans la file et seront tout de même appelés.');
+    expect((await b.service('B')).status).toBe('active');
+    await shot(admin, 'close-preview');
+    await axe(admin, 'Services (fermeture)');
+    await admin.getByTestId('status-confirm').click();
+    await expect.poll(async () => (await b.service('B')).status).toBe('closed');
+
+    await section('devices');
+    await admin.getByTestId('revoke-Borne entrée').click();
+    await kiosk.getByTestId('screen-pairing').waitFor({ timeout: 10_000 });
+    await admin.locator('[data-testid="device-Borne entrée"][data-state=revoked]').waitFor();
+  });
+
+  it('previews the printed ticket and the kiosk start screen in each language', async () => {
+    await section('preview');
+    await expect.poll(async () => (await admin.getByTestId('slip-preview').getAttribute('srcdoc'))?.length ?? 0).toBeGreaterThan(200);
+    await admin.getByRole('button', { name: 'Wolof' }).click();
+    await admin.getByTestId('kiosk-preview').getByText('Yónnee xaalis').waitFor();
+    await shot(admin, 'preview');
+    await axe(admin, 'Aperçu');
+  });
+
+  it('the audit log lists each change and filters by kind', async () => {
+    await section('audit');
+    const entries = (await b.api.get<AuditEntryView[]>('/api/admin/audit', await b.login('admin'))).body;
+    const count = (kind: string, action: string) => entries.filter((e) => e.kind === kind && e.action === action).length;
+    expect(count('branch', 'update')).toBe(1);
+    expect(count('closure', 'create')).toBe(1);
+    expect(count('display', 'message')).toBe(1);
+    expect(count('service', 'create')).toBe(3);
+    expect(count('service', 'reorder')).toBe(2);
+    expect(count('service', 'status')).toBe(1);
+    expect(count('counter', 'create')).toBe(2);
+    expect(count('user', 'create')).toBe(2);
+    expect(count('device', 'create')).toBe(2);
+    expect(count('device', 'revoke')).toBe(1);
+    expect(entries.every((e) => e.actor.name === 'Administrateur')).toBe(true);
+    await expect.poll(() => admin.locator('[data-testid=audit-table] tbody tr').count()).toBe(entries.length);
+    await admin.selectOption('[data-testid=audit-filter]', 'service');
+    await expect.poll(() => admin.locator('[data-testid=audit-table] tbody tr').count()).toBe(entries.filter((e) => e.kind === 'service').length);
+    expect(await admin.locator('[data-testid=audit-table] tbody tr[data-kind=service][data-action=reorder]').count()).toBe(2);
+    await shot(admin, 'audit');
+    await axe(admin, 'Journal');
+    expect(pageErrors).toEqual([]);
+    await admin.screenshot({ path: artifactPath('admin', 'last.png') });
+  });
+});
