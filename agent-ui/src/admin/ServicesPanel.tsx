@@ -34,8 +34,8 @@ const draftOf = (s: ServiceView): Draft => ({
   express: s.express, feeXof: s.feeXof === null ? '' : String(s.feeXof), ownHours: s.openingHours !== null, openingHours: s.openingHours ?? closedWeek(),
 });
 
-/** Central pushes some services (issue 17): their fields are read-only here. */
-const managedCentrally = (s: ServiceView): boolean => (s as ServiceView & { managedBy?: string }).managedBy === 'central';
+/** Head office pushes some services (issue 17): the fields it manages are read-only here. */
+const managedCentrally = (s: ServiceView): boolean => s.managedBy === 'central';
 
 export function ServicesPanel({ token, canEdit }: { token: string; canEdit: boolean }) {
   const { t, i18n } = useTranslation();
@@ -103,14 +103,16 @@ export function ServicesPanel({ token, canEdit }: { token: string; canEdit: bool
         </div>
       )}
       {canEdit && !draft && <div><button type="button" className="primary" onClick={() => setDraft(empty())} data-testid="service-new">{t('admin.services.new')}</button></div>}
-      {canEdit && draft && <ServiceForm key={draft.id ?? 'new'} token={token} initial={draft} readOnly={draft.id !== null && list.some((s) => s.id === draft.id && managedCentrally(s))}
+      {canEdit && draft && <ServiceForm key={draft.id ?? 'new'} token={token} initial={draft} managed={list.find((s) => s.id === draft.id)?.managedFields ?? []}
         onDone={async () => { setDraft(null); await services.reload(); }} onCancel={() => setDraft(null)} />}
     </div>
   );
 }
 
-function ServiceForm({ token, initial, onDone, onCancel, readOnly }: { token: string; initial: Draft; onDone: () => Promise<void>; onCancel: () => void; readOnly: boolean }) {
+function ServiceForm({ token, initial, onDone, onCancel, managed }: { token: string; initial: Draft; onDone: () => Promise<void>; onCancel: () => void; managed: readonly string[] }) {
   const { t } = useTranslation();
+  const byCentral = (field: string) => managed.includes(field);
+  const centralHint = (field: string) => (byCentral(field) ? t('admin.services.managedByCentral') : undefined);
   const [d, setD] = useState<Draft>(initial);
   const save = useSaving();
   const number = (v: string) => (v.trim() === '' ? undefined : Number(v));
@@ -134,20 +136,20 @@ function ServiceForm({ token, initial, onDone, onCancel, readOnly }: { token: st
   return (
     <form className="admin-form admin-card" onSubmit={(e) => { e.preventDefault(); void submit(); }} data-testid="service-form" aria-label={d.id ? t('admin.services.editTitle') : t('admin.services.new')}>
       <h3>{d.id ? t('admin.services.editTitle') : t('admin.services.new')}</h3>
-      {readOnly && <p className="notice">{t('admin.services.managedByCentral')}</p>}
+      {managed.length > 0 && <p className="notice" data-testid="managed-notice">{t('admin.services.managedNotice')}</p>}
       <FormError errors={save.errors} />
-      <fieldset disabled={readOnly}>
+      <fieldset>
         <div className="grid3">
-          <Field label={t('admin.services.letter')} error={save.errors.prefix} name="prefix">
-            {(id, desc) => <input id={id} aria-describedby={desc} name="prefix" maxLength={1} size={2} value={d.prefix} onChange={(e) => setD({ ...d, prefix: e.target.value.toUpperCase() })} />}
+          <Field label={t('admin.services.letter')} error={save.errors.prefix} name="prefix" hint={centralHint('prefix')}>
+            {(id, desc) => <input id={id} aria-describedby={desc} readOnly={byCentral('prefix')} name="prefix" maxLength={1} size={2} value={d.prefix} onChange={(e) => setD({ ...d, prefix: e.target.value.toUpperCase() })} />}
           </Field>
         </div>
         <div className="grid3 names">
           {LANGUAGES.map((l) => (
-            <Field key={l} label={t(`admin.languages.${l}`)} error={save.errors[`name.${l}`] ?? (save.errors.name && !d.name[l] ? save.errors.name : undefined)} name={`name-${l}`}>
+            <Field key={l} label={t(`admin.languages.${l}`)} error={save.errors[`name.${l}`] ?? (save.errors.name && !d.name[l] ? save.errors.name : undefined)} name={`name-${l}`} hint={centralHint('name')}>
               {(id, desc) => (
                 <>
-                  <input id={id} aria-describedby={desc} name={`name-${l}`} value={d.name[l]} onChange={(e) => setD({ ...d, name: { ...d.name, [l]: e.target.value } })} />
+                  <input id={id} aria-describedby={desc} readOnly={byCentral('name')} name={`name-${l}`} value={d.name[l]} onChange={(e) => setD({ ...d, name: { ...d.name, [l]: e.target.value } })} />
                   {!d.name[l].trim() && <span className="missing" data-testid={`missing-${l}`}>{t('admin.services.missing')}</span>}
                 </>
               )}
@@ -166,14 +168,14 @@ function ServiceForm({ token, initial, onDone, onCancel, readOnly }: { token: st
           {save.errors.icon && <span className="field-error" role="alert">{save.errors.icon}</span>}
         </fieldset>
         <div className="grid3">
-          <Field label={t('admin.services.targetWait')} error={save.errors.targetWaitMinutes} name="targetWait">
-            {(id, desc) => <input id={id} aria-describedby={desc} name="targetWait" type="number" min={1} value={d.targetWaitMinutes} onChange={(e) => setD({ ...d, targetWaitMinutes: e.target.value })} />}
+          <Field label={t('admin.services.targetWait')} error={save.errors.targetWaitMinutes} name="targetWait" hint={centralHint('targetWaitMinutes')}>
+            {(id, desc) => <input id={id} aria-describedby={desc} readOnly={byCentral('targetWaitMinutes')} name="targetWait" type="number" min={1} value={d.targetWaitMinutes} onChange={(e) => setD({ ...d, targetWaitMinutes: e.target.value })} />}
           </Field>
-          <Field label={t('admin.services.serviceTime')} error={save.errors.defaultServiceMinutes} name="serviceTime">
-            {(id, desc) => <input id={id} aria-describedby={desc} name="serviceTime" type="number" min={0.5} step={0.5} value={d.defaultServiceMinutes} onChange={(e) => setD({ ...d, defaultServiceMinutes: e.target.value })} />}
+          <Field label={t('admin.services.serviceTime')} error={save.errors.defaultServiceMinutes} name="serviceTime" hint={centralHint('defaultServiceMinutes')}>
+            {(id, desc) => <input id={id} aria-describedby={desc} readOnly={byCentral('defaultServiceMinutes')} name="serviceTime" type="number" min={0.5} step={0.5} value={d.defaultServiceMinutes} onChange={(e) => setD({ ...d, defaultServiceMinutes: e.target.value })} />}
           </Field>
-          <Field label={t('admin.services.fee')} error={save.errors.feeXof} name="fee" hint={t('admin.services.feeHint')}>
-            {(id, desc) => <input id={id} aria-describedby={desc} name="fee" type="number" min={0} value={d.feeXof} onChange={(e) => setD({ ...d, feeXof: e.target.value })} />}
+          <Field label={t('admin.services.fee')} error={save.errors.feeXof} name="fee" hint={centralHint('feeXof') ?? t('admin.services.feeHint')}>
+            {(id, desc) => <input id={id} aria-describedby={desc} readOnly={byCentral('feeXof')} name="fee" type="number" min={0} value={d.feeXof} onChange={(e) => setD({ ...d, feeXof: e.target.value })} />}
           </Field>
         </div>
         <label className="check"><input type="checkbox" name="express" checked={d.express} onChange={(e) => setD({ ...d, express: e.target.checked })} /> {t('admin.services.express')}</label>
@@ -181,7 +183,7 @@ function ServiceForm({ token, initial, onDone, onCancel, readOnly }: { token: st
         {d.ownHours && <HoursEditor value={d.openingHours} onChange={(h) => setD({ ...d, openingHours: h })} errors={save.errors} prefix="openingHours" />}
       </fieldset>
       <div className="actions">
-        <button type="submit" className="primary" disabled={save.busy || readOnly} data-testid="service-save">{t('common.save')}</button>
+        <button type="submit" className="primary" disabled={save.busy} data-testid="service-save">{t('common.save')}</button>
         <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
       </div>
     </form>

@@ -39,6 +39,10 @@ export function fieldErrorsOf(err: unknown, t: TFunction, conflictField?: string
     return out;
   }
   if (err.code === 'CONFLICT' && conflictField) return { [conflictField]: t('admin.errors.taken') };
+  const managed = (err.details as { fields?: unknown } | undefined)?.fields;
+  if (err.code === 'MANAGED_BY_CENTRAL' && Array.isArray(managed)) {
+    return Object.fromEntries(managed.map((f) => [String(f), t('errors.MANAGED_BY_CENTRAL')]));
+  }
   if (err.code === 'NETWORK') return { '': t('error.network') };
   return { '': t(`errors.${err.code}`, { defaultValue: t('admin.errors.unknown') }) };
 }
