@@ -8,7 +8,6 @@
 // The screenshots of docs/admin.md are written here (docs/img/admin-*.png).
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AuditEntryView } from '../../server/src/shared/contracts/admin.js';
@@ -16,20 +15,11 @@ import type { ServiceView } from '../../server/src/shared/contracts/api.js';
 import { ADMIN_PASSWORD, startBranch, type TestBranch } from '../support/branch.js';
 import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
 import { buildScreens } from '../support/ui-build.js';
+import { expectNoAxeViolations } from '../support/axe.js';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const haveChromium = chromiumAvailable();
 const DOC_IMG = path.resolve('docs/img');
-
-async function axe(page: Page, screen: string): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-  });
-  expect(violations, `axe on ${screen}`).toEqual([]);
-}
+const axe = expectNoAxeViolations;
 
 /** Opening hours with a lunch break every working day; today's day is wide enough that the kiosk issues now. */
 function hoursForToday(): { today: number; morning: [string, string]; afternoon: [string, string] } {
@@ -281,6 +271,7 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
   it('reorders the services and the kiosk follows live; a revoked kiosk goes back to its pairing screen', async () => {
     await section('services');
     await admin.getByTestId('service-C').getByRole('button', { name: /^Monter/ }).click();
+    await expect.poll(async () => (await b.services()).map((s) => s.prefix)).toEqual(['A', 'C', 'B']);
     await admin.getByTestId('service-C').getByRole('button', { name: /^Monter/ }).click();
     await expect.poll(async () => (await b.services()).map((s) => s.prefix)).toEqual(['C', 'A', 'B']);
     await expect.poll(() => kiosk.locator('[data-testid^=service-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))), { timeout: 5_000 })
@@ -318,6 +309,8 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     await section('audit');
     const entries = (await b.api.get<AuditEntryView[]>('/api/admin/audit', await b.login('admin'))).body;
     const count = (kind: string, action: string) => entries.filter((e) => e.kind === kind && e.action === action).length;
+    const summary = entries.map((e) => `${e.kind}:${e.action}`).sort();
+    expect(summary.filter((k) => k === 'branch:update'), summary.join(' ')).toHaveLength(1);
     expect(count('branch', 'update')).toBe(1);
     expect(count('closure', 'create')).toBe(1);
     expect(count('display', 'message')).toBe(1);

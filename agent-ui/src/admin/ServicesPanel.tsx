@@ -48,8 +48,8 @@ export function ServicesPanel({ token, canEdit }: { token: string; canEdit: bool
 
   const reorder = async (from: number, to: number) => {
     const ids = moved(list, from, to).map((s) => s.id);
-    await action.run(async () => { await apiFetch('/api/admin/services/order', { method: 'PUT', body: { serviceIds: ids }, token }); }, (e) => fieldErrorsOf(e, t));
-    await services.reload();
+    // The list is reloaded before the buttons come back: a second move starts from the order the server holds.
+    await action.run(async () => { await apiFetch('/api/admin/services/order', { method: 'PUT', body: { serviceIds: ids }, token }); await services.reload(); }, (e) => fieldErrorsOf(e, t));
   };
   const askStatus = async (service: ServiceView, status: ServiceStatus) => {
     await action.run(async () => {
@@ -75,7 +75,7 @@ export function ServicesPanel({ token, canEdit }: { token: string; canEdit: bool
         <tbody>
           {list.map((s, i) => (
             <tr key={s.id} data-testid={`service-${s.prefix}`}>
-              <td>{canEdit && <MoveButtons index={i} count={list.length} onMove={(a, b) => void reorder(a, b)} label={s.name[lang]} />}</td>
+              <td>{canEdit && <MoveButtons index={i} count={list.length} onMove={(a, b) => void reorder(a, b)} label={s.name[lang]} disabled={action.busy} />}</td>
               <td><strong>{s.prefix}</strong></td>
               <td><Icon name={s.icon} size={28} /></td>
               <td>{s.name[lang]}{managedCentrally(s) && <span className="badge">{t('admin.services.managedByCentral')}</span>}</td>

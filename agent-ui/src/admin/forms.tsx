@@ -65,12 +65,12 @@ export function HoursEditor({ value, onChange, errors, prefix }: { value: Openin
 }
 
 /** A list row's move buttons (keyboard: Tab to them, Enter or Space). */
-export function MoveButtons({ index, count, onMove, label }: { index: number; count: number; onMove: (from: number, to: number) => void; label: string }) {
+export function MoveButtons({ index, count, onMove, label, disabled = false }: { index: number; count: number; onMove: (from: number, to: number) => void; label: string; disabled?: boolean }) {
   const { t } = useTranslation();
   return (
     <span className="move">
-      <button type="button" aria-label={t('admin.moveUp', { name: label })} disabled={index === 0} onClick={() => onMove(index, index - 1)}>↑</button>
-      <button type="button" aria-label={t('admin.moveDown', { name: label })} disabled={index === count - 1} onClick={() => onMove(index, index + 1)}>↓</button>
+      <button type="button" aria-label={t('admin.moveUp', { name: label })} disabled={disabled || index === 0} onClick={() => onMove(index, index - 1)}>↑</button>
+      <button type="button" aria-label={t('admin.moveDown', { name: label })} disabled={disabled || index === count - 1} onClick={() => onMove(index, index + 1)}>↓</button>
     </span>
   );
 }
