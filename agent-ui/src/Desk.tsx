@@ -1,7 +1,8 @@
 // The agent's desk at one counter: the current ticket with a running timer, one button (and one key) per action,
 // the counter's lines with their waiting counts, parked tickets and today's numbers.
 import { displayTicketNumber } from '../../server/src/shared/domain/numbering.js';
-import { nextStatus, type TicketAction } from '../../server/src/shared/domain/ticket-state.js';
+import { counterCallOrder } from '../../server/src/shared/domain/call-policy.js';
+import { isWaitingStatus, nextStatus, type TicketAction } from '../../server/src/shared/domain/ticket-state.js';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandResult, CounterStats, CounterView, TicketView } from '../../server/src/shared/contracts/api.js';
@@ -35,10 +36,9 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
   const services = snapshot?.services ?? [];
   const current = counter.currentTicketId ? tickets.find((x) => x.id === counter.currentTicketId) ?? null : null;
   const parked = tickets.filter((x) => x.parkedAt && x.targetCounterId === counter.id).sort((a, b) => (a.parkedAt ?? '').localeCompare(b.parkedAt ?? ''));
-  const mine = new Set(counter.serviceIds);
-  const nextUp = tickets
-    .filter((x) => (x.status === 'waiting' || x.status === 'transferred') && !x.parkedAt && (x.targetCounterId === counter.id || (!x.targetCounterId && mine.has(x.serviceId))))
-    .sort((a, b) => (a.targetCounterId === counter.id ? -1 : 0) - (b.targetCounterId === counter.id ? -1 : 0) || (a.position ?? 999) - (b.position ?? 999) || a.issuedAt.localeCompare(b.issuedAt))
+  // The order this counter will call them in: call-next's own rule (several lines, their order, transfers here).
+  const closedServices = new Set(services.filter((s) => s.status === 'closed').map((s) => s.id));
+  const nextUp = counterCallOrder(tickets.filter((x) => isWaitingStatus(x.status) && !x.parkedAt), counter, closedServices, new Date(now))
     .slice(0, 6);
   const serviceOf = (id: string) => services.find((s) => s.id === id);
 

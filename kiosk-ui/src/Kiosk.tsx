@@ -386,7 +386,9 @@ function TicketScreen({ ticket, service, print, simulated, alreadyCheckedIn, tra
           </div>
           <div>
             <dt>{t('ticket.wait')}</dt>
-            <dd data-testid="ticket-wait">{wait === null ? t('ticket.unknown') : wait < 1 ? t('ticket.lessThanMinute') : t('ticket.minutes', { n: wait })}</dd>
+            <dd data-testid="ticket-wait" data-no-open-counter={ticket.noOpenCounter}>
+              {ticket.noOpenCounter ? t('ticket.noOpenCounter') : wait === null ? t('ticket.unknown') : wait < 1 ? t('ticket.lessThanMinute') : t('ticket.minutes', { n: wait })}
+            </dd>
           </div>
         </dl>
       </div>

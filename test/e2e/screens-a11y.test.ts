@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../support/axe.js';
 import { artifactPath, CHROMIUM_PATH, chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
-import { LANDSCAPE, PORTRAIT } from '../support/kiosk.js';
+import { kioskText, LANDSCAPE, PORTRAIT } from '../support/kiosk.js';
 import { buildScreens } from '../support/ui-build.js';
 import type { TicketView } from '../../server/src/shared/contracts/api.js';
 
@@ -68,6 +68,8 @@ describe.skipIf(!haveChromium)('axe-core on every screen at its real size', () =
       await page.getByTestId('phone-skip').tap();
       await page.getByTestId('screen-ticket').waitFor();
       await page.locator('[data-testid=ticket-print-status]:not([data-status=printing])').waitFor();
+      // No counter is open yet (the desk test opens one later): no minutes are promised.
+      expect(await page.getByTestId('ticket-wait').textContent()).toBe(kioskText('fr', 'ticket', 'noOpenCounter'));
       await check(page, `kiosk-${tag}-ticket`);
     });
   }

@@ -17,6 +17,8 @@ export interface TicketPrintData {
   /** 1 = next to be called; null when unknown. */
   position: number | null;
   estimatedWaitMinutes: number | null;
+  /** No counter of the service is open: the paper says so instead of a wait. */
+  noOpenCounter?: boolean;
   /** Page where the visitor follows the ticket; printed as a QR code. */
   trackUrl: string | null;
   /** Branch message at the bottom; null/undefined: the default thanks in the ticket's language; '' : none. */
@@ -68,6 +70,7 @@ const TicketPrintDataSchema = z.object({
   timeZone: zone,
   position: z.number().int().min(0).nullable(),
   estimatedWaitMinutes: z.number().min(0).max(100_000).nullable(),
+  noOpenCounter: z.boolean().optional(),
   trackUrl: trackUrl.nullable(),
   footer: z.string().max(500).nullish(),
   language: Language,

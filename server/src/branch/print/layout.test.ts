@@ -127,4 +127,12 @@ describe('ticket layout', () => {
     const layout = buildTicketLayout({ ...base, queueType: 'normal' });
     expect(layoutLines(layout)).not.toContain('Prioritaire');
   });
+
+  it('says no counter is open instead of a wait (fr, wo, en)', () => {
+    for (const [language, text] of [['fr', "Aucun guichet ouvert pour l'instant"], ['wo', 'Amul guichet bu ubbi léegi'], ['en', 'No counter open yet']] as const) {
+      const lines = layoutLines(buildTicketLayout({ ...base, language, position: 3, estimatedWaitMinutes: null, noOpenCounter: true }, { paperWidth: 58 }));
+      expect(lines.join(' ').replace(/ +/g, ' '), language).toContain(text);
+      expect(lines.some((l) => /\bmin\b/.test(l)), language).toBe(false);
+    }
+  });
 });

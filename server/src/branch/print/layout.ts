@@ -208,7 +208,8 @@ export function buildTicketLayout(data: TicketPrintData, opts: LayoutOptions = {
   b.pair(t.date, date);
   b.pair(t.time, time);
   if (d.position !== null) b.pair(t.position, String(d.position), true);
-  if (d.estimatedWaitMinutes !== null) b.pair(t.estimatedWait, formatWait(d.estimatedWaitMinutes, t), true);
+  if (d.noOpenCounter) b.text(t.noOpenCounter);
+  else if (d.estimatedWaitMinutes !== null) b.pair(t.estimatedWait, formatWait(d.estimatedWaitMinutes, t), true);
   b.rule();
   b.text(t.pleaseWait, { align: 'center' });
 

@@ -172,6 +172,7 @@ export class TicketPrintService {
       timeZone: branch.view().timeZone,
       position: view.position,
       estimatedWaitMinutes: view.estimatedWaitMinutes,
+      noOpenCounter: view.noOpenCounter,
       trackUrl: trackUrlFor(trackBase, row.id),
       footer: this.settings.footer ?? null,
       language: lang,

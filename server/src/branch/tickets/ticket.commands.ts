@@ -9,7 +9,7 @@ import type { Channel, Language, QueueType, TicketStatus } from '../../shared/co
 import type { CallEvent } from '../../shared/contracts/events.js';
 import type { TicketEventType } from '../../shared/contracts/replicated.js';
 import type { Clock } from '../../shared/clock.js';
-import { pickNext } from '../../shared/domain/call-policy.js';
+import { counterCallContext, isCandidateAt, pickNext } from '../../shared/domain/call-policy.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { formatTicketNumber, serviceDay } from '../../shared/domain/numbering.js';
 import { endOfBranchDay } from '../../shared/domain/opening-hours.js';
@@ -112,13 +112,15 @@ export class TicketCommands {
       const now = this.d.clock.now();
       const opened = counter.status === 'closed';
       if (opened) this.d.counters.open(tx, counter, actor);
-      const serviceIds = counterServiceIds(tx, counter.id);
-      const live = new Set(listServices(tx).filter((s) => s.status !== 'closed').map((s) => s.id));
-      const eligible = serviceIds.filter((id) => live.has(id));
-      // A ticket transferred to this counter is called here even when the counter does not serve its line.
-      const sentHere = counterTargetedCandidates(tx, counter.id).filter((c) => live.has(c.serviceId) && !eligible.includes(c.serviceId));
+      const calling = { id: counter.id, serviceIds: counterServiceIds(tx, counter.id) };
+      const closed = new Set(listServices(tx).filter((s) => s.status === 'closed').map((s) => s.id));
+      const eligible = calling.serviceIds.filter((id) => !closed.has(id));
+      // The lines it serves, and the tickets transferred to it from other lines; which of them are candidates and in
+      // what order is the domain's rule (the agent's "next" list uses the same: counterCallOrder).
+      const sentHere = counterTargetedCandidates(tx, counter.id).filter((c) => !eligible.includes(c.serviceId));
       // Ranked on the lean candidate rows; only the chosen ticket is read in full.
-      const chosen = pickNext([...waitingCandidates(tx, eligible), ...sentHere], { now, counterId: counter.id, serviceOrder: serviceIds });
+      const candidates = [...waitingCandidates(tx, eligible), ...sentHere].filter((c) => isCandidateAt(c, calling, closed));
+      const chosen = pickNext(candidates, counterCallContext(calling, now));
       const next = chosen ? findTicket(tx, chosen.id) : undefined;
       if (next) this.announceCall(tx, this.apply(tx, next, 'call', actor, counter, {}), counter, false);
       if (opened || next) this.announceCounter(tx, counterId);

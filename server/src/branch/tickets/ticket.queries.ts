@@ -8,7 +8,7 @@ import type { Clock } from '../../shared/clock.js';
 import { positionForCall, rankForCall, surelyAheadBefore, type CallCandidate } from '../../shared/domain/call-policy.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { isWaitingStatus } from '../../shared/domain/ticket-state.js';
-import { averageServiceMinutes, estimateWaitMinutes, SERVICE_TIME_SAMPLES } from '../../shared/domain/wait-estimate.js';
+import { averageServiceMinutes, estimateWaitMinutes, noOpenCounter, SERVICE_TIME_SAMPLES } from '../../shared/domain/wait-estimate.js';
 import type { BranchStore } from '../db/store.js';
 import { countOpenCountersFor } from '../counters/counter.repository.js';
 import { findService } from '../services/service.repository.js';
@@ -49,7 +49,7 @@ export class TicketQueries {
     const line = waitingLineSplit(this.d.store, row.service_id, surelyAheadBefore(toCandidate(row), ctx).toISOString(), ctx.counterId);
     const rest = positionForCall(row.id, line.others, ctx);
     const position = rest === null ? null : line.countedAhead + rest;
-    return toTicketView(row, { position, estimatedWaitMinutes: position === null ? null : this.estimate(row.service_id, position) });
+    return toTicketView(row, position === null ? { position, estimatedWaitMinutes: null } : { position, ...this.estimate(row.service_id, position) });
   }
 
   /** Views of all active tickets, with positions computed once per service. */
@@ -72,7 +72,7 @@ export class TicketQueries {
     return rows.map((r) => {
       const position = positions.get(r.id) ?? null;
       if (position === null) return this.view(r);
-      return toTicketView(r, { position, estimatedWaitMinutes: this.estimate(r.service_id, position, bases) });
+      return toTicketView(r, { position, ...this.estimate(r.service_id, position, bases) });
     });
   }
 
@@ -87,14 +87,14 @@ export class TicketQueries {
     list.length = Math.min(list.length, SERVICE_TIME_SAMPLES);
   }
 
-  private estimate(serviceId: string, position: number, bases?: Map<string, EstimateBasis>): number {
+  private estimate(serviceId: string, position: number, bases?: Map<string, EstimateBasis>): { estimatedWaitMinutes: number | null; noOpenCounter: boolean } {
     let basis = bases?.get(serviceId);
     if (!basis) {
       const service = findService(this.d.store, serviceId);
       basis = { averageMinutes: this.averageServiceMinutes(serviceId, service?.default_service_minutes ?? 5), openCounters: countOpenCountersFor(this.d.store, serviceId) };
       bases?.set(serviceId, basis);
     }
-    return estimateWaitMinutes(position, basis.averageMinutes, basis.openCounters);
+    return { estimatedWaitMinutes: estimateWaitMinutes(position, basis.averageMinutes, basis.openCounters), noOpenCounter: noOpenCounter(basis.openCounters) };
   }
 
   private recentMinutes(serviceId: string): number[] {

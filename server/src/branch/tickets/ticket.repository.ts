@@ -216,7 +216,7 @@ export function recentServiceMinutes(store: BranchStore, serviceId: string, limi
     .map((r) => (Date.parse(r.finished_at as string) - Date.parse(r.started_at as string)) / 60_000);
 }
 
-export function toTicketView(row: TicketRow, live: { position: number | null; estimatedWaitMinutes: number | null }): TicketView {
+export function toTicketView(row: TicketRow, live: { position: number | null; estimatedWaitMinutes: number | null; noOpenCounter?: boolean }): TicketView {
   return {
     id: row.id,
     number: row.number,
@@ -229,6 +229,8 @@ export function toTicketView(row: TicketRow, live: { position: number | null; es
     phone: row.phone,
     position: live.position,
     estimatedWaitMinutes: live.estimatedWaitMinutes,
+    noOpenCounter: live.noOpenCounter ?? false,
+    dueAt: row.due_at,
     issuedAt: row.issued_at,
     calledAt: row.called_at,
     startedAt: row.started_at,

@@ -3,6 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestParts, type TestParts } from '../../../../test/support/parts.js';
 import type { Actor } from '../core/actor.js';
+import { counterCallOrder } from '../../shared/domain/call-policy.js';
+import { isWaitingStatus } from '../../shared/domain/ticket-state.js';
 
 describe('ticket and counter rules (service level)', () => {
   let p: TestParts;
@@ -105,5 +107,37 @@ describe('ticket and counter rules (service level)', () => {
     p.ctx.events.on('counter.changed', () => heard.push(`counter:${p.ctx.store.sqlite.inTransaction}`));
     p.tickets.callNext(counter1, awa);
     expect(heard).toEqual(['called:false', 'counter:false']);
+  });
+  it("the agent's next list is the order call-next follows at a counter serving several lines", () => {
+    const serviceC = p.catalog.list().find((s) => s.prefix === 'C')?.id as string;
+    const counter = p.counters.get(counter1); // A then C
+    expect(counter.serviceIds).toContain(serviceC);
+    for (const [serviceId, priority] of [[serviceA, undefined], [serviceC, undefined], [serviceA, 'elderly'], [serviceC, undefined], [serviceA, undefined]] as const) {
+      p.tickets.issue({ serviceId, ...(priority && { priority }) }, kiosk);
+      p.clock.advanceMinutes(4);
+    }
+    const called: string[] = [];
+    for (;;) {
+      const closed = new Set(p.catalog.list().filter((s) => s.status === 'closed').map((s) => s.id));
+      const waiting = p.ticketViews.activeViews().filter((x) => isWaitingStatus(x.status) && !x.parkedAt);
+      const shown = counterCallOrder(waiting, p.counters.get(counter1), closed, p.clock.now());
+      const next = p.tickets.callNext(counter1, awa);
+      if (!next) { expect(shown).toEqual([]); break; }
+      expect(next.id, `call ${called.length + 1}`).toBe(shown[0]?.id);
+      called.push(next.number);
+      p.tickets.start(next.id, awa);
+      p.clock.advanceMinutes(1);
+      p.tickets.complete(next.id, awa, {});
+    }
+    // Not each line's own order (A001, A002, A003 then C001, C002): the lines interleave by the rule.
+    expect(called).toHaveLength(5);
+    expect(called).not.toEqual(['A001', 'A002', 'A003', 'C001', 'C002']);
+  });
+
+  it('promises no minutes while no counter of the service is open', () => {
+    const t = issue();
+    expect(p.ticketViews.getTicket(t.id)).toMatchObject({ position: 1, estimatedWaitMinutes: null, noOpenCounter: true });
+    p.counters.setStatus(counter2, 'open', moussa);
+    expect(p.ticketViews.getTicket(t.id)).toMatchObject({ position: 1, estimatedWaitMinutes: 4, noOpenCounter: false });
   });
 });

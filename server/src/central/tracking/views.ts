@@ -15,7 +15,10 @@ export const DEFAULT_NOTIFY_AT_POSITION = 3;
 export const DEFAULT_SERVICE_MINUTES = 5;
 /** Tickets issued longer ago than this are not in today's line (a branch expires them at closing). */
 const QUEUE_HORIZON_MS = 36 * 3600_000;
-/** A counter that called a ticket of the service within this window counts as serving it. */
+/**
+ * A counter that called a ticket of the service within this window counts as serving it. Central does not know the
+ * counters' status: a line nobody called from lately counts one counter (it cannot tell "closed" from "quiet").
+ */
 const OPEN_COUNTER_WINDOW_MS = 60 * 60_000;
 
 export interface ViewContext {
@@ -165,7 +168,7 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
     out.set(key, {
       ticketId: t.id, known: true, number: t.number, displayNumber: displayTicketNumber(t.number), status: t.status as TicketStatus, language: t.language as Language,
       serviceId: t.service_id, serviceName: s.name, branch: { id: t.branch_id, name: b.name, hasLocation: b.hasLocation },
-      position, estimatedWaitMinutes: position !== null && s.rate ? estimateWaitMinutes(position, s.rate.average, s.rate.openCounters) : null,
+      position, estimatedWaitMinutes: position !== null && s.rate ? estimateWaitMinutes(position, s.rate.average, Math.max(1, s.rate.openCounters)) : null,
       counterNumber: called ? t.counter_number : null, calledAt: t.called_at, notifyAtPosition: s.notifyAt,
       freshness: b.freshness, staleAfterSeconds: ctx.staleAfterSeconds, serverTime: ctx.now.toISOString(),
       channels: ctx.channels, vapidPublicKey: ctx.vapidPublicKey,

@@ -94,7 +94,11 @@ export const TicketView = z.object({
   language: Language,
   phone: z.string().nullable(),
   position: z.number().int().nullable(),
-  estimatedWaitMinutes: z.number().int().nullable(),
+  estimatedWaitMinutes: z.number().int().nullable().describe('Minutes; null when the ticket is not waiting or no counter of its service is open'),
+  /** Waiting while no counter of its service is open: no minutes are promised (shared/domain/wait-estimate.ts). */
+  noOpenCounter: z.boolean(),
+  /** An appointment's booked time (the call-next rule counts from it): the counter's call order is computed from it. */
+  dueAt: z.string().nullable(),
   issuedAt: z.string(),
   calledAt: z.string().nullable(),
   startedAt: z.string().nullable(),

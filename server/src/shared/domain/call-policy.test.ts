@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { QueueType } from '../contracts/domain.js';
 import {
-  APPOINTMENT_DUE_BONUS_MINUTES, APPOINTMENT_DUE_LEAD_MINUTES, CLASS_BONUS_MINUTES, pickNext, rankForCall, type CallCandidate,
+  APPOINTMENT_DUE_BONUS_MINUTES, APPOINTMENT_DUE_LEAD_MINUTES, CLASS_BONUS_MINUTES, counterCallContext, counterCallOrder, isCandidateAt, pickNext, rankForCall,
+  type CallCandidate,
 } from './call-policy.js';
 
 const T0 = Date.parse('2026-11-24T09:00:00Z');
@@ -125,5 +126,45 @@ describe('call-next policy', () => {
 
   it('returns null on an empty queue', () => {
     expect(pickNext([], { now: new Date(), counterId: 'k1' })).toBeNull();
+  });
+});
+
+describe("a counter's call order (the agent's next list)", () => {
+  const counter = { id: 'k1', serviceIds: ['C', 'A'] }; // prefers C, then A
+
+  it('is the order across the lines it serves, not each line\'s own order', () => {
+    // A001 has waited 5 minutes longer, but A is second in the counter's list (−10): C001 is called first.
+    const a1 = ticket('normal', 0, { serviceId: 'A' }), c1 = ticket('normal', 5, { serviceId: 'C' });
+    const order = counterCallOrder([a1, c1], counter, new Set(), new Date(at(6)));
+    expect(order.map((t) => t.id)).toEqual([c1.id, a1.id]);
+    expect(pickNext([a1, c1], counterCallContext(counter, new Date(at(6))))?.id).toBe(c1.id);
+  });
+
+  it('leaves out closed lines and tickets sent to another counter; keeps those sent here from any open line', () => {
+    const closed = ticket('normal', 0, { serviceId: 'C' });
+    const elsewhere = ticket('normal', 0, { serviceId: 'A', targetCounterId: 'k2' });
+    const sentHere = ticket('normal', 3, { serviceId: 'B', targetCounterId: 'k1' });
+    const notServed = ticket('normal', 0, { serviceId: 'B' });
+    const a = ticket('normal', 1, { serviceId: 'A' });
+    expect(counterCallOrder([closed, elsewhere, sentHere, notServed, a], counter, new Set(['C']), new Date(at(10))).map((t) => t.id))
+      .toEqual([sentHere.id, a.id]);
+  });
+
+  it('starts with the ticket call-next picks, whatever the line', () => {
+    const services = ['A', 'B', 'C'];
+    const arb = fc.array(fc.record({
+      serviceId: fc.constantFrom(...services), queueType: fc.constantFrom<QueueType>('normal', 'priority', 'vip', 'express', 'appointment'),
+      minute: fc.integer({ min: 0, max: 120 }), due: fc.option(fc.integer({ min: 0, max: 180 })), target: fc.option(fc.constantFrom('k1', 'k2')),
+    }), { maxLength: 30 });
+    fc.assert(fc.property(arb, fc.subarray(services), fc.subarray(services), (rows, served, closedList) => {
+      const line = rows.map((r) => ticket(r.queueType, r.minute, {
+        serviceId: r.serviceId, dueAt: r.queueType === 'appointment' && r.due !== null ? at(r.due) : null, targetCounterId: r.target,
+      }));
+      const k = { id: 'k1', serviceIds: served };
+      const closed = new Set(closedList);
+      const now = new Date(at(130));
+      const candidates = line.filter((c) => isCandidateAt(c, k, closed));
+      expect(counterCallOrder(line, k, closed, now)[0]?.id).toBe(pickNext(candidates, counterCallContext(k, now))?.id);
+    }));
   });
 });

@@ -116,3 +116,28 @@ export function pickNext<T extends CallCandidate>(candidates: readonly T[], ctx:
   }
   return best?.c ?? null;
 }
+
+/** A counter as the call-next rule sees it: the services it serves, in its order of preference. */
+export interface CallingCounter { id: string; serviceIds: readonly string[] }
+
+/** The context of a call at this counter: its order of services and its own transfers. */
+export function counterCallContext(counter: CallingCounter, now: Date): CallContext {
+  return { now, counterId: counter.id, serviceOrder: counter.serviceIds };
+}
+
+/**
+ * Whether a waiting ticket is a candidate at this counter: its service is not closed, and the counter serves it or
+ * the ticket was transferred to this very counter (called there even when the counter does not serve its line).
+ */
+export function isCandidateAt(c: CallCandidate, counter: CallingCounter, closedServiceIds: ReadonlySet<string>): boolean {
+  if (closedServiceIds.has(c.serviceId)) return false;
+  return c.targetCounterId === counter.id || (c.targetCounterId === null && counter.serviceIds.includes(c.serviceId));
+}
+
+/**
+ * The order in which this counter will call the waiting tickets (the agent's "next" list): call-next's own rule over
+ * call-next's own candidates, so the first of the list is the ticket the next call gets.
+ */
+export function counterCallOrder<T extends CallCandidate>(waiting: readonly T[], counter: CallingCounter, closedServiceIds: ReadonlySet<string>, now: Date): T[] {
+  return rankForCall(waiting.filter((c) => isCandidateAt(c, counter, closedServiceIds)), counterCallContext(counter, now));
+}

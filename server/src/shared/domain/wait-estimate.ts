@@ -1,7 +1,8 @@
 // Position and estimated wait of a waiting ticket, from measured service times (not a constant).
 //
 //   average service time = (sum of the last N measured times + default × PRIOR_WEIGHT) / (N + PRIOR_WEIGHT)
-//   estimated wait      = position × average service time / max(1, counters open for the service)
+//   estimated wait      = position × average service time / counters open for the service
+//   no counter open     → no estimate: the visitor is told the service has no open counter, never a number
 //
 // The default service time acts as a prior so that the first few measured times of the day do not swing the
 // estimate; as soon as real times accumulate, they dominate.
@@ -15,10 +16,16 @@ export function averageServiceMinutes(recentMinutes: readonly number[], defaultM
   return (sum + defaultMinutes * PRIOR_WEIGHT) / (samples.length + PRIOR_WEIGHT);
 }
 
-/** position is 1 for the next ticket to be called. */
-export function estimateWaitMinutes(position: number, averageMinutes: number, openCounters: number): number {
+/** Nobody serves the line: no wait can be promised (kiosk, paper, tracking page and messages say so instead). */
+export function noOpenCounter(openCounters: number): boolean {
+  return openCounters < 1;
+}
+
+/** position is 1 for the next ticket to be called; null when no counter of the service is open. */
+export function estimateWaitMinutes(position: number, averageMinutes: number, openCounters: number): number | null {
+  if (noOpenCounter(openCounters)) return null;
   if (position <= 0) return 0;
-  return Math.round((position * averageMinutes) / Math.max(1, openCounters));
+  return Math.round((position * averageMinutes) / openCounters);
 }
 
 /** Whole minutes a ticket has waited since `sinceIso` (never negative: clocks of screens drift). */
