@@ -119,6 +119,16 @@ describe('admin PATCH routes change only the fields they name (property)', () =>
         'organization.region': fc.constantFrom('Dakar', 'Thiès', 'Louga'),
       },
     };
+    cases['/api/admin/remote'] = {
+      async create() { return null; },
+      read: async () => (await b.api.get<View>('/api/admin/remote', admin)).body,
+      fields: {
+        sharePercent: fc.integer({ min: 0, max: 100 }),
+        minPerHour: fc.integer({ min: 0, max: 1000 }),
+        absent: fc.constantFrom('skip', 'call'),
+        graceMinutes: fc.integer({ min: 0, max: 240 }),
+      },
+    };
   });
   afterAll(async () => { await b?.destroy(); });
   // The counter's arbitrary needs the demo's service ids, known once the server runs.
@@ -130,7 +140,7 @@ describe('admin PATCH routes change only the fields they name (property)', () =>
     expect(patchRoutes).toEqual(Object.keys(cases).sort());
   });
 
-  it.each(['/api/admin/services/{id}', '/api/admin/counters/{id}', '/api/admin/users/{id}', '/api/admin/devices/{id}', '/api/admin/branch'])('%s', async (route) => {
+  it.each(['/api/admin/services/{id}', '/api/admin/counters/{id}', '/api/admin/users/{id}', '/api/admin/devices/{id}', '/api/admin/branch', '/api/admin/remote'])('%s', async (route) => {
     const c = cases[route] as PatchCase;
     const id = await c.create();
     const path = id ? route.replace('{id}', id) : route;

@@ -11,6 +11,7 @@ import type { CentralPaymentsOptions } from '../../server/src/central/payments/c
 import type { EnrolResponse } from '../../server/src/shared/contracts/sync.js';
 import type { SyncTiming } from '../../server/src/branch/sync/worker.js';
 import type { TrackingOptions } from '../../server/src/central/tracking/index.js';
+import type { RemoteJoinOptions } from '../../server/src/central/remote/remote-joins.js';
 import { ApiClient, startBranch, type TestBranch } from './branch.js';
 import { createPgDatabase, type Dialect } from './postgres.js';
 
@@ -39,7 +40,7 @@ export interface TestCentral {
   destroy(): Promise<void>;
 }
 
-export async function startCentral(dialect: Dialect, opts: { clock?: Clock; payments?: CentralPaymentsOptions; tracking?: TrackingOptions; uiRoot?: string } = {}): Promise<TestCentral> {
+export async function startCentral(dialect: Dialect, opts: { clock?: Clock; payments?: CentralPaymentsOptions; tracking?: TrackingOptions; uiRoot?: string; remote?: RemoteJoinOptions } = {}): Promise<TestCentral> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
   if (dialect === 'postgres') {
@@ -53,7 +54,7 @@ export async function startCentral(dialect: Dialect, opts: { clock?: Clock; paym
   }
   const start = () => createCentralServer({
     port: 0, host: '127.0.0.1', databaseUrl, adminToken: CENTRAL_ADMIN_TOKEN, poolSize: 5,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, payments: opts.payments, tracking: opts.tracking, uiRoot: opts.uiRoot,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, payments: opts.payments, tracking: opts.tracking, uiRoot: opts.uiRoot, remote: opts.remote,
   });
   const server = await start();
   const extra: CentralServer[] = [];

@@ -1,5 +1,6 @@
 // The branch's parts built over one SQLite store, without HTTP: createBranchServer serves them, and the fast
 // service-level tests (test/support/parts.ts) build them over a file alone. Each part gets what it uses.
+import { RemoteJoinIssuer } from './remote/remote-joins.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
 import type { BranchStore } from './db/store.js';
@@ -60,6 +61,8 @@ export interface BranchParts {
   directory: BranchDirectory;
   /** Every admin change with who, when and before → after. */
   audit: AdminAudit;
+  /** Remote tickets: issues the joins central holds for this branch (a step of the sync cycle). */
+  remote: RemoteJoinIssuer;
 }
 
 export function buildBranchParts(o: BranchPartsOptions): BranchParts {
@@ -93,6 +96,7 @@ export function buildBranchParts(o: BranchPartsOptions): BranchParts {
     devices: new DeviceService(ctx),
     appointments: new AppointmentService(ctx, branch, { commands: tickets, queries: ticketViews }, { ...o.appointments, central }),
     // Phone payments go through central (it holds the provider keys); counter payments work without it.
+    remote: new RemoteJoinIssuer({ store, clock, logger, tickets }),
     retention: new ContactRetention(ctx, o.contactRetentionDays ?? CONTACT_RETENTION_DAYS),
     directory: new BranchDirectory(ctx),
     payments: new PaymentService(ctx, branch, central ? new CentralCheckoutClient({ centralUrl: central.url, credential: central.credential }) : null, counters),

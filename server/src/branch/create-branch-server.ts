@@ -29,6 +29,7 @@ import { registerAppointmentRoutes } from './appointments/appointment.routes.js'
 import { registerPaymentRoutes } from './payments/payment.routes.js';
 import { standaloneSync } from './sync/status.js';
 import { SyncWorker } from './sync/worker.js';
+import { registerRemoteRoutes } from './remote/remote.routes.js';
 import { registerSyncRoutes } from './sync/sync.routes.js';
 import { registerCounterStatsRoutes } from './counters/counter-stats.routes.js';
 import { registerBranchRoutes } from './settings/branch.routes.js';
@@ -93,7 +94,11 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   const router = express.Router();
   // With a central configured, the sync worker ships the outbox and applies the feed; otherwise standalone.
   const sync = options.centralUrl && options.centralCredential
-    ? new SyncWorker({ ctx, centralUrl: options.centralUrl, credential: options.centralCredential, timing: options.sync, batchSize: options.sync?.batchSize, raiseAlert: (a) => state.raiseAlert(a) })
+    ? new SyncWorker({
+      ctx, centralUrl: options.centralUrl, credential: options.centralCredential, timing: options.sync, batchSize: options.sync?.batchSize,
+      raiseAlert: (a) => state.raiseAlert(a),
+      steps: [(call) => parts.remote.step(call)],
+    })
     : null;
   const storage = new StorageWatch(ctx, (a) => state.raiseAlert(a));
   registerBranchRoutes(router, api, { ...parts, storage }, sync ?? standaloneSync, VERSION);
@@ -104,6 +109,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   registerTicketRoutes(router, api, { commands: tickets, queries: parts.ticketViews, devices });
   registerCommandRoutes(router, api, commands);
   registerAppointmentRoutes(router, api, parts);
+  registerRemoteRoutes(router, api, parts);
   registerUserRoutes(router, api, parts);
   registerDeviceRoutes(router, api, { devices, audit: parts.audit, printing, demo: options.demo ?? false, clock: ctx.clock });
   registerAuditRoutes(router, api, parts.audit);
@@ -123,6 +129,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
       devices: 'Pairing kiosks and call boards',
       kiosk: 'What the kiosk shows and prints',
       payments: 'Fees paid at the kiosk or at the counter',
+      remote: 'Remote tickets: the branch\'s rules, and the check-in of a visitor who joined from afar',
       services: 'What visitors come for',
       supervisor: 'The supervisor\'s view: alerts, messages, closing the day, sync',
       tickets: 'Issuing tickets and following them',

@@ -26,6 +26,8 @@ import { registerHealthRoutes } from './http/health.routes.js';
 import { mountOfficeUi } from './http/office-ui.js';
 import { registerSyncRoutes } from './ingest/sync.routes.js';
 import { LinkHub, type LinkHubOptions } from './ingest/link.js';
+import { RemoteJoins, type RemoteJoinOptions } from './remote/remote-joins.js';
+import { registerRemoteRoutes } from './remote/remote.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
 import { registerBookingRoutes } from './booking/booking.routes.js';
@@ -71,6 +73,8 @@ export interface CentralServerOptions {
   contactRetentionDays?: number;
   /** The branches' live link (GET /api/sync/stream): how often it reads the connected branches' rows. */
   link?: LinkHubOptions;
+  /** Remote tickets: how long to wait for the branch, limits per phone and address (docs/remote.md). */
+  remote?: RemoteJoinOptions;
 }
 
 export interface CentralServer {
@@ -139,6 +143,9 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   registerCentralPaymentRoutes(router, api, { cdb, payments });
   const link = new LinkHub({ cdb, logger }, options.link);
   registerSyncRoutes(router, api, { cdb, clock, link });
+  const remoteJoins = new RemoteJoins({ cdb, clock, logger }, options.remote);
+  link.pendingRemote = (ids) => remoteJoins.pendingBranches(ids);
+  registerRemoteRoutes(router, api, { joins: remoteJoins });
   registerAccountRoutes(router, api, { accounts });
   registerAnalyticsRoutes(router, api, { cdb, clock, staleAfterSeconds: options.tracking?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS });
   registerBranchRoutes(router, api, { cdb, clock, accounts });
@@ -164,6 +171,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
       notifications: 'Messages sent to visitors (SMS, e-mail, web push) and their delivery',
       office: 'Head-office console: sign-in, users, audit, live view and analytics',
       payments: 'Mobile Money checkouts, provider webhooks, refunds and totals',
+      remote: 'Remote tickets: a visitor joins a line from anywhere (web, SMS, USSD) and the branch issues the ticket',
       stats: 'A day\'s figures per branch, service and agent',
       sync: 'Replication with the branches: push, pull and the live feed',
       tracking: 'A visitor following a ticket from a phone',

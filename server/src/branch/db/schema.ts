@@ -47,6 +47,8 @@ export interface TicketsTable {
   finished_at: string | null; counter_id: string | null; target_counter_id: string | null; parked_at: string | null;
   recall_count: number; agent_id: string | null; device_id: string | null; booking_id: string | null;
   outcome: string | null; note: string | null; updated_at: string;
+  /** When the visitor was at the branch: the issue time, except for a remote ticket until its check-in (0007_remote). */
+  arrived_at: string | null;
 }
 export interface TicketEventsTable {
   id: string; ticket_id: string; branch_id: string; service_id: string; type: string; from_status: string | null;
@@ -82,4 +84,6 @@ export interface BranchDatabase {
   commands: CommandsTable;
   outbox: OutboxTable;
   admin_audit: AdminAuditTable;
+  remote_settings: RemoteSettingsTable;
 }
+export interface RemoteSettingsTable { id: number; share_percent: number; min_per_hour: number; absent: string; grace_minutes: number; updated_at: string }

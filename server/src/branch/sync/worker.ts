@@ -58,7 +58,12 @@ export interface SyncWorkerOptions {
   raiseAlert?: (alert: Omit<Alert, 'id' | 'at'>) => void;
   /** Source of jitter, [0, 1). */
   random?: () => number;
+  /** More steps of each cycle after the pull (remote joins), with the worker's authenticated requests. */
+  steps?: Array<(call: CentralCall) => Promise<number>>;
 }
+
+/** A request to central with the branch credential (the worker's transport). */
+export type CentralCall = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
 
 export interface SyncRunResult {
   ok: boolean;
@@ -246,6 +251,7 @@ export class SyncWorker implements SyncStatusSource {
     try {
       const pushed = await this.pushAll();
       const pulled = await this.pullAll();
+      for (const step of this.options.steps ?? []) await step(this.call);
       this.succeeded();
       return { ok: true, pushed, pulled, error: null };
     } catch (err) {
@@ -405,6 +411,8 @@ export class SyncWorker implements SyncStatusSource {
     const permanent = status === 401 || status === 403 || status === 426 || (status === 409 && code === 'SEQUENCE_CONFLICT');
     return new SyncHttpError(status, code, `central answered ${status} ${code}${message ? `: ${message}` : ''}`, permanent);
   }
+
+  private readonly call: CentralCall = (method, path, body) => this.request(method, path, body);
 
   private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpAnswer> {
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.timing.requestTimeoutMs)]);

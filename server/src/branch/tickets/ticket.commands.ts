@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { IssueTicketBody, TicketView } from '../../shared/contracts/api.js';
-import type { Channel, Language, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
+import { isRemoteChannel, type Channel, type Language, type QueueType, type TicketStatus } from '../../shared/contracts/domain.js';
 import type { CallEvent } from '../../shared/contracts/events.js';
 import type { TicketEventType } from '../../shared/contracts/replicated.js';
 import type { Clock } from '../../shared/clock.js';
@@ -89,6 +89,8 @@ export class TicketCommands {
         counter_id: null, target_counter_id: null, parked_at: null, recall_count: 0,
         agent_id: actor.kind === 'staff' ? actor.userId : null, device_id: actor.kind === 'device' ? actor.deviceId : null,
         booking_id: input.bookingId ?? null, outcome: null, note: null, updated_at: at,
+        // A remote visitor is not here yet: "pas encore arrivé" until the check-in (remote/).
+        arrived_at: isRemoteChannel(channel) ? null : at,
       };
       insertTicket(tx, ticket);
       this.record(tx, ticket, 'issued', null, 'waiting', at, actor, null, { channel });

@@ -1,6 +1,7 @@
 // Migrations of the central database: one list for SQLite and PostgreSQL, portable types only (text, integer).
 // Migrations take Kysely<any> on purpose: they must not depend on today's schema.
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { remoteJoinsMigration } from '../remote/remote.migration.js';
 import type { Kysely, Migration } from 'kysely';
 import { centralAppointmentsMigration } from '../booking/booking.migration.js';
 import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
@@ -165,4 +166,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0009_org_config': orgConfigMigration,
   '0010_coarse_rollups': coarseRollupsMigration,
   '0011_branch_directory': branchDirectoryMigration,
+  '0012_remote_joins': remoteJoinsMigration,
 };

@@ -49,6 +49,9 @@ export class LinkHub {
   private looking: Promise<void> | null = null;
   private lookAgain = false;
 
+  /** Branches among these with remote joins waiting (set by the remote part), told at each look. */
+  pendingRemote: ((branchIds: string[]) => Promise<Set<string>>) | null = null;
+
   constructor(private readonly deps: { cdb: CentralDb; logger: Logger }, options: LinkHubOptions = {}) {
     this.pollMs = options.pollMs ?? 1_000;
     this.keepAliveMs = options.keepAliveMs ?? 15_000;
@@ -148,6 +151,8 @@ export class LinkHub {
       .select('c.token_hash').where('c.token_hash', 'in', hashes).where('c.revoked_at', 'is', null).where('b.status', '=', 'active')
       .execute()).map((r) => r.token_hash));
     const version = new Map(versions.map((v) => [v.branch_id, v.feed_version]));
+    // Joins made through another instance: this one says so at its look.
+    const remote = (await this.pendingRemote?.(ids)) ?? new Set<string>();
     for (const [branchId, set] of this.streams) {
       for (const s of [...set]) {
         if (!valid.has(s.credentialHash)) {
@@ -160,6 +165,7 @@ export class LinkHub {
           s.sentVersion = v;
           this.write(s, 'news', { feedVersion: v });
         }
+        if (remote.has(branchId)) this.write(s, 'remote', { feedVersion: s.sentVersion });
       }
     }
   }

@@ -42,7 +42,14 @@ export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'served', 'cance
 export const TicketStatus = z.enum(TICKET_STATUSES);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
-export const CHANNELS = ['kiosk', 'counter', 'web', 'mobile', 'sms', 'phone'] as const;
+export const CHANNELS = ['kiosk', 'counter', 'web', 'mobile', 'sms', 'phone', 'ussd'] as const;
+/** The channels of a remote ticket (issue 18): taken from anywhere through central, not at the branch. */
+export const REMOTE_CHANNELS = ['web', 'sms', 'ussd'] as const;
+export const RemoteChannel = z.enum(REMOTE_CHANNELS);
+export type RemoteChannel = z.infer<typeof RemoteChannel>;
+export function isRemoteChannel(channel: string): channel is RemoteChannel {
+  return (REMOTE_CHANNELS as readonly string[]).includes(channel);
+}
 export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 

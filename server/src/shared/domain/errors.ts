@@ -23,7 +23,9 @@ export type DomainErrorCode =
   | 'BOOKING_CANCELLED'
   | 'ALREADY_CHECKED_IN'
   | 'CHECK_IN_TOO_EARLY'
-  | 'CHECK_IN_MISSED';
+  | 'CHECK_IN_MISSED'
+  // Remote tickets (remote/): the branch's share of remote tickets this hour is taken.
+  | 'REMOTE_SHARE_FULL';
 
 export class DomainError extends Error {
   constructor(

@@ -26,6 +26,7 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   ALREADY_CHECKED_IN: 409,
   CHECK_IN_TOO_EARLY: 409,
   CHECK_IN_MISSED: 409,
+  REMOTE_SHARE_FULL: 409,
 };
 
 /** Codes whose details are meant for the client (when to come back, which branch), not only for the logs. */

@@ -1,0 +1,84 @@
+// Remote tickets (issue 18): a visitor joins a branch's line from anywhere (web, SMS, USSD) through central;
+// central forwards the join to the branch over its live link, the branch issues a real ticket and the answer comes
+// back through central. Central never promises a ticket the branch has not issued.
+import { z } from 'zod';
+import { Language, RemoteChannel, SenegalPhone } from './domain.js';
+
+export const RemoteJoinBody = z.strictObject({
+  branchId: z.string().min(1).max(64),
+  serviceId: z.string().min(1).max(64),
+  name: z.string().trim().min(1).max(80),
+  phone: SenegalPhone,
+  channel: RemoteChannel,
+  language: Language.default('fr'),
+  idempotencyKey: z.string().min(8).max(100)
+    .describe('One per visitor attempt: a retried join (double tap, lost answer, SMS sent twice) with the same key gives the same ticket, never two.'),
+});
+export type RemoteJoinBody = z.input<typeof RemoteJoinBody>;
+
+/** A remote ticket as the visitor sees it. */
+export const RemoteTicketView = z.object({
+  joinId: z.string(),
+  branchId: z.string(),
+  serviceId: z.string(),
+  channel: RemoteChannel,
+  ticketId: z.string(),
+  number: z.string(),
+  /** A-003, as people read it. */
+  displayNumber: z.string(),
+  position: z.number().int().nullable(),
+  estimatedWaitMinutes: z.number().int().nullable(),
+  /** The tracking page of the ticket. */
+  trackPath: z.string(),
+  issuedAt: z.string(),
+});
+export type RemoteTicketView = z.infer<typeof RemoteTicketView>;
+
+/** A join central holds for a branch, as the branch takes it. */
+export const RemoteJoinForBranch = z.object({
+  id: z.string(),
+  serviceId: z.string(),
+  name: z.string(),
+  phone: z.string(),
+  channel: RemoteChannel,
+  language: Language,
+  createdAt: z.string(),
+});
+export type RemoteJoinForBranch = z.infer<typeof RemoteJoinForBranch>;
+export const RemoteTakeResponse = z.object({ joins: z.array(RemoteJoinForBranch) });
+export type RemoteTakeResponse = z.infer<typeof RemoteTakeResponse>;
+
+/** The branch's answer to one join: the ticket it issued, or why it did not. */
+export const RemoteAnswerBody = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    joinId: z.string().min(1).max(64),
+    outcome: z.literal('issued'),
+    ticket: z.strictObject({
+      id: z.string().min(1).max(64), number: z.string().min(1).max(16), issuedAt: z.string().max(40),
+      position: z.number().int().nullable(), estimatedWaitMinutes: z.number().int().nullable(),
+    }),
+  }),
+  z.strictObject({
+    joinId: z.string().min(1).max(64),
+    outcome: z.literal('refused'),
+    code: z.string().min(1).max(40),
+    message: z.string().max(300),
+  }),
+]);
+export type RemoteAnswerBody = z.infer<typeof RemoteAnswerBody>;
+
+/**
+ * A branch's rules for remote tickets. `sharePercent`: remote tickets may be at most this share of the tickets
+ * issued in the last hour (never fewer than `minPerHour`), so walk-ins are not crowded out. `absent`: what call-next
+ * does with a remote ticket whose visitor has not checked in: `skip` passes over it (it keeps its place for
+ * `graceMinutes`), `call` calls it like the others.
+ */
+export const RemoteSettings = z.object({
+  sharePercent: z.number().int().min(0).max(100),
+  minPerHour: z.number().int().min(0).max(1000),
+  absent: z.enum(['skip', 'call']),
+  graceMinutes: z.number().int().min(0).max(240),
+});
+export type RemoteSettings = z.infer<typeof RemoteSettings>;
+export const RemoteSettingsPatch = RemoteSettings.partial().strict();
+export const DEFAULT_REMOTE_SETTINGS: RemoteSettings = { sharePercent: 50, minPerHour: 2, absent: 'skip', graceMinutes: 15 };
