@@ -48,7 +48,7 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
   let closed: string | undefined;
 
   beforeAll(async () => {
-    central = await startCentral(dialect, { remote: { takeWithinMs: 1_500, perPhonePerDay: 3, perAddressPerHour: 12 } });
+    central = await startCentral(dialect, { remote: { perPhonePerDay: 3, perAddressPerHour: 12 } });
     proxy = await FaultProxy.start({ target: central.url, paths: ['/api/sync/'] });
     branch = await startSyncedBranch(central, { centralUrl: proxy.url, name: 'Agence Plateau', sync: NO_POLLING });
     const kiosk = await branch.kioskToken();
@@ -134,11 +134,12 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
     expect(branchTickets(branch)).toHaveLength(before);
     await branch.api.request('PATCH', '/api/admin/remote', { token: admin, body: { sharePercent: 50, minPerHour: 20 } });
 
-    // A burst from one address (many phones): the address's hourly cap holds, whatever the phones.
-    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => join({ phone: `+2217710000${String(10 + i)}` })));
+    // A burst from one address (many phones): the address's hourly cap (12) holds, whatever the phones: at most 12
+    // joins from it this hour get through to the branch (fewer: the joins above counted too), the rest are 429.
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => join({ phone: `+2217710000${String(10 + i)}` })));
     const statuses = burst.map((r) => r.status);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
-    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 429).length, statuses.join(' ')).toBeGreaterThanOrEqual(20 - 12);
+    expect(statuses.filter((s) => s !== 429).length, statuses.join(' ')).toBeLessThanOrEqual(12);
   });
 
   it('with the branch cut off: a clear refusal, and nothing is issued when it comes back', async () => {
