@@ -14,6 +14,7 @@ import { startBranch, type TestBranch } from '../support/branch.js';
 import { expectNoAxeViolations } from '../support/axe.js';
 import { artifactPath, chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { FAST_SYNC, startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
+import { branchOutbox, counterWorkload } from '../support/sync-check.js';
 import { centralDialects } from '../support/postgres.js';
 import { buildScreens } from '../support/ui-build.js';
 import type { CentralBranchView } from '../../server/src/shared/contracts/sync.js';
@@ -214,7 +215,91 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
     await axe(page, 'Configuration with branches applied');
     await page.context().close();
   }, 120_000);
+
+  it("draws every analytics figure as the branch's own records give it, with names", async () => {
+    const zig = await startSyncedBranch(central, { name: 'Agence Ziguinchor', organization: BANK, region: 'Ziguinchor' });
+    extra.push(zig);
+    await counterWorkload(zig, { tickets: 24 });
+    const mine = independentFigures(zig);
+    await waitFor('central holds every record of the branch', async () => {
+      const b = await central.admin<CentralBranchView>('GET', `/api/central/branches/${zig.server.branchId}`);
+      return b.body.sync.lastSeq === branchOutbox(zig.dataDir).events.length;
+    });
+    const page = await signIn('awa', 'analyst secret 1');
+    await page.getByRole('button', { name: 'Analyses' }).click();
+    await page.getByLabel('Du', { exact: true }).fill(mine.day);
+    await page.getByLabel('Au', { exact: true }).fill(mine.day);
+    await page.locator('[data-testid="branch-filter"] option', { hasText: 'Agence Ziguinchor' }).waitFor({ state: 'attached' });
+    await page.getByTestId('branch-filter').selectOption({ label: 'Agence Ziguinchor' });
+    await page.getByRole('heading', { name: 'Analyses · Agence Ziguinchor' }).waitFor();
+    const chart = async (id: string) => JSON.parse(await page.locator(`[data-chart="${id}"]`).getAttribute('data-values') ?? '[]') as number[][];
+    const cells = async (testId: string) => page.getByTestId(testId).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    await page.getByTestId('services').locator('tbody tr').first().waitFor();
+
+    // Issued and served per day and per hour of the day.
+    expect(await chart('per-day')).toEqual([[mine.issued], [mine.served]]);
+    expect(await chart('per-hour')).toEqual([mine.hours.map((h) => h.issued), mine.hours.map((h) => h.served)]);
+    // Per service, by name: counts, no-show and cancellation rates, wait p50/p90 against the target, service time p50/p90.
+    expect(await cells('services')).toEqual(mine.services.map((sv) => ['Agence Ziguinchor', sv.name, String(sv.issued), String(sv.served), pct(sv.noShowRate), pct(sv.cancelRate),
+      num(sv.waitP50), num(sv.waitP90), pct(sv.withinTarget), num(sv.serviceP50), num(sv.serviceP90)]));
+    expect(await chart('waits')).toEqual([mine.services.map((sv) => sv.waitP50 ?? 0), mine.services.map((sv) => sv.waitP90 ?? 0), mine.services.map((sv) => sv.target)]);
+    // Per agent, by display name; the heat map's cells; appointments kept / missed.
+    expect(await cells('agents')).toEqual(mine.agents.map((a) => ['Agence Ziguinchor', a.name, String(a.served), `${Math.round(a.averageSeconds / 60)} min`]));
+    const heatRow = await page.locator('table.heat tbody tr').nth(mine.weekday - 1).locator('td').allTextContents();
+    expect(heatRow).toEqual(mine.hours.map((h) => String(h.issued)));
+    expect(await page.getByText(/^Rendez-vous honorés/).textContent()).toBe(`Rendez-vous honorés : ${mine.kept} · manqués : ${mine.missed}`);
+    await page.context().close();
+  }, 120_000);
 });
+
+/** Every analytics figure of today computed from a branch's own database (ticket rows and their events), as the console defines it. */
+function independentFigures(b: TestBranch) {
+  const db = new Database(path.join(b.dataDir, 'branch.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const day = new Date().toISOString().slice(0, 10); // Africa/Dakar is UTC
+    const tickets = db.prepare(`select t.id, t.service_id, t.status, t.issued_at, t.started_at, t.finished_at, t.agent_id,
+        (select min(e.at) from ticket_events e where e.ticket_id = t.id and e.type = 'called') as first_call
+      from tickets t where substr(t.issued_at, 1, 10) = ?`).all(day) as Array<{ id: string; service_id: string; status: string; issued_at: string; started_at: string | null; finished_at: string | null; agent_id: string | null; first_call: string | null }>;
+    const services = new Map((db.prepare('select id, name_fr, target_wait_minutes from services').all() as Array<{ id: string; name_fr: string; target_wait_minutes: number }>).map((s) => [s.id, s]));
+    const users = new Map((db.prepare('select id, display_name from users').all() as Array<{ id: string; display_name: string }>).map((u) => [u.id, u.display_name]));
+    const bookings = db.prepare("select status, count(*) as n from bookings where substr(starts_at, 1, 10) = ? group by status").all(day) as Array<{ status: string; n: number }>;
+    const secs = (a: string, z: string) => Math.max(0, Math.round((Date.parse(z) - Date.parse(a)) / 1000));
+    const minute = (s: number) => Math.min(240, Math.floor(s / 60));
+    const rank = (values: number[], p: number) => {
+      const sorted = [...values].sort((x, y) => x - y);
+      return sorted.length ? (sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] as number) : null;
+    };
+    const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
+    const served = tickets.filter((t) => t.status === 'served' && t.started_at && t.finished_at);
+    const hourList = [...new Set(tickets.map((t) => new Date(t.issued_at).getUTCHours()))].sort((x, y) => x - y);
+    const perService = [...new Set(tickets.map((t) => t.service_id))].map((id) => {
+      const list = tickets.filter((t) => t.service_id === id);
+      const waits = list.filter((t) => t.first_call).map((t) => minute(secs(t.issued_at, t.first_call as string)));
+      const times = served.filter((t) => t.service_id === id).map((t) => minute(secs(t.started_at as string, t.finished_at as string)));
+      const target = services.get(id)?.target_wait_minutes as number;
+      return {
+        name: services.get(id)?.name_fr as string, issued: list.length, served: list.filter((t) => t.status === 'served').length,
+        noShowRate: rate(list.filter((t) => t.status === 'no_show').length, list.length), cancelRate: rate(list.filter((t) => t.status === 'cancelled').length, list.length),
+        waitP50: rank(waits, 50), waitP90: rank(waits, 90), target, withinTarget: rate(waits.filter((m) => m < target).length, waits.length),
+        serviceP50: rank(times, 50), serviceP90: rank(times, 90),
+      };
+    }).sort((x, y) => x.name.localeCompare(y.name));
+    const agents = [...new Set(served.map((t) => t.agent_id).filter((a): a is string => a !== null))].map((id) => {
+      const list = served.filter((t) => t.agent_id === id);
+      return { name: users.get(id) as string, served: list.length, averageSeconds: list.reduce((s, t) => s + secs(t.started_at as string, t.finished_at as string), 0) / list.length };
+    }).sort((x, y) => y.served - x.served);
+    return {
+      day, issued: tickets.length, served: tickets.filter((t) => t.status === 'served').length,
+      hours: hourList.map((h) => ({ hour: h, issued: tickets.filter((t) => new Date(t.issued_at).getUTCHours() === h).length, served: tickets.filter((t) => t.status === 'served' && new Date(t.issued_at).getUTCHours() === h).length })),
+      services: perService, agents, weekday: ((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7) + 1,
+      kept: bookings.find((x) => x.status === 'checked_in')?.n ?? 0, missed: bookings.find((x) => x.status === 'no_show')?.n ?? 0,
+    };
+  } finally {
+    db.close();
+  }
+}
+const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10} %`);
+const num = (v: number | null) => (v === null ? '—' : String(v));
 
 async function expectText(page: Page, locator: ReturnType<Page['locator']>, text: string): Promise<void> {
   await page.waitForFunction(([el, want]) => (el as { textContent: string | null } | null)?.textContent === want, [await locator.elementHandle(), text] as const, { timeout: 20_000 });

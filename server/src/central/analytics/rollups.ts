@@ -159,7 +159,7 @@ export async function applyRollupDelta(db: Db, delta: RollupDelta): Promise<void
  * Fill the coarse rollups from the fine ones (the migration that adds them, and the bench that seeds fine rows by
  * SQL): each coarse row is the sum of the fine rows it groups. For every branch, or the ones named.
  */
-export async function coarseRollups(db: Kysely<any> | Db, branchIds?: readonly string[]): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function coarseRollups(db: Kysely<any> | Db, branchIds?: readonly string[], opts: { monthlyHistograms?: boolean } = {}): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const where = branchIds ? sql` where branch_id in (${sql.join(branchIds.map((b) => sql.lit(b)))})` : sql``;
   await sql`insert into rollup_service_day (branch_id, service_id, day, issued, served, no_show, cancelled, expired)
     select branch_id, service_id, day, sum(issued), sum(served), sum(no_show), sum(cancelled), sum(expired)
@@ -167,6 +167,7 @@ export async function coarseRollups(db: Kysely<any> | Db, branchIds?: readonly s
   await sql`insert into rollup_branch_hour (branch_id, day, hour, weekday, issued, served)
     select branch_id, day, hour, min(weekday), sum(issued), sum(served)
     from rollup_service_hour${where} group by branch_id, day, hour`.execute(db);
+  if (opts.monthlyHistograms === false) return;
   await sql`insert into rollup_minutes_month (branch_id, service_id, month, kind, minute, count)
     select branch_id, service_id, substr(day, 1, 7), kind, minute, sum(count)
     from rollup_minutes${where} group by branch_id, service_id, substr(day, 1, 7), kind, minute`.execute(db);
