@@ -22,7 +22,20 @@ export async function pairWithCode(role: DeviceRole, code: string): Promise<stri
 }
 
 /**
- * The stored token if it still works; else, in demo mode on the server's own machine, pair automatically.
+ * A pairing code in the screen's own address (?pair=123456, from the QR code the admin screen shows), taken out of
+ * the address so that a reload does not try it again.
+ */
+function pairingCodeInAddress(): string | null {
+  const url = new URL(location.href);
+  const code = url.searchParams.get('pair');
+  if (code === null) return null;
+  url.searchParams.delete('pair');
+  history.replaceState(null, '', url.toString());
+  return /^\d{6}$/.test(code) ? code : null;
+}
+
+/**
+ * The stored token if it still works; else the code of the QR the device was opened from; else, in demo mode on the server's own machine, pair automatically.
  * Returns null when an admin's pairing code is needed.
  */
 export async function ensureDeviceToken(role: DeviceRole): Promise<string | null> {
@@ -36,6 +49,15 @@ export async function ensureDeviceToken(role: DeviceRole): Promise<string | null
     } catch (err) {
       if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 403)) throw err; // server down: keep the token
       forgetDeviceToken(role);
+    }
+  }
+  const scanned = pairingCodeInAddress();
+  if (scanned) {
+    try {
+      return await pairWithCode(role, scanned);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status === 0) throw err; // server down: retried like any start
+      // A wrong or expired code: the pairing screen asks for one.
     }
   }
   try {

@@ -156,6 +156,26 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     expect(await admin.getByTestId('error-prefix').textContent()).toBe('Déjà utilisé : choisissez-en un autre.');
     await admin.getByRole('button', { name: 'Annuler' }).click();
 
+    // Appointment settings of a service, saved on their own.
+    await admin.getByTestId('edit-B').click();
+    await admin.getByTestId('appointment-settings').waitFor();
+    await admin.locator('input[name=appointmentsEnabled]').check();
+    await admin.fill('input[name=slotMinutes]', '20');
+    // The default slot hours (09:00–17:00) go past the afternoon's closing: refused, said in the form.
+    await admin.getByTestId('appointments-save').click();
+    await admin.getByTestId('appointment-settings').locator('.form-error').waitFor();
+    await admin.locator('input[name=slotHours]').check();
+    for (const day of [1, 2, 3, 4, 5]) {
+      await admin.fill(`input[name=slot-${day}-0-open]`, '09:00');
+      await admin.fill(`input[name=slot-${day}-0-close]`, '12:00');
+    }
+    await admin.getByTestId('appointments-save').click();
+    await admin.getByTestId('appointment-settings').getByText('Enregistré.').waitFor();
+    await axe(admin, 'Services (rendez-vous)');
+    await admin.getByRole('button', { name: 'Annuler' }).click();
+    const settings = (await b.api.get<Array<{ prefix: string; enabled: boolean; slotMinutes: number }>>('/api/admin/appointments/services', await b.login('admin'))).body;
+    expect(settings.find((x) => x.prefix === 'B')).toMatchObject({ enabled: true, slotMinutes: 20 });
+
     const services = await b.services();
     expect(services.map((s) => [s.prefix, s.icon, s.feeXof, s.name.wo])).toEqual([
       ['A', 'cash', null, 'Denc / Génne xaalis'], ['B', 'account', 2000, 'Ubbi kont'], ['C', 'transfer', null, 'Yónnee xaalis'],
@@ -196,6 +216,13 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
       await admin.getByTestId('user-save').click();
       await admin.getByTestId(`user-${login}`).waitFor();
     }
+    // A supervisor (the branch manager) for what a manager may do.
+    await admin.fill('input[name=newLogin]', 'aminata');
+    await admin.fill('input[name=displayName]', 'Aminata Sow');
+    await admin.selectOption('select[name=role]', 'supervisor');
+    await admin.fill('input[name=newPassword]', 'aminata-password-1');
+    await admin.getByTestId('user-save').click();
+    await admin.getByTestId('user-aminata').waitFor();
     b.passwords.awa = 'awa-password-1';
     await shot(admin, 'users');
     await axe(admin, 'Utilisateurs');
@@ -232,6 +259,15 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     await board.keyboard.press('Enter');
     await board.getByTestId('branch-name').waitFor();
     expect(await board.getByTestId('branch-name').textContent()).toBe('Agence Plateau');
+    await admin.getByRole('button', { name: 'Terminé' }).click();
+    // A third screen pairs from the QR code's address (a tablet's camera opens it): no code to type.
+    await addDevice('Écran accueil', 'display');
+    const qrUrl = await admin.locator('[data-testid=pairing] .qr').getAttribute('data-url');
+    expect(qrUrl).toMatch(/\/display\/\?pair=\d{6}$/);
+    const tablet = await newPage({ width: 1280, height: 800 });
+    await tablet.goto(qrUrl as string);
+    await tablet.getByTestId('branch-name').waitFor();
+    expect(new URL(tablet.url()).search).toBe('');
     await admin.getByRole('button', { name: 'Terminé' }).click();
     await admin.locator('[data-testid="device-Borne entrée"][data-online=yes]').waitFor({ timeout: 10_000 });
     await admin.locator('[data-testid="device-Écran salle"][data-online=yes]').waitFor({ timeout: 10_000 });
@@ -290,6 +326,20 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     await admin.getByTestId('status-confirm').click();
     await expect.poll(async () => (await b.service('B')).status).toBe('closed');
 
+    // The supervisor's Administration holds what a branch manager may do: the services' lines.
+    const manager = await newPage({ width: 1366, height: 860 });
+    await manager.goto(`${b.url}/admin/`);
+    await manager.fill('input[name=login]', 'aminata');
+    await manager.fill('input[name=password]', 'aminata-password-1');
+    await manager.click('button[type=submit]');
+    await manager.getByTestId('admin-services').waitFor();
+    expect(await manager.locator('[data-testid^=admin-nav-]').count()).toBe(1);
+    expect(await manager.getByTestId('service-new').count()).toBe(0);
+    await manager.getByTestId('service-B').getByRole('button', { name: 'Rouvrir' }).click();
+    await manager.getByTestId('status-confirm').click();
+    await expect.poll(async () => (await b.service('B')).status).toBe('active');
+    await expectNoAxeViolations(manager, 'Services (superviseur)');
+
     await section('devices');
     await admin.getByTestId('revoke-Borne entrée').click();
     await kiosk.getByTestId('screen-pairing').waitFor({ timeout: 10_000 });
@@ -316,12 +366,14 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     expect(count('display', 'message')).toBe(1);
     expect(count('service', 'create')).toBe(3);
     expect(count('service', 'reorder')).toBe(2);
-    expect(count('service', 'status')).toBe(1);
+    expect(count('service', 'status')).toBe(2);
+    expect(count('appointments', 'update')).toBe(1);
+    expect(entries.filter((e) => e.kind === 'service' && e.action === 'status').map((e) => e.actor.name).sort()).toEqual(['Administrateur', 'Aminata Sow']);
     expect(count('counter', 'create')).toBe(2);
-    expect(count('user', 'create')).toBe(2);
-    expect(count('device', 'create')).toBe(2);
+    expect(count('user', 'create')).toBe(3);
+    expect(count('device', 'create')).toBe(3);
     expect(count('device', 'revoke')).toBe(1);
-    expect(entries.every((e) => e.actor.name === 'Administrateur')).toBe(true);
+    expect(entries.filter((e) => e.actor.name !== 'Administrateur').map((e) => `${e.kind}:${e.action}`)).toEqual(['service:status']);
     await expect.poll(() => admin.locator('[data-testid=audit-table] tbody tr').count()).toBe(entries.length);
     await admin.selectOption('[data-testid=audit-filter]', 'service');
     await expect.poll(() => admin.locator('[data-testid=audit-table] tbody tr').count()).toBe(entries.filter((e) => e.kind === 'service').length);

@@ -161,7 +161,7 @@ function PairingCode({ pairing, onClose }: { pairing: Pairing; onClose: () => vo
   const [now, setNow] = useState(() => Date.now());
   const [qr, setQr] = useState('');
   useEffect(() => { const timer = setInterval(() => setNow(Date.now()), 1000); return () => clearInterval(timer); }, []);
-  // The QR code holds the screen's address with the code: a phone or tablet used as a kiosk opens it directly.
+  // The QR code holds the screen's address with the code: a tablet used as a kiosk or board opens it and pairs.
   const url = `${location.origin}/${pairing.role === 'kiosk' ? 'kiosk' : 'display'}/?pair=${pairing.code}`;
   useEffect(() => { void QRCode.toString(url, { type: 'svg', margin: 1, width: 180 }).then(setQr, () => setQr('')); }, [url]);
   const left = Math.max(0, Math.round((Date.parse(pairing.expiresAt) - now) / 1000));
@@ -173,7 +173,7 @@ function PairingCode({ pairing, onClose }: { pairing: Pairing; onClose: () => vo
       <p>{t(pairing.role === 'kiosk' ? 'admin.devices.pairHowKiosk' : 'admin.devices.pairHowDisplay')}</p>
       <div className="pairing-body">
         <p className="big-code" data-testid="pairing-code" aria-label={t('admin.devices.code')}>{pairing.code.slice(0, 3)} {pairing.code.slice(3)}</p>
-        {qr && <span className="qr" role="img" aria-label={t('admin.devices.qr')} dangerouslySetInnerHTML={{ __html: qr }} />}
+        {qr && <span className="qr" role="img" aria-label={t('admin.devices.qr')} data-url={url} dangerouslySetInnerHTML={{ __html: qr }} />}
       </div>
       <p role="timer" aria-live="off" data-testid="pairing-countdown">{left > 0 ? t('admin.devices.expiresIn', { time: `${mm}:${ss}` }) : t('admin.devices.expired')}</p>
       <button type="button" onClick={onClose}>{t('admin.devices.done')}</button>

@@ -9,6 +9,7 @@ import { SERVICE_ICONS } from '../../../server/src/shared/domain/service-icons.j
 import { apiFetch } from '../../../ui-shared/api.js';
 import { Icon } from '../../../ui-shared/icons.js';
 import { fieldErrorsOf, useAdminList, useSaving } from './api.js';
+import { AppointmentSettingsForm } from './AppointmentSettingsForm.js';
 import { closedWeek, Field, FormError, HoursEditor, MoveButtons, moved } from './forms.js';
 
 interface Draft {
@@ -180,8 +181,9 @@ function ServiceForm({ token, initial, onDone, onCancel, managed }: { token: str
         </div>
         <label className="check"><input type="checkbox" name="express" checked={d.express} onChange={(e) => setD({ ...d, express: e.target.checked })} /> {t('admin.services.express')}</label>
         <label className="check"><input type="checkbox" name="ownHours" checked={d.ownHours} onChange={(e) => setD({ ...d, ownHours: e.target.checked })} /> {t('admin.services.ownHours')}</label>
-        {d.ownHours && <HoursEditor value={d.openingHours} onChange={(h) => setD({ ...d, openingHours: h })} errors={save.errors} prefix="openingHours" />}
+        {d.ownHours && <HoursEditor value={d.openingHours} onChange={(h) => setD({ ...d, openingHours: h })} errors={save.errors} prefix="openingHours" name="svc" />}
       </fieldset>
+      {d.id && <AppointmentSettingsForm token={token} serviceId={d.id} />}
       <div className="actions">
         <button type="submit" className="primary" disabled={save.busy} data-testid="service-save">{t('common.save')}</button>
         <button type="button" onClick={onCancel}>{t('common.cancel')}</button>

@@ -28,7 +28,8 @@ export function closedWeek(): OpeningHours {
   return { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [] };
 }
 
-export function HoursEditor({ value, onChange, errors, prefix }: { value: OpeningHours; onChange: (v: OpeningHours) => void; errors: FieldErrors; prefix: string }) {
+/** `name`: prefix of the inputs' names when a page shows two editors (h-1-0-open, slot-1-0-open…). */
+export function HoursEditor({ value, onChange, errors, prefix, name = 'h' }: { value: OpeningHours; onChange: (v: OpeningHours) => void; errors: FieldErrors; prefix: string; name?: string }) {
   const { t } = useTranslation();
   const set = (day: (typeof WEEKDAYS)[number], index: number, part: keyof OpeningRange, text: string) => {
     const ranges = [...value[day]];
@@ -49,10 +50,10 @@ export function HoursEditor({ value, onChange, errors, prefix }: { value: Openin
               return (
                 <td key={i}>
                   <input type="time" aria-label={`${t(`admin.weekdays.${day}`)} ${t(i === 0 ? 'admin.hours.morning' : 'admin.hours.afternoon')} ${t('admin.hours.open')}`}
-                    name={`h-${day}-${i}-open`} value={value[day][i]?.open ?? ''} onChange={(e) => set(day, i, 'open', e.target.value)} />
+                    name={`${name}-${day}-${i}-open`} value={value[day][i]?.open ?? ''} onChange={(e) => set(day, i, 'open', e.target.value)} />
                   {' – '}
                   <input type="time" aria-label={`${t(`admin.weekdays.${day}`)} ${t(i === 0 ? 'admin.hours.morning' : 'admin.hours.afternoon')} ${t('admin.hours.close')}`}
-                    name={`h-${day}-${i}-close`} value={value[day][i]?.close ?? ''} onChange={(e) => set(day, i, 'close', e.target.value)} />
+                    name={`${name}-${day}-${i}-close`} value={value[day][i]?.close ?? ''} onChange={(e) => set(day, i, 'close', e.target.value)} />
                   {err && <span className="field-error" role="alert">{err}</span>}
                 </td>
               );
