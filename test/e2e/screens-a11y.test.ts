@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../support/axe.js';
-import { artifactPath, CHROMIUM_PATH, chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { artifactPath, CHROMIUM_PATH, chromiumAvailable, launchBrowser, layoutShift, watchLayoutShift } from '../support/browser.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { kioskText, LANDSCAPE, PORTRAIT } from '../support/kiosk.js';
 import { buildScreens } from '../support/ui-build.js';
@@ -41,9 +41,10 @@ describe.skipIf(!haveChromium)('axe-core on every screen at its real size', () =
     ui?.remove();
   });
 
-  async function open(url: string, options: Parameters<Browser['newContext']>[0]): Promise<Page> {
+  async function open(url: string, options: Parameters<Browser['newContext']>[0], measureShift = false): Promise<Page> {
     const context = await browser.newContext({ locale: 'fr-SN', ...options });
     contexts.push(context);
+    if (measureShift) await watchLayoutShift(context);
     const page = await context.newPage();
     await page.goto(url);
     return page;
@@ -56,8 +57,12 @@ describe.skipIf(!haveChromium)('axe-core on every screen at its real size', () =
 
   for (const [viewport, tag] of [[PORTRAIT, 'portrait'], [LANDSCAPE, 'landscape']] as const) {
     it(`kiosk ${tag}: start, priority, phone, ticket`, async () => {
-      const page = await open(`${b.url}/kiosk/?ticket=120`, { viewport, hasTouch: true });
+      const page = await open(`${b.url}/kiosk/?ticket=120`, { viewport, hasTouch: true }, true);
       await page.getByTestId('screen-start').waitFor();
+      await page.waitForTimeout(1_000);
+      const cls = await layoutShift(page);
+      console.info(`kiosk ${tag} layout shift at load: ${cls.toFixed(4)}`);
+      expect(cls).toBeLessThan(0.05);
       await check(page, `kiosk-${tag}-start`);
       await page.getByTestId('service-A').tap();
       await page.getByTestId('screen-priority').waitFor();
@@ -126,8 +131,14 @@ describe.skipIf(!haveChromium)('axe-core on every screen at its real size', () =
     const issued = await b.api.issue(kiosk, { serviceId: (await b.service('A')).id });
     const ticket = issued.body as TicketView;
     await waitFor('the ticket at central', async () => (await central.api.get<{ known: boolean }>(`/api/track/${ticket.id}`)).body.known || undefined, 15_000);
-    const page = await open(`${central.url}/t/${ticket.id}`, { ...PHONE, bypassCSP: true }); // the page's CSP refuses axe's inline script
+    const page = await open(`${central.url}/t/${ticket.id}`, { ...PHONE, bypassCSP: true }, true); // the page's CSP refuses axe's inline script
     await page.locator('#num', { hasText: 'A-' }).waitFor();
+    // Drawn in the HTML, filled by the script without moving: layout shift < 0.05.
+    await page.waitForFunction("typeof io === 'function'", undefined, { timeout: 15_000 });
+    await page.waitForTimeout(1_500);
+    const cls = await layoutShift(page);
+    console.info(`tracking page layout shift: ${cls.toFixed(4)}`);
+    expect(cls).toBeLessThan(0.05);
     await check(page, 'tracking-page');
   });
 });

@@ -43,3 +43,20 @@ export async function countTransfers(context: BrowserContext, page: Page): Promi
   });
   return { byPath, total: () => [...byPath.values()].reduce((a, b) => a + b, 0), stop: () => cdp.detach() };
 }
+
+/**
+ * Cumulative layout shift (Chromium's layout-shift entries, as Lighthouse sums them, without user input) of the
+ * pages this context opens from now on: read it with layoutShift(page) once the page has settled.
+ */
+export async function watchLayoutShift(context: BrowserContext): Promise<void> {
+  await context.addInitScript(`(() => {
+    window.__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  })();`);
+}
+
+export function layoutShift(page: Page): Promise<number> {
+  return page.evaluate('window.__cls') as Promise<number>;
+}

@@ -81,7 +81,7 @@ main{max-width:30rem;margin:0 auto;padding:1rem}header{color:#355;margin-bottom:
 .card,section{background:#fff;border-radius:12px;padding:1rem;margin-bottom:.8rem;box-shadow:0 1px 3px #0002}
 .lbl{font-size:.85rem;color:#566}h1.lbl{margin:0;font-weight:400}.num{font-size:3.2rem;font-weight:800;letter-spacing:.05em;line-height:1.1}
 .row{display:flex;gap:1rem;margin-top:.6rem}.row>div{flex:1}.big{font-size:2.2rem;font-weight:700}
-.status{font-size:1.2rem;font-weight:600;margin:.4rem 0}.hot{color:#fff;background:#0a7d45;padding:.6rem;border-radius:8px}
+.status{font-size:1.2rem;font-weight:600;margin:.4rem 0;min-height:1.7em}#branch,#svc,.upd{min-height:1.4em}.hot{color:#fff;background:#0a7d45;padding:.6rem;border-radius:8px}
 .warn{background:#fff4d6;border:1px solid #e0b040;border-radius:8px;padding:.7rem;margin-top:.6rem}
 .small{font-size:.85rem;color:#566;margin-top:.5rem}button{font:inherit;padding:.7rem 1rem;border:0;border-radius:8px;background:#0a5bd3;color:#fff;width:100%}
 input{font:inherit;padding:.6rem;width:100%;border:1px solid #99a;border-radius:8px;margin:.4rem 0}nav{text-align:center}nav a{margin:0 .5rem;color:#0a5bd3}
@@ -96,20 +96,27 @@ export function renderPage(view: TrackView, lang: Language, timeZone: string): s
   const noscript = view.known
     ? `${esc(S.ticket)} ${esc(view.displayNumber ?? '')}${view.position !== null && !view.freshness.stale ? ` · ${esc(S.position)} ${view.position}` : ''}${view.freshness.stale ? ` · ${esc(S.staleTitle)}` : ''}`
     : esc(S.unknown);
+  // The card is drawn here as the script will draw it (number, branch, service, position and wait), and the lines it
+  // fills later keep their height: nothing moves when the script runs (layout shift < 0.05, tracking-page test).
+  const waiting = view.known && view.status !== null && WAITING_STATUSES.includes(view.status);
+  const nums = waiting && view.position !== null && !view.freshness.stale;
+  const fillIn = (t: string, v: Record<string, string | number>) => t.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(v[k] ?? ''));
+  const wait = view.estimatedWaitMinutes === null ? '—' : fillIn(S.minutes, { n: view.estimatedWaitMinutes });
+  const hide = (on: boolean) => (on ? '' : ' hidden');
   const langs = LANGUAGES.map((l) => `<a href="?lang=${l}" lang="${l}"${l === lang ? ' aria-current="true"' : ''}>${l.toUpperCase()}</a>`).join('');
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(S.title)}${view.displayNumber ? ` · ${esc(view.displayNumber)}` : ''}</title><meta name="theme-color" content="#0a5bd3"><link rel="icon" href="/favicon.ico"><meta name="robots" content="noindex">
 <noscript><meta http-equiv="refresh" content="30"></noscript><style>${CSS}</style></head><body><main>
-<header><div id="branch"></div><div id="svc"></div></header>
-<div class="card"><h1 class="lbl">${esc(S.ticket)}</h1><div id="num" class="num"></div><div id="status" class="status" aria-live="polite"></div>
-<div id="nums" hidden><div class="row"><div><div class="lbl">${esc(S.position)}</div><div id="pos" class="big"></div></div><div><div class="lbl">${esc(S.wait)}</div><div id="wait" class="big"></div></div></div></div>
+<header><div id="branch">${esc(view.branch?.name ?? '')}</div><div id="svc">${esc(view.serviceName?.[lang] ?? '')}</div></header>
+<div class="card"><h1 class="lbl">${esc(S.ticket)}</h1><div id="num" class="num">${esc(view.displayNumber ?? '…')}</div><div id="status" class="status" aria-live="polite"></div>
+<div id="nums"${hide(nums)}><div class="row"><div><div class="lbl">${esc(S.position)}</div><div id="pos" class="big">${nums ? view.position : ''}</div></div><div><div class="lbl">${esc(S.wait)}</div><div id="wait" class="big">${nums ? esc(wait) : ''}</div></div></div></div>
 <div id="holders" class="warn" hidden><div>${esc(S.chooseBranch)}</div><ul id="holderList"></ul></div>
 <div id="stale" class="warn" role="alert" hidden><b>${esc(S.staleTitle)}</b><div id="staleAge"></div><div id="lastKnown" class="small"></div></div>
-<div id="upd" class="small"></div><div id="conn" class="warn" hidden>${esc(S.offline)}</div>
+<div id="upd" class="small upd"></div><div id="conn" class="warn" hidden>${esc(S.offline)}</div>
 <noscript><p>${noscript}</p></noscript></div>
-<section id="alerts" hidden><div id="notifyAt" class="small"></div><div id="notify"><button id="notifyBtn" type="button">${esc(S.notify)}</button><div id="notifyMsg" class="small" aria-live="polite"></div></div>
-<form id="contactForm"><div id="contact"><label for="contactInput" class="small">${esc(S.contact)}</label><input id="contactInput" autocomplete="tel email" placeholder="${esc(S.contactPlaceholder)}" required><button type="submit">${esc(S.contactSend)}</button><div id="contactMsg" class="small" aria-live="polite"></div></div></form></section>
-<section id="travel" hidden><button id="travelBtn" type="button">${esc(S.travel)}</button><div id="travelMsg" class="small" aria-live="polite"></div></section>
+<section id="alerts"${hide(waiting)}><div id="notifyAt" class="small">${esc(fillIn(S.notifyAt, { n: view.notifyAtPosition }))}</div><div id="notify"${hide(Boolean(view.channels.push && view.vapidPublicKey))}><button id="notifyBtn" type="button">${esc(S.notify)}</button><div id="notifyMsg" class="small" aria-live="polite"></div></div>
+<form id="contactForm"><div id="contact"${hide(Boolean(view.channels.sms || view.channels.email))}><label for="contactInput" class="small">${esc(S.contact)}</label><input id="contactInput" autocomplete="tel email" placeholder="${esc(S.contactPlaceholder)}" required><button type="submit">${esc(S.contactSend)}</button><div id="contactMsg" class="small" aria-live="polite"></div></div></form></section>
+<section id="travel"${hide(waiting && view.branch?.hasLocation === true)}><button id="travelBtn" type="button">${esc(S.travel)}</button><div id="travelMsg" class="small" aria-live="polite"></div></section>
 <nav aria-label="${esc(S.language)}">${langs}</nav>
 </main><script id="sq-init" type="application/json">${jsonForScript(init)}</script><script src="/t/track.js" defer></script></body></html>`;
 }
