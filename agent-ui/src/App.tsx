@@ -105,7 +105,7 @@ function Workspace({ session, onLogout, language, onLanguage }: WorkspaceProps) 
       )}
       <main className={online ? 'content' : 'content stale'}>
         {!snapshot ? <div className="loading">{t('connection.connecting')}</div>
-          : tab === 'admin' && isSupervisor ? <Admin session={session} />
+          : tab === 'admin' && isSupervisor ? <Admin session={session} boardMessage={snapshot.message} />
           : tab === 'supervisor' && isSupervisor ? <Supervisor session={session} live={live} commands={commands} />
             : counter ? <Desk session={session} live={live} counter={counter} commands={commands} onChangeCounter={() => chooseCounter(null)} />
               : <CounterPicker session={session} snapshot={snapshot} commands={commands} online={online} onPicked={chooseCounter} />}

@@ -117,6 +117,9 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     await admin.fill('textarea[name=message]', 'Bienvenue à l\'agence Plateau');
     await admin.getByRole('button', { name: 'Publier' }).click();
     await admin.getByText('Enregistré.').first().waitFor();
+    await section('services');
+    await section('branch');
+    expect(await admin.inputValue('textarea[name=message]')).toBe('Bienvenue à l\'agence Plateau');
   });
 
   it('creates three services in three languages with icons and one fee; a missing name is refused beside its field', async () => {

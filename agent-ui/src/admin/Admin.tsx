@@ -16,7 +16,7 @@ const ADMIN_SECTIONS = ['branch', 'services', 'counters', 'users', 'devices', 'p
 const SUPERVISOR_SECTIONS = ['services'] as const;
 type Section = (typeof ADMIN_SECTIONS)[number];
 
-export function Admin({ session }: { session: Session }) {
+export function Admin({ session, boardMessage }: { session: Session; boardMessage: string | null }) {
   const { t } = useTranslation();
   const isAdmin = session.user.role === 'admin';
   const sections: readonly Section[] = isAdmin ? ADMIN_SECTIONS : SUPERVISOR_SECTIONS;
@@ -38,7 +38,7 @@ export function Admin({ session }: { session: Session }) {
       </nav>
       <section className="admin-panel" aria-labelledby="admin-panel-title" data-testid={`admin-${section}`}>
         <h2 id="admin-panel-title">{t(`admin.sections.${section}`)}</h2>
-        {section === 'branch' && <BranchPanel token={token} />}
+        {section === 'branch' && <BranchPanel token={token} boardMessage={boardMessage} />}
         {section === 'services' && <ServicesPanel token={token} canEdit={isAdmin} />}
         {section === 'counters' && <CountersPanel token={token} />}
         {section === 'users' && <UsersPanel token={token} selfId={session.user.id} />}

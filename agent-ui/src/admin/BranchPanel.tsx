@@ -12,7 +12,7 @@ import { Field, FormError, HoursEditor } from './forms.js';
 
 const TIME_ZONES = ['Africa/Dakar', 'UTC', 'Africa/Abidjan', 'Africa/Bamako', 'Europe/Paris'];
 
-export function BranchPanel({ token }: { token: string }) {
+export function BranchPanel({ token, boardMessage }: { token: string; boardMessage: string | null }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Language;
   const branch = useAdminList<BranchView>('/api/branch', token);
@@ -101,7 +101,7 @@ export function BranchPanel({ token }: { token: string }) {
         </ul>
       </section>
 
-      <DisplayMessage token={token} />
+      <DisplayMessage token={token} current={boardMessage} />
     </div>
   );
 }
@@ -148,9 +148,10 @@ function Closures({ token, list, reload, lang }: { token: string; list: HolidayO
   );
 }
 
-function DisplayMessage({ token }: { token: string }) {
+function DisplayMessage({ token, current }: { token: string; current: string | null }) {
   const { t } = useTranslation();
-  const [text, setText] = useState('');
+  // Starts from what the boards show now (the live snapshot).
+  const [text, setText] = useState(current ?? '');
   const [saved, setSaved] = useState(false);
   const save = useSaving();
   const submit = async () => {
