@@ -47,7 +47,7 @@ export async function analyticsReport(cdb: CentralDb, f: AnalyticsFilter): Promi
     .where('service_id', 'in', f.serviceIds ?? []);
   const branchHours = () => db.selectFrom('rollup_branch_hour').where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to);
   const sum = (c: 'issued' | 'served' | 'no_show' | 'cancelled' | 'expired') => sql<string>`sum(${sql.ref(c)})`.as(c);
-  const [byDay, byHour, heat, perService] = await Promise.all([
+  const figuresP = Promise.all([
     serviceDays().select(['day', sum('issued'), sum('served')]).groupBy('day').orderBy('day').execute(),
     f.serviceIds?.length
       ? serviceHours().select(['hour', sum('issued'), sum('served')]).groupBy('hour').orderBy('hour').execute()
@@ -72,15 +72,24 @@ export async function analyticsReport(cdb: CentralDb, f: AnalyticsFilter): Promi
     if (f.serviceIds?.length) dq = dq.where('service_id', 'in', f.serviceIds);
     minuteReads.push(dq.groupBy(['branch_id', 'service_id', 'kind', 'minute']).execute());
   }
+  // Every read at once: on a loaded database server the round trips, not the rows, are most of the time.
+  const staffP = db.selectFrom('branch_staff').select(['branch_id', 'user_id', 'display_name']).where('branch_id', 'in', ids).execute();
+  const agentsP = db.selectFrom('rollup_agent_day').select(['branch_id', 'agent_id', sql<string>`sum(served)`.as('served'), sql<string>`sum(service_seconds)`.as('seconds')])
+    .where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to).groupBy(['branch_id', 'agent_id']).execute();
+  const bookingsP = db.withTables<CentralAppointmentTables>().selectFrom('bookings').select(['status', sql<string>`count(*)`.as('n')])
+    .where('branch_id', 'in', ids).where('starts_at', '>=', `${f.from}T00:00:00.000Z`).where('starts_at', '<', `${nextDay(f.to)}T00:00:00.000Z`)
+    .where('status', 'in', ['checked_in', 'no_show']).groupBy('status').execute();
+  const [[byDay, byHour, heat, perService], minuteRows, names, staffRows, agents, bookings] = await Promise.all([
+    figuresP, Promise.all(minuteReads), serviceNames(cdb, ids), staffP, agentsP, bookingsP,
+  ]);
   const hist = new Map<string, Map<number, number>>();
-  for (const m of (await Promise.all(minuteReads)).flat()) {
+  for (const m of minuteRows.flat()) {
     const key = `${m.branch_id}\u0000${m.service_id}\u0000${m.kind}`;
     const h = hist.get(key) ?? new Map<number, number>();
     const minute = toNumber(m.minute);
     h.set(minute, (h.get(minute) ?? 0) + toNumber(m.n));
     hist.set(key, h);
   }
-  const names = await serviceNames(cdb, ids);
   const branchName = new Map(branches.map((b) => [b.id, b.name]));
   const services = perService.map((s) => {
     const issued = toNumber(s.issued);
@@ -98,13 +107,7 @@ export async function analyticsReport(cdb: CentralDb, f: AnalyticsFilter): Promi
       serviceP50Minutes: histogramPercentile(service, 50), serviceP90Minutes: histogramPercentile(service, 90),
     };
   }).sort((a, b) => a.branchName.localeCompare(b.branchName) || a.serviceName.localeCompare(b.serviceName));
-  const staff = new Map((await db.selectFrom('branch_staff').select(['branch_id', 'user_id', 'display_name']).where('branch_id', 'in', ids).execute())
-    .map((u) => [`${u.branch_id}\u0000${u.user_id}`, u.display_name]));
-  const agents = await db.selectFrom('rollup_agent_day').select(['branch_id', 'agent_id', sql<string>`sum(served)`.as('served'), sql<string>`sum(service_seconds)`.as('seconds')])
-    .where('branch_id', 'in', ids).where('day', '>=', f.from).where('day', '<=', f.to).groupBy(['branch_id', 'agent_id']).execute();
-  const bookings = await db.withTables<CentralAppointmentTables>().selectFrom('bookings').select(['status', sql<string>`count(*)`.as('n')])
-    .where('branch_id', 'in', ids).where('starts_at', '>=', `${f.from}T00:00:00.000Z`).where('starts_at', '<', `${nextDay(f.to)}T00:00:00.000Z`)
-    .where('status', 'in', ['checked_in', 'no_show']).groupBy('status').execute();
+  const staff = new Map(staffRows.map((u) => [`${u.branch_id}\u0000${u.user_id}`, u.display_name]));
   const count = (s: string) => toNumber(bookings.find((b) => b.status === s)?.n);
   return {
     ...empty,
@@ -157,11 +160,13 @@ function nextDay(day: string): string {
  */
 export async function serviceNames(cdb: CentralDb, branchIds: string[]): Promise<Map<string, { name: string; prefix: string | null; targetMinutes: number | null }>> {
   const out = new Map<string, { name: string; prefix: string | null; targetMinutes: number | null }>();
-  const booked = await cdb.db.withTables<CentralAppointmentTables>().selectFrom('appointment_services').select(['branch_id', 'service_id', 'name_fr', 'prefix']).where('branch_id', 'in', branchIds).execute();
+  const [booked, known, named] = await Promise.all([
+    cdb.db.withTables<CentralAppointmentTables>().selectFrom('appointment_services').select(['branch_id', 'service_id', 'name_fr', 'prefix']).where('branch_id', 'in', branchIds).execute(),
+    cdb.db.selectFrom('branch_services').select(['branch_id', 'service_id', 'name_fr', 'prefix', 'target_wait_minutes']).where('branch_id', 'in', branchIds).execute(),
+    trackDb(cdb.db).selectFrom('tracking_services').select(['branch_id', 'service_id', 'name']).where('branch_id', 'in', branchIds).execute(),
+  ]);
   for (const b of booked) out.set(`${b.branch_id}\u0000${b.service_id}`, { name: b.name_fr, prefix: b.prefix, targetMinutes: null });
-  const known = await cdb.db.selectFrom('branch_services').select(['branch_id', 'service_id', 'name_fr', 'prefix', 'target_wait_minutes']).where('branch_id', 'in', branchIds).execute();
   for (const k of known) out.set(`${k.branch_id}\u0000${k.service_id}`, { name: k.name_fr, prefix: k.prefix, targetMinutes: toNumber(k.target_wait_minutes) });
-  const named = await trackDb(cdb.db).selectFrom('tracking_services').select(['branch_id', 'service_id', 'name']).where('branch_id', 'in', branchIds).execute();
   for (const n of named) {
     if (n.name === null) continue;
     const key = `${n.branch_id}\u0000${n.service_id}`;
