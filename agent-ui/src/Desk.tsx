@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandResult, CounterStats, CounterView, TicketView } from '../../server/src/shared/contracts/api.js';
 import { apiFetch } from '../../ui-shared/api.js';
+import { isRemoteChannel } from '../../server/src/shared/contracts/domain.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import type { LiveState } from '../../ui-shared/live.js';
 import type { CommandRunner } from './commands.js';
@@ -152,10 +153,17 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
               <div className="current-tags">
                 {current.queueType !== 'normal' && <span className={`tag tag-${current.queueType}`}>{t(`queueType.${current.queueType}`)}</span>}
                 {current.priority && <span className="tag">{t(`priority.${current.priority}`)}</span>}
+                <RemoteTags ticket={current} />
                 {current.recallCount > 0 && <span className="tag">{t('desk.recalls', { count: current.recallCount })}</span>}
                 <span className="tag">{t('desk.waited', { minutes: minutesSince(current.issuedAt, Date.parse(current.calledAt ?? current.issuedAt)) })}</span>
               </div>
               {elapsedFrom && <div className="timer" data-testid="timer">{formatElapsed(now - Date.parse(elapsedFrom))}</div>}
+              {isRemoteChannel(current.channel) && current.arrivedAt === null && (
+                <button type="button" data-testid="check-in" disabled={!ready}
+                  onClick={() => void apiFetch(`/api/tickets/${encodeURIComponent(current.id)}/arrive`, { method: 'POST', body: {}, token: session.token }).catch(() => undefined)}>
+                  {t('remote.checkIn')}
+                </button>
+              )}
               <PaymentPanel ticket={current} token={session.token} commands={commands} ready={ready} />
             </>
           ) : counter.currentTicketNumber ? (
@@ -255,6 +263,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
                   <span className="num">{displayTicketNumber(x.number)}</span>
                   <span>{x.queueType !== 'normal' ? t(`queueType.${x.queueType}`) : ''}</span>
                   <span className="muted">{t('common.minutes', { count: minutesSince(x.issuedAt, now) })}</span>
+                  <RemoteTags ticket={x} />
                 </li>
               ))}
             </ul>
@@ -279,5 +288,17 @@ function Action({ label, keys, onClick, disabled, primary, busy, testId }: Actio
       <span>{label}</span>
       <kbd>{keys}</kbd>
     </button>
+  );
+}
+
+/** A remote ticket (web, SMS, USSD) shows its channel, and "pas encore arrivé" until the visitor checks in. */
+function RemoteTags({ ticket }: { ticket: { channel: string; arrivedAt: string | null } }) {
+  const { t } = useTranslation();
+  if (!isRemoteChannel(ticket.channel)) return null;
+  return (
+    <>
+      <span className="tag tag-remote" data-testid="ticket-channel" data-channel={ticket.channel}>{t(`remote.channel.${ticket.channel}`)}</span>
+      {ticket.arrivedAt === null && <span className="tag tag-not-arrived" data-testid="not-arrived">{t('remote.notArrived')}</span>}
+    </>
   );
 }

@@ -38,6 +38,17 @@ function historyAndOutbox(branch: SyncedBranch, ticketId: string): { history: nu
   }
 }
 
+function arrivals(branch: SyncedBranch, ticketId: string): { history: number; outbox: number } {
+  const db = new Database(path.join(branch.dataDir, 'branch.sqlite'), { readonly: true });
+  try {
+    const h = db.prepare("SELECT count(*) AS n FROM ticket_events WHERE ticket_id = ? AND type = 'arrived'").get(ticketId) as { n: number };
+    const o = db.prepare("SELECT count(*) AS n FROM outbox WHERE aggregate_id = ? AND event_type = 'ticket.arrived'").get(ticketId) as { n: number };
+    return { history: h.n, outbox: o.n };
+  } finally {
+    db.close();
+  }
+}
+
 describe.each(dialects)('remote tickets (%s central)', (dialect) => {
   let central: TestCentral;
   let branch: SyncedBranch;
@@ -46,15 +57,16 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
   /** Services taking tickets now (a kiosk ticket was issued in each), and one that is not, if any. */
   let open: string[];
   let closed: string | undefined;
+  let kiosk: string;
 
   beforeAll(async () => {
     central = await startCentral(dialect, { remote: { perPhonePerDay: 3, perAddressPerHour: 12 } });
     proxy = await FaultProxy.start({ target: central.url, paths: ['/api/sync/'] });
     branch = await startSyncedBranch(central, { centralUrl: proxy.url, name: 'Agence Plateau', sync: NO_POLLING });
-    const kiosk = await branch.kioskToken();
+    const kioskForLines = await branch.kioskToken();
     open = [];
     for (const s of await branch.services()) {
-      if ((await branch.api.issue(kiosk, { serviceId: s.id })).status === 201) open.push(s.id);
+      if ((await branch.api.issue(kioskForLines, { serviceId: s.id })).status === 201) open.push(s.id);
       else closed ??= s.id;
     }
     expect(open.length).toBeGreaterThanOrEqual(3);
@@ -73,7 +85,7 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
   });
 
   it('issues a real ticket at the branch, numbered like the others, and a retry gives the same one', async () => {
-    const kiosk = await branch.kioskToken();
+    kiosk = await branch.kioskToken();
     const walkIn = await branch.api.issue(kiosk, { serviceId: serviceA });
     expect(walkIn.status).toBe(201);
 
@@ -93,6 +105,17 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
     const local = branchTickets(branch).find((t) => t.id === first.body.ticketId);
     expect(local).toMatchObject({ number: first.body.number, channel: 'web', arrived_at: null, phone: '+221771234567' });
     expect(historyAndOutbox(branch, first.body.ticketId)).toEqual({ history: 1, outbox: 1 });
+
+    // "Pas encore arrivé" for the staff until the visitor scans the ticket's QR at the kiosk: then arrived, once.
+    const agent = await branch.login('awa');
+    expect((await branch.api.get<{ arrivedAt: string | null; channel: string }>(`/api/tickets/${first.body.ticketId}`, agent)).body).toMatchObject({ arrivedAt: null, channel: 'web' });
+    const scanned = await branch.api.post<{ arrivedAt: string | null; number: string; status: string }>(`/api/tickets/${first.body.ticketId}/arrive`, {}, kiosk);
+    expect(scanned.status).toBe(200);
+    expect(scanned.body.arrivedAt).not.toBeNull();
+    expect(scanned.body).toMatchObject({ number: first.body.number, status: 'waiting' });
+    const twice = await branch.api.post<{ arrivedAt: string | null }>(`/api/tickets/${first.body.ticketId}/arrive`, {}, agent);
+    expect(twice.body.arrivedAt).toBe(scanned.body.arrivedAt);
+    expect(arrivals(branch, first.body.ticketId)).toEqual({ history: 1, outbox: 1 });
 
     // Double tap, lost answer: the same key gives the same ticket, and the branch holds it once.
     const again = await join({ idempotencyKey: key });

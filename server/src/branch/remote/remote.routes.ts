@@ -1,12 +1,16 @@
-// The branch's remote-ticket routes: its rules (admin), read by the supervisor too.
+// The branch's remote-ticket routes: its rules (admin, read by the supervisor too) and a remote visitor's
+// check-in (the kiosk that scans the ticket's QR code, or the agent the visitor talks to).
 import type { Router } from 'express';
+import { z } from 'zod';
+import { CommandId, TicketView } from '../../shared/contracts/api.js';
 import { RemoteSettings, RemoteSettingsPatch } from '../../shared/contracts/remote.js';
 import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import { DomainError } from '../../shared/domain/errors.js';
+import type { Actor } from '../core/actor.js';
 import { readRemoteSettings, saveRemoteSettings } from './remote-joins.js';
 
-export function registerRemoteRoutes(router: Router, api: BranchApi, parts: Pick<BranchParts, 'ctx'>): void {
+export function registerRemoteRoutes(router: Router, api: BranchApi, parts: Pick<BranchParts, 'ctx' | 'tickets'>): void {
   const { store, clock } = parts.ctx;
   api.add(router, {
     method: 'get', path: '/api/admin/remote', tag: 'remote', access: 'supervisor', summary: 'The branch’s rules for remote tickets', response: RemoteSettings,
@@ -18,4 +22,15 @@ export function registerRemoteRoutes(router: Router, api: BranchApi, parts: Pick
     if (Object.keys(body).length === 0) throw new DomainError('VALIDATION_ERROR', 'name at least one setting to change');
     return saveRemoteSettings(store, body, clock.now().toISOString());
   });
+  api.add(router, {
+    method: 'post', path: '/api/tickets/:id/arrive', tag: 'remote', access: 'issuer',
+    summary: 'A remote visitor is here: check the ticket in (kiosk scan of its QR code, or the agent)',
+    params: z.object({ id: z.string().min(1).max(64) }), body: z.strictObject({ commandId: CommandId.optional() }), response: TicketView, errors: [409],
+    description: 'The ticket keeps its number, status and place; it stops being "pas encore arrivé". A ticket already arrived answers as it is.',
+  }, ({ params, body, actor }) => parts.tickets.arrive(params.id as string, actorOf(actor), body.commandId));
+}
+
+function actorOf(actor: Actor | null): Actor {
+  if (!actor) throw new DomainError('UNAUTHENTICATED', 'sign in or pair the kiosk first');
+  return actor;
 }

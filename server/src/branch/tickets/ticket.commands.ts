@@ -104,6 +104,29 @@ export class TicketCommands {
     return issued ?? this.d.queries.getTicket(outcome.ticketId ?? '');
   }
 
+  /**
+   * A remote visitor is here (scanned the ticket's QR at the kiosk, or told the agent): the ticket stops being
+   * "pas encore arrivé". Its status and place do not change; one unit of work with its history and outbox rows.
+   * A ticket already arrived answers as it is (a second scan changes nothing).
+   */
+  arrive(ticketId: string, actor: Actor, commandId?: string): TicketView {
+    if (actor.kind === 'device' && actor.role !== 'kiosk') throw new DomainError('FORBIDDEN', 'a display cannot check a visitor in');
+    this.d.uow.command<CommandOutcome>(this.key(commandId, actor, `arrive:${ticketId}`), (tx) => {
+      const ticket = findTicket(tx, ticketId);
+      if (!ticket) throw new DomainError('NOT_FOUND', `ticket ${ticketId} does not exist`);
+      if (ticket.arrived_at) return { ticketId };
+      const status = ticket.status as TicketStatus;
+      if (status !== 'waiting' && status !== 'called') throw new DomainError('INVALID_TRANSITION', `ticket ${ticket.number} is ${status}: it cannot be checked in`);
+      const at = this.now();
+      const updated: TicketRow = { ...ticket, arrived_at: at, updated_at: at };
+      updateTicket(tx, ticket.id, { arrived_at: at, updated_at: at });
+      this.record(tx, updated, 'arrived', status, status, at, actor, null, { channel: ticket.channel });
+      tx.afterCommit(() => this.d.events.emit('ticket.changed', { ticket: updated, type: 'arrived' }));
+      return { ticketId };
+    });
+    return this.d.queries.getTicket(ticketId);
+  }
+
   // ---------- counter commands ----------
 
   callNext(counterId: string, actor: Actor, commandId?: string): TicketView | null {

@@ -230,6 +230,7 @@ export function toTicketView(row: TicketRow, live: { position: number | null; es
     position: live.position,
     estimatedWaitMinutes: live.estimatedWaitMinutes,
     noOpenCounter: live.noOpenCounter ?? false,
+    arrivedAt: row.arrived_at,
     dueAt: row.due_at,
     issuedAt: row.issued_at,
     calledAt: row.called_at,

@@ -109,6 +109,8 @@ export const TicketView = z.object({
   parkedAt: z.string().nullable(),
   recallCount: z.number().int(),
   serviceDay: z.string(),
+  /** When the visitor was at the branch; null for a remote ticket (web, SMS, USSD) until its check-in: "pas encore arrivé". */
+  arrivedAt: z.string().nullable(),
 });
 export type TicketView = z.infer<typeof TicketView>;
 

@@ -81,4 +81,4 @@ export const RemoteSettings = z.object({
 });
 export type RemoteSettings = z.infer<typeof RemoteSettings>;
 export const RemoteSettingsPatch = RemoteSettings.partial().strict();
-export const DEFAULT_REMOTE_SETTINGS: RemoteSettings = { sharePercent: 50, minPerHour: 2, absent: 'skip', graceMinutes: 15 };
+export const DEFAULT_REMOTE_SETTINGS: RemoteSettings = { sharePercent: 50, minPerHour: 2, absent: 'call', graceMinutes: 15 };
