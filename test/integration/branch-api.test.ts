@@ -463,6 +463,40 @@ describe('branch REST API', () => {
     expect(await docs.text()).toContain('swagger-ui');
   });
 
+  it('documents what the routes really answer: bodies, content types, statuses and query parameters', async () => {
+    type Op = { parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { schema: { type?: string } }> }> };
+    const doc = (await b.api.get<{ paths: Record<string, Record<string, Op>> }>('/api/openapi.json')).body;
+    const op = (path: string, method: string): Op => {
+      const found = doc.paths[path]?.[method];
+      if (!found) throw new Error(`${method} ${path} is not documented`);
+      return found;
+    };
+    const types = (path: string, method: string, status = '200') => Object.keys(op(path, method).responses[status]?.content ?? {});
+    // Answers with a body are documented with it (not as "204 Done").
+    expect(op('/api/alerts', 'get').responses['200']?.content?.['application/json']?.schema.type).toBe('array');
+    expect(op('/api/alerts', 'get').responses['204']).toBeUndefined();
+    expect(types('/api/tickets/{id}/ticket.html', 'get')).toEqual(['text/html', 'image/svg+xml']);
+    expect(types('/api/admin/printers/sample.html', 'get')).toEqual(['text/html', 'image/svg+xml']);
+    expect(types('/api/payments/{id}/receipt.html', 'get')).toEqual(['text/html']);
+    // Statuses the routes return.
+    expect(Object.keys(op('/api/auth/login', 'post').responses)).toEqual(expect.arrayContaining(['401', '429']));
+    expect(Object.keys(op('/api/devices/pair', 'post').responses)).toEqual(expect.arrayContaining(['401', '429']));
+    expect(Object.keys(op('/api/tickets', 'post').responses)).toEqual(expect.arrayContaining(['201', '404', '429']));
+    expect(Object.keys(op('/api/appointments/check-in', 'post').responses)).toEqual(expect.arrayContaining(['200', '201', '422']));
+    // Query parameters, from the routes' query schemas.
+    const query = (path: string, method = 'get') => (op(path, method).parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    expect(query('/api/tickets/{id}/ticket.html')).toEqual(['format', 'paper', 'lang']);
+    expect(query('/api/admin/printers/sample.html')).toEqual(['format', 'paper', 'lang']);
+    expect(query('/api/payments/{id}/receipt.html')).toEqual(['lang']);
+    expect(query('/api/payments/{id}/receipt/print', 'post')).toEqual(['lang']);
+    expect(query('/api/payments/totals')).toEqual(['from', 'to']);
+    expect(query('/api/appointments/bookings')).toEqual(['day']);
+    expect(query('/api/appointments/holidays')).toEqual(['from', 'to']);
+    // And they are validated as declared.
+    const bad = await b.api.get<ErrorShape>('/api/payments/totals?from=2026-02-30', admin);
+    expectError(bad, 400, 'VALIDATION_ERROR');
+  });
+
   it('lets an admin manage services, counters and users', async () => {
     const svc = await b.api.post<ServiceView>('/api/admin/services', { prefix: 'E', name: { fr: 'Retrait express', wo: 'Génne xaalis gaaw', en: 'Express withdrawal' }, express: true }, admin);
     expect(svc.status).toBe(201);

@@ -3,7 +3,7 @@
 // also when another central instance made the change; the link drops and returns and the change made meanwhile
 // arrives on reconnection; a revoked credential closes the stream and the link stays shut.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncDetails } from '../../server/src/branch/sync/worker.js';
+import type { SyncDetails } from '../../server/src/shared/contracts/api.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { centralDialects } from '../support/postgres.js';

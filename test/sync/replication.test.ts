@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/src/shared/contracts/events.js';
 import { appendFeed, compactFeed } from '../../server/src/central/ingest/feed.js';
-import type { SyncDetails } from '../../server/src/branch/sync/worker.js';
+import type { SyncDetails } from '../../server/src/shared/contracts/api.js';
 import type { Health } from '../../server/src/shared/contracts/api.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import type { TestBranch } from '../support/branch.js';

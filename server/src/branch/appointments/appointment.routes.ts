@@ -8,11 +8,10 @@ import type { Actor } from '../core/actor.js';
 import type { BranchParts } from '../build.js';
 import { LocalDate } from '../../shared/contracts/domain.js';
 import { serviceDay } from '../../shared/domain/numbering.js';
-import { parseWith } from '../../shared/http/errors.js';
 import type { BranchApi } from '../http/access.js';
 
-const HolidaysQuery = z.object({ from: LocalDate.optional(), to: LocalDate.optional() });
-const DayQuery = z.object({ day: LocalDate.optional() });
+const HolidaysQuery = z.object({ from: LocalDate.optional().describe('First day, YYYY-MM-DD (default today)'), to: LocalDate.optional().describe('Last day (default: a year after from)') });
+const DayQuery = z.object({ day: LocalDate.optional().describe('YYYY-MM-DD, in the branch\'s time zone (default today)') });
 
 export function registerAppointmentRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'ctx' | 'appointments' | 'devices' | 'audit'>): void {
   const appointments = s.appointments;
@@ -23,7 +22,9 @@ export function registerAppointmentRoutes(router: Router, api: BranchApi, s: Pic
     description: 'The code as typed or scanned from the booking\'s QR code. 201 with the new ticket; 200 with the same ticket when the booking '
       + 'was checked in before and is still in the queue. Errors: 400 VALIDATION_ERROR (not a code: mistyped), 422 BOOKING_NOT_FOUND, '
       + '422 WRONG_BRANCH (details.branchName), 409 BOOKING_CANCELLED, 409 CHECK_IN_TOO_EARLY (details: when to come back), '
-      + '409 CHECK_IN_MISSED, 409 ALREADY_CHECKED_IN.',
+      + '409 CHECK_IN_MISSED, 409 ALREADY_CHECKED_IN; 429 at a kiosk\'s rate limit.',
+    errors: [422, 429],
+    responses: [{ status: 200, description: 'Checked in before and still in the queue: the same ticket', schema: CheckInResult }],
   }, async ({ body, actor, res }) => {
     if (actor?.kind === 'device') s.devices.checkIssueRate(actor.deviceId);
     const { result, created } = await appointments.checkIn(body.code, actor as Actor);
@@ -32,17 +33,17 @@ export function registerAppointmentRoutes(router: Router, api: BranchApi, s: Pic
     res.status(created ? 201 : 200).json(visible);
   });
 
-  api.add(router, { method: 'get', path: '/api/appointments/bookings', tag: 'appointments', access: 'staff', summary: 'Bookings of a day (default today, branch time zone)', response: BookingView.array() },
-    ({ query }) => {
-      const q = parseWith(DayQuery, query);
+  api.add(router, { method: 'get', path: '/api/appointments/bookings', tag: 'appointments', access: 'staff', summary: 'Bookings of a day (default today, branch time zone)', response: BookingView.array(), query: DayQuery },
+    ({ query: q }) => {
       return appointments.listBookings(q.day ?? serviceDay(s.ctx.clock.now(), s.ctx.timeZone));
     });
-  api.add(router, { method: 'get', path: '/api/appointments/bookings/:code', tag: 'appointments', access: 'staff', summary: 'A booking by its code', response: BookingView },
+  api.add(router, { method: 'get', path: '/api/appointments/bookings/:code', tag: 'appointments', access: 'staff', summary: 'A booking by its code', response: BookingView,
+    // 422 BOOKING_NOT_FOUND, as at check-in: a code that matches no booking is a mistyped code, not a missing route.
+    errors: [422] },
     ({ params }) => appointments.bookingByCode(params.code as string));
 
-  api.add(router, { method: 'get', path: '/api/appointments/holidays', tag: 'appointments', access: 'public', summary: 'Public holidays and branch closures (default: the next 12 months)', response: HolidayView.array() },
-    ({ query }) => {
-      const q = parseWith(HolidaysQuery, query);
+  api.add(router, { method: 'get', path: '/api/appointments/holidays', tag: 'appointments', access: 'public', summary: 'Public holidays and branch closures (default: the next 12 months)', response: HolidayView.array(), query: HolidaysQuery },
+    ({ query: q }) => {
       const today = serviceDay(s.ctx.clock.now(), s.ctx.timeZone);
       const from = q.from ?? today;
       const to = q.to ?? `${Number(from.slice(0, 4)) + 1}${from.slice(4)}`;

@@ -20,7 +20,7 @@ export function registerCounterRoutes(router: Router, api: BranchApi, counters: 
 
   // --- admin CRUD ---
   api.add(router, { method: 'get', path: '/api/admin/counters', tag: 'admin', access: 'admin', summary: 'List counters', response: CounterView.array() }, () => counters.list());
-  api.add(router, { method: 'post', path: '/api/admin/counters', tag: 'admin', access: 'admin', status: 201, summary: 'Create a counter', body: CounterCreateBody, response: CounterView },
+  api.add(router, { method: 'post', path: '/api/admin/counters', tag: 'admin', access: 'admin', status: 201, summary: 'Create a counter', body: CounterCreateBody, response: CounterView, errors: [404] },
     ({ body, actor }) => audit.change(actor, (v) => ({ kind: 'counter', action: 'create', entityId: v.id }), { apply: () => counters.create(body) }));
   api.add(router, { method: 'patch', path: '/api/admin/counters/:id', tag: 'admin', access: 'admin', summary: 'Rename, renumber or re-assign services of a counter', body: CounterUpdateBody, response: CounterView },
     ({ params, body, actor }) => audit.change(actor, { kind: 'counter', action: 'update', entityId: params.id as string }, {

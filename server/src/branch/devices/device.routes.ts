@@ -24,11 +24,13 @@ export function registerDeviceRoutes(
     perAddress.add(ip, now);
   };
 
-  api.add(router, { method: 'post', path: '/api/devices/pair', tag: 'devices', access: 'public', summary: 'Trade a pairing code for a device token', body: PairBody, response: PairResponse },
+  api.add(router, { method: 'post', path: '/api/devices/pair', tag: 'devices', access: 'public', summary: 'Trade a pairing code for a device token', body: PairBody, response: PairResponse,
+    // 401: a wrong or expired code; 429: too many wrong codes (this address, or pairing paused branch-wide).
+    errors: [401, 429] },
     ({ body, req }) => { limitAttempts(req.socket.remoteAddress ?? 'unknown'); return s.devices.pair(body.code); });
 
   api.add(router, { method: 'post', path: '/api/devices/pair-local', tag: 'devices', access: 'public', summary: 'Demo mode: a kiosk or display on the server machine pairs itself', body: PairLocalBody, response: PairResponse,
-    description: 'Only when the server runs in demo mode and the request comes from the loopback interface.' },
+    description: 'Only when the server runs in demo mode and the request comes from the loopback interface (otherwise 403).', errors: [403] },
   ({ body, req }) => {
     if (!s.demo) throw new DomainError('FORBIDDEN', 'automatic pairing is only available in demo mode: ask an admin for a pairing code');
     if (!isLoopback(req.socket.remoteAddress)) throw new DomainError('FORBIDDEN', 'automatic pairing is only available on the server machine itself');

@@ -35,4 +35,5 @@ export const branchAccess: AccessPolicy<BranchAccess, Actor> = {
 
 /** The branch's route registry. */
 export type BranchApi = ApiRegistry<BranchAccess, Actor>;
-export const createBranchApi = (): BranchApi => new ApiRegistry(branchAccess);
+// The JSON parser on every /api route (create-branch-server.ts) answers 413 to a body over 16 KB, whatever the route.
+export const createBranchApi = (): BranchApi => new ApiRegistry(branchAccess, [413]);

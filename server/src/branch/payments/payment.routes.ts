@@ -8,7 +8,6 @@ import {
 } from '../../shared/contracts/payments.js';
 import { Language } from '../../shared/contracts/domain.js';
 import type { Actor } from '../core/actor.js';
-import { DomainError } from '../../shared/domain/errors.js';
 import type { BranchApi } from '../http/access.js';
 import { TicketPrintFailure, type TicketPrintService } from '../print/print.service.js';
 import { PaymentFailure } from './payment-failure.js';
@@ -18,14 +17,8 @@ function sendFailure(res: Response, err: PaymentFailure): void {
   res.status(err.httpStatus).json({ error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } });
 }
 
-const TotalsQuery = z.object({ from: LocalDay.optional(), to: LocalDay.optional() });
-const ReceiptQuery = z.object({ lang: Language.optional() });
-
-function query<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new DomainError('VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return parsed.data;
-}
+const TotalsQuery = z.object({ from: LocalDay.optional().describe('First local day, YYYY-MM-DD (default today)'), to: LocalDay.optional().describe('Last local day (default: from)') });
+const ReceiptQuery = z.object({ lang: Language.optional().describe('Language of the receipt (default: the ticket\'s)') });
 
 export function registerPaymentRoutes(router: Router, api: BranchApi, payments: PaymentService, printing: TicketPrintService): void {
   api.add(router, {
@@ -43,6 +36,8 @@ export function registerPaymentRoutes(router: Router, api: BranchApi, payments: 
 
   api.add(router, {
     method: 'post', path: '/api/tickets/:id/checkout', tag: 'payments', access: 'issuer', status: 201, body: StartCheckoutBody, response: PaymentView,
+    // Head office's refusals pass through (402, 422…); 502: its answer could not be read.
+    errors: [402, 422, 429, 502],
     summary: 'Start a Mobile Money payment from the visitor\'s phone (QR code / payment link)',
     description: 'Head office opens the checkout with the provider (idempotency key = the payment id) and answers the link; the answer carries a QR code (SVG). '
       + 'The result arrives through the sync feed: follow it with GET /api/payments/:id. Errors: 503 CENTRAL_UNREACHABLE / CENTRAL_TIMEOUT / PROVIDER_UNAVAILABLE '
@@ -59,11 +54,8 @@ export function registerPaymentRoutes(router: Router, api: BranchApi, payments: 
   api.add(router, {
     method: 'get', path: '/api/payments/totals', tag: 'payments', access: 'supervisor', response: PaymentTotals,
     summary: 'Money received at this branch per day, service and method',
-    description: 'Query from, to: local days YYYY-MM-DD (default today). The same figures as head office\'s for this branch once synced.',
-  }, ({ query: q }) => {
-    const { from, to } = query(TotalsQuery, q);
-    return payments.totals(from, to);
-  });
+    description: 'The same figures as head office\'s for this branch once synced.', query: TotalsQuery,
+  }, ({ query: { from, to } }) => payments.totals(from, to));
 
   api.add(router, {
     method: 'get', path: '/api/payments/:id', tag: 'payments', access: 'reader', response: PaymentView,
@@ -78,9 +70,8 @@ export function registerPaymentRoutes(router: Router, api: BranchApi, payments: 
   api.add(router, {
     method: 'post', path: '/api/payments/:id/receipt/print', tag: 'payments', access: 'issuer', response: PrintResult,
     summary: 'Print the receipt of a succeeded payment on the kiosk\'s printer (staff: the default printer)',
-    description: 'On failure: 503 with the printer\'s error code (PRINTER_OFFLINE, PAPER_OUT…); the payment is not affected.',
-  }, async ({ params, query: q, actor, res }) => {
-    const { lang } = query(ReceiptQuery, q);
+    description: 'On failure: 503 with the printer\'s error code (PRINTER_OFFLINE, PAPER_OUT…); the payment is not affected.', query: ReceiptQuery,
+  }, async ({ params, query: { lang }, actor, res }) => {
     try {
       return await printing.printReceipt(payments.receiptData(params.id as string, lang), actor);
     } catch (err) {
@@ -94,9 +85,8 @@ export function registerPaymentRoutes(router: Router, api: BranchApi, payments: 
 
   api.add(router, {
     method: 'get', path: '/api/payments/:id/receipt.html', tag: 'payments', access: 'staff',
-    summary: 'Preview of a payment receipt (HTML, as printed)',
-  }, ({ params, query: q, res }) => {
-    const { lang } = query(ReceiptQuery, q);
+    summary: 'Preview of a payment receipt (HTML, as printed)', query: ReceiptQuery, produces: 'text/html',
+  }, ({ params, query: { lang }, res }) => {
     // Read first: an unknown id must answer the JSON error, not a JSON body labelled HTML.
     const html = printing.receiptPreviewHtml(payments.receiptData(params.id as string, lang));
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");

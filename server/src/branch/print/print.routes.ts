@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { Language } from '../../shared/contracts/domain.js';
 import { ConfiguredPrinter, KioskConfig, PrintResult, TestPrintBody } from '../../shared/contracts/print.js';
 import { TestPageResult } from '../../shared/contracts/admin.js';
-import { DomainError } from '../../shared/domain/errors.js';
 import type { Actor } from '../core/actor.js';
 import type { BranchApi } from '../http/access.js';
 import type { PaperWidth } from './layout.js';
@@ -29,16 +28,12 @@ function sendFailure(res: Response, failure: TicketPrintFailure): void {
 }
 
 const PreviewQuery = z.object({
-  format: z.enum(['html', 'svg']).default('html'),
-  paper: z.enum(['58', '80']).optional(),
-  lang: Language.optional(),
+  format: z.enum(['html', 'svg']).default('html').describe('html (default) or svg'),
+  paper: z.enum(['58', '80']).optional().transform((p) => (p === undefined ? undefined : (Number(p) as PaperWidth))).describe('Paper width in mm (default: the server\'s)'),
+  lang: Language.optional().describe('Language of the slip'),
 });
-
-function previewQuery(query: Request['query']) {
-  const parsed = PreviewQuery.safeParse(query);
-  if (!parsed.success) throw new DomainError('VALIDATION_ERROR', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return { ...parsed.data, paper: parsed.data.paper === undefined ? undefined : (Number(parsed.data.paper) as PaperWidth) };
-}
+/** A preview is HTML, or SVG with ?format=svg. */
+const PREVIEW_TYPES = ['text/html', 'image/svg+xml'];
 
 function sendPreview(res: Response, p: TicketPrintService, data: TicketPrintData, format: 'html' | 'svg', paper: PaperWidth | undefined): void {
   // The preview is our own markup with escaped text; still, nothing in it may run or load anything.
@@ -50,7 +45,7 @@ function sendPreview(res: Response, p: TicketPrintService, data: TicketPrintData
 
 export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPrintService): void {
   api.add(router, {
-    method: 'post', path: '/api/tickets/:id/print', tag: 'tickets', access: 'issuer', summary: 'Print a ticket on the kiosk\'s printer', response: PrintResult,
+    method: 'post', path: '/api/tickets/:id/print', tag: 'tickets', access: 'issuer', summary: 'Print a ticket on the kiosk\'s printer', response: PrintResult, errors: [429, 503],
     description: 'A kiosk prints the ticket it just issued, on its own printer or the server\'s default one (SMARTQUEUE_PRINTER); staff reprint on the default printer. '
       + 'Bounded by the printer timeout. On failure: 503 with code PRINTER_OFFLINE, PRINTER_TIMEOUT, PAPER_OUT, PRINTER_ERROR or PRINTER_CONFIG and '
       + 'details {ticketId, ticketNumber, maybePrinted}; the ticket stays valid and supervisors get a printer alert. A kiosk prints a ticket once '
@@ -66,9 +61,8 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
 
   api.add(router, {
     method: 'get', path: '/api/tickets/:id/ticket.html', tag: 'tickets', access: 'supervisor', summary: 'Preview of a ticket\'s printed slip (HTML, or SVG with ?format=svg)',
-    description: 'The same layout as on paper, without a printer. Query: format=html|svg, paper=58|80 (default: the server\'s), lang=fr|wo|en (default: the ticket\'s).',
-  }, ({ params, query, req, res }) => {
-    const q = previewQuery(query);
+    description: 'The same layout as on paper, without a printer (language: the ticket\'s unless lang is given).', query: PreviewQuery, produces: PREVIEW_TYPES,
+  }, ({ params, query: q, req, res }) => {
     sendPreview(res, p, p.ticketData(params.id as string, p.trackUrlBase(origin(req)), q.lang), q.format, q.paper);
   });
 
@@ -82,7 +76,7 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
   }, () => p.configuredPrinters());
 
   api.add(router, {
-    method: 'post', path: '/api/admin/printers/test', tag: 'admin', access: 'admin', summary: 'Print a sample ticket', body: TestPrintBody, response: PrintResult,
+    method: 'post', path: '/api/admin/printers/test', tag: 'admin', access: 'admin', summary: 'Print a sample ticket', body: TestPrintBody, response: PrintResult, errors: [404, 503],
     description: 'On a kiosk\'s printer (deviceId), a given spec, or the default printer. 503 with the printer\'s error code when it fails.',
   }, async ({ body, req, res }) => {
     try {
@@ -101,9 +95,8 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
 
   api.add(router, {
     method: 'get', path: '/api/admin/printers/sample.html', tag: 'admin', access: 'admin', summary: 'Preview of a sample ticket (HTML, or SVG with ?format=svg)',
-    description: 'Query: format=html|svg, paper=58|80, lang=fr|wo|en.',
-  }, ({ query, req, res }) => {
-    const q = previewQuery(query);
+    query: PreviewQuery, produces: PREVIEW_TYPES,
+  }, ({ query: q, req, res }) => {
     sendPreview(res, p, p.sampleData(p.trackUrlBase(origin(req)), q.lang ?? 'fr'), q.format, q.paper);
   });
 }

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { BranchChangePreview, BranchUpdateBody, BranchView, DisplayMessageBody, Health, QueueSummary } from '../../shared/contracts/api.js';
+import { AlertView, BranchChangePreview, BranchUpdateBody, BranchView, DisplayMessageBody, Health, QueueSummary } from '../../shared/contracts/api.js';
 import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import type { SyncStatusSource } from '../sync/status.js';
@@ -56,7 +56,7 @@ export function registerBranchRoutes(
       });
       return { text: s.state.message() };
     });
-  api.add(router, { method: 'get', path: '/api/alerts', tag: 'supervisor', access: 'supervisor', summary: 'Recent alerts (printer problems, long waits, sync)' },
+  api.add(router, { method: 'get', path: '/api/alerts', tag: 'supervisor', access: 'supervisor', summary: 'Recent alerts (printer problems, long waits, sync)', response: AlertView.array() },
     () => s.state.alerts());
   api.add(router, { method: 'post', path: '/api/branch/close-day', tag: 'supervisor', access: 'supervisor', summary: 'Close the day now: waiting tickets become expired', response: z.object({ expired: z.number().int() }) },
     () => ({ expired: s.tickets.expireNow() }));

@@ -2,6 +2,7 @@
 // open (GET /api/sync/stream with its credential); central says at once when the branch's feed has news or remote
 // joins wait, and the sync worker then pulls as it always does. Polling stays the fallback: while the link is
 // down nothing is lost, changes just arrive at the next periodic cycle. The link reconnects with backoff.
+import type { SyncLinkStatus } from '../../shared/contracts/api.js';
 import type { Logger } from 'pino';
 import { LinkEvent, LinkEventType, SYNC_PROTOCOL_VERSION } from '../../shared/contracts/sync.js';
 
@@ -21,13 +22,7 @@ export interface CentralLinkOptions {
   random?: () => number;
 }
 
-export interface LinkStatus {
-  connected: boolean;
-  /** When the current stream opened (null while down). */
-  since: string | null;
-  /** Why the last stream ended or could not open. */
-  lastError: string | null;
-}
+export type LinkStatus = SyncLinkStatus;
 
 export class CentralLink {
   private stopped = true;

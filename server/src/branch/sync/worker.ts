@@ -3,18 +3,18 @@
 // backoff and jitter (1 s → 60 s, reset on success) that also notice when the link comes back.
 // Ticket issuance and calls never wait on it: it reads the outbox with quick synchronous queries, awaits the
 // network outside any transaction, and writes its own small transactions only when an answer has arrived.
-import type { Health } from '../../shared/contracts/api.js';
+import type { Health, SyncDetails, SyncRunResult } from '../../shared/contracts/api.js';
 import type { Alert } from '../../shared/contracts/events.js';
 import {
   FeedSnapshot, PullResponse, PushResponse, SYNC_PROTOCOL_VERSION, MAX_PUSH_EVENTS, type RejectedEvent,
 } from '../../shared/contracts/sync.js';
 import type { BranchContext } from '../core/context.js';
-import { CentralLink, type LinkStatus } from './central-link.js';
+import { CentralLink } from './central-link.js';
 import { applyFeedPage, applyFeedSnapshot } from './feed-apply.js';
 import type { SyncStatusSource } from './status.js';
 import {
   backlogCount, headSeq, markSuccess, minSeq, occurredAfter, parkedCount, pendingRecords, readSyncState, rejectedRecords,
-  rewindAck, saveAck, syncDb, type OutboxRecord, type SyncDb, type SyncRejectedTable,
+  rewindAck, saveAck, syncDb, type OutboxRecord, type SyncDb,
 } from './sync.repository.js';
 
 export interface SyncTiming {
@@ -62,30 +62,11 @@ export interface SyncWorkerOptions {
   steps?: Array<(call: CentralCall) => Promise<number>>;
 }
 
+// Declared with zod in the REST contracts (the API document shows them); still importable from here.
+export type { SyncDetails, SyncRunResult } from '../../shared/contracts/api.js';
+
 /** A request to central with the branch credential (the worker's transport). */
 export type CentralCall = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
-
-export interface SyncRunResult {
-  ok: boolean;
-  /** Records central acknowledged during this cycle. */
-  pushed: number;
-  /** Feed changes applied during this cycle. */
-  pulled: number;
-  error: string | null;
-}
-
-export interface SyncDetails {
-  status: Health['sync'];
-  ackedSeq: number;
-  headSeq: number;
-  pullCursor: number;
-  consecutiveFailures: number;
-  nextRetryAt: string | null;
-  parkedChanges: number;
-  rejected: SyncRejectedTable[];
-  /** The live link to central (null when turned off). */
-  link: LinkStatus | null;
-}
 
 /** An answer from central that is not a success. `permanent` ones need a person (credential, upgrade, conflict). */
 export class SyncHttpError extends Error {

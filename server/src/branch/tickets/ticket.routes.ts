@@ -17,6 +17,8 @@ export function registerTicketRoutes(router: Router, api: BranchApi, d: { comman
   api.add(router, {
     method: 'post', path: '/api/tickets', tag: 'tickets', access: 'issuer', status: 201,
     summary: 'Issue a ticket', body: IssueTicketBody, response: TicketView,
+    // 404: no such serviceId; 429: the kiosk's rate limit (Retry-After).
+    errors: [404, 429],
     description: 'A kiosk issues walk-in tickets (rate-limited per device); staff may issue one for a visitor. VIP priority is for staff only. '
       + 'With a commandId, a retry of the same request by the same caller (e.g. a kiosk whose answer was lost) answers 201 with the ticket already '
       + 'issued, without issuing, announcing or counting it against the rate limit again; the same commandId with a different body answers 409 CONFLICT.',

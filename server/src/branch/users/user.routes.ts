@@ -9,7 +9,9 @@ import { randomPassword } from '../../shared/auth/password.js';
 
 export function registerUserRoutes(router: Router, api: BranchApi, s: Pick<BranchParts, 'users' | 'audit'>): void {
   const audit = s.audit;
-  api.add(router, { method: 'post', path: '/api/auth/login', tag: 'auth', access: 'public', summary: 'Sign in; returns a bearer token for a working day', body: LoginBody, response: LoginResponse },
+  api.add(router, { method: 'post', path: '/api/auth/login', tag: 'auth', access: 'public', summary: 'Sign in; returns a bearer token for a working day', body: LoginBody, response: LoginResponse,
+    // 401: wrong login or password; 429: too many failures (Retry-After), see docs on sign-in limits.
+    errors: [401, 429] },
     ({ body, req }) => s.users.login(body.login, body.password, req.socket.remoteAddress ?? 'unknown'));
   api.add(router, { method: 'post', path: '/api/auth/logout', tag: 'auth', access: 'staff', summary: 'End this session' },
     ({ req }) => { const token = bearerToken(req); if (token) s.users.logout(token); return undefined; });

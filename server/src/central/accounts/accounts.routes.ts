@@ -22,7 +22,7 @@ export function registerAccountRoutes(router: Router, api: CentralApi, deps: { a
 
   api.add(router, {
     method: 'post', path: '/api/office/login', tag: 'office', access: 'public', summary: 'Sign in to the head-office console',
-    body: OfficeLoginBody, bodyKind: small, response: OfficeLoginResponse, errors: [429],
+    body: OfficeLoginBody, bodyKind: small, response: OfficeLoginResponse, errors: [401, 429],
     description: 'Failures are limited per login and per address with a growing delay: 429 with Retry-After.',
   }, ({ body, req }) => accounts.login(body.login, body.password, req.socket.remoteAddress ?? 'unknown'));
 

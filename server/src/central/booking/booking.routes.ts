@@ -53,6 +53,8 @@ export function registerBookingRoutes(router: Router, api: CentralApi, deps: Boo
   api.add(router, {
     method: 'post', path: '/api/public/bookings', tag: 'bookings', access: 'public', summary: 'Book a slot',
     body: BookBody, bodyKind: small, response: BookingCreated, status: 201,
+    // 404: no such branch or service; 422: the slot is not offered (full, past, closed); 429: booking limits.
+    errors: [404, 422, 429],
   }, async ({ body, req }) => {
     const created = await book(cdb, body, clock.now(), notices, deps.limits && { limits: deps.limits, address: req.socket.remoteAddress ?? 'unknown' });
     notices?.queued();
@@ -83,7 +85,7 @@ export function registerBookingRoutes(router: Router, api: CentralApi, deps: Boo
   }, ({ params }) => cancel(cdb, params.code as string, clock.now()));
   api.add(router, {
     method: 'post', path: '/api/public/bookings/:code/move', tag: 'bookings', access: 'public', summary: 'Move a booking to another slot',
-    params: CodeParams, body: MoveBody, bodyKind: small, response: BookingCreated,
+    params: CodeParams, body: MoveBody, bodyKind: small, response: BookingCreated, errors: [422],
   }, async ({ params, body }) => {
     const moved = await move(cdb, params.code as string, body.startsAt, clock.now(), notices);
     notices?.queued();

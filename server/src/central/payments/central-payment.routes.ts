@@ -106,7 +106,7 @@ export function registerCentralPaymentRoutes(router: Router, api: CentralApi, de
 
   api.add(router, {
     method: 'post', path: '/api/sync/payments/checkouts', tag: 'payments', access: 'branch', summary: 'A branch opens a phone checkout',
-    body: CheckoutRequest, bodyKind: small, response: CheckoutResponse, status: 201,
+    body: CheckoutRequest, bodyKind: small, response: CheckoutResponse, status: 201, errors: [402, 422, 502],
   }, ({ body, actor }) => payments.openCheckout(callerBranch(actor), body));
 
   api.add(router, {
@@ -138,7 +138,7 @@ export function registerCentralPaymentRoutes(router: Router, api: CentralApi, de
 
   api.add(router, {
     method: 'post', path: '/api/central/payments/:paymentId/refund', tag: 'payments', access: 'admin', summary: 'Give a phone payment back (the provider refunds it)',
-    params: PaymentParams, body: CentralRefundBody, bodyKind: small, response: CheckoutView,
+    params: PaymentParams, body: CentralRefundBody, bodyKind: small, response: CheckoutView, errors: [422, 502],
   }, async ({ params, body }) => checkoutView(await payments.refund(params.paymentId as string, body.reason ?? null)));
 
   api.add(router, {
@@ -148,6 +148,6 @@ export function registerCentralPaymentRoutes(router: Router, api: CentralApi, de
 
   api.add(router, {
     method: 'post', path: '/api/public/bookings/:code/deposit/checkout', tag: 'bookings', access: 'public', summary: 'Pay the deposit from the phone: the link and its QR code',
-    params: CodeParams, body: DepositCheckoutBody, bodyKind: small, response: DepositCheckoutView, status: 201,
+    params: CodeParams, body: DepositCheckoutBody, bodyKind: small, response: DepositCheckoutView, status: 201, errors: [402, 422, 502],
   }, ({ params, body }) => deposits.checkout(params.code as string, body));
 }

@@ -65,6 +65,8 @@ export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { 
   api.add(router, {
     method: 'post', path: '/api/track/:ticketId/subscriptions', tag: 'tracking', access: 'public', summary: 'Be told when the turn comes (push, e-mail or SMS)',
     params: TicketParams, query: TrackQuery, body: SubscribeBody, bodyKind: small, response: SubscribeResponse, status: 201,
+    // 409: the channel is off for this branch; 429: too many subscriptions for this ticket.
+    errors: [429],
     responses: [{ status: 200, description: 'Already subscribed on this channel', schema: SubscribeResponse }],
   }, async ({ params, query, body, res }) => {
     const result = await tracking.subscribe(params.ticketId as string, body, query.branch ?? null);

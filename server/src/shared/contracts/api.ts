@@ -36,6 +36,53 @@ export const Health = z.object({
 });
 export type Health = z.infer<typeof Health>;
 
+/** Something the supervisors should know (a printer out of paper, a long wait, sync failing, a disk full…). */
+export const AlertView = z.object({
+  id: z.string(),
+  kind: z.enum(['printer', 'long_wait', 'sync', 'system', 'security', 'storage']),
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string(),
+  at: z.string(),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+
+/** The branch's live link to central (a stream over which central says "the feed has news"). */
+export const SyncLinkStatus = z.object({
+  connected: z.boolean(),
+  /** When the current stream opened (null while down). */
+  since: z.string().nullable(),
+  /** Why the last stream ended or could not open. */
+  lastError: z.string().nullable(),
+});
+export type SyncLinkStatus = z.infer<typeof SyncLinkStatus>;
+
+/** The branch's sync with central in detail (GET /api/sync/status). */
+export const SyncDetails = z.object({
+  status: Health.shape.sync,
+  ackedSeq: z.number().int(),
+  headSeq: z.number().int(),
+  pullCursor: z.number().int(),
+  consecutiveFailures: z.number().int(),
+  nextRetryAt: z.string().nullable(),
+  parkedChanges: z.number().int(),
+  /** Records central refused (newest first), kept for a person to look at. */
+  rejected: z.array(z.object({ seq: z.number().int(), event_id: z.string().nullable(), reason: z.string(), rejected_at: z.string() })),
+  /** The live link to central (null when turned off). */
+  link: SyncLinkStatus.nullable(),
+});
+export type SyncDetails = z.infer<typeof SyncDetails>;
+
+/** One push-and-pull cycle (POST /api/sync/run). */
+export const SyncRunResult = z.object({
+  ok: z.boolean(),
+  /** Records central acknowledged during this cycle. */
+  pushed: z.number().int(),
+  /** Feed changes applied during this cycle. */
+  pulled: z.number().int(),
+  error: z.string().nullable(),
+});
+export type SyncRunResult = z.infer<typeof SyncRunResult>;
+
 export const BranchView = z.object({
   id: z.string(),
   name: z.string(),

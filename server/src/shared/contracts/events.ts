@@ -1,6 +1,6 @@
 // Socket.IO event maps shared by the server and the UIs (import type only in UIs).
 import type { z } from 'zod';
-import type { BranchView, CallNextBody, CancelBody, CommandBody, CompleteBody, CounterView, QueueSummary, ServiceView, TicketView, TransferBody } from './api.js';
+import type { AlertView, BranchView, CallNextBody, CancelBody, CommandBody, CompleteBody, CounterView, QueueSummary, ServiceView, TicketView, TransferBody } from './api.js';
 import type { QueueType, Role } from './domain.js';
 
 /** One call or recall of a ticket to a counter: what a call board shows and announces. */
@@ -16,14 +16,7 @@ export interface CallEvent {
   recall: boolean;
 }
 
-export interface Alert {
-  id: string;
-  kind: 'printer' | 'long_wait' | 'sync' | 'system' | 'security' | 'storage';
-  severity: 'info' | 'warning' | 'critical';
-  message: string;
-  at: string;
-  data?: Record<string, string | number | boolean | null>;
-}
+export type Alert = z.infer<typeof AlertView>;
 
 /** Full state sent on connect and on demand, so a reconnecting client never shows stale data as current. */
 export interface BranchSnapshot {

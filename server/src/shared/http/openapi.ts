@@ -8,8 +8,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad request', 401: 'Not authenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 410: 'Gone',
-  413: 'Payload too large', 422: 'Unprocessable', 426: 'Upgrade required', 429: 'Too many requests', 503: 'Try again',
+  400: 'Bad request', 402: 'Payment declined', 401: 'Not authenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 410: 'Gone',
+  413: 'Payload too large', 422: 'Unprocessable', 426: 'Upgrade required', 429: 'Too many requests', 502: 'Bad gateway', 503: 'Try again',
 };
 
 /** Query parameters one by one, from the route's query schema (an object schema). */
@@ -29,9 +29,12 @@ function pathParameters(r: RouteSpec): unknown[] {
   });
 }
 
-function content(contentType: string, schema: z.ZodType | undefined, io: 'input' | 'output'): unknown {
-  const binary = !contentType.includes('json') && !contentType.startsWith('text/');
-  return { [contentType]: { schema: schema ? jsonSchema(schema, io) : binary ? { type: 'string', contentMediaType: contentType } : { type: 'string' } } };
+function content(contentTypes: string | string[], schema: z.ZodType | undefined, io: 'input' | 'output'): unknown {
+  return Object.fromEntries([contentTypes].flat().map((contentType) => {
+    // Without a schema, text (HTML, SVG, scripts) is a string and anything else bytes of that media type.
+    const text = contentType.includes('json') || contentType.startsWith('text/') || contentType.endsWith('+xml');
+    return [contentType, { schema: schema ? jsonSchema(schema, io) : text ? { type: 'string' } : { type: 'string', contentMediaType: contentType } }];
+  }));
 }
 
 /**
@@ -72,7 +75,11 @@ export function buildOpenApi<A extends string, C>(registry: ApiRegistry<A, C>, i
     if (r.access !== 'public') Object.assign(responses, { '401': errorResponse(401), '403': errorResponse(403) });
     if (r.path.includes(':')) responses['404'] = errorResponse(404);
     if (r.method === 'post') responses['409'] = errorResponse(409);
-    for (const status of r.errors ?? []) responses[String(status)] = errorResponse(status);
+    // A body over its size limit.
+    if (r.body) responses['413'] = errorResponse(413);
+    // Any write may find the database's disk full (503 STORAGE_FULL, shared/http/errors.ts).
+    if (r.method !== 'get') responses['503'] = errorResponse(503);
+    for (const status of [...registry.commonErrors, ...(r.errors ?? [])]) responses[String(status)] = errorResponse(status);
     for (const extra of r.responses ?? []) {
       responses[String(extra.status)] = { description: extra.description, content: content(extra.contentType ?? 'application/json', extra.schema, 'output') };
     }
@@ -93,7 +100,7 @@ export function buildOpenApi<A extends string, C>(registry: ApiRegistry<A, C>, i
       // Public operations say so (an empty list), so that no tool assumes a credential is needed.
       security: r.access === 'public' ? [] : [{ bearer: [] }],
       ...(r.body && { requestBody: { required: true, content: content(bodyType, r.body, 'input') } }),
-      responses,
+      responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),
     };
   }
   return {

@@ -36,8 +36,11 @@ export interface RouteSpec<A extends string = string, B extends z.ZodType = z.Zo
   /** Path parameters, when they need more than "a non-empty string". */
   params?: z.ZodType;
   response?: z.ZodType;
-  /** Content type of the main answer: application/json unless the route answers a page or an image itself. */
-  produces?: string;
+  /**
+   * Content type of the main answer: application/json unless the route answers a page or an image itself (several
+   * when a query parameter chooses, e.g. HTML or SVG). A route with neither `response` nor `produces` answers 204.
+   */
+  produces?: string | string[];
   status?: number;
   /** Error statuses this route answers besides the ones every route may (400, 401/403 when not public, 404…). */
   errors?: number[];
@@ -79,7 +82,11 @@ function jsonParser(limit: string | number): RequestHandler {
 export class ApiRegistry<A extends string, Caller> {
   readonly routes: RouteSpec<A>[] = [];
 
-  constructor(readonly policy: AccessPolicy<A, Caller>) {}
+  /**
+   * `commonErrors`: statuses any route of this server may answer whatever its declaration says, e.g. 413 from a
+   * server-wide body parser that reads a body sent to any route.
+   */
+  constructor(readonly policy: AccessPolicy<A, Caller>, readonly commonErrors: readonly number[] = []) {}
 
   add<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodType<Request['query']>>(
     router: Router,
