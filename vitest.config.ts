@@ -11,5 +11,7 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     reporters: ['default'],
+    // Every answer of every server started by a test is checked against that server's API document at the end.
+    globalSetup: ['test/support/answer-check.global.ts'],
   },
 });

@@ -14,6 +14,7 @@ import { authenticate } from './http/auth.js';
 import { registerCommandRoutes } from './http/commands.js';
 import { apiNotFound, errorHandler } from '../shared/http/errors.js';
 import { buildOpenApi } from '../shared/http/openapi.js';
+import { answerRecorder } from '../shared/http/answer-record.js';
 import { buildBranchParts } from './build.js';
 import { registerTicketRoutes } from './tickets/ticket.routes.js';
 import { ticketCommandSpecs } from './tickets/ticket.api.js';
@@ -87,6 +88,9 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // In the test suite only: every answer is recorded for the answer-vs-document check.
+  const recorder = answerRecorder();
+  if (recorder) app.use(recorder.middleware);
   app.use('/api', express.json({ limit: '16kb' }));
   app.use('/api', authenticate(parts));
   const api = createBranchApi();
@@ -136,6 +140,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
     },
   });
   app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
+  recorder?.document(openapi);
   mountApiDocs(app);
   app.use('/api', apiNotFound);
   mountUis(app, options.uiRoot ?? REPO_ROOT);

@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { apiNotFound, errorHandler } from '../shared/http/errors.js';
 import { mountApiDocs } from '../shared/http/docs.js';
 import { buildOpenApi } from '../shared/http/openapi.js';
+import { answerRecorder } from '../shared/http/answer-record.js';
 import { Accounts } from './accounts/accounts.js';
 import { registerAccountRoutes } from './accounts/accounts.routes.js';
 import { registerAnalyticsRoutes } from './analytics/analytics.routes.js';
@@ -132,6 +133,9 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // In the test suite only: every answer is recorded for the answer-vs-document check.
+  const recorder = answerRecorder();
+  if (recorder) app.use(recorder.middleware);
   const router = express.Router();
   // Every route is declared once (access, validation, OpenAPI); each reads its own body (JSON with its own size
   // limit, or the raw bytes for signed webhooks), so there is no server-wide body parser.
@@ -178,6 +182,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
     },
   });
   app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
+  recorder?.document(openapi);
   mountApiDocs(app, 'SmartQueue central API');
   app.use('/api', apiNotFound);
   mountOfficeUi(app, options.uiRoot ?? REPO_ROOT);

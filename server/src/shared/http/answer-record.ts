@@ -1,0 +1,100 @@
+// Off unless SMARTQUEUE_API_RECORD_DIR names a folder (the test suite sets it, see vitest.config.ts): then every
+// answer this server gives is appended there, beside the server's own API document, so that the answers real
+// clients received can be checked against the document afterwards (test/support/answer-check.ts). It records;
+// it never judges, and it changes no answer.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RequestHandler, Response } from 'express';
+
+export const ANSWER_RECORD_ENV = 'SMARTQUEUE_API_RECORD_DIR';
+
+/** One answer, as a line of answers-*.jsonl. */
+export interface RecordedAnswer {
+  /** File name of the document of the server that answered (doc-<hash>.json in the same folder). */
+  doc: string;
+  method: string;
+  /** The request's path, without the query string. */
+  path: string;
+  query: string;
+  status: number;
+  /** The Content-Type header as sent ('' when none). */
+  contentType: string;
+  contentEncoding: string;
+  /** Bytes sent in the body. */
+  size: number;
+  /** The body as text, for JSON answers up to BODY_LIMIT bytes (null otherwise). */
+  body: string | null;
+}
+
+const BODY_LIMIT = 2 * 1024 * 1024;
+
+export interface AnswerRecorder {
+  middleware: RequestHandler;
+  /** The document this server serves; answers are recorded from then on. */
+  document(doc: unknown): void;
+}
+
+export function answerRecorder(env: NodeJS.ProcessEnv = process.env): AnswerRecorder | null {
+  const dir = env[ANSWER_RECORD_ENV];
+  if (!dir) return null;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `answers-${process.pid}-${crypto.randomBytes(4).toString('hex')}.jsonl`);
+  let docName: string | null = null;
+  const middleware: RequestHandler = (req, res, next) => {
+    if (!docName) return next();
+    const doc = docName;
+    const body = teeBody(res);
+    res.once('finish', () => {
+      const kept = body();
+      const answer: RecordedAnswer = {
+        doc,
+        method: req.method,
+        path: req.originalUrl.split('?')[0] ?? '',
+        query: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
+        status: res.statusCode,
+        contentType: String(res.getHeader('content-type') ?? ''),
+        contentEncoding: String(res.getHeader('content-encoding') ?? ''),
+        size: kept.size,
+        body: kept.text,
+      };
+      // Synchronous: a test may kill this process right after the answer, and the line must be there.
+      fs.appendFileSync(file, `${JSON.stringify(answer)}\n`);
+    });
+    next();
+  };
+  return {
+    middleware,
+    document(doc) {
+      const text = JSON.stringify(doc);
+      docName = `doc-${crypto.createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`;
+      const target = path.join(dir, docName);
+      if (!fs.existsSync(target)) {
+        // Written whole then renamed: another process may be writing the same document at the same moment.
+        const tmp = `${target}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, text);
+        fs.renameSync(tmp, target);
+      }
+    },
+  };
+}
+
+/** Copies what the handler writes (JSON bodies only, up to the limit) while it goes out unchanged. */
+function teeBody(res: Response): () => { size: number; text: string | null } {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let keep: boolean | null = null;
+  const take = (chunk: unknown, encoding: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    const bytes = Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk), typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8');
+    size += bytes.length;
+    keep ??= /json/i.test(String(res.getHeader('content-type') ?? '')) && !res.getHeader('content-encoding');
+    if (keep && size <= BODY_LIMIT) chunks.push(bytes);
+    else if (keep) { keep = false; chunks.length = 0; }
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.write = ((...args: unknown[]) => { take(args[0], args[1]); return write(...args); }) as Response['write'];
+  res.end = ((...args: unknown[]) => { take(args[0], args[1]); return end(...args); }) as Response['end'];
+  return () => ({ size, text: keep ? Buffer.concat(chunks).toString('utf8') : null });
+}
