@@ -48,6 +48,8 @@ export function registerOrgConfigRoutes(router: Router, api: CentralApi, deps: {
     method: 'post', path: '/api/office/config/apply', tag: 'office', access: 'orgAdmin',
     summary: 'Push the current revision to chosen branches through their feed (an offline branch gets it when it reconnects)',
     body: ApplyConfigBody, bodyKind: { kind: 'json', limit: '64kb' }, response: OrgConfigView,
+    // 404: a branch that is not this organization's, or no revision saved yet.
+    errors: [404],
   }, async ({ actor, body: req }) => {
     const org = organizationOf(actor, req.organizationId);
     const revision = await applyOrgConfig(cdb, org, req.branchIds, clock.now().toISOString());

@@ -53,8 +53,8 @@ export function answerRecorder(env: NodeJS.ProcessEnv = process.env): AnswerReco
         path: req.originalUrl.split('?')[0] ?? '',
         query: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
         status: res.statusCode,
-        contentType: String(res.getHeader('content-type') ?? ''),
-        contentEncoding: String(res.getHeader('content-encoding') ?? ''),
+        contentType: sentHeader(res, 'content-type'),
+        contentEncoding: sentHeader(res, 'content-encoding'),
         size: kept.size,
         body: kept.text,
       };
@@ -79,6 +79,19 @@ export function answerRecorder(env: NodeJS.ProcessEnv = process.env): AnswerReco
   };
 }
 
+/**
+ * A header as it went out. Headers given to writeHead directly (a server-sent-events stream) are not in getHeader:
+ * the head Node wrote is the truth, and getHeader is the fallback before it is written.
+ */
+function sentHeader(res: Response, name: string): string {
+  const head = (res as unknown as { _header?: unknown })._header;
+  if (typeof head === 'string' && head) {
+    const line = head.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name}:`));
+    return line ? line.slice(name.length + 1).trim() : '';
+  }
+  return String(res.getHeader(name) ?? '');
+}
+
 /** Copies what the handler writes (JSON bodies only, up to the limit) while it goes out unchanged. */
 function teeBody(res: Response): () => { size: number; text: string | null } {
   const chunks: Buffer[] = [];
@@ -88,7 +101,7 @@ function teeBody(res: Response): () => { size: number; text: string | null } {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
     const bytes = Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk), typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8');
     size += bytes.length;
-    keep ??= /json/i.test(String(res.getHeader('content-type') ?? '')) && !res.getHeader('content-encoding');
+    keep ??= /json/i.test(sentHeader(res, 'content-type')) && !sentHeader(res, 'content-encoding');
     if (keep && size <= BODY_LIMIT) chunks.push(bytes);
     else if (keep) { keep = false; chunks.length = 0; }
   };

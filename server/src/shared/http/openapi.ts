@@ -74,7 +74,8 @@ export function buildOpenApi<A extends string, C>(registry: ApiRegistry<A, C>, i
     };
     if (r.access !== 'public') Object.assign(responses, { '401': errorResponse(401), '403': errorResponse(403) });
     if (r.path.includes(':')) responses['404'] = errorResponse(404);
-    if (r.method === 'post') responses['409'] = errorResponse(409);
+    // Any change may conflict with the state it finds (a duplicate, a line not empty, a setting head office manages).
+    if (r.method !== 'get') responses['409'] = errorResponse(409);
     // A body over its size limit.
     if (r.body) responses['413'] = errorResponse(413);
     // Any write may find the database's disk full (503 STORAGE_FULL, shared/http/errors.ts).
