@@ -250,6 +250,42 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
     expect(await page.getByText(/^Rendez-vous honorés/).textContent()).toBe(`Rendez-vous honorés : ${mine.kept} · manqués : ${mine.missed}`);
     await page.context().close();
   }, 120_000);
+
+  it('shows payments per provider, branch, service and day by name, with refunds', async () => {
+    const admin = await hosp.login('admin');
+    const agent = await hosp.login('awa');
+    const supervisor = await hosp.login('aminata');
+    const a = await hosp.service('A');
+    expect((await hosp.api.request('PATCH', `/api/admin/services/${a.id}`, { token: admin, body: { feeXof: 1500 } })).status).toBe(200);
+    const kiosk = await hosp.kioskToken();
+    const paid: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const t = (await hosp.api.issue(kiosk, { serviceId: a.id })).body as { id: string };
+      const p = await hosp.api.post<{ id: string }>(`/api/tickets/${t.id}/payments`, { method: 'cash' }, agent);
+      expect(p.status).toBe(201);
+      paid.push(p.body.id);
+    }
+    expect((await hosp.api.post(`/api/payments/${paid[0] as string}/refund`, { reason: 'erreur de caisse' }, supervisor)).status).toBe(200);
+    const day = new Date().toISOString().slice(0, 10);
+    await waitFor('central counts the payments and the refund', async () => {
+      const totals = await central.admin<{ total: { count: number; refundedCount: number } }>('GET', `/api/central/payments/totals?from=${day}&to=${day}&branchId=${hosp.server.branchId}`);
+      return totals.body.total.count === 2 && totals.body.total.refundedCount === 1;
+    });
+    const page = await signIn('fatou', 'platform secret 1');
+    await page.getByRole('button', { name: 'Paiements', exact: true }).click();
+    await page.getByLabel('Du', { exact: true }).fill(day);
+    await page.getByLabel('Au', { exact: true }).fill(day);
+    const row = (table: string, label: string) => page.getByTestId(table).locator('tbody tr', { hasText: label }).locator('td').allTextContents();
+    await page.getByTestId('pay-branch').locator('tbody tr', { hasText: 'Hôpital de Fann' }).waitFor();
+    const xof = (n: number) => `${n.toLocaleString('fr-SN')} F CFA`;
+    const figures = ['2', xof(3000), '1', xof(1500), xof(1500)];
+    expect(await row('pay-branch', 'Hôpital de Fann')).toEqual(['Hôpital de Fann', ...figures]);
+    expect(await row('pay-service', 'Hôpital de Fann')).toEqual([`A · ${a.name.fr} (Hôpital de Fann)`, ...figures]);
+    expect(await row('pay-provider', 'Espèces')).toEqual(['Espèces', ...figures]);
+    expect(await row('pay-day', day)).toEqual([day, ...figures]);
+    await axe(page, 'Payments with figures');
+    await page.context().close();
+  }, 120_000);
 });
 
 /** Every analytics figure of today computed from a branch's own database (ticket rows and their events), as the console defines it. */
