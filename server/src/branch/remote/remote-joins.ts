@@ -81,8 +81,9 @@ export class RemoteJoinIssuer {
       if (err instanceof DomainError || err instanceof HttpError) {
         return { joinId: join.id, outcome: 'refused', code: err.code, message: err.message.slice(0, 300) };
       }
+      // Refused, not retried: one join the branch cannot issue must not stall every later sync cycle.
       this.d.logger.error({ err, joinId: join.id }, 'remote join could not be issued');
-      throw err;
+      return { joinId: join.id, outcome: 'refused', code: 'BRANCH_ERROR', message: 'the branch could not issue this ticket: take a ticket at the kiosk' };
     }
   }
 }
