@@ -5,7 +5,8 @@
 // takes a ticket at the kiosk, the agent calls it and the board shows it. Also: the kiosk follows a reorder live,
 // a revoked kiosk goes back to its pairing screen, a validation error shows beside its field (and what was typed is
 // kept), the audit log lists each change, and axe-core finds no serious or critical violation on any admin screen.
-// The screenshots of docs/admin.md are written here (docs/img/admin-*.png).
+// The screenshots of docs/admin.md come from this test: with SMARTQUEUE_DOCS_IMAGES=1 it writes docs/img/admin-*.png,
+// otherwise test-artifacts/admin/ (so that a test run does not rewrite the committed images).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { buildScreens } from '../support/ui-build.js';
 import { expectNoAxeViolations } from '../support/axe.js';
 
 const haveChromium = chromiumAvailable();
-const DOC_IMG = path.resolve('docs/img');
+const DOC_IMG = process.env.SMARTQUEUE_DOCS_IMAGES === '1' ? path.resolve('docs/img') : path.dirname(artifactPath('admin', 'docs', 'x.png'));
 const axe = expectNoAxeViolations;
 
 /** Opening hours with a lunch break every working day; today's day is wide enough that the kiosk issues now. */
