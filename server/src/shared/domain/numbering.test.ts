@@ -33,7 +33,8 @@ describe('wait estimate', () => {
   it('divides by the counters open for the service', () => {
     expect(estimateWaitMinutes(4, 5, 1)).toBe(20);
     expect(estimateWaitMinutes(4, 5, 2)).toBe(10);
-    expect(estimateWaitMinutes(4, 5, 0)).toBe(20);
+    // No open counter: no minutes are promised (issue 15, point 4; the kiosk says no counter is open instead).
+    expect(estimateWaitMinutes(4, 5, 0)).toBeNull();
     expect(estimateWaitMinutes(0, 5, 1)).toBe(0);
   });
 });
