@@ -1,6 +1,6 @@
 // The counter app: sign in, then the agent's desk at a counter (remembered on this PC) and, for supervisors and
 // admins, the supervision view. A session that expires or is revoked goes back to sign-in with a message.
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../ui-shared/api.js';
@@ -12,7 +12,9 @@ import { Desk } from './Desk.js';
 import { Login } from './Login.js';
 import { clearSession, loadSession, saveSession, storeCounterId, storedCounterId, storeLanguage, type Session } from './session.js';
 import { Supervisor } from './Supervisor.js';
-import { Admin } from './admin/Admin.js';
+
+// Administration is for a few people a day: its code loads when it is opened, so a counter's first load stays light.
+const Admin = lazy(() => import('./admin/Admin.js').then((m) => ({ default: m.Admin })));
 
 export function App({ i18n }: { i18n: I18n }) {
   const { t } = useTranslation();
@@ -105,7 +107,11 @@ function Workspace({ session, onLogout, language, onLanguage }: WorkspaceProps) 
       )}
       <main className={online ? 'content' : 'content stale'}>
         {!snapshot ? <div className="loading">{t('connection.connecting')}</div>
-          : tab === 'admin' && isSupervisor ? <Admin session={session} boardMessage={snapshot.message} />
+          : tab === 'admin' && isSupervisor ? (
+            <Suspense fallback={<div className="loading">{t('common.loading')}</div>}>
+              <Admin session={session} boardMessage={snapshot.message} />
+            </Suspense>
+          )
           : tab === 'supervisor' && isSupervisor ? <Supervisor session={session} live={live} commands={commands} />
             : counter ? <Desk session={session} live={live} counter={counter} commands={commands} onChangeCounter={() => chooseCounter(null)} />
               : <CounterPicker session={session} snapshot={snapshot} commands={commands} online={online} onPicked={chooseCounter} />}
