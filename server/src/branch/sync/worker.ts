@@ -104,6 +104,12 @@ export class SyncWorker implements SyncStatusSource {
   private lastError: string | null = null;
   private lastSuccessAt: string | null;
   private readonly link: CentralLink | null;
+  /**
+   * Whether the next cycle runs the extra steps (remote joins). While the live link is up, central says when joins
+   * wait, so the cycles that only push a local change (one a second at a busy kiosk) skip that request; the periodic,
+   * manual and first cycles, a cycle after a failed step, and every cycle while the link is down still run them.
+   */
+  private stepsDue = true;
 
   constructor(private readonly options: SyncWorkerOptions) {
     this.ctx = options.ctx;
@@ -127,7 +133,7 @@ export class SyncWorker implements SyncStatusSource {
     if (!this.stopped) return;
     this.stopped = false;
     this.ctx.events.on('outbox.appended', this.onAppended);
-    this.periodicTimer = setInterval(() => this.kick(), this.timing.periodicMs);
+    this.periodicTimer = setInterval(() => { this.stepsDue = true; this.kick(); }, this.timing.periodicMs);
     this.periodicTimer.unref();
     this.kick();
     this.link?.start();
@@ -148,6 +154,7 @@ export class SyncWorker implements SyncStatusSource {
   /** Run a full cycle now (after the one in flight, if any), ignoring the backoff; resolves when it is done. */
   syncNow(): Promise<SyncRunResult> {
     this.clearRetry();
+    this.stepsDue = true;
     return this.schedule();
   }
 
@@ -198,6 +205,7 @@ export class SyncWorker implements SyncStatusSource {
   /** Central holds remote joins for this branch: a cycle now. */
   private onRemote(): void {
     if (this.stopped) return;
+    this.stepsDue = true;
     void this.schedule();
   }
 
@@ -232,7 +240,15 @@ export class SyncWorker implements SyncStatusSource {
     try {
       const pushed = await this.pushAll();
       const pulled = await this.pullAll();
-      for (const step of this.options.steps ?? []) await step(this.call);
+      if (this.stepsDue || !this.link?.status().connected) {
+        this.stepsDue = false;
+        try {
+          for (const step of this.options.steps ?? []) await step(this.call);
+        } catch (err) {
+          this.stepsDue = true;
+          throw err;
+        }
+      }
       this.succeeded();
       return { ok: true, pushed, pulled, error: null };
     } catch (err) {
