@@ -3,6 +3,7 @@
 // joins wait, and the sync worker then pulls as it always does. Polling stays the fallback: while the link is
 // down nothing is lost, changes just arrive at the next periodic cycle. The link reconnects with backoff.
 import type { SyncLinkStatus } from '../../shared/contracts/api.js';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Logger } from 'pino';
 import { LinkEvent, LinkEventType, SYNC_PROTOCOL_VERSION } from '../../shared/contracts/sync.js';
 
@@ -108,15 +109,11 @@ export class CentralLink {
       this.state = { connected: true, since: new Date().toISOString(), lastError: null };
       this.options.logger.info('live link to central open');
       const decoder = new TextDecoder();
-      let buffer = '';
+      // Server-sent events framing (fields, multi-line data, comments as keep-alives) is the parser's business.
+      const parser = createParser({ onEvent: (message) => this.dispatch(message), maxBufferSize: 64 * 1024 });
       for await (const chunk of res.body) {
         touch();
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          this.dispatch(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
-        }
+        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
       }
     } finally {
       if (idle) clearTimeout(idle);
@@ -124,14 +121,8 @@ export class CentralLink {
     }
   }
 
-  /** One server-sent event block: `event: type` and `data: json` lines; comments (keep-alives) are ignored. */
-  private dispatch(block: string): void {
-    let type = '';
-    let data = '';
-    for (const line of block.split('\n')) {
-      if (line.startsWith('event:')) type = line.slice(6).trim();
-      else if (line.startsWith('data:')) data += line.slice(5).trim();
-    }
+  /** One server-sent event: its type and its JSON data, both checked against the link's contract. */
+  private dispatch({ event: type, data }: EventSourceMessage): void {
     const kind = LinkEventType.safeParse(type);
     if (!kind.success) return;
     let parsed: unknown = null;
