@@ -165,14 +165,29 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     await admin.getByTestId('appointment-settings').waitFor();
     await admin.locator('input[name=appointmentsEnabled]').check();
     await admin.fill('input[name=slotMinutes]', '20');
-    // The default slot hours (09:00–17:00) go past the afternoon's closing: refused, said in the form.
+    // The default slot hours (09:00–17:00) go past the afternoon's closing: refused, said in French beside the
+    // choice of the slots' own hours (the server names the field: details[].path 'openingHours').
     await admin.getByTestId('appointments-save').click();
-    await admin.getByTestId('appointment-settings').locator('.form-error').waitFor();
+    await admin.getByTestId('error-slotHours').waitFor();
+    expect(await admin.getByTestId('error-slotHours').textContent()).toMatch(/^(Lundi|Mardi), 09:00–17:00 : en dehors des heures du service \(\d\d:\d\d–\d\d:\d\d.*\)\.$/);
+    expect(await admin.getByTestId('appointment-settings').locator('.form-error').count()).toBe(0);
     await admin.locator('input[name=slotHours]').check();
     for (const day of [1, 2, 3, 4, 5]) {
       await admin.fill(`input[name=slot-${day}-0-open]`, '09:00');
       await admin.fill(`input[name=slot-${day}-0-close]`, '12:00');
     }
+    // A slot range in the lunch break of a day that is not today: refused beside that very range.
+    const lunchDay = hoursForToday().today === 2 ? 3 : 2;
+    await admin.fill(`input[name=slot-${lunchDay}-1-open]`, '13:00');
+    await admin.fill(`input[name=slot-${lunchDay}-1-close]`, '15:00');
+    await admin.getByTestId('appointments-save').click();
+    await admin.getByTestId(`error-slot-${lunchDay}-1`).waitFor();
+    expect(await admin.getByTestId(`error-slot-${lunchDay}-1`).textContent())
+      .toBe(`${lunchDay === 2 ? 'Mardi' : 'Mercredi'}, 13:00–15:00 : en dehors des heures du service (08:00–12:30, 14:00–16:00).`);
+    expect(await admin.getByTestId(`error-slot-${lunchDay}-0`).count()).toBe(0);
+    await shot(admin, 'appointments-error');
+    await admin.fill(`input[name=slot-${lunchDay}-1-open]`, '');
+    await admin.fill(`input[name=slot-${lunchDay}-1-close]`, '');
     await admin.getByTestId('appointments-save').click();
     await admin.getByTestId('appointment-settings').getByText('Enregistré.').waitFor();
     await axe(admin, 'Services (rendez-vous)');

@@ -11,7 +11,7 @@ import { syncDb } from '../../server/src/branch/sync/sync.repository.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { TestClock } from '../support/clock.js';
 
-type ErrorShape = { error: { code: string; message: string; details?: Record<string, unknown> } };
+type ErrorShape = { error: { code: string; message: string; details?: unknown } };
 
 const WEEKDAYS_9_TO_15 = {
   1: [{ open: '09:00', close: '15:00' }], 2: [{ open: '09:00', close: '15:00' }], 3: [{ open: '09:00', close: '15:00' }],
@@ -76,10 +76,19 @@ describe('appointments at the branch', () => {
     const outside = await b.api.request<ErrorShape>('PUT', `/api/admin/appointments/services/${serviceB}`, { token: admin, body: { enabled: true } });
     expect(outside.status).toBe(400);
     expect(outside.body.error.message).toMatch(/outside the opening hours of service B/);
+    // The error names its field, for the form to show it there: the default hours are no range the admin typed.
+    expect(outside.body.error.details).toEqual([expect.objectContaining({ path: ['openingHours'], code: 'outside_service_hours', weekday: 1, range: '09:00–17:00', serviceHours: '08:00–15:00' })]);
     const overlapping = await b.api.request<ErrorShape>('PUT', `/api/admin/appointments/services/${serviceB}`, {
       token: admin, body: { enabled: true, openingHours: { ...WEEKDAYS_9_TO_15, 1: [{ open: '09:00', close: '12:00' }, { open: '11:00', close: '13:00' }] } },
     });
     expect(overlapping.status).toBe(400);
+    expect(overlapping.body.error.details).toEqual([expect.objectContaining({ path: ['openingHours', 1, 1], code: 'range_overlap', weekday: 1 })]);
+    // A typed range outside the service's hours (B closes at 15:00): that range, by its place among the day's.
+    const late = await b.api.request<ErrorShape>('PUT', `/api/admin/appointments/services/${serviceB}`, {
+      token: admin, body: { enabled: true, openingHours: { ...WEEKDAYS_9_TO_15, 3: [{ open: '09:00', close: '12:00' }, { open: '13:00', close: '16:00' }] } },
+    });
+    expect(late.status).toBe(400);
+    expect(late.body.error.details).toEqual([expect.objectContaining({ path: ['openingHours', 3, 1], code: 'outside_service_hours', range: '13:00–16:00', serviceHours: '08:00–15:00' })]);
     const badSlot = await b.api.request<ErrorShape>('PUT', `/api/admin/appointments/services/${serviceA}`, { token: admin, body: { enabled: true, slotMinutes: 0 } });
     expect(badSlot.status).toBe(400);
 

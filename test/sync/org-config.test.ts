@@ -97,6 +97,8 @@ for (const dialect of await centralDialects()) {
       expect(rename.status).toBe(409);
       expect(rename.body.error.code).toBe('MANAGED_BY_CENTRAL');
       expect(rename.body.error.message).toMatch(/head office/);
+      // The fields at fault, for the form to mark them.
+      expect((rename.body.error as { details?: unknown }).details).toEqual({ fields: ['name'] });
       expect((await online.api.request('PATCH', `/api/admin/services/${cash.id}`, { token: admin, body: { targetWaitMinutes: 99 } })).status).toBe(409);
       expect((await online.api.request('DELETE', `/api/admin/services/${cash.id}`, { token: admin })).status).toBe(409);
       // The same value, or a local field, is fine.

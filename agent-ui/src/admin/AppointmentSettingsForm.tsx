@@ -51,8 +51,10 @@ export function AppointmentSettingsForm({ token, serviceId }: { token: string; s
         ))}
       </div>
       <label className="check">
-        <input type="checkbox" name="slotHours" checked={slotHours !== null} onChange={(e) => setSlotHours(e.target.checked ? closedWeek() : null)} /> {t('admin.appointments.ownHours')}
+        <input type="checkbox" name="slotHours" aria-describedby={save.errors.openingHours ? 'slot-hours-error' : undefined} checked={slotHours !== null} onChange={(e) => setSlotHours(e.target.checked ? closedWeek() : null)} /> {t('admin.appointments.ownHours')}
       </label>
+      {/* The default hours do not fit the service's: said here, beside the choice of hours of its own. */}
+      {save.errors.openingHours && <span className="field-error" id="slot-hours-error" role="alert" data-testid="error-slotHours">{save.errors.openingHours}</span>}
       {slotHours && <HoursEditor value={slotHours} onChange={setSlotHours} errors={save.errors} prefix="openingHours" name="slot" />}
       <div className="actions">
         <button type="button" disabled={save.busy || readOnly} onClick={() => void submit()} data-testid="appointments-save">{t('admin.appointments.save')}</button>

@@ -21,7 +21,7 @@ export function useAdminList<T>(path: string, token: string): { data: T | null; 
 
 export type FieldErrors = Record<string, string>;
 
-interface Issue { path?: unknown; code?: unknown; message?: unknown; minimum?: unknown; maximum?: unknown }
+type Issue = Partial<Record<string, unknown>>;
 
 /**
  * Which field each server error is about. Validation errors name their fields (zod issues); a conflict is about
@@ -34,7 +34,11 @@ export function fieldErrorsOf(err: unknown, t: TFunction, conflictField?: string
     for (const raw of err.details as Issue[]) {
       const path = Array.isArray(raw.path) ? raw.path.join('.') : typeof raw.path === 'string' ? raw.path : '';
       const code = typeof raw.code === 'string' ? raw.code : 'custom';
-      out[path] ??= t(`admin.issues.${code}`, { defaultValue: t('admin.issues.custom'), minimum: raw.minimum, maximum: raw.maximum });
+      // The issue's own values (minimum, the range and the service's hours…) fill in the message; a weekday is named.
+      const day = typeof raw.weekday === 'number' ? t(`admin.weekdays.${raw.weekday}`) : undefined;
+      out[path] ??= t(`admin.issues.${code}`, { minimum: raw.minimum, maximum: raw.maximum, range: raw.range, serviceHours: raw.serviceHours, day,
+        // A range on a day the service is closed: the `_closed` wording.
+        ...(raw.serviceHours === '' && { context: 'closed' }), defaultValue: t('admin.issues.custom') });
     }
     return out;
   }

@@ -70,7 +70,7 @@ export function HoursEditor({ value, onChange, errors, prefix, name = 'h' }: { v
                     <input type="time" aria-label={`${label} ${t('admin.hours.open')}`} name={`${name}-${day}-${i}-open`} value={slots[day][i].open} onChange={(e) => set(day, i, 'open', e.target.value)} />
                     {' – '}
                     <input type="time" aria-label={`${label} ${t('admin.hours.close')}`} name={`${name}-${day}-${i}-close`} value={slots[day][i].close} onChange={(e) => set(day, i, 'close', e.target.value)} />
-                    {err && <span className="field-error" role="alert">{err}</span>}
+                    {err && <span className="field-error" role="alert" data-testid={`error-${name}-${day}-${i}`}>{err}</span>}
                   </td>
                 );
               })}

@@ -95,7 +95,7 @@ export class AppointmentService {
     const hours = settings.openingHours ?? DEFAULT_APPOINTMENT_HOURS;
     // Overlapping or empty ranges throw the domain's VALIDATION_ERROR.
     generateSlots({ serviceId, timeZone: this.ctx.timeZone, openingHours: hours, slotMinutes: settings.slotMinutes, capacity: settings.capacity, horizonWorkingDays: 1, now: this.ctx.clock.now() });
-    if (settings.enabled) assertWithin(hours, serviceHours(service, this.branch.openingHours()), service.prefix);
+    if (settings.enabled) assertWithin(hours, serviceHours(service, this.branch.openingHours()), service.prefix, settings.openingHours !== null);
     assertLocalAppointmentChange(service, this.settingsOf(serviceId), settings);
     this.ctx.uow.run((tx) => {
       saveSettings(tx, this.db, serviceId, settings, this.ctx.clock.now().toISOString());
@@ -339,14 +339,21 @@ export class AppointmentService {
   }
 }
 
-/** Slots must fall within the service's own hours, or the visitor would arrive at a closed line. */
-export function assertWithin(appointmentHours: OpeningHours, service: OpeningHours, prefix: string): void {
+/**
+ * Slots must fall within the service's own hours, or the visitor would arrive at a closed line. The error names the
+ * range at fault (`openingHours.<weekday>.<index>`), or `openingHours` itself when the hours are the default ones
+ * (`own`: false), which the admin did not type.
+ */
+export function assertWithin(appointmentHours: OpeningHours, service: OpeningHours, prefix: string, own = true): void {
   for (const day of [1, 2, 3, 4, 5, 6, 7] as const) {
-    for (const r of appointmentHours[day]) {
+    appointmentHours[day].forEach((r, index) => {
       const inside = service[day].some((s) => s.open <= r.open && r.close <= s.close);
-      if (!inside) {
-        throw new DomainError('VALIDATION_ERROR', `appointment hours ${r.open}–${r.close} on weekday ${day} are outside the opening hours of service ${prefix}: set openingHours within them`);
-      }
-    }
+      if (inside) return;
+      const message = `appointment hours ${r.open}–${r.close} on weekday ${day} are outside the opening hours of service ${prefix}: set openingHours within them`;
+      throw new DomainError('VALIDATION_ERROR', message, [{
+        path: own ? ['openingHours', day, index] : ['openingHours'], code: 'outside_service_hours', message,
+        weekday: day, range: `${r.open}–${r.close}`, serviceHours: service[day].map((s) => `${s.open}–${s.close}`).join(', '),
+      }]);
+    });
   }
 }

@@ -10,7 +10,29 @@ import { DEFAULT_SERVICE_ICON, SERVICE_ICONS } from '../domain/service-icons.js'
 export const Id = z.string().min(1).max(64);
 export const CommandId = z.uuid().describe('Client-made id of this command: a retried command with the same id is applied once.');
 
-export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+/**
+ * One input a request got wrong. `path` names the field in the request body (zod's path, or the same joined with
+ * dots): `name.wo`, `openingHours.1.0` (Monday's first range). `code` is zod's issue code or the domain's own
+ * (`outside_service_hours`…), which screens turn into a message in the user's language beside that field; the
+ * other keys are the values the message needs (`minimum`, `weekday`, `hours`…).
+ */
+export const FieldIssue = z.looseObject({
+  path: z.union([z.string(), z.array(z.union([z.string(), z.number()]))]),
+  code: z.string().optional(),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof FieldIssue>;
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.union([
+      z.array(FieldIssue).describe('VALIDATION_ERROR: the fields at fault, each with its path in the request body'),
+      z.record(z.string(), z.unknown()).describe('Other codes: values the client may use (when to come back, which branch, `fields` head office manages…)'),
+    ]).optional(),
+  }),
+});
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const Health = z.object({

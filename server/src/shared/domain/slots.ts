@@ -67,8 +67,9 @@ const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 const WEEKDAYS: readonly IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7];
 
-function invalid(message: string): never {
-  throw new DomainError('VALIDATION_ERROR', message);
+/** `issue`: which range of openingHours is at fault, so that a form shows the message beside it. */
+function invalid(message: string, issue?: { path: (string | number)[]; code: string; weekday: IsoWeekday }): never {
+  throw new DomainError('VALIDATION_ERROR', message, issue ? [{ ...issue, message }] : undefined);
 }
 
 function minutesOf(time: string): number {
@@ -80,13 +81,15 @@ function minutesOf(time: string): number {
 function parseOpeningHours(hours: OpeningHours): Record<IsoWeekday, [number, number][]> {
   const parsed = {} as Record<IsoWeekday, [number, number][]>;
   for (const weekday of WEEKDAYS) {
-    const ranges = (hours[weekday] ?? []).map((r): [number, number] => [minutesOf(r.open), minutesOf(r.close)]).sort((a, b) => a[0] - b[0]);
-    ranges.forEach(([open, close], i) => {
-      if (open >= close) invalid(`opening range ${hhmm(open)}–${hhmm(close)} of weekday ${weekday} does not close after it opens`);
+    // Each range keeps its place among the ones given (`at`): an error names the range as the caller sent it.
+    const ranges = (hours[weekday] ?? []).map((r, at) => ({ open: minutesOf(r.open), close: minutesOf(r.close), at })).sort((a, b) => a.open - b.open);
+    ranges.forEach(({ open, close, at }, i) => {
+      const path = ['openingHours', weekday, at];
+      if (open >= close) invalid(`opening range ${hhmm(open)}–${hhmm(close)} of weekday ${weekday} does not close after it opens`, { path, code: 'range_order', weekday });
       const previous = ranges[i - 1];
-      if (previous && open < previous[1]) invalid(`opening ranges of weekday ${weekday} overlap`);
+      if (previous && open < previous.close) invalid(`opening ranges of weekday ${weekday} overlap`, { path, code: 'range_overlap', weekday });
     });
-    parsed[weekday] = ranges;
+    parsed[weekday] = ranges.map((r): [number, number] => [r.open, r.close]);
   }
   return parsed;
 }

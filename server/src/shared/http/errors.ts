@@ -29,8 +29,8 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   REMOTE_SHARE_FULL: 409,
 };
 
-/** Codes whose details are meant for the client (when to come back, which branch), not only for the logs. */
-const PUBLIC_DETAILS = new Set<DomainErrorCode>(['VALIDATION_ERROR', 'WRONG_BRANCH', 'CHECK_IN_TOO_EARLY', 'CHECK_IN_MISSED', 'RATE_LIMITED']);
+/** Codes whose details are meant for the client (the fields at fault, when to come back, which branch), not only for the logs. */
+const PUBLIC_DETAILS = new Set<DomainErrorCode>(['VALIDATION_ERROR', 'MANAGED_BY_CENTRAL', 'WRONG_BRANCH', 'CHECK_IN_TOO_EARLY', 'CHECK_IN_MISSED', 'RATE_LIMITED']);
 
 /**
  * An error that is already an HTTP answer: a status, a stable code clients switch on, and details meant for the
@@ -61,9 +61,12 @@ export function isStorageFull(err: unknown): boolean {
   return code === 'SQLITE_FULL' || code === '53100';
 }
 
+/** Errors carry their details untyped; the contract (ErrorBody) says what they are, and the tests' answer check holds every answer to it. */
+type ErrorDetails = NonNullable<ErrorBody['error']['details']>;
+
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof HttpError) {
-    return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) } } };
+    return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details as ErrorDetails }) } } };
   }
   if (err instanceof DomainError) {
     return { status: HTTP_STATUS[err.code], body: { error: { code: err.code, message: err.message } } };
@@ -104,7 +107,7 @@ export const errorHandler = (log: (err: unknown) => void): ErrorRequestHandler =
   if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
   if (status >= 500) log(err);
   if (err instanceof DomainError && err.details !== undefined && PUBLIC_DETAILS.has(err.code)) {
-    body.error.details = err.details;
+    body.error.details = err.details as ErrorDetails;
   }
   // Always labelled JSON, even when a route had set another type before it failed.
   res.status(status).type('application/json').json(body);
