@@ -11,6 +11,7 @@ const FILES = [
   'server/src/central/notifications/locales/wo.json',
   'server/src/branch/print/locales/wo.json',
   'server/src/central/tracking/page/locales/wo.json',
+  'server/src/central/remote/phone/locales/wo.json',
 ];
 const VOICES = 'display-ui/public/voices/wo/manifest.json';
 
