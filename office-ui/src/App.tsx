@@ -52,7 +52,7 @@ function Shell({ i18n }: { i18n: I18n }) {
         {screen === 'now' && <Now api={api} />}
         {screen === 'branches' && <Branches api={api} user={session.user} />}
         {screen === 'analytics' && <Suspense fallback={<p role="status">{t('loading')}</p>}><Analytics api={api} /></Suspense>}
-        {screen === 'payments' && <Payments api={api} />}
+        {screen === 'payments' && <Payments api={api} user={session.user} />}
         {screen === 'notifications' && <Notifications api={api} />}
         {screen === 'config' && <Configuration api={api} user={session.user} />}
       </main>

@@ -43,7 +43,13 @@ describe('central OpenAPI document', () => {
     expect(Object.keys(pull.responses)).toEqual(expect.arrayContaining(['200', '401', '410', '426']));
     expect(op('/api/sync/push', 'post').security).toEqual([{ bearer: [] }]);
     expect(op('/api/health', 'get').security).toEqual([]);
-    expect(op('/api/central/notifications', 'get').parameters?.map((p) => p.name)).toEqual(['ticketId', 'status', 'channel', 'limit']);
+    expect(op('/api/central/notifications', 'get').parameters?.map((p) => p.name)).toEqual(['ticketId', 'branchId', 'status', 'channel', 'limit']);
+    // Scoped by organization (issue 17): another organization's branch or payment answers 404; refunds need an organization admin.
+    for (const [path, method] of [
+      ['/api/central/payments/totals', 'get'], ['/api/central/payments/checkouts', 'get'], ['/api/central/payments/checkouts/{paymentId}', 'get'],
+      ['/api/central/payments/{paymentId}/refund', 'post'], ['/api/central/notifications', 'get'],
+    ] as const) expect(Object.keys(op(path, method).responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403', '404']));
+    expect(op('/api/central/payments/{paymentId}/refund', 'post').description).toMatch(/organization admin/);
   });
 
   it('documents the real content types: raw signed webhooks, the tracking page, QR images', () => {

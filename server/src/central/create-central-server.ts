@@ -144,7 +144,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   let listenUrl = '';
   const payments = new CentralPayments({ cdb, clock, logger, listenUrl: () => listenUrl }, options.payments);
   registerHealthRoutes(router, api, { cdb, clock, version: VERSION });
-  registerCentralPaymentRoutes(router, api, { cdb, payments });
+  registerCentralPaymentRoutes(router, api, { cdb, payments, accounts });
   const link = new LinkHub({ cdb, logger }, options.link);
   registerSyncRoutes(router, api, { cdb, clock, link });
   const remoteJoins = new RemoteJoins({ cdb, clock, logger }, options.remote);
@@ -158,7 +158,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   const bookingLimits = new BookingLimits(options.bookingLimits);
   const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs, limits: bookingLimits });
   registerBookingRoutes(router, api, { cdb, clock, notices: bookingNotices, limits: bookingLimits });
-  registerTrackingRoutes(router, api, { tracking });
+  registerTrackingRoutes(router, api, { cdb, tracking });
   // After a branch's push, tracking looks at once (not at its next poll): low lag for pages and notifications.
   app.use('/api/sync/push', (_req, res, next) => {
     res.on('finish', () => { if (res.statusCode === 200) tracking.pushed(); });

@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from '../../shared/auth/password.js';
 import { hashToken, newToken } from '../../shared/auth/tokens.js';
 import { LoginGuard } from '../../shared/auth/login-guard.js';
 import type { BootstrapBody, OfficeRole, OfficeUserCreateBody, OfficeUserUpdateBody, OfficeUserView } from '../../shared/contracts/office.js';
-import type { CentralDb } from '../db/database.js';
+import type { CentralDb, CentralTrx } from '../db/database.js';
 import type { OfficeUsersTable } from '../db/schema.js';
 import { CentralError } from '../http/errors.js';
 
@@ -139,9 +139,12 @@ export class Accounts {
     }
   }
 
-  /** One line of the audit: who (null: the admin token), what, on what, in which organization. */
-  async audit(actor: OfficeUser | null, action: string, target: string | null, organizationId: string | null, details?: unknown, login?: string): Promise<void> {
-    await this.db.insertInto('office_audit').values({
+  /**
+   * One line of the audit: who (null: the admin token), what, on what, in which organization. `trx`: written in the
+   * transaction of the change it records.
+   */
+  async audit(actor: OfficeUser | null, action: string, target: string | null, organizationId: string | null, details?: unknown, login?: string, trx?: CentralTrx): Promise<void> {
+    await (trx ?? this.db).insertInto('office_audit').values({
       id: randomUUID(), at: this.nowIso(), actor_id: actor?.userId ?? null, actor_login: actor?.login ?? login ?? 'admin-token',
       organization_id: organizationId, action, target, details: details === undefined ? null : JSON.stringify(details),
     }).execute();

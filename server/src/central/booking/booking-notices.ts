@@ -91,6 +91,7 @@ export class BookingNotices {
       // Pointless once the appointment has started.
       expiresAt: b.starts_at,
       ref: { type: 'booking', id: b.id },
+      branchId: b.branch_id,
     }, this.deps.clock.now().toISOString());
   }
 
@@ -128,6 +129,7 @@ export class BookingNotices {
             recipients: bookingRecipients(b),
             expiresAt: b.starts_at,
             ref: { type: 'booking', id: b.id },
+            branchId: b.branch_id,
           }, now);
           return true;
         });

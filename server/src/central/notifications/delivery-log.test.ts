@@ -20,7 +20,7 @@ import { claimDue, enqueueDeliveries, listDeliveries, retryDelayMs } from './del
 import { Notifier } from './notifier.js';
 import { parseRecipient } from './recipients.js';
 import { OrangeSmsSimulator } from '../../simulators/sms/orange-sms-simulator.js';
-import { migrateNotifications, notificationDb, type NotificationTables } from './store.js';
+import { migrateNotifications, migrateTrack, notificationDb, notificationMigrations, type NotificationTables } from './store.js';
 import { renderNotification } from './templates.js';
 import type { NotificationParams, Recipient } from './types.js';
 import { DeliveryWorker } from './worker.js';
@@ -46,16 +46,16 @@ afterAll(async () => {
   await Promise.all([sink.close(), sms.close(), pushService.close()]);
 });
 
-async function openDb(dialect: Dialect): Promise<{ db: Kysely<NotificationTables>; close(): Promise<void> }> {
+async function openDb(dialect: Dialect, migrate = true): Promise<{ db: Kysely<NotificationTables>; close(): Promise<void> }> {
   if (dialect === 'postgres') {
     const pgdb = await createPgDatabase();
     const db = new Kysely<NotificationTables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgdb.url, max: 4 }) }) });
-    await migrateNotifications(db);
+    if (migrate) await migrateNotifications(db);
     return { db, async close() { await db.destroy(); await pgdb.drop(); } };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-notify-'));
   const db = new Kysely<NotificationTables>({ dialect: new SqliteDialect({ database: openSqlite(path.join(dir, 'n.sqlite')) }) });
-  await migrateNotifications(db);
+  if (migrate) await migrateNotifications(db);
   return { db, async close() { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
@@ -198,5 +198,42 @@ describe.each(dialects)('delivery log on %s', (dialect) => {
     ], new Date().toISOString());
     expect(r.queued).toHaveLength(1);
     expect(r.duplicates).toBe(1);
+  });
+});
+
+describe.each(dialects)('delivery log migration on %s', (dialect) => {
+  it("gives the rows logged before it their branch: a ticket's from its event key, a booking's from its booking", async () => {
+    const { db, close } = await openDb(dialect, false);
+    try {
+      await migrateTrack(db, 'notification', { '0001_delivery_log': notificationMigrations['0001_delivery_log'] as (typeof notificationMigrations)[string] });
+      // Central's bookings table, as far as the migration reads it.
+      await db.schema.createTable('bookings').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('branch_id', 'text', (c) => c.notNull()).execute();
+      const raw = db as unknown as Kysely<{ bookings: { id: string; branch_id: string } }>;
+      await raw.insertInto('bookings').values({ id: 'bk-1', branch_id: 'br-thies' }).execute();
+      const now = '2025-03-12T09:00:00.000Z';
+      const old = (id: string, eventKey: string, ref: [string, string] | null) => ({
+        id, event_key: eventKey, channel: 'email', recipient: `${id}@example.sn`, kind: 'called', language: 'fr', target: '{}', message: '{}',
+        status: 'sent', attempts: 1, next_attempt_at: now, lease_until: null, expires_at: null, last_error: null, provider_ref: null,
+        ref_type: ref?.[0] ?? null, ref_id: ref?.[1] ?? null, created_at: now, updated_at: now, sent_at: now,
+      });
+      const before = db as unknown as Kysely<{ notification_deliveries: ReturnType<typeof old> }>;
+      await before.insertInto('notification_deliveries').values([
+        old('d1', 'called:br-plateau:ev-1', ['ticket', 't-1']),
+        old('d2', 'turn_near:br-fann:t-2:svc-a', ['ticket', 't-2']),
+        old('d3', 'booking_confirmation:bk-1:v1', ['booking', 'bk-1']),
+        old('d4', 'booking_reminder:bk-gone:2025-03-13T09:00:00.000Z', ['booking', 'bk-gone']),
+        old('d5', 'something_else', null),
+      ]).execute();
+      await migrateNotifications(db);
+      const rows = await db.selectFrom('notification_deliveries').select(['id', 'branch_id']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { id: 'd1', branch_id: 'br-plateau' }, { id: 'd2', branch_id: 'br-fann' }, { id: 'd3', branch_id: 'br-thies' },
+        { id: 'd4', branch_id: null }, { id: 'd5', branch_id: null },
+      ]);
+      expect((await listDeliveries(db, { branchIds: ['br-fann', 'br-thies'] })).map((d) => d.id)).toEqual(['d2', 'd3']);
+      expect(await listDeliveries(db, { branchIds: [] })).toEqual([]);
+    } finally {
+      await close();
+    }
   });
 });

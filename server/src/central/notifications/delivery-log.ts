@@ -16,6 +16,8 @@ export interface NewDelivery {
   /** Not sent after this (ISO). */
   expiresAt?: string | null;
   ref?: { type: string; id: string } | null;
+  /** The branch it is about (head office reads the log per organization). */
+  branchId?: string | null;
 }
 
 export interface Delivery {
@@ -33,6 +35,7 @@ export interface Delivery {
   providerRef: string | null;
   refType: string | null;
   refId: string | null;
+  branchId: string | null;
   createdAt: string;
   sentAt: string | null;
 }
@@ -42,7 +45,7 @@ export function toDelivery(r: NotificationDeliveriesTable): Delivery {
     id: r.id, eventKey: r.event_key, channel: r.channel as ChannelKind, recipient: JSON.parse(r.target) as Recipient,
     kind: r.kind as NotificationKind, message: JSON.parse(r.message) as RenderedNotification, status: r.status as DeliveryStatus,
     attempts: r.attempts, nextAttemptAt: r.next_attempt_at, expiresAt: r.expires_at, lastError: r.last_error,
-    providerRef: r.provider_ref, refType: r.ref_type, refId: r.ref_id, createdAt: r.created_at, sentAt: r.sent_at,
+    providerRef: r.provider_ref, refType: r.ref_type, refId: r.ref_id, branchId: r.branch_id, createdAt: r.created_at, sentAt: r.sent_at,
   };
 }
 
@@ -56,7 +59,7 @@ export async function enqueueDeliveries(db: NotificationDb, items: readonly NewD
       id, event_key: item.eventKey, channel: item.recipient.channel, recipient: item.recipient.address, kind: item.message.kind,
       language: item.message.language, target: JSON.stringify(item.recipient), message: JSON.stringify(item.message), status: 'pending',
       attempts: 0, next_attempt_at: now, lease_until: null, expires_at: item.expiresAt ?? null, last_error: null, provider_ref: null,
-      ref_type: item.ref?.type ?? null, ref_id: item.ref?.id ?? null, created_at: now, updated_at: now, sent_at: null,
+      ref_type: item.ref?.type ?? null, ref_id: item.ref?.id ?? null, branch_id: item.branchId ?? null, created_at: now, updated_at: now, sent_at: null,
     }).onConflict((oc) => oc.columns(['event_key', 'channel', 'recipient']).doNothing()).returning('id').execute();
     if (inserted.length) queued.push(id);
     else duplicates++;
@@ -119,11 +122,15 @@ export interface DeliveryFilter {
   eventKey?: string;
   channel?: ChannelKind;
   status?: DeliveryStatus;
+  /** Only the deliveries about these branches (an organization's, for its head office); every one when absent. */
+  branchIds?: readonly string[];
   limit?: number;
 }
 
 export async function listDeliveries(db: NotificationDb, filter: DeliveryFilter = {}): Promise<Delivery[]> {
+  if (filter.branchIds && filter.branchIds.length === 0) return [];
   let q = db.selectFrom('notification_deliveries').selectAll();
+  if (filter.branchIds) q = q.where('branch_id', 'in', filter.branchIds);
   if (filter.refId) q = q.where('ref_id', '=', filter.refId);
   if (filter.eventKey) q = q.where('event_key', '=', filter.eventKey);
   if (filter.channel) q = q.where('channel', '=', filter.channel);

@@ -14,6 +14,8 @@ export interface NotifyInput {
   /** The message is dropped if it could not be sent before this (ISO). */
   expiresAt?: string | null;
   ref?: { type: string; id: string } | null;
+  /** The branch the message is about. */
+  branchId?: string | null;
 }
 
 export interface NotifyResult {
@@ -51,7 +53,7 @@ export class Notifier {
         skipped.push({ channel: r.channel, address: r.address });
         continue;
       }
-      items.push({ eventKey: input.eventKey, recipient: r, message: renderNotification(input.params, r.language), expiresAt: input.expiresAt ?? null, ref: input.ref ?? null });
+      items.push({ eventKey: input.eventKey, recipient: r, message: renderNotification(input.params, r.language), expiresAt: input.expiresAt ?? null, ref: input.ref ?? null, branchId: input.branchId ?? null });
     }
     const { queued, duplicates } = await enqueueDeliveries(db, items, now);
     return { queued: queued.length, duplicates, skipped };

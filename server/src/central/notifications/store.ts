@@ -29,6 +29,8 @@ export interface NotificationDeliveriesTable {
   provider_ref: string | null;
   ref_type: string | null;
   ref_id: string | null;
+  /** The branch the message is about (the head-office log is read per organization); null when none. */
+  branch_id: string | null;
   created_at: string;
   updated_at: string;
   sent_at: string | null;
@@ -73,6 +75,27 @@ export const notificationMigrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('notification_deliveries_due').on('notification_deliveries').columns(['status', 'next_attempt_at']).execute();
       await db.schema.createIndex('notification_deliveries_ref').on('notification_deliveries').columns(['ref_id']).execute();
+    },
+  },
+  '0002_delivery_branch': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('notification_deliveries').addColumn('branch_id', 'text').execute();
+      await db.schema.createIndex('notification_deliveries_branch').on('notification_deliveries').columns(['branch_id', 'created_at']).execute();
+      // Rows queued before: a ticket's messages carry their branch in the event key (called:<branch>:…,
+      // turn_near:<branch>:…); a booking's is its booking's branch when the bookings table is in this database.
+      const rows = await db.selectFrom('notification_deliveries').select(['id', 'event_key', 'ref_type', 'ref_id']).execute() as
+        Array<{ id: string; event_key: string; ref_type: string | null; ref_id: string | null }>;
+      const hasBookings = (await db.introspection.getTables()).some((t) => t.name === 'bookings');
+      for (const r of rows) {
+        let branchId: string | null = null;
+        const [kind, second] = r.event_key.split(':');
+        if (r.ref_type === 'ticket' && (kind === 'called' || kind === 'turn_near') && second) branchId = second;
+        else if (r.ref_type === 'booking' && r.ref_id && hasBookings) {
+          const b = await db.selectFrom('bookings').select('branch_id').where('id', '=', r.ref_id).executeTakeFirst() as { branch_id: string } | undefined;
+          branchId = b?.branch_id ?? null;
+        }
+        if (branchId) await db.updateTable('notification_deliveries').set({ branch_id: branchId }).where('id', '=', r.id).execute();
+      }
     },
   },
 };

@@ -2,10 +2,12 @@
 //   POST /api/payments/webhooks/:provider   the providers' webhooks: raw body (signatures are over the exact bytes)
 //   GET  /api/payments/return/:paymentId    where the payer's browser lands after paying (reconciles, shows the result)
 //   POST /api/sync/payments/checkouts       a branch opens a checkout (branch credential)
-//   GET  /api/central/payments/totals       head office: received money per branch, day, service, method (admin token)
+//   GET  /api/central/payments/totals       head office: received money per branch, day, service, method
 //   GET  /api/central/payments/checkouts    head office: phone payments, e.g. ?flagged=true for the ones to review
 //   GET  /api/central/payments/checkouts/:paymentId   head office: one phone payment with its history
 //   POST /api/central/payments/:paymentId/refund       head office: give a phone payment back (the provider refunds it)
+// The head-office routes are scoped like Analytics: an analyst or organization admin sees its organization's
+// branches only (another organization's branch or payment answers 404); only an organization admin refunds.
 //   GET  /api/public/bookings/:code/deposit            a remote booking's deposit: what is due, its payments
 //   POST /api/public/bookings/:code/deposit/checkout   pay it from the phone: the link and its QR code
 import type { Router } from 'express';
@@ -15,7 +17,8 @@ import {
   PaymentStatus, PaymentTotals, PaymentTotalsQuery, ProviderName,
 } from '../../shared/contracts/payments.js';
 import type { CentralDb } from '../db/database.js';
-import { callerBranch, type CentralApi } from '../http/access.js';
+import type { Accounts } from '../accounts/accounts.js';
+import { callerBranch, callerOrganization, callerUser, checkBranchScope, type CentralApi } from '../http/access.js';
 import { CentralError } from '../http/errors.js';
 import { WebhookVerificationError, type ProviderEvent } from './providers/index.js';
 import { BookingDeposits } from './booking-deposit.js';
@@ -25,6 +28,7 @@ import type { PaymentCheckoutsTable } from './payments.central-migration.js';
 export interface CentralPaymentRouteDeps {
   cdb: CentralDb;
   payments: CentralPayments;
+  accounts: Accounts;
 }
 
 const CheckoutsQuery = z.object({
@@ -62,7 +66,7 @@ function checkoutView(r: PaymentCheckoutsTable) {
 }
 
 export function registerCentralPaymentRoutes(router: Router, api: CentralApi, deps: CentralPaymentRouteDeps): void {
-  const { cdb, payments } = deps;
+  const { cdb, payments, accounts } = deps;
   const deposits = new BookingDeposits(cdb, payments, payments.clock);
 
   // Raw body: the signature is computed over the exact bytes.
@@ -110,24 +114,34 @@ export function registerCentralPaymentRoutes(router: Router, api: CentralApi, de
   }, ({ body, actor }) => payments.openCheckout(callerBranch(actor), body));
 
   api.add(router, {
-    method: 'get', path: '/api/central/payments/totals', tag: 'payments', access: 'admin', summary: 'Money received per branch, day, service and method',
+    method: 'get', path: '/api/central/payments/totals', tag: 'payments', access: 'analyst', summary: "Money received per branch, day, service and method (the caller's organization)",
     query: PaymentTotalsQuery, response: PaymentTotals,
-  }, ({ query }) => payments.totals(query));
+    // 404: a branch of another organization.
+    errors: [404],
+  }, async ({ query, actor }) => {
+    if (query.branchId) await checkBranchScope(cdb, actor, query.branchId);
+    return payments.totals({ ...query, organizationId: callerOrganization(actor) });
+  });
 
   api.add(router, {
-    method: 'get', path: '/api/central/payments/checkouts', tag: 'payments', access: 'admin', summary: 'Phone payments (e.g. ?flagged=true for the ones to review)',
+    method: 'get', path: '/api/central/payments/checkouts', tag: 'payments', access: 'analyst',
+    summary: "Phone payments of the caller's organization (e.g. ?flagged=true for the ones to review)",
     query: CheckoutsQuery, response: z.array(CheckoutView),
-  }, async ({ query: q }) => {
-    const rows = await payments.listCheckouts({ status: q.status, flagged: q.flagged === 'true', branchId: q.branchId, limit: q.limit });
+    // 404: a branch of another organization.
+    errors: [404],
+  }, async ({ query: q, actor }) => {
+    if (q.branchId) await checkBranchScope(cdb, actor, q.branchId);
+    const rows = await payments.listCheckouts({ status: q.status, flagged: q.flagged === 'true', branchId: q.branchId, organizationId: callerOrganization(actor), limit: q.limit });
     return rows.map(checkoutView);
   });
 
   api.add(router, {
-    method: 'get', path: '/api/central/payments/checkouts/:paymentId', tag: 'payments', access: 'admin', summary: 'One phone payment with its history',
+    method: 'get', path: '/api/central/payments/checkouts/:paymentId', tag: 'payments', access: 'analyst', summary: 'One phone payment with its history',
     params: PaymentParams, response: CheckoutView.extend({ history: z.array(CheckoutHistoryEvent) }),
-  }, async ({ params }) => {
+    description: "404 for a payment of another organization's branch, as for one that does not exist.",
+  }, async ({ params, actor }) => {
     const id = params.paymentId as string;
-    const row = (await payments.listCheckouts({ paymentId: id, limit: 1 }))[0];
+    const row = (await payments.listCheckouts({ paymentId: id, organizationId: callerOrganization(actor), limit: 1 }))[0];
     if (!row) throw new CentralError(404, 'NOT_FOUND', `no phone payment ${id} at head office`);
     const history = (await payments.checkoutHistory(id)).map((e) => ({
       type: e.type, from: e.from_status, to: e.to_status, source: e.source, providerEventId: e.provider_event_id,
@@ -137,9 +151,21 @@ export function registerCentralPaymentRoutes(router: Router, api: CentralApi, de
   });
 
   api.add(router, {
-    method: 'post', path: '/api/central/payments/:paymentId/refund', tag: 'payments', access: 'admin', summary: 'Give a phone payment back (the provider refunds it)',
+    method: 'post', path: '/api/central/payments/:paymentId/refund', tag: 'payments', access: 'orgAdmin', summary: 'Give a phone payment back (the provider refunds it)',
     params: PaymentParams, body: CentralRefundBody, bodyKind: small, response: CheckoutView, errors: [422, 502],
-  }, async ({ params, body }) => checkoutView(await payments.refund(params.paymentId as string, body.reason ?? null)));
+    description: "404 for a payment of another organization's branch. Audited as the signed-in user, in the transaction that marks it refunded.",
+  }, async ({ params, body, actor }) => {
+    const id = params.paymentId as string;
+    const reason = body.reason ?? null;
+    const row = await payments.refund(id, reason, { organizationId: callerOrganization(actor) }, async (trx, refunded) => {
+      const org = refunded.branch_id
+        ? (await trx.selectFrom('branches').select('organization_id').where('id', '=', refunded.branch_id).executeTakeFirst())?.organization_id ?? null
+        : null;
+      await accounts.audit(callerUser(actor), 'payment.refunded', `payment:${id}`, org,
+        { branchId: refunded.branch_id, provider: refunded.provider, amountXof: refunded.amount_xof, reason }, undefined, trx);
+    });
+    return checkoutView(row);
+  });
 
   api.add(router, {
     method: 'get', path: '/api/public/bookings/:code/deposit', tag: 'bookings', access: 'public', summary: "A remote booking's deposit: what is due, its payments",

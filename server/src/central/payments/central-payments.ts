@@ -63,6 +63,13 @@ export interface ProviderReport {
   raw?: unknown;
   /** Written in the history row of the change (a refund's reason). */
   data?: Record<string, unknown>;
+  /** Written in the transaction of the change when it is applied (the audit row of a refund by head office). */
+  alsoWrite?: (trx: CentralTrx, row: PaymentCheckoutsTable) => Promise<void>;
+}
+
+/** Who asks, at head office: limited to one organization's branches, or every one (null). */
+export interface OfficeScope {
+  organizationId: string | null;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -311,7 +318,9 @@ export class CentralPayments {
     const settledAt = report.status === 'succeeded' ? now : row.settled_at;
     await t.updateTable('payment_checkouts').set({ status: report.status, settled_at: settledAt, updated_at: now }).where('payment_id', '=', row.payment_id).execute();
     await this.history(trx, row.payment_id, report.status, row.status, report.status, report.source, report.eventId, now, report.data);
-    await this.publish(trx, { ...row, status: report.status, settled_at: settledAt, updated_at: now });
+    const changed = { ...row, status: report.status, settled_at: settledAt, updated_at: now };
+    await this.publish(trx, changed);
+    await report.alsoWrite?.(trx, changed);
     return { outcome: 'applied', paymentId: row.payment_id };
   }
 
@@ -348,10 +357,11 @@ export class CentralPayments {
    * Head office gives a phone payment back: the provider refunds it (Wave's refund API), then the checkout becomes
    * refunded, with its history row, and the branch learns it through its feed (its own payment follows, and the
    * totals count it as refunded). A refund whose answer was lost is recognised on the retry (the provider says the
-   * payment is already refunded).
+   * payment is already refunded). A payment of another organization's branch answers 404, as if it did not exist;
+   * `audit` is written in the transaction that marks it refunded.
    */
-  async refund(paymentId: string, reason: string | null): Promise<PaymentCheckoutsTable> {
-    const row = await this.db.selectFrom('payment_checkouts').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
+  async refund(paymentId: string, reason: string | null, scope: OfficeScope = { organizationId: null }, audit?: ProviderReport['alsoWrite']): Promise<PaymentCheckoutsTable> {
+    const row = (await this.listCheckouts({ paymentId, organizationId: scope.organizationId, limit: 1 }))[0];
     if (!row) throw new CentralError(404, 'NOT_FOUND', `no phone payment ${paymentId} at head office`);
     if (row.status !== 'succeeded') throw new CentralError(409, 'INVALID_TRANSITION', `a ${row.status} payment cannot be refunded`);
     if (row.review_reason !== null && !isPaidTwice(row.review_reason)) throw new CentralError(409, 'UNDER_REVIEW', `payment ${paymentId} is set aside for review: ${row.review_reason}`);
@@ -374,6 +384,7 @@ export class CentralPayments {
     const outcome = await this.applyReport({
       provider: row.provider as ProviderName, providerRef: row.provider_ref, reference: row.payment_id, status: 'refunded',
       amountXof: row.amount_xof, currency: row.currency, eventId: null, source: 'refund', ...(reason ? { data: { reason } } : {}),
+      ...(audit ? { alsoWrite: audit } : {}),
     });
     if (outcome !== 'applied' && outcome !== 'unchanged') this.deps.logger.warn({ paymentId, outcome }, 'refund not applied');
     return this.db.selectFrom('payment_checkouts').selectAll().where('payment_id', '=', paymentId).executeTakeFirstOrThrow();
@@ -460,9 +471,14 @@ export class CentralPayments {
 
   // ---------- head office ----------
 
-  /** Received money per branch, day (each branch's zone), service and method, from the branches' own records. */
-  async totals(q: { from?: string; to?: string; branchId?: string }): Promise<PaymentTotals> {
-    const branches = await this.deps.cdb.db.selectFrom('branches').select(['id', 'time_zone']).execute();
+  /**
+   * Received money per branch, day (each branch's zone), service and method, from the branches' own records; only
+   * the branches of `organizationId` when it is set (the filter is in each query).
+   */
+  async totals(q: { from?: string; to?: string; branchId?: string; organizationId?: string | null }): Promise<PaymentTotals> {
+    let branchQ = this.deps.cdb.db.selectFrom('branches').select(['id', 'time_zone']);
+    if (q.organizationId) branchQ = branchQ.where('organization_id', '=', q.organizationId);
+    const branches = await branchQ.execute();
     const zones = new Map(branches.map((b) => [b.id, b.time_zone]));
     const defaultZone = (q.branchId ? zones.get(q.branchId) : undefined) ?? 'Africa/Dakar';
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: defaultZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.deps.clock.now());
@@ -474,6 +490,7 @@ export class CentralPayments {
     const hi = iso(new Date(Date.parse(window.to) + 86_400_000));
     let query = this.db.selectFrom('payments').selectAll().where('settled_at', '>=', lo).where('settled_at', '<', hi).where('status', 'in', ['succeeded', 'refunded']);
     if (q.branchId) query = query.where('branch_id', '=', q.branchId);
+    if (q.organizationId) query = query.where('branch_id', 'in', this.branchesOf(q.organizationId));
     const rows = await query.execute();
     const totals = paymentTotals(rows.map((r) => ({
       branchId: r.branch_id, serviceId: r.service_id, method: r.method as PaymentMethod, amountXof: Number(r.amount_xof),
@@ -486,10 +503,12 @@ export class CentralPayments {
       .select(['c.amount_xof']).where('c.status', '=', 'succeeded').where('c.settled_at', '>=', window.from).where('c.settled_at', '<', window.to)
       .where((eb) => eb.or([eb('p.id', 'is', null), eb('p.status', 'not in', ['succeeded', 'refunded'])]));
     if (q.branchId) awaiting = awaiting.where('c.branch_id', '=', q.branchId);
+    if (q.organizationId) awaiting = awaiting.where('c.branch_id', 'in', this.branchesOf(q.organizationId));
     const waiting = await awaiting.execute();
     // Set aside: reports that did not match (still pending), and successes that paid a visit twice (to refund).
     let flaggedQ = this.db.selectFrom('payment_checkouts').select('payment_id').where('review_reason', 'is not', null).where('status', 'in', ['pending', 'succeeded']);
     if (q.branchId) flaggedQ = flaggedQ.where('branch_id', '=', q.branchId);
+    if (q.organizationId) flaggedQ = flaggedQ.where('branch_id', 'in', this.branchesOf(q.organizationId));
     const flagged = await flaggedQ.execute();
     return {
       ...totals,
@@ -498,8 +517,15 @@ export class CentralPayments {
     };
   }
 
-  async listCheckouts(q: { status?: PaymentStatus; flagged?: boolean; branchId?: string; paymentId?: string; limit: number }): Promise<PaymentCheckoutsTable[]> {
+  /** The ids of an organization's branches, as a subquery. */
+  private branchesOf(organizationId: string) {
+    return this.db.selectFrom('branches').select('id').where('organization_id', '=', organizationId);
+  }
+
+  /** Phone payments, newest first; only those of `organizationId`'s branches when it is set. */
+  async listCheckouts(q: { status?: PaymentStatus; flagged?: boolean; branchId?: string; paymentId?: string; organizationId?: string | null; limit: number }): Promise<PaymentCheckoutsTable[]> {
     let query = this.db.selectFrom('payment_checkouts').selectAll().orderBy('created_at', 'desc').limit(q.limit);
+    if (q.organizationId) query = query.where('branch_id', 'in', this.branchesOf(q.organizationId));
     if (q.paymentId) query = query.where('payment_id', '=', q.paymentId);
     if (q.status) query = query.where('status', '=', q.status);
     if (q.flagged) query = query.where('review_reason', 'is not', null);

@@ -259,6 +259,7 @@ export class TrackingProjector {
         recipients,
         expiresAt: new Date(now.getTime() + settings.calledMaxAgeSeconds * 1000).toISOString(),
         ref: { type: 'ticket', id: c.ticketId },
+        branchId,
       }, now.toISOString());
       queued += r.queued;
     }
@@ -295,6 +296,7 @@ export class TrackingProjector {
         recipients: await this.recipientsOf(trx, branchId, v.ticketId),
         expiresAt: new Date(now.getTime() + settings.staleAfterSeconds * 1000).toISOString(),
         ref: { type: 'ticket', id: v.ticketId },
+        branchId,
       }, now.toISOString());
       queued += r.queued;
     }

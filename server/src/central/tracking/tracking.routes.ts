@@ -3,7 +3,8 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { SubscribeBody, SubscribeResponse, TrackingSettingsBody, TrackView, TravelAdvice, TravelQuery } from '../../shared/contracts/tracking.js';
-import type { CentralApi } from '../http/access.js';
+import type { CentralDb } from '../db/database.js';
+import { callerOrganization, checkBranchScope, type CentralApi } from '../http/access.js';
 import { listDeliveries } from '../notifications/delivery-log.js';
 import { CHANNEL_KINDS } from '../notifications/types.js';
 import { notificationDb } from '../notifications/store.js';
@@ -18,6 +19,7 @@ const PageQuery = z.object({ branch: BranchChoice, lang: z.string().max(8).optio
 const BranchParams = z.object({ id: z.string().min(1).max(64) });
 const DeliveriesQuery = z.object({
   ticketId: z.string().max(64).optional(),
+  branchId: z.string().max(64).optional(),
   status: z.enum(['pending', 'sending', 'sent', 'failed', 'expired']).optional(),
   channel: z.enum(CHANNEL_KINDS).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -25,12 +27,12 @@ const DeliveriesQuery = z.object({
 const DeliveryView = z.object({
   id: z.string(), eventKey: z.string(), channel: z.string(), recipient: z.string(), kind: z.string(), language: z.string(),
   status: z.string(), attempts: z.number().int(), nextAttemptAt: z.string().nullable(), lastError: z.string().nullable(),
-  ticketId: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable(),
+  ticketId: z.string().nullable(), branchId: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable(),
 });
 const small = { kind: 'json', limit: '16kb' } as const;
 
-export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { tracking: TrackingService }): void {
-  const { tracking } = deps;
+export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { cdb: CentralDb; tracking: TrackingService }): void {
+  const { cdb, tracking } = deps;
 
   api.add(router, {
     method: 'get', path: '/t/track.js', tag: 'tracking', access: 'public', summary: "The tracking page's script", produces: 'text/javascript',
@@ -91,13 +93,22 @@ export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { 
   }, ({ params, body }) => tracking.updateSettings(params.id as string, body));
 
   api.add(router, {
-    method: 'get', path: '/api/central/notifications', tag: 'notifications', access: 'admin', summary: 'The notification delivery log',
+    method: 'get', path: '/api/central/notifications', tag: 'notifications', access: 'analyst', summary: "The notification delivery log (the caller's organization)",
     query: DeliveriesQuery, response: z.array(DeliveryView),
-  }, async ({ query: q }) => {
-    const rows = await listDeliveries(notificationDb(tracking.db), { refId: q.ticketId, status: q.status, channel: q.channel, limit: q.limit });
+    // 404: a branch of another organization.
+    errors: [404],
+  }, async ({ query: q, actor }) => {
+    if (q.branchId) await checkBranchScope(cdb, actor, q.branchId);
+    const org = callerOrganization(actor);
+    // An organization sees the messages about its branches only (the filter is in the query).
+    const branchIds = q.branchId ? [q.branchId]
+      : org ? (await cdb.db.selectFrom('branches').select('id').where('organization_id', '=', org).execute()).map((b) => b.id) : undefined;
+    const rows = await listDeliveries(notificationDb(tracking.db), {
+      refId: q.ticketId, status: q.status, channel: q.channel, limit: q.limit, ...(branchIds && { branchIds }),
+    });
     return rows.map((d) => ({
       id: d.id, eventKey: d.eventKey, channel: d.channel, recipient: d.recipient.address, kind: d.kind, language: d.message.language,
-      status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, ticketId: d.refId, createdAt: d.createdAt, sentAt: d.sentAt,
+      status: d.status, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: d.lastError, ticketId: d.refId, branchId: d.branchId, createdAt: d.createdAt, sentAt: d.sentAt,
     }));
   });
 }
