@@ -23,6 +23,7 @@ import { UserService } from './users/user.service.js';
 import { ContactRetention } from './retention/contact-retention.js';
 import { CONTACT_RETENTION_DAYS } from '../shared/privacy.js';
 import { BranchDirectory } from './sync/directory.js';
+import { ServicePace } from './sync/pace.js';
 
 export interface BranchPartsOptions {
   store: BranchStore;
@@ -59,6 +60,8 @@ export interface BranchParts {
   retention: ContactRetention;
   /** Services, staff names and printer states sent to head office (names in its console, printer alerts). */
   directory: BranchDirectory;
+  /** Each service's pace sent to head office: the tracking page shows the branch's own estimate. */
+  pace: ServicePace;
   /** Every admin change with who, when and before → after. */
   audit: AdminAudit;
   /** Remote tickets: issues the joins central holds for this branch (a step of the sync cycle). */
@@ -99,6 +102,7 @@ export function buildBranchParts(o: BranchPartsOptions): BranchParts {
     remote: new RemoteJoinIssuer({ store, clock, logger, tickets }),
     retention: new ContactRetention(ctx, o.contactRetentionDays ?? CONTACT_RETENTION_DAYS),
     directory: new BranchDirectory(ctx),
+    pace: new ServicePace(ctx, ticketViews),
     payments: new PaymentService(ctx, branch, central ? new CentralCheckoutClient({ centralUrl: central.url, credential: central.credential }) : null, counters),
   };
 }

@@ -15,7 +15,7 @@ import { findService } from '../services/service.repository.js';
 import { activeTickets, findTicket, recentServiceMinutes, toTicketView, waitingForExpiry, waitingLineSplit, type TicketRow } from './ticket.repository.js';
 
 /** What a service's estimated waits are worked out from. */
-interface EstimateBasis { averageMinutes: number; openCounters: number }
+export interface EstimateBasis { averageMinutes: number; openCounters: number }
 
 export class TicketQueries {
   /** What hours (and a time zone) would mean for the tickets waiting now: the admin sees it before changing them. */
@@ -87,11 +87,16 @@ export class TicketQueries {
     list.length = Math.min(list.length, SERVICE_TIME_SAMPLES);
   }
 
+  /** What a service's estimated waits are worked out from now (also sent to central: the tracking page's estimate). */
+  estimateBasis(serviceId: string): EstimateBasis {
+    const service = findService(this.d.store, serviceId);
+    return { averageMinutes: this.averageServiceMinutes(serviceId, service?.default_service_minutes ?? 5), openCounters: countOpenCountersFor(this.d.store, serviceId) };
+  }
+
   private estimate(serviceId: string, position: number, bases?: Map<string, EstimateBasis>): { estimatedWaitMinutes: number | null; noOpenCounter: boolean } {
     let basis = bases?.get(serviceId);
     if (!basis) {
-      const service = findService(this.d.store, serviceId);
-      basis = { averageMinutes: this.averageServiceMinutes(serviceId, service?.default_service_minutes ?? 5), openCounters: countOpenCountersFor(this.d.store, serviceId) };
+      basis = this.estimateBasis(serviceId);
       bases?.set(serviceId, basis);
     }
     return { estimatedWaitMinutes: estimateWaitMinutes(position, basis.averageMinutes, basis.openCounters), noOpenCounter: noOpenCounter(basis.openCounters) };

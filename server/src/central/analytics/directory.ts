@@ -1,8 +1,9 @@
 // Central's copy of each branch's directory (services with their letters, names and targets; staff display names)
-// and of its printers' states, applied by the push ingest in the push's transaction (a newer seq replaces what
-// is held). The console names services and agents from it, and Now shows a printer out of paper.
+// and of its printers' states and its services' pace, applied by the push ingest in the push's transaction (a newer
+// seq replaces what is held). The console names services and agents from it, Now shows a printer out of paper, and
+// the tracking page works the visitor's estimated wait out from the branch's own pace.
 import type { Kysely, Migration } from 'kysely';
-import { BranchDirectoryV1, DIRECTORY_PUBLISHED, PRINTER_STATUS, PrinterStatusV1 } from '../../shared/contracts/branch-directory.js';
+import { BranchDirectoryV1, DIRECTORY_PUBLISHED, PRINTER_STATUS, PrinterStatusV1, SERVICE_PACE, ServicePaceV1 } from '../../shared/contracts/branch-directory.js';
 import type { CentralTrx } from '../db/database.js';
 import type { SyncEventsTable } from '../db/schema.js';
 
@@ -33,7 +34,20 @@ export const branchDirectoryMigration: Migration = {
   },
 };
 
-/** Apply the directory and printer facts among a push's accepted records; marks them applied. */
+export const servicePaceMigration: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>) {
+    // double precision (8-byte in both dialects): the branch's average as it computed it, so the estimate is its own.
+    await db.schema.createTable('branch_service_pace')
+      .addColumn('branch_id', 'text', (c) => c.notNull()).addColumn('service_id', 'text', (c) => c.notNull())
+      .addColumn('average_minutes', 'double precision', (c) => c.notNull()).addColumn('open_counters', 'integer', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull()).addColumn('source_seq', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('branch_service_pace_pk', ['branch_id', 'service_id'])
+      .execute();
+  },
+};
+
+/** Apply the directory, printer and pace facts among a push's accepted records; marks them applied. */
 export async function applyDirectoryFacts(trx: CentralTrx, branchId: string, records: readonly SyncEventsTable[]): Promise<number> {
   const applied: string[] = [];
   for (const r of records) {
@@ -61,6 +75,13 @@ export async function applyDirectoryFacts(trx: CentralTrx, branchId: string, rec
       const row = { device_id: p.data.deviceId, place: p.data.where, state: p.data.state, code: p.data.code, at: new Date(p.data.at).toISOString(), source_seq: r.seq };
       await trx.insertInto('branch_printers').values({ branch_id: branchId, printer: p.data.printer, ...row })
         .onConflict((oc) => oc.columns(['branch_id', 'printer']).doUpdateSet(row).where('branch_printers.source_seq', '<', r.seq)).execute();
+      applied.push(r.event_id);
+    } else if (r.event_type === SERVICE_PACE) {
+      const p = ServicePaceV1.safeParse(JSON.parse(r.payload));
+      if (!p.success || r.aggregate_id !== p.data.serviceId) continue;
+      const row = { average_minutes: p.data.averageMinutes, open_counters: p.data.openCounters, at: new Date(p.data.at).toISOString(), source_seq: r.seq };
+      await trx.insertInto('branch_service_pace').values({ branch_id: branchId, service_id: p.data.serviceId, ...row })
+        .onConflict((oc) => oc.columns(['branch_id', 'service_id']).doUpdateSet(row).where('branch_service_pace.source_seq', '<', r.seq)).execute();
       applied.push(r.event_id);
     }
   }

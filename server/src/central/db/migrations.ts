@@ -9,7 +9,7 @@ import { rekeyTable } from './rekey.js';
 import { officeAccountsMigration } from '../accounts/accounts.migration.js';
 import { coarseRollupsMigration, rollupsMigration } from '../analytics/rollups.migration.js';
 import { orgConfigMigration } from '../config/org-config.migration.js';
-import { branchDirectoryMigration } from '../analytics/directory.js';
+import { branchDirectoryMigration, servicePaceMigration } from '../analytics/directory.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -167,4 +167,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0010_coarse_rollups': coarseRollupsMigration,
   '0011_branch_directory': branchDirectoryMigration,
   '0012_remote_joins': remoteJoinsMigration,
+  '0013_service_pace': servicePaceMigration,
 };

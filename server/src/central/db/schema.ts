@@ -73,6 +73,8 @@ export interface BranchServicesTable {
   branch_id: string; service_id: string; prefix: string; name_fr: string; name_wo: string; name_en: string; target_wait_minutes: number; removed: number; source_seq: number;
 }
 export interface BranchStaffTable { branch_id: string; user_id: string; display_name: string; role: string; source_seq: number }
+/** Each service's pace as its branch last sent it: the estimate of the tracking page (analytics/directory.ts). */
+export interface BranchServicePaceTable { branch_id: string; service_id: string; average_minutes: number; open_counters: number; at: string; source_seq: number }
 export interface BranchPrintersTable { branch_id: string; printer: string; device_id: string | null; place: string; state: string; code: string | null; at: string; source_seq: number }
 
 export interface CentralDatabase {
@@ -100,4 +102,5 @@ export interface CentralDatabase {
   branch_services: BranchServicesTable;
   branch_staff: BranchStaffTable;
   branch_printers: BranchPrintersTable;
+  branch_service_pace: BranchServicePaceTable;
 }

@@ -1,5 +1,6 @@
 // What a visitor sees of a ticket, computed at central from the tickets its branch pushed: the position by the
-// branch's own call-next rule (domain/call-policy.ts) and the wait by its estimate (domain/wait-estimate.ts), with
+// branch's own call-next rule (domain/call-policy.ts) and the wait by its estimate (domain/wait-estimate.ts) from the
+// pace the branch sent (its average service time and open counters: the kiosk's and the paper ticket's figure), with
 // the age of the data so that nothing old is shown as current.
 import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
 import type { Language, LocalizedText, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
@@ -79,8 +80,24 @@ export function positionInQueue(queue: readonly QueueEntry[], ticketId: string, 
   return index < 0 ? null : index + 1;
 }
 
-/** Average minutes per visitor and counters at work for a service, from the served and called tickets central holds. */
-async function serviceRate(db: TrackQuery, branchId: string, serviceId: string, defaultMinutes: number, now: Date): Promise<{ average: number; openCounters: number }> {
+/** Average minutes per visitor and counters open for a service: what estimated waits are worked out from. */
+interface ServicePace { average: number; openCounters: number }
+
+/**
+ * The branch's own pace for the service, as it last sent it (a completion or a counter opening sends it again; it is
+ * as current as the branch's data, whose age the view carries). No counter open: no estimate, as at the kiosk.
+ */
+async function branchPace(db: TrackQuery, branchId: string, serviceId: string): Promise<ServicePace | undefined> {
+  const row = await db.selectFrom('branch_service_pace').select(['average_minutes', 'open_counters'])
+    .where('branch_id', '=', branchId).where('service_id', '=', serviceId).executeTakeFirst();
+  return row ? { average: Number(row.average_minutes), openCounters: Number(row.open_counters) } : undefined;
+}
+
+/**
+ * A branch that never sent its pace (a version from before it did): the average from the served tickets central
+ * holds and the counters that called lately (at least one).
+ */
+async function serviceRate(db: TrackQuery, branchId: string, serviceId: string, defaultMinutes: number, now: Date): Promise<ServicePace> {
   const since = new Date(now.getTime() - QUEUE_HORIZON_MS).toISOString();
   const served = await db.selectFrom('tickets').select(['started_at', 'finished_at'])
     .where('branch_id', '=', branchId).where('issued_at', '>=', since).where('service_id', '=', serviceId).where('status', '=', 'served')
@@ -136,18 +153,22 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
     });
   }
 
-  const services = new Map<string, { name: LocalizedText | null; notifyAt: number; defaultMinutes: number; queue?: QueueEntry[]; rate?: { average: number; openCounters: number } }>();
+  const services = new Map<string, { name: LocalizedText | null; notifyAt: number; defaultMinutes: number; queue?: QueueEntry[]; rate?: ServicePace }>();
   const serviceKey = (t: TicketFacts) => `${t.branch_id}\u0000${t.service_id}`;
   for (const t of tickets) {
     const key = serviceKey(t);
     let s = services.get(key);
     if (!s) {
       const cfg = await db.selectFrom('tracking_services').selectAll().where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
-      // The head office's name for the service, else the one the branch sent with its appointment settings.
-      const booked = cfg?.name ? undefined : await db.withTables<CentralAppointmentTables>().selectFrom('appointment_services')
+      // The head office's name for the service, else the branch's own (its directory: what the kiosk and the paper
+      // ticket say), else the one it sent with its appointment settings (a branch from before directories).
+      const listed = cfg?.name ? undefined : await db.selectFrom('branch_services')
         .select(['name_fr', 'name_wo', 'name_en']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
+      const booked = cfg?.name || listed ? undefined : await db.withTables<CentralAppointmentTables>().selectFrom('appointment_services')
+        .select(['name_fr', 'name_wo', 'name_en']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
+      const named = listed ?? booked;
       s = {
-        name: cfg?.name ? (JSON.parse(cfg.name) as LocalizedText) : booked ? { fr: booked.name_fr, wo: booked.name_wo, en: booked.name_en } : null,
+        name: cfg?.name ? (JSON.parse(cfg.name) as LocalizedText) : named ? { fr: named.name_fr, wo: named.name_wo, en: named.name_en } : null,
         notifyAt: cfg?.notify_at_position ?? ctx.defaultNotifyAt,
         defaultMinutes: cfg?.default_service_minutes ?? DEFAULT_SERVICE_MINUTES,
       };
@@ -155,7 +176,7 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
     }
     if (WAITING.includes(t.status as TicketStatus) && !s.queue) {
       s.queue = await loadQueue(db, t.branch_id, t.service_id, ctx.now);
-      s.rate = await serviceRate(db, t.branch_id, t.service_id, s.defaultMinutes, ctx.now);
+      s.rate = await branchPace(db, t.branch_id, t.service_id) ?? await serviceRate(db, t.branch_id, t.service_id, s.defaultMinutes, ctx.now);
     }
   }
 
@@ -168,7 +189,7 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
     out.set(key, {
       ticketId: t.id, known: true, number: t.number, displayNumber: displayTicketNumber(t.number), status: t.status as TicketStatus, language: t.language as Language,
       serviceId: t.service_id, serviceName: s.name, branch: { id: t.branch_id, name: b.name, hasLocation: b.hasLocation },
-      position, estimatedWaitMinutes: position !== null && s.rate ? estimateWaitMinutes(position, s.rate.average, Math.max(1, s.rate.openCounters)) : null,
+      position, estimatedWaitMinutes: position !== null && s.rate ? estimateWaitMinutes(position, s.rate.average, s.rate.openCounters) : null,
       counterNumber: called ? t.counter_number : null, calledAt: t.called_at, notifyAtPosition: s.notifyAt,
       freshness: b.freshness, staleAfterSeconds: ctx.staleAfterSeconds, serverTime: ctx.now.toISOString(),
       channels: ctx.channels, vapidPublicKey: ctx.vapidPublicKey,

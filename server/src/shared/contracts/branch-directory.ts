@@ -1,6 +1,8 @@
 // What a branch tells head office about itself so that the console names things instead of showing ids: its
 // services (letter, names, target wait) and its staff (display names), sent whenever they change; and the state of
-// its printers (out of paper, failing, back), sent when it changes, for the Now screen's alerts.
+// its printers (out of paper, failing, back), sent when it changes, for the Now screen's alerts; and the pace of
+// each service (what its estimated waits are worked out from), sent when it changes, so that the tracking page at
+// central shows the same estimate as the kiosk and the paper ticket.
 import { z } from 'zod';
 import { LocalizedText } from './domain.js';
 
@@ -30,3 +32,19 @@ export const PrinterStatusV1 = z.object({
   at: z.iso.datetime({ offset: true }),
 });
 export type PrinterStatusV1 = z.infer<typeof PrinterStatusV1>;
+
+/**
+ * aggregateType 'pace', aggregateId the service id: what the branch's estimated waits of a service are worked out
+ * from (shared/domain/wait-estimate.ts), sent when it changes (a service completed, a counter opened or closed).
+ * Central applies estimateWaitMinutes(position, averageMinutes, openCounters) to the position it computes, so the
+ * visitor's phone says what the kiosk said. `at`: when the branch measured it.
+ */
+export const PACE_AGGREGATE = 'pace';
+export const SERVICE_PACE = 'service.pace';
+export const ServicePaceV1 = z.object({
+  serviceId: Ref,
+  averageMinutes: z.number().min(0).max(100_000),
+  openCounters: z.number().int().min(0).max(10_000),
+  at: z.iso.datetime({ offset: true }),
+});
+export type ServicePaceV1 = z.infer<typeof ServicePaceV1>;

@@ -7,10 +7,13 @@ import { Channel, Language, QueueType, TicketStatus } from './domain.js';
 import { AppointmentsConfiguredV1, BookingFactV1, type APPOINTMENTS_CONFIGURED, type BOOKING_CHECKED_IN, type BOOKING_NO_SHOW } from './appointments.js';
 import { PaymentFactV1, type PAYMENT_AGGREGATE } from './payments.js';
 import { ConfigAppliedV1, type CONFIG_AGGREGATE, type CONFIG_APPLIED } from './org-config.js';
-import { BranchDirectoryV1, PrinterStatusV1, type DIRECTORY_AGGREGATE, type DIRECTORY_PUBLISHED, type PRINTER_AGGREGATE, type PRINTER_STATUS } from './branch-directory.js';
+import {
+  BranchDirectoryV1, PrinterStatusV1, ServicePaceV1, type DIRECTORY_AGGREGATE, type DIRECTORY_PUBLISHED, type PACE_AGGREGATE, type PRINTER_AGGREGATE,
+  type PRINTER_STATUS, type SERVICE_PACE,
+} from './branch-directory.js';
 import { AuditKind } from './admin.js';
 
-export { AppointmentsConfiguredV1, BookingFactV1, PaymentFactV1, ConfigAppliedV1, BranchDirectoryV1, PrinterStatusV1 };
+export { AppointmentsConfiguredV1, BookingFactV1, PaymentFactV1, ConfigAppliedV1, BranchDirectoryV1, PrinterStatusV1, ServicePaceV1 };
 
 export const TICKET_EVENT_TYPES = ['issued', 'called', 'recalled', 'started', 'served', 'no_show', 'transferred', 'cancelled', 'expired', 'parked', 'unparked', 'arrived'] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
@@ -93,4 +96,5 @@ export type ReplicatedFact =
   | { aggregateType: typeof CONFIG_AGGREGATE; eventType: typeof CONFIG_APPLIED; payload: ConfigAppliedV1 }
   | { aggregateType: typeof DIRECTORY_AGGREGATE; eventType: typeof DIRECTORY_PUBLISHED; payload: BranchDirectoryV1 }
   | { aggregateType: typeof PRINTER_AGGREGATE; eventType: typeof PRINTER_STATUS; payload: PrinterStatusV1 }
+  | { aggregateType: typeof PACE_AGGREGATE; eventType: typeof SERVICE_PACE; payload: ServicePaceV1 }
   | { aggregateType: 'admin'; eventType: typeof ADMIN_CHANGED; payload: AdminChangeV1 };
