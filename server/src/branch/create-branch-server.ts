@@ -152,6 +152,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
 
   const sweeper = startSweeper([
     () => tickets.sweepNoShows(),
+    () => tickets.sweepAbsent(),
     () => tickets.expireAtClosing(),
     () => appointments.sweepNoShows(),
     () => payments.expireUnlinkedCheckouts(),

@@ -7,7 +7,7 @@ import { paymentsMigration } from '../payments/payments.migration.js';
 import { appointmentsMigration } from '../appointments/appointments.migration.js';
 import { centralConfigMigration } from '../services/central-config.migration.js';
 import { adminAuditMigration } from '../audit/audit.migration.js';
-import { remoteMigration } from '../remote/remote.migration.js';
+import { remoteMigration, absentMigration } from '../remote/remote.migration.js';
 
 export const branchMigrations: Record<string, Migration> = {
   '0001_initial': {
@@ -192,4 +192,5 @@ export const branchMigrations: Record<string, Migration> = {
   '0005_central_config': centralConfigMigration,
   '0006_admin_audit': adminAuditMigration,
   '0007_remote': remoteMigration,
+  '0008_absent': absentMigration,
 };

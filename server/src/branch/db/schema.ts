@@ -49,6 +49,8 @@ export interface TicketsTable {
   outcome: string | null; note: string | null; updated_at: string;
   /** When the visitor was at the branch: the issue time, except for a remote ticket until its check-in (0007_remote). */
   arrived_at: string | null;
+  /** When call-next first passed over it because its visitor had not checked in (the skip rule, 0008_absent). */
+  passed_over_at: string | null;
 }
 export interface TicketEventsTable {
   id: string; ticket_id: string; branch_id: string; service_id: string; type: string; from_status: string | null;

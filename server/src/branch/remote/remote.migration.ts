@@ -18,3 +18,11 @@ export const remoteMigration: Migration = {
     await sql`UPDATE tickets SET arrived_at = issued_at`.execute(db);
   },
 };
+
+// Branch migration 0008_absent (issue 18): when call-next first passed over a remote ticket whose visitor had not
+// checked in (the `absent: skip` rule); its grace time counts from then.
+export const absentMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('tickets').addColumn('passed_over_at', 'text').execute();
+  },
+};

@@ -10,17 +10,26 @@ import { DomainError } from '../../shared/domain/errors.js';
 import type { Actor } from '../core/actor.js';
 import { readRemoteSettings, saveRemoteSettings } from './remote-joins.js';
 
-export function registerRemoteRoutes(router: Router, api: BranchApi, parts: Pick<BranchParts, 'ctx' | 'tickets'>): void {
-  const { store, clock } = parts.ctx;
+export function registerRemoteRoutes(router: Router, api: BranchApi, parts: Pick<BranchParts, 'ctx' | 'tickets' | 'audit'>): void {
+  const { store, clock, events } = parts.ctx;
   api.add(router, {
     method: 'get', path: '/api/admin/remote', tag: 'remote', access: 'supervisor', summary: 'The branch’s rules for remote tickets', response: RemoteSettings,
   }, () => readRemoteSettings(store));
   api.add(router, {
     method: 'patch', path: '/api/admin/remote', tag: 'remote', access: 'admin', summary: 'Change the share of remote tickets per hour and what call-next does with absent ones',
     body: RemoteSettingsPatch, response: RemoteSettings,
-  }, ({ body }) => {
+  }, ({ body, actor }) => {
     if (Object.keys(body).length === 0) throw new DomainError('VALIDATION_ERROR', 'name at least one setting to change');
-    return saveRemoteSettings(store, body, clock.now().toISOString());
+    return parts.audit.change(actor, { kind: 'remote', action: 'update' }, {
+      before: () => readRemoteSettings(store),
+      apply: () => parts.ctx.uow.run((tx) => {
+        const saved = saveRemoteSettings(tx, body, clock.now().toISOString());
+        // Staff screens order their "next" list by the absent rule: they get it with a fresh snapshot.
+        tx.afterCommit(() => events.emit('catalog.changed'));
+        return saved;
+      }),
+      patch: body,
+    });
   });
   api.add(router, {
     method: 'post', path: '/api/tickets/:id/arrive', tag: 'remote', access: 'issuer',

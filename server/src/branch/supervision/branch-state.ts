@@ -1,5 +1,6 @@
 // What screens show: queue counts, recent calls, the display message and alerts, and the full snapshot a client
 // receives on connect or reconnect (so it never shows stale data as current).
+import { readRemoteSettings } from '../remote/remote-joins.js';
 import type { QueueSummary } from '../../shared/contracts/api.js';
 import type { ServiceStatus } from '../../shared/contracts/domain.js';
 import type { Alert, BranchSnapshot, CallEvent } from '../../shared/contracts/events.js';
@@ -119,6 +120,7 @@ export class BranchState {
       recentCalls: this.calls,
       activeTickets: forStaff ? this.tickets.activeViews() : [],
       message: this.message(),
+      skipAbsent: readRemoteSettings(this.ctx.store).absent === 'skip',
       serverTime: this.ctx.clock.now().toISOString(),
       revision: this.revisionCounter,
     };

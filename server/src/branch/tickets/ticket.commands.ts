@@ -9,7 +9,7 @@ import { isRemoteChannel, type Channel, type Language, type QueueType, type Tick
 import type { CallEvent } from '../../shared/contracts/events.js';
 import type { TicketEventType } from '../../shared/contracts/replicated.js';
 import type { Clock } from '../../shared/clock.js';
-import { counterCallContext, isCandidateAt, pickNext } from '../../shared/domain/call-policy.js';
+import { counterCallContext, decideCall, isCandidateAt } from '../../shared/domain/call-policy.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { formatTicketNumber, serviceDay } from '../../shared/domain/numbering.js';
 import { endOfBranchDay } from '../../shared/domain/opening-hours.js';
@@ -24,9 +24,10 @@ import { counterServiceIds, findCounter, type CounterRow } from '../counters/cou
 import { findService, isIssuable, listServices, type ServiceRow } from '../services/service.repository.js';
 import type { BranchInfo } from '../settings/branch-info.js';
 import { ticketFact } from './ticket-fact.js';
+import { readRemoteSettings } from '../remote/remote-joins.js';
 import type { TicketQueries } from './ticket.queries.js';
 import {
-  calledBefore, counterTargetedCandidates, findTicket, insertTicket, nextSequence, ticketEventInsert, updateTicket, waitingCandidates,
+  absentPassedOverBefore, calledBefore, counterTargetedCandidates, findTicket, insertTicket, nextSequence, ticketEventInsert, updateTicket, waitingCandidates,
   waitingForExpiry, type TicketRow,
 } from './ticket.repository.js';
 
@@ -90,7 +91,7 @@ export class TicketCommands {
         agent_id: actor.kind === 'staff' ? actor.userId : null, device_id: actor.kind === 'device' ? actor.deviceId : null,
         booking_id: input.bookingId ?? null, outcome: null, note: null, updated_at: at,
         // A remote visitor is not here yet: "pas encore arrivé" until the check-in (remote/).
-        arrived_at: isRemoteChannel(channel) ? null : at,
+        arrived_at: isRemoteChannel(channel) ? null : at, passed_over_at: null,
       };
       insertTicket(tx, ticket);
       this.record(tx, ticket, 'issued', null, 'waiting', at, actor, null, { channel });
@@ -145,7 +146,9 @@ export class TicketCommands {
       const sentHere = counterTargetedCandidates(tx, counter.id).filter((c) => !eligible.includes(c.serviceId));
       // Ranked on the lean candidate rows; only the chosen ticket is read in full.
       const candidates = [...waitingCandidates(tx, eligible), ...sentHere].filter((c) => isCandidateAt(c, calling, closed));
-      const chosen = pickNext(candidates, counterCallContext(calling, now));
+      const skipAbsent = readRemoteSettings(tx).absent === 'skip';
+      const { next: chosen, passedOver } = decideCall(candidates, counterCallContext(calling, now, skipAbsent));
+      for (const absent of passedOver) this.passOver(tx, absent.id, actor, counter);
       const next = chosen ? findTicket(tx, chosen.id) : undefined;
       if (next) this.announceCall(tx, this.apply(tx, next, 'call', actor, counter, {}), counter, false);
       if (opened || next) this.announceCounter(tx, counterId);
@@ -256,6 +259,25 @@ export class TicketCommands {
     return stale.length;
   }
 
+  /**
+   * Remote tickets passed over under the skip rule whose visitor has not checked in within the grace time become
+   * no-shows. Returns how many.
+   */
+  sweepAbsent(): number {
+    const settings = readRemoteSettings(this.d.store);
+    if (settings.absent !== 'skip') return 0;
+    const limit = new Date(this.d.clock.now().getTime() - settings.graceMinutes * 60_000).toISOString();
+    const gone = absentPassedOverBefore(this.d.store, limit);
+    for (const t of gone) {
+      try {
+        this.simple(t.id, 'absent', SYSTEM, undefined, () => ({ finished_at: this.now() }), { reason: 'not checked in within the grace time', graceMinutes: settings.graceMinutes });
+      } catch (err) {
+        this.d.logger.warn({ err, ticketId: t.id }, 'absent sweep skipped a ticket');
+      }
+    }
+    return gone.length;
+  }
+
   /** Tickets still waiting at the end of their branch day (closing time, or midnight) become expired. */
   expireAtClosing(): number {
     const now = this.d.clock.now();
@@ -287,6 +309,18 @@ export class TicketCommands {
   }
 
   // ---------- internals ----------
+
+  /** Call-next passed over an absent remote ticket: the first time, its grace time starts (one history row). */
+  private passOver(tx: Tx, ticketId: string, actor: Actor, counter: CounterRow): void {
+    const ticket = findTicket(tx, ticketId);
+    if (!ticket || ticket.passed_over_at !== null) return;
+    const at = this.now();
+    const updated: TicketRow = { ...ticket, passed_over_at: at, updated_at: at };
+    updateTicket(tx, ticket.id, { passed_over_at: at, updated_at: at });
+    const status = ticket.status as TicketStatus;
+    this.record(tx, updated, 'passed_over', status, status, at, actor, counter.id, { counterNumber: counter.number });
+    tx.afterCommit(() => this.d.events.emit('ticket.changed', { ticket: updated, type: 'passed_over' }));
+  }
 
   private expire(ticketId: string, reason: string): void {
     this.simple(ticketId, 'expire', SYSTEM, undefined, () => ({ finished_at: this.now() }), { reason });

@@ -42,11 +42,11 @@ function callableLine(store: BranchStore) {
 }
 
 /** Only the columns the call order needs. */
-const CANDIDATE_COLUMNS = ['id', 'service_id', 'queue_type', 'issued_at', 'due_at', 'target_counter_id'] as const;
+const CANDIDATE_COLUMNS = ['id', 'service_id', 'queue_type', 'issued_at', 'due_at', 'target_counter_id', 'arrived_at'] as const;
 type CandidateRow = Pick<TicketRow, (typeof CANDIDATE_COLUMNS)[number]>;
 
 function toCandidate(r: CandidateRow): CallCandidate {
-  return { id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id };
+  return { id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id, arrivedAt: r.arrived_at };
 }
 
 /** The callable waiting tickets of the given services, as call-order candidates. */
@@ -87,6 +87,12 @@ export function counterTargetedCandidates(store: BranchStore, counterId: string)
 /** Called tickets not started since before `before` (no-show candidates). */
 export function calledBefore(store: BranchStore, before: string): TicketRow[] {
   return store.all(store.db.selectFrom('tickets').selectAll().where(IN_ACTIVE_QUEUE).where('status', '=', 'called').where('called_at', '<', before));
+}
+
+/** Waiting remote tickets still absent that call-next first passed over before `before` (their grace is over). */
+export function absentPassedOverBefore(store: BranchStore, before: string): Array<Pick<TicketRow, 'id'>> {
+  return store.all(store.db.selectFrom('tickets').select('id').where(IN_ACTIVE_QUEUE).where('status', 'in', WAITING_STATUSES as TicketStatus[])
+    .where('arrived_at', 'is', null).where('passed_over_at', '<', before));
 }
 
 /** Every waiting ticket (parked ones too), with what the end of its branch day depends on. */
@@ -231,6 +237,7 @@ export function toTicketView(row: TicketRow, live: { position: number | null; es
     estimatedWaitMinutes: live.estimatedWaitMinutes,
     noOpenCounter: live.noOpenCounter ?? false,
     arrivedAt: row.arrived_at,
+    passedOverAt: row.passed_over_at,
     dueAt: row.due_at,
     issuedAt: row.issued_at,
     calledAt: row.called_at,

@@ -5,7 +5,7 @@ import { DeviceView, Id, UserView } from './api.js';
 import { PaperState } from './print.js';
 
 /** What an audit entry is about; GET /api/admin/audit?kind= filters on it. */
-export const AUDIT_KINDS = ['branch', 'service', 'counter', 'user', 'device', 'closure', 'appointments', 'display'] as const;
+export const AUDIT_KINDS = ['branch', 'service', 'counter', 'user', 'device', 'closure', 'appointments', 'display', 'remote'] as const;
 export const AuditKind = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKind>;
 

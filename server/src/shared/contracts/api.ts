@@ -180,6 +180,8 @@ export const TicketView = z.object({
   serviceDay: z.string(),
   /** When the visitor was at the branch; null for a remote ticket (web, SMS, USSD) until its check-in: "pas encore arrivé". */
   arrivedAt: z.string().nullable(),
+  /** When call-next first passed over this absent remote ticket (the branch's `absent: skip` rule); its grace time runs from then. */
+  passedOverAt: z.string().nullable(),
 });
 export type TicketView = z.infer<typeof TicketView>;
 

@@ -28,6 +28,8 @@ export interface BranchSnapshot {
   /** Tickets waiting, called or being served, for staff screens (empty for displays and kiosks). */
   activeTickets: TicketView[];
   message: string | null;
+  /** The branch's `absent: skip` rule (remote tickets): the staff's "next" list puts absent visitors last, as call-next passes over them. */
+  skipAbsent: boolean;
   serverTime: string;
   /** Bumped on every change; a client can tell whether it missed something. */
   revision: number;

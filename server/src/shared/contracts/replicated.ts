@@ -15,7 +15,7 @@ import { AuditKind } from './admin.js';
 
 export { AppointmentsConfiguredV1, BookingFactV1, PaymentFactV1, ConfigAppliedV1, BranchDirectoryV1, PrinterStatusV1, ServicePaceV1 };
 
-export const TICKET_EVENT_TYPES = ['issued', 'called', 'recalled', 'started', 'served', 'no_show', 'transferred', 'cancelled', 'expired', 'parked', 'unparked', 'arrived'] as const;
+export const TICKET_EVENT_TYPES = ['issued', 'called', 'recalled', 'started', 'served', 'no_show', 'transferred', 'cancelled', 'expired', 'parked', 'unparked', 'arrived', 'passed_over'] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
 const Iso = z.iso.datetime({ offset: true });

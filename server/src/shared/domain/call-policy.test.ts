@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { QueueType } from '../contracts/domain.js';
 import {
-  APPOINTMENT_DUE_BONUS_MINUTES, APPOINTMENT_DUE_LEAD_MINUTES, CLASS_BONUS_MINUTES, counterCallContext, counterCallOrder, isCandidateAt, pickNext, rankForCall,
+  APPOINTMENT_DUE_BONUS_MINUTES, APPOINTMENT_DUE_LEAD_MINUTES, CLASS_BONUS_MINUTES, counterCallContext, counterCallOrder, decideCall, isCandidateAt, pickNext, rankForCall,
   type CallCandidate,
 } from './call-policy.js';
 
@@ -166,5 +166,60 @@ describe("a counter's call order (the agent's next list)", () => {
       const candidates = line.filter((c) => isCandidateAt(c, k, closed));
       expect(counterCallOrder(line, k, closed, now)[0]?.id).toBe(pickNext(candidates, counterCallContext(k, now))?.id);
     }));
+  });
+
+  it('starts with the ticket call-next picks under the skip rule too, absent visitors last', () => {
+    const arb = fc.array(fc.record({ minute: fc.integer({ min: 0, max: 120 }), absent: fc.boolean(), queueType: fc.constantFrom<QueueType>('normal', 'priority') }), { maxLength: 20 });
+    fc.assert(fc.property(arb, (rows) => {
+      const line = rows.map((r) => ticket(r.queueType, r.minute, { arrivedAt: r.absent ? null : at(r.minute) }));
+      const k = { id: 'k1', serviceIds: ['A'] };
+      const now = new Date(at(130));
+      const order = counterCallOrder(line, k, new Set(), now, true);
+      const here = order.filter((c) => c.arrivedAt !== null);
+      expect(pickNext(line, counterCallContext(k, now, true))?.id ?? null).toBe(here[0]?.id ?? null);
+      if (here.length > 0) expect(order[0]).toBe(here[0]);
+      const firstAbsent = order.findIndex((c) => c.arrivedAt === null);
+      if (firstAbsent >= 0) expect(order.slice(firstAbsent).every((c) => c.arrivedAt === null)).toBe(true);
+    }));
+  });
+});
+
+describe('absent remote visitors (the branch\'s absent rule)', () => {
+  const now = new Date(at(30));
+  const k = { id: 'k1', serviceIds: ['A'] };
+
+  it('skip: passes over a remote ticket whose visitor has not checked in, and says it passed over it', () => {
+    const remote = ticket('normal', 0, { arrivedAt: null });
+    const walkIn = ticket('normal', 5, { arrivedAt: at(5) });
+    const decision = decideCall([remote, walkIn], counterCallContext(k, now, true));
+    expect(decision.next?.id).toBe(walkIn.id);
+    expect(decision.passedOver.map((c) => c.id)).toEqual([remote.id]);
+  });
+
+  it('skip: an absent ticket behind the one called is not passed over (its grace does not start early)', () => {
+    const walkIn = ticket('normal', 0, { arrivedAt: at(0) });
+    const remote = ticket('normal', 5, { arrivedAt: null });
+    expect(decideCall([remote, walkIn], counterCallContext(k, now, true))).toEqual({ next: walkIn, passedOver: [] });
+  });
+
+  it('skip: with only absent visitors waiting, nobody is called and every one is passed over', () => {
+    const r1 = ticket('normal', 0, { arrivedAt: null }), r2 = ticket('normal', 2, { arrivedAt: null });
+    const decision = decideCall([r2, r1], counterCallContext(k, now, true));
+    expect(decision.next).toBeNull();
+    expect(decision.passedOver.map((c) => c.id).sort()).toEqual([r1.id, r2.id].sort());
+  });
+
+  it('skip: once checked in, the visitor keeps the place earned by waiting', () => {
+    const remote = ticket('normal', 0, { arrivedAt: at(25) });
+    const walkIn = ticket('normal', 5, { arrivedAt: at(5) });
+    expect(decideCall([walkIn, remote], counterCallContext(k, now, true)).next?.id).toBe(remote.id);
+  });
+
+  it('call: an absent remote ticket is called like the others', () => {
+    const remote = ticket('normal', 0, { arrivedAt: null });
+    const walkIn = ticket('normal', 5, { arrivedAt: at(5) });
+    expect(decideCall([remote, walkIn], counterCallContext(k, now, false))).toEqual({ next: remote, passedOver: [] });
+    expect(counterCallOrder([walkIn, remote], k, new Set(), now, false).map((c) => c.id)).toEqual([remote.id, walkIn.id]);
+    expect(counterCallOrder([walkIn, remote], k, new Set(), now, true).map((c) => c.id)).toEqual([walkIn.id, remote.id]);
   });
 });

@@ -14,6 +14,10 @@
 // Aging: a bonus is a head start, not a lane. A normal ticket is overtaken only by priority tickets issued less
 // than 15 minutes after it and by appointments booked less than 60 minutes after its arrival, so it never waits
 // forever behind a stream of priority ones or of appointments (whose number per slot is bounded anyway).
+// Absent remote tickets: under the branch's `absent: skip` rule, call-next passes over a remote ticket whose visitor
+// has not checked in (arrivedAt null). It keeps its score, so it is called first once its visitor checks in; the
+// first time it is passed over its grace time starts, and a visitor still absent graceMinutes later is a no-show
+// (the branch's sweep). Under `absent: call` it is called like the others.
 import type { QueueType } from '../contracts/domain.js';
 
 export const CLASS_BONUS_MINUTES: Readonly<Record<QueueType, number>> = {
@@ -38,6 +42,8 @@ export interface CallCandidate {
   /** Appointment time; counts instead of issuedAt when present (unless the visitor checked in after it). */
   dueAt: string | null;
   targetCounterId: string | null;
+  /** When its visitor checked in; null for a remote ticket whose visitor is not here yet (undefined: here). */
+  arrivedAt?: string | null;
 }
 
 export interface CallContext {
@@ -45,6 +51,8 @@ export interface CallContext {
   counterId: string | null;
   /** Services the counter serves, in its order of preference; absent → all equal. */
   serviceOrder?: readonly string[];
+  /** The branch's `absent: skip` rule: pass over tickets whose visitor has not checked in. */
+  skipAbsent?: boolean;
 }
 
 /** The class bonus of a candidate at `now`: an appointment's grows once it is due. */
@@ -65,6 +73,8 @@ export function callScore(c: CallCandidate, ctx: CallContext): number {
 }
 
 const callableHere = (c: CallCandidate, ctx: CallContext) => c.targetCounterId === null || c.targetCounterId === ctx.counterId;
+/** Passed over for now: the skip rule is on and the visitor has not checked in. */
+export const isPassedOver = (c: CallCandidate, ctx: CallContext): boolean => ctx.skipAbsent === true && c.arrivedAt === null;
 
 interface Scored<T extends CallCandidate> { c: T; score: number }
 /** Best first: highest score, then earliest issue time, then smallest id. */
@@ -106,23 +116,35 @@ export function surelyAheadBefore(target: CallCandidate, ctx: CallContext): Date
   return new Date(Math.floor(ctx.now.getTime() - minutes * 60_000) - 1);
 }
 
-/** The first of rankForCall's order, found in one pass (call-next runs it over the whole line of its services). */
-export function pickNext<T extends CallCandidate>(candidates: readonly T[], ctx: CallContext): T | null {
+/**
+ * Who call-next calls, found in one pass (it runs over the whole line of its services): the first of rankForCall's
+ * order whose visitor is here, and the absent tickets passed over on the way (ranked ahead of it, or every absent
+ * one when nobody else is waiting), whose grace time starts now if it has not yet.
+ */
+export function decideCall<T extends CallCandidate>(candidates: readonly T[], ctx: CallContext): { next: T | null; passedOver: T[] } {
   let best: Scored<T> | null = null;
+  const absent: Array<Scored<T>> = [];
   for (const c of candidates) {
     if (!callableHere(c, ctx)) continue;
     const scored = { c, score: callScore(c, ctx) };
-    if (best === null || byRank(scored, best) < 0) best = scored;
+    if (isPassedOver(c, ctx)) absent.push(scored);
+    else if (best === null || byRank(scored, best) < 0) best = scored;
   }
-  return best?.c ?? null;
+  const chosen = best;
+  return { next: chosen?.c ?? null, passedOver: absent.filter((a) => chosen === null || byRank(a, chosen) < 0).map((a) => a.c) };
+}
+
+/** The ticket call-next calls (decideCall's `next`). */
+export function pickNext<T extends CallCandidate>(candidates: readonly T[], ctx: CallContext): T | null {
+  return decideCall(candidates, ctx).next;
 }
 
 /** A counter as the call-next rule sees it: the services it serves, in its order of preference. */
 export interface CallingCounter { id: string; serviceIds: readonly string[] }
 
 /** The context of a call at this counter: its order of services and its own transfers. */
-export function counterCallContext(counter: CallingCounter, now: Date): CallContext {
-  return { now, counterId: counter.id, serviceOrder: counter.serviceIds };
+export function counterCallContext(counter: CallingCounter, now: Date, skipAbsent = false): CallContext {
+  return { now, counterId: counter.id, serviceOrder: counter.serviceIds, skipAbsent };
 }
 
 /**
@@ -136,8 +158,11 @@ export function isCandidateAt(c: CallCandidate, counter: CallingCounter, closedS
 
 /**
  * The order in which this counter will call the waiting tickets (the agent's "next" list): call-next's own rule over
- * call-next's own candidates, so the first of the list is the ticket the next call gets.
+ * call-next's own candidates, so the first of the list is the ticket the next call gets. Under the skip rule the
+ * absent ones come last, in their order: they are called only once their visitor checks in.
  */
-export function counterCallOrder<T extends CallCandidate>(waiting: readonly T[], counter: CallingCounter, closedServiceIds: ReadonlySet<string>, now: Date): T[] {
-  return rankForCall(waiting.filter((c) => isCandidateAt(c, counter, closedServiceIds)), counterCallContext(counter, now));
+export function counterCallOrder<T extends CallCandidate>(waiting: readonly T[], counter: CallingCounter, closedServiceIds: ReadonlySet<string>, now: Date, skipAbsent = false): T[] {
+  const ctx = counterCallContext(counter, now, skipAbsent);
+  const ranked = rankForCall(waiting.filter((c) => isCandidateAt(c, counter, closedServiceIds)), ctx);
+  return [...ranked.filter((c) => !isPassedOver(c, ctx)), ...ranked.filter((c) => isPassedOver(c, ctx))];
 }

@@ -3,12 +3,12 @@ import { TICKET_STATUSES, type TicketStatus } from '../contracts/domain.js';
 import { DomainError } from './errors.js';
 import { nextStatus, transition, type TicketAction } from './ticket-state.js';
 
-const ACTIONS: TicketAction[] = ['call', 'recall', 'start', 'complete', 'no_show', 'transfer', 'cancel', 'expire', 'park', 'unpark'];
+const ACTIONS: TicketAction[] = ['call', 'recall', 'start', 'complete', 'no_show', 'transfer', 'cancel', 'expire', 'park', 'unpark', 'absent'];
 
 // The whole table, written out: a change to the state machine must change this test on purpose.
 const LEGAL: Record<string, TicketStatus> = {
-  'waiting:call': 'called', 'waiting:transfer': 'transferred', 'waiting:cancel': 'cancelled', 'waiting:expire': 'expired',
-  'transferred:call': 'called', 'transferred:unpark': 'called', 'transferred:transfer': 'transferred', 'transferred:cancel': 'cancelled', 'transferred:expire': 'expired',
+  'waiting:call': 'called', 'waiting:transfer': 'transferred', 'waiting:cancel': 'cancelled', 'waiting:expire': 'expired', 'waiting:absent': 'no_show',
+  'transferred:call': 'called', 'transferred:unpark': 'called', 'transferred:transfer': 'transferred', 'transferred:cancel': 'cancelled', 'transferred:expire': 'expired', 'transferred:absent': 'no_show',
   'called:recall': 'called', 'called:start': 'serving', 'called:no_show': 'no_show', 'called:transfer': 'transferred', 'called:cancel': 'cancelled', 'called:park': 'transferred', 'called:expire': 'no_show',
   'serving:complete': 'served', 'serving:transfer': 'transferred', 'serving:park': 'transferred',
 };

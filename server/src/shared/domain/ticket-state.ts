@@ -2,7 +2,7 @@
 import type { TicketStatus } from '../contracts/domain.js';
 import { DomainError } from './errors.js';
 
-export type TicketAction = 'call' | 'recall' | 'start' | 'complete' | 'no_show' | 'transfer' | 'cancel' | 'expire' | 'park' | 'unpark';
+export type TicketAction = 'call' | 'recall' | 'start' | 'complete' | 'no_show' | 'transfer' | 'cancel' | 'expire' | 'park' | 'unpark' | 'absent';
 
 /** Event type written to ticket_events for each action (issued is written at creation). */
 export const EVENT_OF_ACTION = {
@@ -16,6 +16,8 @@ export const EVENT_OF_ACTION = {
   expire: 'expired',
   park: 'parked',
   unpark: 'unparked',
+  // A remote visitor passed over under the skip rule who did not check in within the grace time (the sweep).
+  absent: 'no_show',
 } as const satisfies Record<TicketAction, string>;
 
 /**
@@ -25,8 +27,8 @@ export const EVENT_OF_ACTION = {
  * counter, hidden from call-next) until the agent brings it back (`unpark` = call it again).
  */
 const TRANSITIONS: Readonly<Record<TicketStatus, Partial<Record<TicketAction, TicketStatus>>>> = {
-  waiting: { call: 'called', transfer: 'transferred', cancel: 'cancelled', expire: 'expired' },
-  transferred: { call: 'called', unpark: 'called', transfer: 'transferred', cancel: 'cancelled', expire: 'expired' },
+  waiting: { call: 'called', transfer: 'transferred', cancel: 'cancelled', expire: 'expired', absent: 'no_show' },
+  transferred: { call: 'called', unpark: 'called', transfer: 'transferred', cancel: 'cancelled', expire: 'expired', absent: 'no_show' },
   called: { recall: 'called', start: 'serving', no_show: 'no_show', transfer: 'transferred', cancel: 'cancelled', park: 'transferred', expire: 'no_show' },
   serving: { complete: 'served', transfer: 'transferred', park: 'transferred' },
   served: {},
