@@ -39,7 +39,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
   const parked = tickets.filter((x) => x.parkedAt && x.targetCounterId === counter.id).sort((a, b) => (a.parkedAt ?? '').localeCompare(b.parkedAt ?? ''));
   // The order this counter will call them in: call-next's own rule (several lines, their order, transfers here).
   const closedServices = new Set(services.filter((s) => s.status === 'closed').map((s) => s.id));
-  const nextUp = counterCallOrder(tickets.filter((x) => isWaitingStatus(x.status) && !x.parkedAt), counter, closedServices, new Date(now))
+  const nextUp = counterCallOrder(tickets.filter((x) => isWaitingStatus(x.status) && !x.parkedAt), counter, closedServices, new Date(now), snapshot?.skipAbsent ?? false)
     .slice(0, 6);
   const serviceOf = (id: string) => services.find((s) => s.id === id);
 
@@ -158,12 +158,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
                 <span className="tag">{t('desk.waited', { minutes: minutesSince(current.issuedAt, Date.parse(current.calledAt ?? current.issuedAt)) })}</span>
               </div>
               {elapsedFrom && <div className="timer" data-testid="timer">{formatElapsed(now - Date.parse(elapsedFrom))}</div>}
-              {isRemoteChannel(current.channel) && current.arrivedAt === null && (
-                <button type="button" data-testid="check-in" disabled={!ready}
-                  onClick={() => void apiFetch(`/api/tickets/${encodeURIComponent(current.id)}/arrive`, { method: 'POST', body: {}, token: session.token }).catch(() => undefined)}>
-                  {t('remote.checkIn')}
-                </button>
-              )}
+              <CheckInButton ticket={current} token={session.token} ready={ready} />
               <PaymentPanel ticket={current} token={session.token} commands={commands} ready={ready} />
             </>
           ) : counter.currentTicketNumber ? (
@@ -264,6 +259,7 @@ export function Desk({ session, live, counter, commands, onChangeCounter }: Desk
                   <span>{x.queueType !== 'normal' ? t(`queueType.${x.queueType}`) : ''}</span>
                   <span className="muted">{t('common.minutes', { count: minutesSince(x.issuedAt, now) })}</span>
                   <RemoteTags ticket={x} />
+                  <CheckInButton ticket={x} token={session.token} ready={ready} />
                 </li>
               ))}
             </ul>
@@ -287,6 +283,21 @@ function Action({ label, keys, onClick, disabled, primary, busy, testId }: Actio
       onClick={(e) => { e.currentTarget.blur(); void onClick(); }}>
       <span>{label}</span>
       <kbd>{keys}</kbd>
+    </button>
+  );
+}
+
+/**
+ * "Client arrivé": the remote visitor tells the agent they are here (the ticket being served, or one still waiting,
+ * which under the branch's skip rule is called only once checked in). The server's answer reaches every screen live.
+ */
+function CheckInButton({ ticket, token, ready }: { ticket: { id: string; number: string; channel: string; arrivedAt: string | null }; token: string; ready: boolean }) {
+  const { t } = useTranslation();
+  if (!isRemoteChannel(ticket.channel) || ticket.arrivedAt !== null) return null;
+  return (
+    <button type="button" className="check-in" data-testid="check-in" disabled={!ready} aria-label={`${t('remote.checkIn')} ${displayTicketNumber(ticket.number)}`}
+      onClick={() => void apiFetch(`/api/tickets/${encodeURIComponent(ticket.id)}/arrive`, { method: 'POST', body: {}, token }).catch(() => undefined)}>
+      {t('remote.checkIn')}
     </button>
   );
 }

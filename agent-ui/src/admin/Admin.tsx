@@ -9,6 +9,7 @@ import { BranchPanel } from './BranchPanel.js';
 import { CountersPanel } from './CountersPanel.js';
 import { DevicesPanel } from './DevicesPanel.js';
 import { PreviewPanel } from './PreviewPanel.js';
+import { RemotePanel } from './RemotePanel.js';
 import { ServicesPanel } from './ServicesPanel.js';
 import { UsersPanel } from './UsersPanel.js';
 
@@ -38,7 +39,7 @@ export function Admin({ session, boardMessage }: { session: Session; boardMessag
       </nav>
       <section className="admin-panel" aria-labelledby="admin-panel-title" data-testid={`admin-${section}`}>
         <h2 id="admin-panel-title">{t(`admin.sections.${section}`)}</h2>
-        {section === 'branch' && <BranchPanel token={token} boardMessage={boardMessage} />}
+        {section === 'branch' && <><BranchPanel token={token} boardMessage={boardMessage} /><RemotePanel token={token} canEdit={isAdmin} /></>}
         {section === 'services' && <ServicesPanel token={token} canEdit={isAdmin} />}
         {section === 'counters' && <CountersPanel token={token} />}
         {section === 'users' && <UsersPanel token={token} selfId={session.user.id} />}
