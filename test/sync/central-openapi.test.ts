@@ -9,6 +9,7 @@ type Operation = {
   requestBody?: { content: Record<string, unknown> };
   responses: Record<string, { content?: Record<string, unknown> }>;
   security?: unknown[];
+  description?: string;
 };
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
