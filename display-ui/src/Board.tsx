@@ -75,6 +75,16 @@ export function Board({ token, languages, i18n, onUnauthorized }: BoardProps) {
       {stale && <div className="connection-mark" data-testid="connection-mark" role="status">⟳ {t('reconnecting')} · {t('stale')}</div>}
       {needsGesture && !stale && <div className="sound-hint">🔇 {t('enableSound')}</div>}
 
+      {snapshot.closure ? (
+        // A day an admin closed the branch: the reason instead of the calls, large enough to read across the hall,
+        // in each of the board's languages.
+        <main className="board-closure" data-testid="closure" aria-live="polite">
+          <h1 className="closure-title">{languages.map((l) => i18n.getFixedT(l)('closedToday')).filter((s, i, all) => all.indexOf(s) === i).join(' · ')}</h1>
+          {[...new Set(languages.map((l) => snapshot.closure?.reason[l] ?? ''))].filter(Boolean).map((reason) => (
+            <p key={reason} className="closure-reason" data-testid="closure-reason">{reason}</p>
+          ))}
+        </main>
+      ) : (
       <main className="board-main">
         <section className="now" aria-live="polite">
           <h1 className="now-title">{t('nowCalling')}</h1>
@@ -102,6 +112,7 @@ export function Board({ token, languages, i18n, onUnauthorized }: BoardProps) {
           </ol>
         </section>
       </main>
+      )}
 
       <footer className="board-footer">
         <div className="waiting">

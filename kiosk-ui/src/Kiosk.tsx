@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
+import type { BranchClosure, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
 import type { PriorityReason } from '../../server/src/shared/contracts/domain.js';
 import { displayTicketNumber } from '../../server/src/shared/domain/numbering.js';
@@ -198,7 +198,7 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
   else {
     switch (step.kind) {
       case 'start':
-        body = <StartScreen services={services} queue={live.snapshot.queue.services} notice={notice}
+        body = <StartScreen services={services} queue={live.snapshot.queue.services} notice={notice} closure={live.snapshot.closure}
           onService={(s) => { setNotice(null); setStep({ kind: 'priority', service: s }); }}
           onClosed={(s) => showNotice(t('start.closedNotice', { service: s.name[lang], hours: s.hoursToday.length ? t('start.hours', { hours: hoursToday(s) }) : t('start.closedToday') }))}
           onCheckIn={() => { setNotice(null); setScanned(null); setStep({ kind: 'checkin' }); }}
@@ -244,8 +244,10 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function StartScreen({ services, queue, notice, onService, onClosed, onCheckIn, onScan }: {
+function StartScreen({ services, queue, notice, closure, onService, onClosed, onCheckIn, onScan }: {
   services: ServiceView[];
+  /** Today is a day an admin closed the branch: said first, with its reason. */
+  closure: BranchClosure | null;
   queue: Array<{ serviceId: string; waitingCount: number }>;
   notice: string | null;
   onService: (s: ServiceView) => void;
@@ -262,6 +264,11 @@ function StartScreen({ services, queue, notice, onService, onClosed, onCheckIn, 
         <p className="welcome-word">{t('start.welcome')}</p>
         <h1>{t('start.title')}</h1>
       </div>
+      {closure && (
+        <p className="closure" role="status" data-testid="closure">
+          <strong>{t('start.closure')}</strong> <span data-testid="closure-reason">{closure.reason[lang]}</span>
+        </p>
+      )}
       {notice && <p className="notice" role="alert" data-testid="notice">{notice}</p>}
       <div className="services">
         {services.map((s) => {
@@ -282,7 +289,7 @@ function StartScreen({ services, queue, notice, onService, onClosed, onCheckIn, 
           );
         })}
       </div>
-      {services.length > 0 && !services.some((s) => s.openNow) && <p className="notice">{t('start.noService')}</p>}
+      {!closure && services.length > 0 && !services.some((s) => s.openNow) && <p className="notice">{t('start.noService')}</p>}
       <button type="button" className="appointment-button" data-testid="checkin-open" onClick={onCheckIn}>
         <Icon name="appointment" size={64} />
         <span><strong>{t('start.appointment')}</strong><small>{t('start.appointmentHint')}</small></span>

@@ -157,6 +157,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
     () => appointments.sweepNoShows(),
     () => payments.expireUnlinkedCheckouts(),
     () => parts.longWaits.check(),
+    () => parts.catalog.noticeClosureDay(),
     () => storage.recheck(),
     () => parts.retention.sweep(),
   ], logger, undefined, (err) => storage.noteError(err));

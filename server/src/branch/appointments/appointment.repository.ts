@@ -84,6 +84,14 @@ export function toOverrideView(row: Selectable<HolidayOverridesTable>): HolidayO
   };
 }
 
+/** The closure an admin set on a local date (YYYY-MM-DD), with its reason; null on a day the branch is not closed. */
+export function closureOn(store: BranchStore, db: AppointmentDb, date: string): LocalizedText | null {
+  const row = store.first(db.selectFrom('holiday_overrides').selectAll().where('kind', '=', 'closure').where('date', '=', date).orderBy('created_at'));
+  if (!row) return null;
+  const label = toOverride(row);
+  return label.kind === 'closure' ? (typeof label.label === 'string' ? { fr: label.label, wo: label.label, en: label.label } : label.label) : null;
+}
+
 // ---------- bookings ----------
 
 export function findBookingByCode(store: BranchStore, db: AppointmentDb, code: string): BookingRow | undefined {

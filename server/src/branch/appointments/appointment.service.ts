@@ -133,6 +133,8 @@ export class AppointmentService {
         created_at: at,
       });
       this.publishConfigIfChanged();
+      // A closure of today closes every line at once: the kiosks and call boards get the services and its reason.
+      if (body.kind === 'closure') tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
     });
     return toOverrideView(findOverride(this.store, this.db, id) as NonNullable<ReturnType<typeof findOverride>>);
   }
@@ -142,6 +144,7 @@ export class AppointmentService {
       const removed = deleteOverride(tx, this.db, id);
       if (removed === 0) throw new DomainError('NOT_FOUND', `holiday override ${id} does not exist`);
       this.publishConfigIfChanged();
+      tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
     });
   }
 

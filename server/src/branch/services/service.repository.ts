@@ -19,12 +19,15 @@ export function serviceHours(row: ServiceRow, branchHours: OpeningHours): Openin
   return row.opening_hours ? (JSON.parse(row.opening_hours) as OpeningHours) : branchHours;
 }
 
-/** Issuing is possible when the line is active and the service is within its hours (or the branch's). */
-export function isIssuable(row: ServiceRow, branchHours: OpeningHours, now: Date, timeZone: string): boolean {
-  return row.status === 'active' && isOpenAt(serviceHours(row, branchHours), now, timeZone);
+/**
+ * Issuing is possible when the line is active and the service is within its hours (or the branch's), on a day the
+ * branch is not closed (`closedToday`: an admin's closure, BranchInfo.closureAt).
+ */
+export function isIssuable(row: ServiceRow, branchHours: OpeningHours, now: Date, timeZone: string, closedToday: boolean): boolean {
+  return !closedToday && row.status === 'active' && isOpenAt(serviceHours(row, branchHours), now, timeZone);
 }
 
-export function toServiceView(row: ServiceRow, branchHours: OpeningHours, now: Date, timeZone: string): ServiceView {
+export function toServiceView(row: ServiceRow, branchHours: OpeningHours, now: Date, timeZone: string, closedToday: boolean): ServiceView {
   const hours = serviceHours(row, branchHours);
   return {
     id: row.id,
@@ -36,8 +39,8 @@ export function toServiceView(row: ServiceRow, branchHours: OpeningHours, now: D
     express: row.express === 1,
     status: row.status as ServiceStatus,
     openingHours: row.opening_hours ? (JSON.parse(row.opening_hours) as OpeningHours) : null,
-    openNow: isIssuable(row, branchHours, now, timeZone),
-    hoursToday: rangesOn(hours, now, timeZone).map((r) => ({ open: r.open, close: r.close })),
+    openNow: isIssuable(row, branchHours, now, timeZone, closedToday),
+    hoursToday: closedToday ? [] : rangesOn(hours, now, timeZone).map((r) => ({ open: r.open, close: r.close })),
     sortOrder: row.sort_order,
     feeXof: row.fee_xof,
     managedBy: row.central_key !== null ? 'central' : null,

@@ -16,13 +16,26 @@ export class ServiceCatalog {
 
   list(): ServiceView[] {
     const now = this.ctx.clock.now();
-    return listServices(this.ctx.store).map((s) => toServiceView(s, this.branch.openingHours(), now, this.ctx.timeZone));
+    const closed = this.branch.closureAt(now) !== null;
+    return listServices(this.ctx.store).map((s) => toServiceView(s, this.branch.openingHours(), now, this.ctx.timeZone, closed));
   }
 
   get(id: string): ServiceView {
     const row = findService(this.ctx.store, id);
     if (!row) throw new DomainError('NOT_FOUND', `service ${id} does not exist`);
-    return toServiceView(row, this.branch.openingHours(), this.ctx.clock.now(), this.ctx.timeZone);
+    const now = this.ctx.clock.now();
+    return toServiceView(row, this.branch.openingHours(), now, this.ctx.timeZone, this.branch.closureAt(now) !== null);
+  }
+
+  /**
+   * A closure day begins or ends with the clock, not with an event: the sweeper asks every 30 s, and screens get
+   * the services (closed, or open again) and the closure's reason as soon as the day turns.
+   */
+  private closureShown: string | undefined;
+  noticeClosureDay(): void {
+    const closure = JSON.stringify(this.branch.closureAt(this.ctx.clock.now()));
+    if (this.closureShown !== undefined && closure !== this.closureShown) this.ctx.events.emit('catalog.changed');
+    this.closureShown = closure;
   }
 
   create(input: z.output<typeof ServiceCreateBody>): ServiceView {

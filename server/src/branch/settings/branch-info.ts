@@ -1,4 +1,4 @@
-import type { BranchView } from '../../shared/contracts/api.js';
+import type { BranchClosure, BranchView } from '../../shared/contracts/api.js';
 import type { OpeningHours } from '../../shared/contracts/domain.js';
 import type { BranchStore } from '../db/store.js';
 import type { z } from 'zod';
@@ -8,6 +8,7 @@ import { getSetting, loadBranchView, setSetting, updateBranch } from './branch.r
 import { lastTicketSeq } from '../tickets/ticket.repository.js';
 import { serviceDay } from '../../shared/domain/numbering.js';
 import { endOfBranchDay, type HoursChange } from '../../shared/domain/opening-hours.js';
+import { appointmentDb, closureOn } from '../appointments/appointment.repository.js';
 
 /** Setting: the last change of the opening hours or time zone (JSON HoursChange). */
 const HOURS_CHANGED_ON = 'opening_hours_changed_on';
@@ -22,6 +23,12 @@ export class BranchInfo {
   }
   openingHours(): OpeningHours {
     return this.view().openingHours;
+  }
+  /** The closure an admin set on the branch day of `at`, if any: that day the branch issues no ticket. */
+  closureAt(at: Date): BranchClosure | null {
+    const date = serviceDay(at, this.view().timeZone);
+    const reason = closureOn(this.store, appointmentDb(this.store), date);
+    return reason ? { date, reason } : null;
   }
   /** The last change of the hours (or the time zone): its day lasts at least as it would have before (opening-hours.ts). */
   lastHoursChange(): HoursChange | null {

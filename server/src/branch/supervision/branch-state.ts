@@ -121,6 +121,7 @@ export class BranchState {
       activeTickets: forStaff ? this.tickets.activeViews() : [],
       message: this.message(),
       skipAbsent: readRemoteSettings(this.ctx.store).absent === 'skip',
+      closure: this.branch.closureAt(this.ctx.clock.now()),
       serverTime: this.ctx.clock.now().toISOString(),
       revision: this.revisionCounter,
     };

@@ -75,9 +75,11 @@ export class TicketCommands {
       const service = findService(tx, input.serviceId);
       if (!service) throw new DomainError('NOT_FOUND', `service ${input.serviceId} does not exist`);
       // A booked visitor's check-in window may open before the service does: a booking needs an active line only.
-      const open = input.bookingId ? service.status === 'active' : isIssuable(service, this.d.branch.openingHours(), now, this.timeZone);
+      const closure = input.bookingId ? null : this.d.branch.closureAt(now);
+      const open = input.bookingId ? service.status === 'active' : isIssuable(service, this.d.branch.openingHours(), now, this.timeZone, closure !== null);
       if (!open) {
-        throw new DomainError('SERVICE_CLOSED', `service ${service.name_fr} is not taking tickets now`, { serviceId: service.id, status: service.status });
+        const why = closure ? `the branch is closed today (${closure.reason.en})` : 'is not taking tickets now';
+        throw new DomainError('SERVICE_CLOSED', closure ? `service ${service.name_fr}: ${why}` : `service ${service.name_fr} ${why}`, { serviceId: service.id, status: service.status });
       }
       const day = serviceDay(now, this.timeZone);
       const seq = nextSequence(tx, service.id, day);

@@ -116,6 +116,10 @@ export const BranchView = z.object({
 });
 export type BranchView = z.infer<typeof BranchView>;
 
+/** A day an admin closed the branch (Administration › Agence › closures): no ticket is issued, the screens say why. */
+export const BranchClosure = z.object({ date: z.string().describe('The branch day, YYYY-MM-DD in its time zone'), reason: LocalizedText });
+export type BranchClosure = z.infer<typeof BranchClosure>;
+
 export const ServiceView = z.object({
   id: z.string(),
   prefix: z.string(),

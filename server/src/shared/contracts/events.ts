@@ -1,6 +1,6 @@
 // Socket.IO event maps shared by the server and the UIs (import type only in UIs).
 import type { z } from 'zod';
-import type { AlertView, BranchView, CallNextBody, CancelBody, CommandBody, CompleteBody, CounterView, QueueSummary, ServiceView, TicketView, TransferBody } from './api.js';
+import type { AlertView, BranchClosure, BranchView, CallNextBody, CancelBody, CommandBody, CompleteBody, CounterView, QueueSummary, ServiceView, TicketView, TransferBody } from './api.js';
 import type { QueueType, Role } from './domain.js';
 
 /** One call or recall of a ticket to a counter: what a call board shows and announces. */
@@ -30,6 +30,8 @@ export interface BranchSnapshot {
   message: string | null;
   /** The branch's `absent: skip` rule (remote tickets): the staff's "next" list puts absent visitors last, as call-next passes over them. */
   skipAbsent: boolean;
+  /** Today is a closure day (BranchInfo.closureAt): no line issues tickets, the kiosk and the call board show why. */
+  closure: BranchClosure | null;
   serverTime: string;
   /** Bumped on every change; a client can tell whether it missed something. */
   revision: number;
