@@ -2,7 +2,8 @@
 // applied to chosen branches through their feed; a branch applies a revision in one transaction with its history
 // row and answers; its services say which fields head office manages and its admin routes refuse a local change
 // of those (409 MANAGED_BY_CENTRAL); a branch whose link is cut gets the change when it comes back; a revision a
-// branch cannot apply (a letter held by its own service) changes nothing there and the console sees why.
+// branch cannot apply (a letter held by its own service) changes nothing there and the console sees why; letters
+// move between catalog services (a swap) in one revision.
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +133,48 @@ for (const dialect of await centralDialects()) {
       try {
         expect(db.prepare("select value from settings where key = 'display_message'").get()).toEqual({ value: catalog.displayMessage });
         expect(db.prepare('select revision, outcome from config_history order by revision').all()).toEqual([{ revision: 1, outcome: 'applied' }, { revision: 2, outcome: 'refused' }]);
+      } finally {
+        db.close();
+      }
+    }, 60_000);
+
+    it('moves letters between catalog services in one revision: a swap and a move to the freed letter apply together', async () => {
+      const before = await online.services();
+      const cash = before.find((s) => s.prefix === 'A') as ServiceView;
+      const loans = before.find((s) => s.prefix === 'L') as ServiceView;
+      expect([cash.managedBy, loans.managedBy]).toEqual(['central', 'central']);
+      // Cash desk and loans swap letters, and a new catalog service takes none of theirs: one revision.
+      const swapped: OrgConfigBody = {
+        ...catalog,
+        services: [
+          ...catalog.services.map((s) => ({ ...s, prefix: s.key === 'cash' ? 'L' : 'A' })),
+          { key: 'fx', prefix: 'X', name: { fr: 'Change', wo: 'Weccit xaalis', en: 'Currency exchange' }, targetWaitMinutes: 15, defaultServiceMinutes: 5, feeXof: null, appointments: null },
+        ],
+      };
+      const saved = await central.admin<OrgConfigView>('PUT', `/api/office/config?organizationId=${BANK.id}`, swapped);
+      expect(saved.body.revision).toBe(3);
+      await central.admin('POST', '/api/office/config/apply', { organizationId: BANK.id, branchIds: [online.server.branchId] });
+      const view = await waitFor('the branch answered revision 3', async () => {
+        const v = (await config()).branches.find((x) => x.branchId === online.server.branchId);
+        return v?.appliedRevision === 3 ? v : undefined;
+      });
+      expect(view).toMatchObject({ outcome: 'applied', reason: null });
+      // The same services (their tickets and history stay theirs), with each other's letter.
+      const after = await online.services();
+      expect(after.find((s) => s.id === cash.id)).toMatchObject({ prefix: 'L', name: { fr: 'Caisse' }, managedBy: 'central' });
+      expect(after.find((s) => s.id === loans.id)).toMatchObject({ prefix: 'A', name: { fr: 'Crédits' }, managedBy: 'central' });
+      expect(after.find((s) => s.prefix === 'X')).toMatchObject({ name: { fr: 'Change' }, managedBy: 'central' });
+      expect(after.filter((s) => ['A', 'L', 'X'].includes(s.prefix))).toHaveLength(3);
+      // A ticket of the cash desk now carries its new letter.
+      const ticket = await online.api.issue(await online.kioskToken(), { serviceId: cash.id });
+      expect(ticket.status).toBe(201);
+      expect(ticket.body.number).toMatch(/^L\d{3}$/);
+      const db = new Database(path.join(online.dataDir, 'branch.sqlite'), { readonly: true });
+      try {
+        expect(db.prepare('select revision, outcome from config_history order by revision').all())
+          .toEqual([{ revision: 1, outcome: 'applied' }, { revision: 2, outcome: 'refused' }, { revision: 3, outcome: 'applied' }]);
+        // No placeholder letter was left behind.
+        expect(db.prepare("select count(*) as n from services where prefix like '~%'").get()).toEqual({ n: 0 });
       } finally {
         db.close();
       }

@@ -65,17 +65,20 @@ function plan(services: ServiceRow[], catalog: CatalogService[]): Plan[] {
     entry,
     row: services.find((s) => s.central_key === entry.key) ?? services.find((s) => s.central_key === null && s.prefix === entry.prefix) ?? null,
   }));
-  // A letter the catalog gives must not be held by another service (the letter is unique among live services).
+  // The letter is unique among live services once the revision is applied: the catalog's letters (distinct, the
+  // contract checks it) and the letters of the services it does not list, which keep theirs. A letter may pass from
+  // one catalog service to another in the same revision: only where they will stand counts.
+  const inCatalog = new Set(plans.flatMap((p) => (p.row ? [p.row.id] : [])));
   for (const p of plans) {
-    const holder = services.find((s) => s.prefix === p.entry.prefix && s.id !== p.row?.id);
+    const holder = services.find((s) => s.prefix === p.entry.prefix && !inCatalog.has(s.id));
     if (!holder) continue;
-    if (holder.central_key !== null && plans.some((q) => q.row?.id === holder.id)) {
-      throw new DomainError('CONFLICT', `letter ${p.entry.prefix} passes from ${holder.name_fr} to ${p.entry.name.fr} in one revision: give ${holder.name_fr} its new letter in one revision, then ${p.entry.name.fr} the freed one`);
-    }
     throw new DomainError('CONFLICT', `letter ${p.entry.prefix} (${p.entry.name.fr}) is held by the branch's own service ${holder.name_fr}: give that one another letter at the branch, or ${p.entry.name.fr} another letter in the catalog`);
   }
   return plans;
 }
+
+/** A letter no live service can hold (letters are A-Z), unique per service: where a service waits while letters move. */
+const movingLetter = (serviceId: string) => `~${serviceId}`;
 
 export class CentralConfig {
   constructor(private readonly ctx: BranchContext, private readonly branch: BranchInfo) {}
@@ -117,6 +120,11 @@ export class CentralConfig {
     const kept = new Set(plans.flatMap((p) => (p.row ? [p.row.id] : [])));
     for (const s of services) {
       if (s.central_key !== null && !kept.has(s.id)) tx.run(tx.db.updateTable('services').set({ central_key: null, managed_fields: null, updated_at: at }).where('id', '=', s.id));
+    }
+    // Letters that move between services (A to B and B to A in one revision): each moving service first leaves its
+    // letter for a placeholder, then every one takes its new letter; the unique index never sees two holders.
+    for (const { entry, row } of plans) {
+      if (row && row.prefix !== entry.prefix) tx.run(tx.db.updateTable('services').set({ prefix: movingLetter(row.id) }).where('id', '=', row.id));
     }
     const maxOrder = services.reduce((m, s) => Math.max(m, s.sort_order), 0);
     const result: ConfigAppliedV1['services'] = [];
