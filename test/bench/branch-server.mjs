@@ -23,6 +23,9 @@ const server = await createBranchServer({
   printer: 'simulated',
   // The bench plays many kiosks at rates no real kiosk reaches.
   kioskRateLimitPerMinute: 10_000_000,
+  // The remote part (test/bench/remote.ts): a branch connected to a central, its sync timing as asked.
+  ...(env.BENCH_CENTRAL_URL && { centralUrl: env.BENCH_CENTRAL_URL, centralCredential: env.BENCH_CENTRAL_CREDENTIAL }),
+  ...(env.BENCH_SYNC && { sync: JSON.parse(env.BENCH_SYNC) }),
   logger: pino({ level: env.BENCH_LOG_LEVEL ?? 'silent' }),
 });
 // Diagnosis only (--sqlite-synchronous): what the commit's fsync costs, by running with another setting than FULL.
@@ -43,6 +46,7 @@ for (const method of /** @type {const} */ (['all', 'first', 'run'])) {
 const parts = server.services;
 const timers = {
   'sweep: no-shows': () => parts.tickets.sweepNoShows(),
+  'sweep: absent remote visitors': () => parts.tickets.sweepAbsent(),
   'sweep: expiry at closing': () => parts.tickets.expireAtClosing(),
   'sweep: missed bookings': () => parts.appointments.sweepNoShows(),
   'sweep: stale checkouts': () => parts.payments.expireUnlinkedCheckouts(),
@@ -78,7 +82,7 @@ const controlAddress = control.address();
 const controlUrl = typeof controlAddress === 'object' && controlAddress ? `http://127.0.0.1:${controlAddress.port}` : null;
 control.unref();
 
-process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, credentials: server.firstStartCredentials, control: controlUrl })}\n`);
+process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, branchId: server.branchId, credentials: server.firstStartCredentials, control: controlUrl })}\n`);
 process.on('SIGTERM', () => { void server.close().then(() => process.exit(0)); });
 
 // SIGUSR2 prints the event-loop delay since the previous SIGUSR2 as one JSON line: how long work waited for the

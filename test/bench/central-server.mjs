@@ -1,7 +1,7 @@
 // The central server under test, in its own process like a real head office (so the simulated branches' work in the
 // bench process is not counted as central's, and central has its own thread). Plain JavaScript importing the built
 // server (server/dist), like branch-server.mjs. Options: BENCH_SERVER_MODULE, BENCH_ADMIN_TOKEN, and
-// BENCH_CENTRAL_DATABASE_URL (PostgreSQL) or BENCH_CENTRAL_DATA_DIR (SQLite). First stdout line: {"url","dialect"}.
+// BENCH_CENTRAL_DATABASE_URL (PostgreSQL) or BENCH_CENTRAL_DATA_DIR (SQLite), BENCH_REMOTE (JSON). First stdout line: {"url","dialect"}.
 // @ts-check
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
@@ -15,6 +15,8 @@ const server = await createCentralServer({
   host: '127.0.0.1',
   ...(env.BENCH_CENTRAL_DATABASE_URL ? { databaseUrl: env.BENCH_CENTRAL_DATABASE_URL, poolSize: 10 } : { dataDir: env.BENCH_CENTRAL_DATA_DIR }),
   adminToken: env.BENCH_ADMIN_TOKEN,
+  // The remote part (test/bench/remote.ts): its join limits and deadlines.
+  ...(env.BENCH_REMOTE && { remote: JSON.parse(env.BENCH_REMOTE) }),
   logger: pino({ level: env.BENCH_LOG_LEVEL ?? 'silent' }),
 });
 process.stdout.write(`${JSON.stringify({ url: server.url, dialect: server.dialect })}\n`);

@@ -68,10 +68,11 @@ export function ensureServerBuild(): string {
 }
 
 export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-interface BranchInfoLine { url: string; port: number; credentials: Array<{ login: string; password: string; role: string }>; control: string | null }
+interface BranchInfoLine { url: string; port: number; branchId: string; credentials: Array<{ login: string; password: string; role: string }>; control: string | null }
 
 export interface BenchServer {
   url: string;
+  branchId: string;
   pid: number;
   dataDir: string;
   /** Logins printed on the first start of this data folder (demo agents). */
@@ -91,12 +92,13 @@ export function tempDataDir(label: string): string {
 }
 
 /** Start test/bench/branch-server.ts in a child Node process (demo branch); `cpuProfDir` runs it under --cpu-prof. */
-export async function startBenchServer(opts: { dataDir: string; cpuProfDir?: string; credentials?: Record<string, string> }): Promise<BenchServer> {
+export async function startBenchServer(opts: { dataDir: string; cpuProfDir?: string; credentials?: Record<string, string>; env?: Record<string, string> }): Promise<BenchServer> {
   const env: Record<string, string> = {
     BENCH_DATA_DIR: opts.dataDir,
     BENCH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
     BENCH_SERVER_MODULE: path.resolve(serverMode === 'dist' ? 'server/dist/index.js' : 'server/src/index.ts'),
     ...(sqliteSynchronous && { BENCH_SQLITE_SYNCHRONOUS: sqliteSynchronous }),
+    ...opts.env,
   };
   const nodeArgs: string[] = [];
   if (opts.cpuProfDir) {
@@ -112,6 +114,7 @@ export async function startBenchServer(opts: { dataDir: string; cpuProfDir?: str
   if (pid === undefined) throw new Error('branch server child has no pid');
   return {
     url: child.info.url,
+    branchId: child.info.branchId,
     pid,
     dataDir: opts.dataDir,
     credentials,

@@ -3,6 +3,7 @@
 import type { BranchPeakResult } from './branch.js';
 import type { CentralBenchResult } from './central.js';
 import type { CostsResult } from './costs.js';
+import type { RemoteBenchResult } from './remote.js';
 import type { FloorResult } from './floor.js';
 import type { HistoryPoint, MemoryPoint } from './growth.js';
 import type { ProfileSummary } from './profile.js';
@@ -47,6 +48,8 @@ export interface BenchResults {
   central: CentralBenchResult | null;
   /** What one command costs (CPU and machine-independent counts), with a short and a long line (issue 19). */
   costs: CostsResult | null;
+  /** Join to number through the live link and through polling (issue 18). */
+  remote: RemoteBenchResult | null;
   profile: ProfileSummary | null;
   targets: TargetResult[];
   errors: string[];
@@ -142,6 +145,14 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
       measured: `slowest: ${slowest} ${ms(slowestMs)}`, status: !Number.isFinite(slowestMs) ? 'n/a' : slowestMs <= 10 ? 'pass' : 'fail',
     });
   }
+  if (r.remote) {
+    const l = r.remote.link;
+    out.push({
+      id: 'join-to-number-2s', target: 'a remote join gets its number within 2 s (p99) with the branch online, through the live link',
+      measured: `${ms(l.latency.p99)} p99, ${ms(l.latency.p50)} p50 (${l.issued}/${l.joins} issued); polling every ${r.remote.polling.periodicMs / 1000} s alone: ${ms(r.remote.polling.latency.p99)} p99, ${ms(r.remote.polling.latency.p50)} p50`,
+      status: l.issued === l.joins && l.latency.p99 < 2_000 ? 'pass' : 'fail',
+    });
+  }
   const hundred = r.memory?.find((m) => m.clients === 100);
   out.push({
     id: 'rss-100-clients', target: 'branch server < 150 MB resident with 100 clients',
@@ -220,6 +231,15 @@ export function formatTable(r: BenchResults, centralText: string | null): string
       lines.push(`  periodic jobs with ${l.waiting} waiting (slowest of 3 runs): ${Object.entries(l.timersMs).map(([n, v]) => `${n} ${ms(v)}`).join(', ')}`);
     }
     lines.push('  (messages and bytes: what all connected screens received per command; writes: write-like system calls of the server)');
+  }
+  if (r.remote) {
+    const wr = [34, 9, 10, 10, 10, 10];
+    lines.push('', row(['Join to number (remote ticket)', 'issued', 'p50', 'p90', 'p99', 'max'], wr));
+    for (const m of [r.remote.link, r.remote.polling]) {
+      const label = m.mode === 'live link' ? '  live link' : `  polling alone, every ${m.periodicMs / 1000} s`;
+      lines.push(row([label, `${m.issued}/${m.joins}`, ms(m.latency.p50), ms(m.latency.p90), ms(m.latency.p99), ms(m.latency.max)], wr));
+    }
+    lines.push('  (POST /api/remote/joins at central until its answer with the number the branch issued; both servers in their own processes)');
   }
   if (r.history) {
     const wh = [24, 11, 11, 11, 11, 10, 10];

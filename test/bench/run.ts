@@ -10,7 +10,8 @@
 //   --seconds [20] --warmup [3] --agent-interval-ms [1000] --history [1000,1000000] --history-iterations [300]
 //   --clients [10,100,500] --floor-iterations [2000] --branches [20] --records-per-branch [2000]
 //   --catchup-records [30000] --dialects [sqlite,postgres] --costs-commands [300] --long-line [5000]
-//   --only/--skip [floor,branch,costs,history,memory,central,analytics]
+//   --remote-joins [200] --remote-polling-ms [5000]
+//   --only/--skip [floor,branch,costs,remote,history,memory,central,analytics]
 //   --server [dist|src] --out [bench-results] --profile (the peak server under --cpu-prof, hottest functions printed)
 //   --sqlite-synchronous [off|normal] (diagnosis only: the branch's SQLite without FULL commits)
 // PostgreSQL: SMARTQUEUE_TEST_PG_URL [postgres://postgres@127.0.0.1:5432/test]; the bench creates and drops its own
@@ -23,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBranchPeak, type BranchPeakOptions } from './branch.js';
 import { runCosts, type CostsOptions } from './costs.js';
+import { runRemoteBench, type RemoteBenchOptions } from './remote.js';
 import { measureFloor } from './floor.js';
 import { formatCentralBench, runCentralBench, type CentralBenchOptions } from './central.js';
 import { formatAnalyticsBench, runAnalyticsBench } from './analytics.js';
@@ -31,7 +33,7 @@ import { ensureServerBuild, setServerMode, setSqliteSynchronous, type ServerMode
 import { formatProfile, latestProfile, summarizeProfile } from './profile.js';
 import { computeRatios, evaluateTargets, formatTable, type BenchResults, type MachineInfo } from './report.js';
 
-const PARTS = ['floor', 'branch', 'costs', 'history', 'memory', 'central', 'analytics'] as const;
+const PARTS = ['floor', 'branch', 'costs', 'remote', 'history', 'memory', 'central', 'analytics'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -39,6 +41,7 @@ export interface BenchOptions {
   parts: Part[];
   branch: Omit<BranchPeakOptions, 'rate'>;
   costs: CostsOptions;
+  remote: RemoteBenchOptions;
   /** Issuance rates of the peak scenario, tickets/s: one run each (the targets read the 200 one). */
   rates: number[];
   history: number[];
@@ -70,7 +73,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'floor-iterations': { type: 'string' }, only: { type: 'string' }, skip: { type: 'string' },
       profile: { type: 'boolean', default: false }, out: { type: 'string' }, server: { type: 'string' },
       help: { type: 'boolean', default: false }, 'sqlite-synchronous': { type: 'string' }, branches: { type: 'string' }, 'records-per-branch': { type: 'string' }, 'catchup-records': { type: 'string' }, dialects: { type: 'string' },
-      'costs-commands': { type: 'string' }, 'long-line': { type: 'string' },
+      'costs-commands': { type: 'string' }, 'long-line': { type: 'string' }, 'remote-joins': { type: 'string' }, 'remote-polling-ms': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -104,6 +107,11 @@ export function parseOptions(argv: string[]): BenchOptions {
       kiosks: branch.kiosks, agents: branch.agents, displays: branch.displays,
       commands: num(values['costs-commands'], quick ? 50 : 300),
       lines: [50, num(values['long-line'], quick ? 500 : 5_000)],
+    },
+    remote: {
+      linkJoins: num(values['remote-joins'], quick ? 30 : 200),
+      pollingJoins: Math.max(5, Math.round(num(values['remote-joins'], quick ? 30 : 200) / 10)),
+      pollingMs: num(values['remote-polling-ms'], 5_000),
     },
     rates: values.rate ? numberList(values.rate) : [200],
     history: values.history ? numberList(values.history) : quick ? [1_000, 100_000] : [1_000, 1_000_000],
@@ -161,7 +169,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
     machine: machineInfo(),
     options: { ...opts },
     steps: [],
-    floor: null, branch: null, branchSweep: null, ratios: null, costs: null, history: null, memory: null, central: null, profile: null,
+    floor: null, branch: null, branchSweep: null, ratios: null, costs: null, remote: null, history: null, memory: null, central: null, profile: null,
     targets: [],
     errors: [],
   };
@@ -206,6 +214,9 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   results.ratios = computeRatios(results.floor, results.branch);
   await step('costs', `cost of one command (${opts.costs.commands} of each, lines of ${opts.costs.lines.join(' and ')} waiting)`, async () => {
     results.costs = await runCosts(opts.costs, log);
+  });
+  await step('remote', `join to number (${opts.remote.linkJoins} joins through the live link, ${opts.remote.pollingJoins} through polling every ${opts.remote.pollingMs / 1000} s)`, async () => {
+    results.remote = await runRemoteBench(opts.remote, (line) => log(`  ${line}`));
   });
   await step('history', `history growth (${opts.history.map((n) => n.toLocaleString('en')).join(' / ')} tickets)`, async () => {
     results.history = await runHistoryGrowth(opts.history, opts.historyIterations, log);
