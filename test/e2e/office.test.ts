@@ -2,8 +2,10 @@
 // three real branch servers replicating through it: an analyst sees only its organization's branches, their live
 // waits follow the branches, a cut branch turns stale on Now, Analytics shows the figures the branches' own databases
 // give, CSV export equals the table shown, enrolment from the console gives a credential a new branch syncs with,
-// a catalog pushed from the console reaches a branch that was cut when it was pushed, and axe-core finds no serious
-// or critical violation on any screen.
+// a catalog pushed from the console reaches a branch that was cut when it was pushed, an organization admin refunds
+// a real Wave payment (through the Wave simulator) from the Payments screen while an analyst sees no refund button,
+// and axe-core finds no serious or critical violation on any screen.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -19,6 +21,8 @@ import { centralDialects } from '../support/postgres.js';
 import { buildScreens } from '../support/ui-build.js';
 import type { CentralBranchView } from '../../server/src/shared/contracts/sync.js';
 import type { ServiceView } from '../../server/src/shared/contracts/api.js';
+import type { PaymentTotals, PaymentView } from '../../server/src/shared/contracts/payments.js';
+import { startPaymentProviders, type PaymentProviders } from '../support/payment-providers.js';
 
 const haveChromium = chromiumAvailable();
 const dialect = (await centralDialects()).includes('postgres') ? 'postgres' : 'sqlite';
@@ -50,17 +54,21 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
   let bank2: SyncedBranch;
   let hosp: SyncedBranch;
   let browser: Browser;
+  let sims: PaymentProviders;
   const extra: TestBranch[] = [];
 
   beforeAll(async () => {
     ui = await buildScreens(['office']);
-    central = await startCentral(dialect, { uiRoot: ui.uiRoot, tracking: { staleAfterSeconds: 3 } });
+    sims = await startPaymentProviders();
+    central = await startCentral(dialect, { uiRoot: ui.uiRoot, tracking: { staleAfterSeconds: 3 }, payments: { providers: sims.providers, reconcileEveryMs: 0, pollIntervalMs: 0 } });
+    sims.wave.setWebhookUrl(`${central.url}/api/payments/webhooks/wave`);
     proxy = await FaultProxy.start({ target: central.url });
     bank1 = await startSyncedBranch(central, { name: 'Agence Plateau', organization: BANK, region: 'Dakar', centralUrl: proxy.url });
     bank2 = await startSyncedBranch(central, { name: 'Agence Thiès', organization: BANK, region: 'Thiès' });
     hosp = await startSyncedBranch(central, { name: 'Hôpital de Fann', organization: HOSPITAL, region: 'Dakar' });
     expect((await central.admin('POST', '/api/office/bootstrap', { login: 'fatou', displayName: 'Fatou Ndiaye', password: 'platform secret 1' })).status).toBe(201);
     expect((await central.admin('POST', '/api/office/users', { login: 'awa', displayName: 'Awa Diop', password: 'analyst secret 1', role: 'analyst', organizationId: BANK.id })).status).toBe(201);
+    expect((await central.admin('POST', '/api/office/users', { login: 'ibrahima', displayName: 'Ibrahima Fall', password: 'hospital admin 1', role: 'org_admin', organizationId: HOSPITAL.id })).status).toBe(201);
     browser = await launchBrowser();
   }, 180_000);
   afterAll(async () => {
@@ -68,6 +76,7 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
     for (const b of [bank1, bank2, hosp, ...extra]) await b?.close();
     await proxy?.close();
     await central?.destroy();
+    await sims?.close();
     ui?.remove();
   });
 
@@ -251,7 +260,7 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
     await page.context().close();
   }, 120_000);
 
-  it('shows payments per provider, branch, service and day by name, with refunds', async () => {
+  it('shows payments per provider, branch, service and day by name; an organization admin refunds a Wave payment, an analyst cannot', async () => {
     const admin = await hosp.login('admin');
     const agent = await hosp.login('awa');
     const supervisor = await hosp.login('aminata');
@@ -266,25 +275,76 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
       paid.push(p.body.id);
     }
     expect((await hosp.api.post(`/api/payments/${paid[0] as string}/refund`, { reason: 'erreur de caisse' }, supervisor)).status).toBe(200);
+    // A visitor pays a third ticket with Wave at the kiosk: the Wave simulator completes it and sends its signed webhook.
+    const waveTicket = (await hosp.api.issue(kiosk, { serviceId: a.id })).body as { id: string };
+    const checkout = await hosp.api.post<PaymentView>(`/api/tickets/${waveTicket.id}/checkout`, { provider: 'wave', commandId: randomUUID() }, kiosk);
+    expect(checkout.status, JSON.stringify(checkout.body)).toBe(201);
+    const waveRef = checkout.body.providerRef as string;
+    expect((await sims.wave.complete(waveRef)).map((d) => d.status)).toEqual([200]);
     const day = new Date().toISOString().slice(0, 10);
+    const totals = async () => (await central.admin<PaymentTotals>('GET', `/api/central/payments/totals?from=${day}&to=${day}&branchId=${hosp.server.branchId}`)).body;
     await waitFor('central counts the payments and the refund', async () => {
-      const totals = await central.admin<{ total: { count: number; refundedCount: number } }>('GET', `/api/central/payments/totals?from=${day}&to=${day}&branchId=${hosp.server.branchId}`);
-      return totals.body.total.count === 2 && totals.body.total.refundedCount === 1;
+      const t = await totals();
+      return t.total.count === 3 && t.total.refundedCount === 1;
     });
-    const page = await signIn('fatou', 'platform secret 1');
-    await page.getByRole('button', { name: 'Paiements', exact: true }).click();
-    await page.getByLabel('Du', { exact: true }).fill(day);
-    await page.getByLabel('Au', { exact: true }).fill(day);
-    const row = (table: string, label: string) => page.getByTestId(table).locator('tbody tr', { hasText: label }).locator('td').allTextContents();
-    await page.getByTestId('pay-branch').locator('tbody tr', { hasText: 'Hôpital de Fann' }).waitFor();
     const xof = (n: number) => `${n.toLocaleString('fr-SN')} F CFA`;
-    const figures = ['2', xof(3000), '1', xof(1500), xof(1500)];
-    expect(await row('pay-branch', 'Hôpital de Fann')).toEqual(['Hôpital de Fann', ...figures]);
-    expect(await row('pay-service', 'Hôpital de Fann')).toEqual([`A · ${a.name.fr} (Hôpital de Fann)`, ...figures]);
-    expect(await row('pay-provider', 'Espèces')).toEqual(['Espèces', ...figures]);
-    expect(await row('pay-day', day)).toEqual([day, ...figures]);
-    await axe(page, 'Payments with figures');
+
+    // The hospital's organization admin: its branch's figures by name, and the Wave payment to refund.
+    const page = await signIn('ibrahima', 'hospital admin 1');
+    const openPayments = async () => {
+      await page.getByRole('button', { name: 'Maintenant', exact: true }).click();
+      await page.getByRole('button', { name: 'Paiements', exact: true }).click();
+      await page.getByLabel('Du', { exact: true }).fill(day);
+      await page.getByLabel('Au', { exact: true }).fill(day);
+      await page.getByTestId('pay-branch').locator('tbody tr', { hasText: 'Hôpital de Fann' }).waitFor();
+    };
+    const row = (table: string, label: string) => page.getByTestId(table).locator('tbody tr', { hasText: label }).locator('td').allTextContents();
+    await openPayments();
+    expect(await row('pay-branch', 'Hôpital de Fann')).toEqual(['Hôpital de Fann', '3', xof(4500), '1', xof(1500), xof(3000)]);
+    expect(await row('pay-service', 'Hôpital de Fann')).toEqual([`A · ${a.name.fr} (Hôpital de Fann)`, '3', xof(4500), '1', xof(1500), xof(3000)]);
+    expect(await row('pay-provider', 'Espèces')).toEqual(['Espèces', '2', xof(3000), '1', xof(1500), xof(1500)]);
+    expect(await row('pay-provider', 'Wave')).toEqual(['Wave', '1', xof(1500), '0', xof(0), xof(1500)]);
+    expect(await row('pay-day', day)).toEqual([day, '3', xof(4500), '1', xof(1500), xof(3000)]);
+    const wavePayment = page.getByTestId('pay-phone').locator(`tr[data-payment="${checkout.body.id}"]`);
+    expect(await wavePayment.locator('td').allTextContents()).toEqual(expect.arrayContaining(['Wave', 'Hôpital de Fann', xof(1500), 'Payé']));
+    await axe(page, 'Payments with figures and a refund button');
+
+    // Refund it from the console: Wave gives the money back (its refund API), the screen shows it refunded.
+    await wavePayment.getByRole('button', { name: /^Rembourser/ }).click();
+    await page.getByTestId('pay-status').getByText(`Remboursé par Wave : ${xof(1500)} (Hôpital de Fann)`).waitFor();
+    await wavePayment.getByTestId('pay-phone-status').getByText('Remboursé').waitFor();
+    expect(await wavePayment.getByRole('button').count()).toBe(0);
+    expect(sims.wave.payment(waveRef).status).toBe('refunded');
+    await page.getByTestId('pay-refunds').locator('tbody tr', { hasText: 'Wave' }).waitFor();
+    // The branch learns it through its feed and pushes its own record back; then the figures count it.
+    await waitFor('the Wave refund in the totals', async () => (await totals()).total.refundedCount === 2);
+    await openPayments();
+    expect(await row('pay-provider', 'Wave')).toEqual(['Wave', '1', xof(1500), '1', xof(1500), xof(0)]);
+    expect(await row('pay-branch', 'Hôpital de Fann')).toEqual(['Hôpital de Fann', '3', xof(4500), '2', xof(3000), xof(1500)]);
+    const audit = await central.admin<Array<{ actorLogin: string; action: string; target: string | null }>>('GET', '/api/office/audit');
+    expect(audit.body.find((r) => r.action === 'payment.refunded')).toMatchObject({ actorLogin: 'ibrahima', target: `payment:${checkout.body.id}` });
+    await page.screenshot({ path: artifactPath('office-payments-refunded.png') });
     await page.context().close();
+
+    // The bank's analyst: Payments and Notifications open, only the bank's branches, and no refund button.
+    const analyst = await signIn('awa', 'analyst secret 1');
+    await analyst.getByRole('button', { name: 'Paiements', exact: true }).click();
+    await analyst.getByRole('heading', { level: 1, name: 'Paiements' }).waitFor();
+    await analyst.getByTestId('pay-total').waitFor();
+    expect(await analyst.getByTestId('pay-phone').locator('thead th').allTextContents()).not.toContain('Action');
+    expect(await analyst.getByRole('button', { name: /^Rembourser/ }).count()).toBe(0);
+    expect(await analyst.locator('main').getByText('Hôpital de Fann').count()).toBe(0);
+    expect(await analyst.getByRole('alert').count()).toBe(0);
+    await axe(analyst, 'Payments for an analyst');
+    const [log] = await Promise.all([
+      analyst.waitForResponse((r) => new URL(r.url()).pathname === '/api/central/notifications'),
+      analyst.getByRole('button', { name: 'Notifications', exact: true }).click(),
+    ]);
+    expect(log.status()).toBe(200);
+    expect((await log.json() as Array<{ branchId: string | null }>).every((d) => d.branchId !== hosp.server.branchId)).toBe(true);
+    await analyst.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    expect(await analyst.getByRole('alert').count()).toBe(0);
+    await analyst.context().close();
   }, 120_000);
 });
 
