@@ -126,7 +126,7 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
   it('creates three services in three languages with icons and one fee; a missing name is refused beside its field', async () => {
     await section('services');
     await axe(admin, 'Services (empty)');
-    const create = async (s: { prefix: string; fr: string; wo: string; en: string; icon: string; fee?: string }, expectSaved = true) => {
+    const create = async (s: { prefix: string; fr: string; wo: string; en: string; icon: string; fee?: string; notifyAt?: string }, expectSaved = true) => {
       await admin.getByTestId('service-new').click();
       await admin.fill('input[name=prefix]', s.prefix);
       await admin.fill('input[name=name-fr]', s.fr);
@@ -134,6 +134,7 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
       await admin.fill('input[name=name-en]', s.en);
       await admin.locator(`input[name=icon][value=${s.icon}]`).check();
       if (s.fee) await admin.fill('input[name=fee]', s.fee);
+      if (s.notifyAt) await admin.fill('input[name=notifyAt]', s.notifyAt);
       await admin.getByTestId('service-save').click();
       if (expectSaved) await admin.getByTestId(`service-${s.prefix}`).waitFor();
     };
@@ -151,7 +152,8 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     await admin.getByTestId('service-A').waitFor();
 
     await create({ prefix: 'B', fr: 'Ouverture de compte', wo: 'Ubbi kont', en: 'Account opening', icon: 'account', fee: '2000' });
-    await create({ prefix: 'C', fr: 'Transferts', wo: 'Yónnee xaalis', en: 'Transfers', icon: 'transfer' });
+    // Transfers are quick: visitors following their ticket are told when they are second ("your turn is near").
+    await create({ prefix: 'C', fr: 'Transferts', wo: 'Yónnee xaalis', en: 'Transfers', icon: 'transfer', notifyAt: '2' });
     // The same letter twice: refused beside the letter.
     await admin.getByTestId('service-new').click();
     await admin.fill('input[name=prefix]', 'C');
@@ -196,8 +198,8 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     expect(settings.find((x) => x.prefix === 'B')).toMatchObject({ enabled: true, slotMinutes: 20 });
 
     const services = await b.services();
-    expect(services.map((s) => [s.prefix, s.icon, s.feeXof, s.name.wo])).toEqual([
-      ['A', 'cash', null, 'Denc / Génne xaalis'], ['B', 'account', 2000, 'Ubbi kont'], ['C', 'transfer', null, 'Yónnee xaalis'],
+    expect(services.map((s) => [s.prefix, s.icon, s.feeXof, s.name.wo, s.notifyAtPosition])).toEqual([
+      ['A', 'cash', null, 'Denc / Génne xaalis', null], ['B', 'account', 2000, 'Ubbi kont', null], ['C', 'transfer', null, 'Yónnee xaalis', 2],
     ]);
     await shot(admin, 'services');
   });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceView, UserView } from '../../server/src/shared/contracts/api.js';
 import type { AuditEntryView, DeviceStatusView, PasswordReset, ServiceStatusPreview, TestPageResult, UserAdminView } from '../../server/src/shared/contracts/admin.js';
 import { AdminChangeV1 } from '../../server/src/shared/contracts/replicated.js';
+import { BranchDirectoryV1 } from '../../server/src/shared/contracts/branch-directory.js';
 import { classifyRecord } from '../../server/src/central/ingest/ingest.js';
 import { FakePrinter } from '../fixtures/fake-printer.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
@@ -103,6 +104,38 @@ describe('branch administration API (issue 16)', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('sets a service\'s "your turn is near" position (null: head office\'s), and sends it to head office with the directory', async () => {
+    const a = await b.service('A');
+    expect(a.notifyAtPosition).toBeNull();
+    const set = await b.api.request<ServiceView>('PATCH', `/api/admin/services/${a.id}`, { token: admin, body: { notifyAtPosition: 4 } });
+    expect(set.status).toBe(200);
+    expect(set.body.notifyAtPosition).toBe(4);
+    expect((await b.service('A')).icon).toBe('cash');
+    // Out of range: refused beside the field, nothing changed.
+    for (const bad of [0, 51, 2.5, '3']) {
+      const r = await b.api.request<{ error: { code: string; details: Array<{ path: string[] }> } }>('PATCH', `/api/admin/services/${a.id}`, { token: admin, body: { notifyAtPosition: bad } });
+      expect(r.status).toBe(400);
+      expect(r.body.error.details.map((d) => d.path.join('.'))).toEqual(['notifyAtPosition']);
+    }
+    expect((await b.service('A')).notifyAtPosition).toBe(4);
+    const created = await createService('N', { notifyAtPosition: 2 });
+    expect(created.notifyAtPosition).toBe(2);
+
+    // The directory head office reads carries each service's position (central's notifier uses it).
+    const db = new Database(path.join(b.dataDir, 'branch.sqlite'), { readonly: true });
+    try {
+      const last = db.prepare("select payload from outbox where event_type = 'directory.published' order by seq desc limit 1").get() as { payload: string };
+      const directory = BranchDirectoryV1.parse(JSON.parse(last.payload));
+      expect(directory.services.find((s) => s.id === a.id)?.notifyAtPosition).toBe(4);
+      expect(directory.services.find((s) => s.id === created.id)?.notifyAtPosition).toBe(2);
+    } finally {
+      db.close();
+    }
+    // Back to head office's setting, then remove the extra service (later tests count services).
+    expect((await b.api.request<ServiceView>('PATCH', `/api/admin/services/${a.id}`, { token: admin, body: { notifyAtPosition: null } })).body.notifyAtPosition).toBeNull();
+    expect((await b.api.request('DELETE', `/api/admin/services/${created.id}`, { token: admin })).status).toBe(204);
   });
 
   it('tells how many tickets wait before a service is closed, and what happens to them', async () => {

@@ -21,18 +21,20 @@ interface Draft {
   defaultServiceMinutes: string;
   express: boolean;
   feeXof: string;
+  /** "Your turn is near" position; empty: head office's default. */
+  notifyAtPosition: string;
   ownHours: boolean;
   openingHours: OpeningHours;
 }
 
 const empty = (): Draft => ({
   id: null, prefix: '', name: { fr: '', wo: '', en: '' }, icon: 'ticket', targetWaitMinutes: '15', defaultServiceMinutes: '5', express: false, feeXof: '',
-  ownHours: false, openingHours: closedWeek(),
+  notifyAtPosition: '', ownHours: false, openingHours: closedWeek(),
 });
 
 const draftOf = (s: ServiceView): Draft => ({
   id: s.id, prefix: s.prefix, name: { ...s.name }, icon: s.icon, targetWaitMinutes: String(s.targetWaitMinutes), defaultServiceMinutes: String(s.defaultServiceMinutes),
-  express: s.express, feeXof: s.feeXof === null ? '' : String(s.feeXof), ownHours: s.openingHours !== null, openingHours: s.openingHours ?? closedWeek(),
+  express: s.express, feeXof: s.feeXof === null ? '' : String(s.feeXof), notifyAtPosition: s.notifyAtPosition === null ? '' : String(s.notifyAtPosition), ownHours: s.openingHours !== null, openingHours: s.openingHours ?? closedWeek(),
 });
 
 /** Head office pushes some services (issue 17): the fields it manages are read-only here. */
@@ -126,6 +128,7 @@ function ServiceForm({ token, initial, onDone, onCancel, managed }: { token: str
       defaultServiceMinutes: number(d.defaultServiceMinutes),
       express: d.express,
       feeXof: d.feeXof.trim() === '' ? null : Number(d.feeXof),
+      notifyAtPosition: d.notifyAtPosition.trim() === '' ? null : Number(d.notifyAtPosition),
       openingHours: d.ownHours ? d.openingHours : null,
     };
     const ok = await save.run(async () => {
@@ -177,6 +180,9 @@ function ServiceForm({ token, initial, onDone, onCancel, managed }: { token: str
           </Field>
           <Field label={t('admin.services.fee')} error={save.errors.feeXof} name="fee" hint={centralHint('feeXof') ?? t('admin.services.feeHint')}>
             {(id, desc) => <input id={id} aria-describedby={desc} readOnly={byCentral('feeXof')} name="fee" type="number" min={0} value={d.feeXof} onChange={(e) => setD({ ...d, feeXof: e.target.value })} />}
+          </Field>
+          <Field label={t('admin.services.notifyAt')} error={save.errors.notifyAtPosition} name="notifyAt" hint={t('admin.services.notifyAtHint')}>
+            {(id, desc) => <input id={id} aria-describedby={desc} name="notifyAt" type="number" min={1} max={50} value={d.notifyAtPosition} onChange={(e) => setD({ ...d, notifyAtPosition: e.target.value })} />}
           </Field>
         </div>
         <label className="check"><input type="checkbox" name="express" checked={d.express} onChange={(e) => setD({ ...d, express: e.target.checked })} /> {t('admin.services.express')}</label>

@@ -8,6 +8,7 @@ import { appointmentsMigration } from '../appointments/appointments.migration.js
 import { centralConfigMigration } from '../services/central-config.migration.js';
 import { adminAuditMigration } from '../audit/audit.migration.js';
 import { remoteMigration, absentMigration } from '../remote/remote.migration.js';
+import { notifyAtMigration } from '../services/notify-at.migration.js';
 
 export const branchMigrations: Record<string, Migration> = {
   '0001_initial': {
@@ -193,4 +194,5 @@ export const branchMigrations: Record<string, Migration> = {
   '0006_admin_audit': adminAuditMigration,
   '0007_remote': remoteMigration,
   '0008_absent': absentMigration,
+  '0009_notify_at': notifyAtMigration,
 };

@@ -17,6 +17,8 @@ export interface ServicesTable {
   /** Head office's catalog key and the JSON list of the fields it manages; null: a local service (0005_central_config). */
   central_key: string | null;
   managed_fields: string | null;
+  /** "Your turn is near" at this position; null: head office's default (0009_notify_at). */
+  notify_at_position: number | null;
 }
 /** Configuration revisions received from head office, applied or refused (0005_central_config). */
 export interface ConfigHistoryTable {

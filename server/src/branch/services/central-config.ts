@@ -145,7 +145,7 @@ export class CentralConfig {
         id = newId();
         hoursRow = {
           id, branch_id: this.ctx.branchId, icon: 'ticket', express: 0, status: 'active', opening_hours: null, sort_order: maxOrder + 1 + i,
-          created_at: at, deleted_at: null, ...values,
+          created_at: at, deleted_at: null, notify_at_position: null, ...values,
         };
         tx.run(tx.db.insertInto('services').values(hoursRow));
       }

@@ -43,6 +43,7 @@ export function toServiceView(row: ServiceRow, branchHours: OpeningHours, now: D
     hoursToday: closedToday ? [] : rangesOn(hours, now, timeZone).map((r) => ({ open: r.open, close: r.close })),
     sortOrder: row.sort_order,
     feeXof: row.fee_xof,
+    notifyAtPosition: row.notify_at_position,
     managedBy: row.central_key !== null ? 'central' : null,
     managedFields: row.managed_fields ? (JSON.parse(row.managed_fields) as string[]) : [],
   };

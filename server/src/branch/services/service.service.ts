@@ -48,7 +48,7 @@ export class ServiceCatalog {
         icon: input.icon, target_wait_minutes: input.targetWaitMinutes, default_service_minutes: input.defaultServiceMinutes,
         express: input.express ? 1 : 0, status: input.status, opening_hours: input.openingHours ? JSON.stringify(input.openingHours) : null,
         sort_order: input.sortOrder ?? nextSortOrder(tx), created_at: at, updated_at: at, deleted_at: null, fee_xof: input.feeXof ?? null,
-        central_key: null, managed_fields: null,
+        central_key: null, managed_fields: null, notify_at_position: input.notifyAtPosition ?? null,
       });
       tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));
     });
@@ -72,6 +72,7 @@ export class ServiceCatalog {
         ...(input.openingHours !== undefined && { opening_hours: input.openingHours ? JSON.stringify(input.openingHours) : null }),
         ...(input.sortOrder !== undefined && { sort_order: input.sortOrder }),
         ...(input.feeXof !== undefined && { fee_xof: input.feeXof }),
+        ...(input.notifyAtPosition !== undefined && { notify_at_position: input.notifyAtPosition }),
         updated_at: nowIso(this.ctx),
       });
       tx.afterCommit(() => this.ctx.events.emit('catalog.changed'));

@@ -25,10 +25,10 @@ export class BranchDirectory {
 
   directory(): BranchDirectoryV1 {
     const db = this.ctx.store.db;
-    const services = this.ctx.store.all(db.selectFrom('services').select(['id', 'prefix', 'name_fr', 'name_wo', 'name_en', 'target_wait_minutes', 'deleted_at']).orderBy('id'));
+    const services = this.ctx.store.all(db.selectFrom('services').select(['id', 'prefix', 'name_fr', 'name_wo', 'name_en', 'target_wait_minutes', 'notify_at_position', 'deleted_at']).orderBy('id'));
     const staff = this.ctx.store.all(db.selectFrom('users').select(['id', 'display_name', 'role']).orderBy('id'));
     return {
-      services: services.map((s) => ({ id: s.id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, targetWaitMinutes: s.target_wait_minutes, removed: s.deleted_at !== null })),
+      services: services.map((s) => ({ id: s.id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, targetWaitMinutes: s.target_wait_minutes, removed: s.deleted_at !== null, notifyAtPosition: s.notify_at_position })),
       staff: staff.map((u) => ({ id: u.id, displayName: u.display_name, role: u.role })),
     };
   }

@@ -47,6 +47,14 @@ export const servicePaceMigration: Migration = {
   },
 };
 
+export const branchNotifyAtMigration: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>) {
+    // The branch's own "your turn is near" position per service (its directory); null: head office's setting.
+    await db.schema.alterTable('branch_services').addColumn('notify_at_position', 'integer').execute();
+  },
+};
+
 /** Apply the directory, printer and pace facts among a push's accepted records; marks them applied. */
 export async function applyDirectoryFacts(trx: CentralTrx, branchId: string, records: readonly SyncEventsTable[]): Promise<number> {
   const applied: string[] = [];
@@ -62,7 +70,7 @@ export async function applyDirectoryFacts(trx: CentralTrx, branchId: string, rec
         await trx.deleteFrom('branch_staff').where('branch_id', '=', branchId).execute();
         const services = dir.data.services.map((s) => ({
           branch_id: branchId, service_id: s.id, prefix: s.prefix, name_fr: s.name.fr, name_wo: s.name.wo, name_en: s.name.en,
-          target_wait_minutes: s.targetWaitMinutes, removed: s.removed ? 1 : 0, source_seq: r.seq,
+          target_wait_minutes: s.targetWaitMinutes, removed: s.removed ? 1 : 0, source_seq: r.seq, notify_at_position: s.notifyAtPosition ?? null,
         }));
         if (services.length) await trx.insertInto('branch_services').values(services).execute();
         const staff = dir.data.staff.map((u) => ({ branch_id: branchId, user_id: u.id, display_name: u.displayName, role: u.role, source_seq: r.seq }));

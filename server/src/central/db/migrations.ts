@@ -9,7 +9,7 @@ import { rekeyTable } from './rekey.js';
 import { officeAccountsMigration } from '../accounts/accounts.migration.js';
 import { coarseRollupsMigration, rollupsMigration } from '../analytics/rollups.migration.js';
 import { orgConfigMigration } from '../config/org-config.migration.js';
-import { branchDirectoryMigration, servicePaceMigration } from '../analytics/directory.js';
+import { branchDirectoryMigration, branchNotifyAtMigration, servicePaceMigration } from '../analytics/directory.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -168,4 +168,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0011_branch_directory': branchDirectoryMigration,
   '0012_remote_joins': remoteJoinsMigration,
   '0013_service_pace': servicePaceMigration,
+  '0014_branch_notify_at': branchNotifyAtMigration,
 };

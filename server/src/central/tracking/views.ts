@@ -162,14 +162,15 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
       const cfg = await db.selectFrom('tracking_services').selectAll().where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
       // The head office's name for the service, else the branch's own (its directory: what the kiosk and the paper
       // ticket say), else the one it sent with its appointment settings (a branch from before directories).
-      const listed = cfg?.name ? undefined : await db.selectFrom('branch_services')
-        .select(['name_fr', 'name_wo', 'name_en']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
+      const listed = await db.selectFrom('branch_services')
+        .select(['name_fr', 'name_wo', 'name_en', 'notify_at_position']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
       const booked = cfg?.name || listed ? undefined : await db.withTables<CentralAppointmentTables>().selectFrom('appointment_services')
         .select(['name_fr', 'name_wo', 'name_en']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
-      const named = listed ?? booked;
+      const named = cfg?.name ? undefined : listed ?? booked;
       s = {
         name: cfg?.name ? (JSON.parse(cfg.name) as LocalizedText) : named ? { fr: named.name_fr, wo: named.name_wo, en: named.name_en } : null,
-        notifyAt: cfg?.notify_at_position ?? ctx.defaultNotifyAt,
+        // The branch's own position for the service (set on screen there), else head office's for it, else its default.
+        notifyAt: listed?.notify_at_position ?? cfg?.notify_at_position ?? ctx.defaultNotifyAt,
         defaultMinutes: cfg?.default_service_minutes ?? DEFAULT_SERVICE_MINUTES,
       };
       services.set(key, s);

@@ -136,6 +136,8 @@ export const ServiceView = z.object({
   sortOrder: z.number().int(),
   /** What a visit costs, in whole francs CFA; null when the service is free (see docs/payments.md). */
   feeXof: z.number().int().nullable(),
+  /** A visitor following their ticket is told "your turn is near" at this position; null: head office's default (docs/notifications.md). */
+  notifyAtPosition: z.number().int().nullable(),
   /** 'central': head office manages some of its fields (docs/central.md, configuration pushed to branches). */
   managedBy: z.enum(['central']).nullable(),
   /** The fields head office manages, read-only at the branch (ServiceUpdateBody names; 'appointments': the appointment settings but their hours). */
@@ -242,6 +244,9 @@ export const CounterStateBody = z.strictObject({ commandId: CommandId.optional()
 // --- admin ---
 /** A service's fee: whole francs CFA (same bounds as payments, contracts/payments.ts). */
 export const FeeXof = z.number().int('fee: whole francs CFA').positive().max(10_000_000);
+/** Positions 1..50, as head office's own setting (TrackingSettingsBody). */
+export const NotifyAtPosition = z.number().int().min(1).max(50);
+
 export const ServiceCreateBody = z.strictObject({
   prefix: z.string().regex(/^[A-Z]$/, 'prefix must be one capital letter A-Z'),
   name: LocalizedText,
@@ -254,6 +259,8 @@ export const ServiceCreateBody = z.strictObject({
   /** Where the kiosk shows it; left out: after the others. */
   sortOrder: z.number().int().min(0).max(1000).optional(),
   feeXof: FeeXof.nullable().optional(),
+  /** "Your turn is near" at this position (1 = next to be called); null or left out: head office's default. */
+  notifyAtPosition: NotifyAtPosition.nullable().optional(),
 });
 // Not ServiceCreateBody.partial(): zod 4 applies a field's default inside partial(), so a PATCH would reset every
 // field it leaves out (icon, target wait, hours…) to its default.
@@ -268,6 +275,7 @@ export const ServiceUpdateBody = z.strictObject({
   openingHours: OpeningHours.nullable(),
   sortOrder: z.number().int().min(0).max(1000),
   feeXof: FeeXof.nullable(),
+  notifyAtPosition: NotifyAtPosition.nullable(),
 }).partial();
 
 export const CounterCreateBody = z.strictObject({

@@ -14,6 +14,11 @@ export const DIRECTORY_PUBLISHED = 'directory.published';
 export const BranchDirectoryV1 = z.object({
   services: z.array(z.object({
     id: Ref, prefix: z.string().min(1).max(4), name: LocalizedText, targetWaitMinutes: z.number().int().min(0), removed: z.boolean(),
+    /**
+     * "Your turn is near" at this position, set at the branch (Administration › Services); null: head office's
+     * setting. Absent from the directories of branches older than the setting (read as null).
+     */
+    notifyAtPosition: z.number().int().min(1).max(50).nullable().optional(),
   })).max(500),
   staff: z.array(z.object({ id: Ref, displayName: z.string().min(1).max(120), role: z.string().max(32) })).max(5000),
 });
