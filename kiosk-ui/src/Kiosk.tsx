@@ -14,7 +14,7 @@ import { CodeKeypad, DigitKeypad, Header, QrCode, ScannerInput, ScreenTitle } fr
 import { groupCode, groupPhoneDigits, hoursToday, isSenegalLocalNumber } from './format.js';
 import { kioskTimings, useCountdown, useIdle } from './hooks.js';
 import { Icon } from '../../ui-shared/icons.js';
-import { answerLost, checkIn, issueTicket, kioskConfig, listServices, printTicket, serverReachable } from './kiosk-api.js';
+import { answerLost, checkIn, issueTicket, kioskConfig, listServices, printTicket, serverReachable, ticketIdOfScan } from './kiosk-api.js';
 import { OutOfService, Splash } from './screens.js';
 import { PayOffer, PayScreen } from './PayScreen.js';
 import type { KioskProvider } from './kiosk-api.js';
@@ -30,7 +30,7 @@ type Step =
   | { kind: 'priority'; service: ServiceView }
   | { kind: 'phone'; service: ServiceView; priority: KioskPriority | null }
   | { kind: 'issuing' }
-  | { kind: 'ticket'; ticket: TicketView; alreadyCheckedIn: boolean }
+  | { kind: 'ticket'; ticket: TicketView; alreadyCheckedIn: boolean; remoteArrival?: boolean }
   | { kind: 'pay'; ticket: TicketView; provider: KioskProvider }
   | { kind: 'checkin' };
 
@@ -216,7 +216,7 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
         break;
       case 'ticket':
         body = <TicketScreen ticket={step.ticket} service={services.find((s) => s.id === step.ticket.serviceId) ?? null} print={print}
-          simulated={config?.printer.simulated ?? false} alreadyCheckedIn={step.alreadyCheckedIn} trackUrl={`${trackBase}${encodeURIComponent(step.ticket.id)}`}
+          simulated={config?.printer.simulated ?? false} alreadyCheckedIn={step.alreadyCheckedIn} remoteArrival={step.remoteArrival ?? false} trackUrl={`${trackBase}${encodeURIComponent(step.ticket.id)}`}
           offline={offline} onDone={reset} onPay={(provider) => setStep({ kind: 'pay', ticket: step.ticket, provider })} />;
         break;
       case 'pay':
@@ -224,8 +224,8 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
         break;
       case 'checkin':
         body = <CheckInScreen scanned={scanned} onBack={home}
-          onTicket={(ticket, already) => {
-            setStep({ kind: 'ticket', ticket, alreadyCheckedIn: already });
+          onTicket={(ticket, already, remote) => {
+            setStep({ kind: 'ticket', ticket, alreadyCheckedIn: already, remoteArrival: remote });
             if (already) setPrint({ state: 'none' });
             else startPrint(ticket);
           }}
@@ -360,8 +360,8 @@ function PhoneScreen({ onDone, onBack, notice }: { onDone: (digits: string | nul
   );
 }
 
-function TicketScreen({ ticket, service, print, simulated, alreadyCheckedIn, trackUrl, offline, onDone, onPay }: {
-  ticket: TicketView; service: ServiceView | null; print: PrintState; simulated: boolean; alreadyCheckedIn: boolean;
+function TicketScreen({ ticket, service, print, simulated, alreadyCheckedIn, remoteArrival, trackUrl, offline, onDone, onPay }: {
+  ticket: TicketView; service: ServiceView | null; print: PrintState; simulated: boolean; alreadyCheckedIn: boolean; remoteArrival: boolean;
   trackUrl: string; offline: boolean; onDone: () => void; onPay: (provider: KioskProvider) => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -377,6 +377,7 @@ function TicketScreen({ ticket, service, print, simulated, alreadyCheckedIn, tra
     <section className="screen ticket" data-testid="screen-ticket" onClick={print.state === 'failed' ? undefined : onDone}>
       {offline && <p className="banner" role="status">{t('offline.banner')}</p>}
       {alreadyCheckedIn && <p className="hint">{t('ticket.alreadyCheckedIn')}</p>}
+      {remoteArrival && !alreadyCheckedIn && <p className="hint" data-testid="remote-arrived">{t('ticket.remoteArrived')}</p>}
       <div className="ticket-card">
         <h1 className="ticket-label">{t('ticket.title')}</h1>
         <p className="ticket-number" data-testid="ticket-number" data-ticket-id={ticket.id} data-number={ticket.number}>{number}</p>
@@ -453,7 +454,7 @@ function CheckInScreen({ token, scanned, onBack, onTicket, onFailure }: {
   token: string;
   scanned: Scan | null;
   onBack: () => void;
-  onTicket: (ticket: TicketView, alreadyCheckedIn: boolean) => void;
+  onTicket: (ticket: TicketView, alreadyCheckedIn: boolean, remoteArrival: boolean) => void;
   onFailure: (err: unknown) => boolean;
 }) {
   const { t } = useTranslation();
@@ -468,7 +469,7 @@ function CheckInScreen({ token, scanned, onBack, onTicket, onFailure }: {
     try {
       const outcome = await checkIn(token, raw.trim());
       if (outcome.kind === 'ticket') {
-        onTicket(outcome.answer.ticket, outcome.answer.alreadyCheckedIn);
+        onTicket(outcome.answer.ticket, outcome.answer.alreadyCheckedIn, outcome.answer.remote === true);
         return;
       }
       if (outcome.kind === 'unavailable') {
@@ -476,7 +477,7 @@ function CheckInScreen({ token, scanned, onBack, onTicket, onFailure }: {
         return;
       }
       if (onFailure(outcome.error)) return;
-      setMessage({ kind: 'error', text: checkInError(outcome.error, t) });
+      setMessage({ kind: 'error', text: ticketIdOfScan(raw) ? arrivalError(outcome.error, t) : checkInError(outcome.error, t) });
     } finally {
       setBusy(false);
     }
@@ -507,6 +508,13 @@ function CheckInScreen({ token, scanned, onBack, onTicket, onFailure }: {
       <ScannerInput onScan={(text) => { setCode(''); void submit(text); }} />
     </section>
   );
+}
+
+/** What a remote ticket's scan can go wrong with: another branch's ticket, or one no longer waiting. */
+function arrivalError(err: ApiError, t: TFunction): string {
+  if (err.code === 'NOT_FOUND') return t('checkin.ticketNotFound');
+  if (err.code === 'INVALID_TRANSITION') return t('checkin.ticketFinished');
+  return checkInError(err, t);
 }
 
 function checkInError(err: ApiError, t: TFunction): string {

@@ -1,7 +1,7 @@
 // Building blocks of the kiosk screens: header with the language switch, on-screen keypads, QR code, scanner input.
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import QRCode from 'qrcode';
+import { qrSvgPath } from '../../server/src/shared/qr.js';
 import { SCREEN_LANGUAGES, type ScreenLanguage } from '../../ui-shared/i18n.js';
 import { Flag, Icon } from '../../ui-shared/icons.js';
 
@@ -104,12 +104,9 @@ export function CodeKeypad({ onKey, onErase, onClear }: { onKey: (symbol: string
 /** QR code drawn as one SVG path (no canvas, crisp at any size). */
 export function QrCode({ text, label }: { text: string; label: string }) {
   const path = useMemo(() => {
-    const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
-    let d = '';
-    for (let r = 0; r < modules.size; r++) {
-      for (let c = 0; c < modules.size; c++) if (modules.get(r, c)) d += `M${c + 4} ${r + 4}h1v1h-1z`;
-    }
-    return { d, size: modules.size + 8 };
+    // A quiet zone of 4 modules around the symbol, as scanners expect.
+    const { d, size } = qrSvgPath(text, 1, 4, 4);
+    return { d, size: size + 8 };
   }, [text]);
   return (
     <svg className="qr" viewBox={`0 0 ${path.size} ${path.size}`} role="img" aria-label={label} data-qr={text} shapeRendering="crispEdges">

@@ -69,6 +69,8 @@ export async function serverReachable(): Promise<boolean> {
 export interface CheckInAnswer {
   ticket: TicketView;
   alreadyCheckedIn: boolean;
+  /** A remote ticket's arrival (its QR code scanned), not a booking's check-in. */
+  remote?: boolean;
 }
 
 export type CheckInOutcome =
@@ -76,7 +78,29 @@ export type CheckInOutcome =
   | { kind: 'unavailable' }
   | { kind: 'error'; error: ApiError };
 
+/**
+ * The ticket id in a scanned tracking link: a remote ticket's QR code (central's `…/t/<id>`, shown on the visitor's
+ * phone) or a paper ticket's (`…/api/tickets/<id>` on a standalone branch). Null for anything else (a booking code).
+ */
+export function ticketIdOfScan(text: string): string | null {
+  const m = /\/(?:t|api\/tickets)\/([A-Za-z0-9_-]{8,64})\/?(?:[?#].*)?$/.exec(text.trim());
+  return m ? (m[1] as string) : null;
+}
+
+/** A remote visitor is here: their ticket's QR code read at the kiosk checks the ticket in. */
+async function arrive(token: string, ticketId: string): Promise<CheckInOutcome> {
+  try {
+    const res = await apiFetch<{ ticket: TicketView; alreadyArrived: boolean }>(`/api/tickets/${encodeURIComponent(ticketId)}/arrive`, { token, body: {} });
+    return { kind: 'ticket', answer: { ticket: res.ticket, alreadyCheckedIn: res.alreadyArrived, remote: true } };
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return { kind: 'error', error: err };
+  }
+}
+
 export async function checkIn(token: string, code: string): Promise<CheckInOutcome> {
+  const ticketId = ticketIdOfScan(code);
+  if (ticketId) return arrive(token, ticketId);
   try {
     const res = await apiFetch<{ ticket?: TicketView; alreadyCheckedIn?: boolean } | TicketView>('/api/appointments/check-in', { token, body: { code } });
     const ticket = 'ticket' in res && res.ticket ? res.ticket : (res as TicketView);

@@ -1,7 +1,9 @@
 // Remote visitors at the counter, in Debian's Chromium against a real branch server: the agent app shows a remote
 // ticket's channel and "pas encore arrivé"; an admin switches the branch to the skip rule in Administration and
 // the agent's "next" list follows live (the absent visitor last); call-next passes over them; the agent checks
-// them in ("Client arrivé") and the next call takes them at the place they kept. axe-core on the screens.
+// them in ("Client arrivé") and the next call takes them at the place they kept. At the kiosk, the QR code of a
+// remote ticket (its tracking page's address, as the visitor's phone shows it) read by the scanner checks it in and
+// prints the ticket; a second scan says so; a ticket of another branch gets a clear message. axe-core on the screens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TicketView } from '../../server/src/shared/contracts/api.js';
@@ -10,6 +12,7 @@ import { startBranch, type TestBranch } from '../support/branch.js';
 import { chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
 import { buildScreens } from '../support/ui-build.js';
 import { expectNoAxeViolations } from '../support/axe.js';
+import { kioskText, openKiosk, PORTRAIT, shownTicket } from '../support/kiosk.js';
 
 const haveChromium = chromiumAvailable();
 
@@ -39,7 +42,7 @@ describe.skipIf(!haveChromium)('remote visitors at the counter', () => {
   }
 
   beforeAll(async () => {
-    screens = await buildScreens(['agent']);
+    screens = await buildScreens(['agent', 'kiosk']);
     b = await startBranch({ uiRoot: screens.uiRoot });
     kiosk = await b.kioskToken();
     supervisor = await b.login('aminata');
@@ -114,5 +117,40 @@ describe.skipIf(!haveChromium)('remote visitors at the counter', () => {
     // Administration's audit log lists the change of rule.
     const audit = (await b.api.get<Array<{ kind: string; after: unknown }>>('/api/admin/audit?kind=remote', await b.login('admin'))).body;
     expect(audit[0]).toMatchObject({ kind: 'remote', after: { absent: 'skip', graceMinutes: 20 } });
+  });
+
+  it('checks a remote visitor in when the kiosk reads the QR code of their ticket', async () => {
+    const remote = (await b.api.issue(supervisor, { serviceId: serviceA, channel: 'sms', phone: '+221770000001' })).body;
+    expect(remote.arrivedAt).toBeNull();
+    const kioskPage = (await openKiosk(browser, b.url, PORTRAIT)).page;
+    contexts.push(kioskPage.context());
+
+    // The scanner types what the QR code holds (the tracking page's address at central) and Enter.
+    await kioskPage.keyboard.type(`https://suivi.example.sn/t/${remote.id}`);
+    await kioskPage.keyboard.press('Enter');
+    const shown = await shownTicket(kioskPage);
+    expect(shown.id).toBe(remote.id);
+    expect(await kioskPage.getByTestId('remote-arrived').textContent()).toBe(kioskText('fr', 'ticket', 'remoteArrived'));
+    const arrived = (await b.api.get<TicketView>(`/api/tickets/${remote.id}`, supervisor)).body;
+    expect(arrived.arrivedAt).not.toBeNull();
+    expect(arrived.status).toBe('waiting');
+    await expectNoAxeViolations(kioskPage, 'kiosk ticket after a remote arrival');
+    await kioskPage.getByTestId('ticket-done').tap();
+    await kioskPage.getByTestId('screen-start').waitFor();
+
+    // Scanned again: the ticket as it is, "already checked in", and the arrival time unchanged.
+    await kioskPage.keyboard.type(`https://suivi.example.sn/t/${remote.id}`);
+    await kioskPage.keyboard.press('Enter');
+    await shownTicket(kioskPage);
+    expect(await kioskPage.textContent('body')).toContain(kioskText('fr', 'ticket', 'alreadyCheckedIn'));
+    expect((await b.api.get<TicketView>(`/api/tickets/${remote.id}`, supervisor)).body.arrivedAt).toBe(arrived.arrivedAt);
+    await kioskPage.getByTestId('ticket-done').tap();
+    await kioskPage.getByTestId('screen-start').waitFor();
+
+    // Another branch's ticket: a clear message, nothing checked in.
+    await kioskPage.keyboard.type('https://suivi.example.sn/t/00000000-0000-4000-8000-000000000000');
+    await kioskPage.keyboard.press('Enter');
+    await kioskPage.getByTestId('checkin-message').waitFor();
+    expect(await kioskPage.getByTestId('checkin-message').textContent()).toBe(kioskText('fr', 'checkin', 'ticketNotFound'));
   });
 });

@@ -101,6 +101,13 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
     expect(first.body.position).toBe(there.body.position);
     expect(first.body.position).toBeGreaterThanOrEqual(2);
     expect(first.body.trackPath).toContain(first.body.ticketId);
+    // The tracking page of a remote ticket carries the QR code its visitor shows the kiosk on arrival (its own
+    // address, drawn in the HTML); a ticket taken at the kiosk has none.
+    const page = async (id: string) => (await fetch(`${central.url}/t/${id}`)).text();
+    const remotePage = await waitFor('the remote ticket known at central', async () => { const h = await page(first.body.ticketId); return h.includes('data-testid="arrive-qr"') && h; });
+    expect(remotePage).toMatch(/<svg class="qr" viewBox="0 0 \d+ \d+" role="img" aria-label="À votre arrivée, présentez ce code/);
+    const walkInPage = await waitFor('the walk-in known at central', async () => { const h = await page(walkIn.body.id); return h.includes(walkIn.body.number.slice(1)) && h; });
+    expect(walkInPage).not.toContain('arrive-qr');
 
     const local = branchTickets(branch).find((t) => t.id === first.body.ticketId);
     expect(local).toMatchObject({ number: first.body.number, channel: 'web', arrived_at: null, phone: '+221771234567' });
@@ -109,12 +116,13 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
     // "Pas encore arrivé" for the staff until the visitor scans the ticket's QR at the kiosk: then arrived, once.
     const agent = await branch.login('awa');
     expect((await branch.api.get<{ arrivedAt: string | null; channel: string }>(`/api/tickets/${first.body.ticketId}`, agent)).body).toMatchObject({ arrivedAt: null, channel: 'web' });
-    const scanned = await branch.api.post<{ arrivedAt: string | null; number: string; status: string }>(`/api/tickets/${first.body.ticketId}/arrive`, {}, kiosk);
+    type Arrival = { ticket: { arrivedAt: string | null; number: string; status: string }; alreadyArrived: boolean };
+    const scanned = await branch.api.post<Arrival>(`/api/tickets/${first.body.ticketId}/arrive`, {}, kiosk);
     expect(scanned.status).toBe(200);
-    expect(scanned.body.arrivedAt).not.toBeNull();
-    expect(scanned.body).toMatchObject({ number: first.body.number, status: 'waiting' });
-    const twice = await branch.api.post<{ arrivedAt: string | null }>(`/api/tickets/${first.body.ticketId}/arrive`, {}, agent);
-    expect(twice.body.arrivedAt).toBe(scanned.body.arrivedAt);
+    expect(scanned.body.ticket.arrivedAt).not.toBeNull();
+    expect(scanned.body).toMatchObject({ ticket: { number: first.body.number, status: 'waiting' }, alreadyArrived: false });
+    const twice = await branch.api.post<Arrival>(`/api/tickets/${first.body.ticketId}/arrive`, {}, agent);
+    expect(twice.body).toMatchObject({ ticket: { arrivedAt: scanned.body.ticket.arrivedAt }, alreadyArrived: true });
     expect(arrivals(branch, first.body.ticketId)).toEqual({ history: 1, outbox: 1 });
 
     // Double tap, lost answer: the same key gives the same ticket, and the branch holds it once.

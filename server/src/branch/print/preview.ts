@@ -1,6 +1,6 @@
 // Layout → HTML or SVG, so an admin sees a ticket without a printer. Same layout as the ESC/POS rendering,
 // hence the same lines. The SVG is drawn at printer scale (1 unit = 1 dot at 203 dpi, font A = 12×24 dots).
-import QRCode from 'qrcode';
+import { qrSvgPath } from '../../shared/qr.js';
 import { buildReceiptLayout, buildTicketLayout, type LayoutOptions, type PrintLayout, type QrBlock } from './layout.js';
 import type { ReceiptPrintData, TicketPrintData } from './data.js';
 
@@ -20,14 +20,7 @@ function escapeXml(text: string): string {
 
 /** QR symbol as one SVG path of dark modules, `cell` units per module. */
 function qrPath(block: QrBlock, x0: number, y0: number, cell: number): string {
-  const { modules } = QRCode.create(block.data, { errorCorrectionLevel: 'M' });
-  let d = '';
-  for (let r = 0; r < modules.size; r++) {
-    for (let c = 0; c < modules.size; c++) {
-      if (modules.data[r * modules.size + c]) d += `M${x0 + c * cell} ${y0 + r * cell}h${cell}v${cell}h-${cell}z`;
-    }
-  }
-  return d;
+  return qrSvgPath(block.data, cell, x0, y0).d;
 }
 
 export function renderLayoutHtml(layout: PrintLayout, opts: { document?: boolean; title?: string } = {}): string {

@@ -2,15 +2,15 @@
 // check-in (the kiosk that scans the ticket's QR code, or the agent the visitor talks to).
 import type { Router } from 'express';
 import { z } from 'zod';
-import { CommandId, TicketView } from '../../shared/contracts/api.js';
-import { RemoteSettings, RemoteSettingsPatch } from '../../shared/contracts/remote.js';
+import { CommandId } from '../../shared/contracts/api.js';
+import { ArrivalResult, RemoteSettings, RemoteSettingsPatch } from '../../shared/contracts/remote.js';
 import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { Actor } from '../core/actor.js';
 import { readRemoteSettings, saveRemoteSettings } from './remote-joins.js';
 
-export function registerRemoteRoutes(router: Router, api: BranchApi, parts: Pick<BranchParts, 'ctx' | 'tickets' | 'audit'>): void {
+export function registerRemoteRoutes(router: Router, api: BranchApi, parts: Pick<BranchParts, 'ctx' | 'tickets' | 'ticketViews' | 'audit'>): void {
   const { store, clock, events } = parts.ctx;
   api.add(router, {
     method: 'get', path: '/api/admin/remote', tag: 'remote', access: 'supervisor', summary: 'The branch’s rules for remote tickets', response: RemoteSettings,
@@ -34,9 +34,15 @@ export function registerRemoteRoutes(router: Router, api: BranchApi, parts: Pick
   api.add(router, {
     method: 'post', path: '/api/tickets/:id/arrive', tag: 'remote', access: 'issuer',
     summary: 'A remote visitor is here: check the ticket in (kiosk scan of its QR code, or the agent)',
-    params: z.object({ id: z.string().min(1).max(64) }), body: z.strictObject({ commandId: CommandId.optional() }), response: TicketView, errors: [409],
-    description: 'The ticket keeps its number, status and place; it stops being "pas encore arrivé". A ticket already arrived answers as it is.',
-  }, ({ params, body, actor }) => parts.tickets.arrive(params.id as string, actorOf(actor), body.commandId));
+    params: z.object({ id: z.string().min(1).max(64) }), body: z.strictObject({ commandId: CommandId.optional() }), response: ArrivalResult, errors: [409],
+    description: 'The ticket keeps its number, status and place; it stops being "pas encore arrivé". A ticket already arrived answers as it is, with alreadyArrived.',
+  }, ({ params, body, actor }) => {
+    const who = actorOf(actor);
+    // Read and check-in run in one synchronous turn: nothing else can check the ticket in between.
+    const before = parts.ticketViews.getTicket(params.id as string);
+    const ticket = parts.tickets.arrive(params.id as string, who, body.commandId);
+    return { ticket, alreadyArrived: before.arrivedAt !== null };
+  });
 }
 
 function actorOf(actor: Actor | null): Actor {

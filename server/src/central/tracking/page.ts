@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { LANGUAGES, type Language } from '../../shared/contracts/domain.js';
 import type { TrackView } from '../../shared/contracts/tracking.js';
 import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
+import { qrSvgPath } from '../../shared/qr.js';
 import fr from './page/locales/fr.json' with { type: 'json' };
 import wo from './page/locales/wo.json' with { type: 'json' };
 import en from './page/locales/en.json' with { type: 'json' };
@@ -85,10 +86,18 @@ main{max-width:30rem;margin:0 auto;padding:1rem}header{color:#355;margin-bottom:
 .warn{background:#fff4d6;border:1px solid #e0b040;border-radius:8px;padding:.7rem;margin-top:.6rem}
 .small{font-size:.85rem;color:#566;margin-top:.5rem}button{font:inherit;padding:.7rem 1rem;border:0;border-radius:8px;background:#0a5bd3;color:#fff;width:100%}
 input{font:inherit;padding:.6rem;width:100%;border:1px solid #99a;border-radius:8px;margin:.4rem 0}nav{text-align:center}nav a{margin:0 .5rem;color:#0a5bd3}
+.qr{display:block;width:14rem;height:14rem;margin:.4rem auto 0}
 [hidden]{display:none!important}`;
 
 /** The page. Renders from `view` in the page script; <noscript> keeps the essentials for browsers without it. */
-export function renderPage(view: TrackView, lang: Language, timeZone: string): string {
+/** A remote visitor's check-in code: the page's own address as a QR code, drawn in the HTML (no script needed). */
+function arrivalQr(pageUrl: string, label: string): string {
+  const { d, size } = qrSvgPath(pageUrl, 1, 4, 4);
+  const n = size + 8;
+  return `<svg class="qr" viewBox="0 0 ${n} ${n}" role="img" aria-label="${esc(label)}" shape-rendering="crispEdges"><rect width="${n}" height="${n}" fill="#fff"/><path d="${d}"/></svg>`;
+}
+
+export function renderPage(view: TrackView, lang: Language, timeZone: string, pageUrl?: string): string {
   const S = PAGE_STRINGS[lang];
   const locale = lang === 'wo' ? 'fr-SN' : lang === 'fr' ? 'fr-SN' : 'en-GB';
   // The page script takes the domain's rules from here, not from a copy of its own.
@@ -114,7 +123,7 @@ export function renderPage(view: TrackView, lang: Language, timeZone: string): s
 <div id="stale" class="warn" role="alert" hidden><b>${esc(S.staleTitle)}</b><div id="staleAge"></div><div id="lastKnown" class="small"></div></div>
 <div id="upd" class="small upd"></div><div id="conn" class="warn" hidden>${esc(S.offline)}</div>
 <noscript><p>${noscript}</p></noscript></div>
-<section id="alerts"${hide(waiting)}><div id="notifyAt" class="small">${esc(fillIn(S.notifyAt, { n: view.notifyAtPosition }))}</div><div id="notify"${hide(Boolean(view.channels.push && view.vapidPublicKey))}><button id="notifyBtn" type="button">${esc(S.notify)}</button><div id="notifyMsg" class="small" aria-live="polite"></div></div>
+${view.remote && waiting && pageUrl ? `<section id="arrive" data-testid="arrive-qr"><p class="small">${esc(S.arriveQr)}</p>${arrivalQr(pageUrl, S.arriveQr)}</section>\n` : ''}<section id="alerts"${hide(waiting)}><div id="notifyAt" class="small">${esc(fillIn(S.notifyAt, { n: view.notifyAtPosition }))}</div><div id="notify"${hide(Boolean(view.channels.push && view.vapidPublicKey))}><button id="notifyBtn" type="button">${esc(S.notify)}</button><div id="notifyMsg" class="small" aria-live="polite"></div></div>
 <form id="contactForm"><div id="contact"${hide(Boolean(view.channels.sms || view.channels.email))}><label for="contactInput" class="small">${esc(S.contact)}</label><input id="contactInput" autocomplete="tel email" placeholder="${esc(S.contactPlaceholder)}" required><button type="submit">${esc(S.contactSend)}</button><div id="contactMsg" class="small" aria-live="polite"></div></div></form></section>
 <section id="travel"${hide(waiting && view.branch?.hasLocation === true)}><button id="travelBtn" type="button">${esc(S.travel)}</button><div id="travelMsg" class="small" aria-live="polite"></div></section>
 <nav aria-label="${esc(S.language)}">${langs}</nav>

@@ -47,7 +47,9 @@ export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { 
     params: TicketParams, query: PageQuery, produces: 'text/html',
   }, async ({ params, query, req, res }) => {
     const view = await tracking.view(params.ticketId as string, query.branch ?? null);
-    const html = renderPage(view, pageLanguage(req, view), await tracking.branchTimeZone(view.branch?.id ?? null));
+    // The QR code a remote visitor shows the kiosk: this page's own address (the kiosk reads the ticket id in it).
+    const pageUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}/t/${encodeURIComponent(params.ticketId as string)}`;
+    const html = renderPage(view, pageLanguage(req, view), await tracking.branchTimeZone(view.branch?.id ?? null), pageUrl);
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('cache-control', 'no-store');
     res.setHeader('vary', 'Accept-Encoding, Accept-Language');

@@ -3,7 +3,7 @@
 // pace the branch sent (its average service time and open counters: the kiosk's and the paper ticket's figure), with
 // the age of the data so that nothing old is shown as current.
 import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
-import type { Language, LocalizedText, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
+import { isRemoteChannel, type Language, type LocalizedText, type QueueType, type TicketStatus } from '../../shared/contracts/domain.js';
 import type { TrackView } from '../../shared/contracts/tracking.js';
 import { rankForCall, type CallCandidate } from '../../shared/domain/call-policy.js';
 import { displayTicketNumber } from '../../shared/domain/numbering.js';
@@ -39,7 +39,7 @@ export const refKey = (r: TicketRef): string => `${r.branchId ?? ''}\u0000${r.ti
 
 interface TicketFacts {
   id: string; branch_id: string; service_id: string; number: string; status: string; language: string; called_at: string | null;
-  counter_number: number | null;
+  counter_number: number | null; channel: string;
 }
 
 interface QueueEntry extends CallCandidate { parked: boolean }
@@ -114,7 +114,7 @@ async function serviceRate(db: TrackQuery, branchId: string, serviceId: string, 
 function unknownView(ticketId: string, ctx: ViewContext): TrackView {
   return {
     ticketId, known: false, number: null, displayNumber: null, status: null, language: 'fr', serviceId: null, serviceName: null, branch: null, position: null,
-    estimatedWaitMinutes: null, counterNumber: null, calledAt: null, notifyAtPosition: ctx.defaultNotifyAt,
+    estimatedWaitMinutes: null, counterNumber: null, calledAt: null, notifyAtPosition: ctx.defaultNotifyAt, remote: false,
     freshness: { dataAsOf: null, ageSeconds: null, stale: true, reason: null }, staleAfterSeconds: ctx.staleAfterSeconds,
     serverTime: ctx.now.toISOString(), channels: ctx.channels, vapidPublicKey: ctx.vapidPublicKey,
   };
@@ -128,7 +128,7 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
   if (!ids.length) return out;
   const held: TicketFacts[] = await db.selectFrom('tickets as t')
     .leftJoin('tracking_tickets as x', (j) => j.onRef('x.ticket_id', '=', 't.id').onRef('x.branch_id', '=', 't.branch_id'))
-    .select(['t.id', 't.branch_id', 't.service_id', 't.number', 't.status', 't.language', 't.called_at', 'x.counter_number'])
+    .select(['t.id', 't.branch_id', 't.service_id', 't.number', 't.status', 't.language', 't.called_at', 't.channel', 'x.counter_number'])
     .where('t.id', 'in', ids)
     .execute() as TicketFacts[];
   // Each ref resolves to the one ticket of its branch, or of the only branch holding that id.
@@ -191,7 +191,7 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
       ticketId: t.id, known: true, number: t.number, displayNumber: displayTicketNumber(t.number), status: t.status as TicketStatus, language: t.language as Language,
       serviceId: t.service_id, serviceName: s.name, branch: { id: t.branch_id, name: b.name, hasLocation: b.hasLocation },
       position, estimatedWaitMinutes: position !== null && s.rate ? estimateWaitMinutes(position, s.rate.average, s.rate.openCounters) : null,
-      counterNumber: called ? t.counter_number : null, calledAt: t.called_at, notifyAtPosition: s.notifyAt,
+      counterNumber: called ? t.counter_number : null, calledAt: t.called_at, notifyAtPosition: s.notifyAt, remote: isRemoteChannel(t.channel),
       freshness: b.freshness, staleAfterSeconds: ctx.staleAfterSeconds, serverTime: ctx.now.toISOString(),
       channels: ctx.channels, vapidPublicKey: ctx.vapidPublicKey,
     });

@@ -3,6 +3,7 @@
 // back through central. Central never promises a ticket the branch has not issued.
 import { z } from 'zod';
 import { Language, RemoteChannel, SenegalPhone } from './domain.js';
+import { TicketView } from './api.js';
 
 export const RemoteJoinBody = z.strictObject({
   branchId: z.string().min(1).max(64),
@@ -82,3 +83,7 @@ export const RemoteSettings = z.object({
 export type RemoteSettings = z.infer<typeof RemoteSettings>;
 export const RemoteSettingsPatch = RemoteSettings.partial().strict();
 export const DEFAULT_REMOTE_SETTINGS: RemoteSettings = { sharePercent: 50, minPerHour: 2, absent: 'call', graceMinutes: 15 };
+
+/** A remote visitor's check-in at the branch (POST /api/tickets/:id/arrive): the ticket, and whether it was already checked in. */
+export const ArrivalResult = z.object({ ticket: TicketView, alreadyArrived: z.boolean() });
+export type ArrivalResult = z.infer<typeof ArrivalResult>;

@@ -34,6 +34,8 @@ export const TrackView = z.object({
   calledAt: z.string().nullable(),
   /** "Your turn is near" is sent at this position. */
   notifyAtPosition: z.number().int(),
+  /** Taken from afar (web, SMS, USSD): the page shows the QR code the visitor scans at the kiosk on arrival. */
+  remote: z.boolean(),
   freshness: TrackFreshness,
   staleAfterSeconds: z.number(),
   serverTime: z.string(),

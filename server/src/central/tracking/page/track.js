@@ -56,6 +56,8 @@
     text('upd', view.freshness.dataAsOf && !stale ? fill(S.updated, { time: time(view.freshness.dataAsOf) }) : '');
     show($('conn'), !connected);
     show($('alerts'), view.known && waiting);
+    // The check-in code serves only while the ticket waits (drawn by the server; absent on other tickets).
+    if ($('arrive')) show($('arrive'), view.known && waiting);
     text('notifyAt', fill(S.notifyAt, { n: view.notifyAtPosition }));
     show($('notify'), !!view.channels.push && !!view.vapidPublicKey);
     show($('contact'), view.channels.sms || view.channels.email);
