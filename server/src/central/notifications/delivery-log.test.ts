@@ -231,6 +231,8 @@ describe.each(dialects)('delivery log migration on %s', (dialect) => {
         { id: 'd4', branch_id: null }, { id: 'd5', branch_id: null },
       ]);
       expect((await listDeliveries(db, { branchIds: ['br-fann', 'br-thies'] })).map((d) => d.id)).toEqual(['d2', 'd3']);
+      // The console's log: the latest first (same time here, so the id breaks the tie the other way too).
+      expect((await listDeliveries(db, { branchIds: ['br-fann', 'br-thies'], newestFirst: true })).map((d) => d.id)).toEqual(['d3', 'd2']);
       expect(await listDeliveries(db, { branchIds: [] })).toEqual([]);
     } finally {
       await close();

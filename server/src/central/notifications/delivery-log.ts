@@ -125,6 +125,8 @@ export interface DeliveryFilter {
   /** Only the deliveries about these branches (an organization's, for its head office); every one when absent. */
   branchIds?: readonly string[];
   limit?: number;
+  /** The latest first (the console's log: what happened last is what a manager looks for); the oldest first otherwise. */
+  newestFirst?: boolean;
 }
 
 export async function listDeliveries(db: NotificationDb, filter: DeliveryFilter = {}): Promise<Delivery[]> {
@@ -135,7 +137,8 @@ export async function listDeliveries(db: NotificationDb, filter: DeliveryFilter 
   if (filter.eventKey) q = q.where('event_key', '=', filter.eventKey);
   if (filter.channel) q = q.where('channel', '=', filter.channel);
   if (filter.status) q = q.where('status', '=', filter.status);
-  const rows = await q.orderBy('created_at').orderBy('id').limit(filter.limit ?? 500).execute();
+  const order = filter.newestFirst ? 'desc' : 'asc';
+  const rows = await q.orderBy('created_at', order).orderBy('id', order).limit(filter.limit ?? 500).execute();
   return rows.map(toDelivery);
 }
 

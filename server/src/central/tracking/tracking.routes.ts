@@ -95,7 +95,7 @@ export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { 
   }, ({ params, body }) => tracking.updateSettings(params.id as string, body));
 
   api.add(router, {
-    method: 'get', path: '/api/central/notifications', tag: 'notifications', access: 'analyst', summary: "The notification delivery log (the caller's organization)",
+    method: 'get', path: '/api/central/notifications', tag: 'notifications', access: 'analyst', summary: "The notification delivery log of the caller's organization, the latest first",
     query: DeliveriesQuery, response: z.array(DeliveryView),
     // 404: a branch of another organization.
     errors: [404],
@@ -106,7 +106,7 @@ export function registerTrackingRoutes(router: Router, api: CentralApi, deps: { 
     const branchIds = q.branchId ? [q.branchId]
       : org ? (await cdb.db.selectFrom('branches').select('id').where('organization_id', '=', org).execute()).map((b) => b.id) : undefined;
     const rows = await listDeliveries(notificationDb(tracking.db), {
-      refId: q.ticketId, status: q.status, channel: q.channel, limit: q.limit, ...(branchIds && { branchIds }),
+      refId: q.ticketId, status: q.status, channel: q.channel, limit: q.limit, newestFirst: true, ...(branchIds && { branchIds }),
     });
     return rows.map((d) => ({
       id: d.id, eventKey: d.eventKey, channel: d.channel, recipient: d.recipient.address, kind: d.kind, language: d.message.language,
