@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TicketView } from '../../server/src/shared/contracts/api.js';
 import type { RemoteSettings } from '../../server/src/shared/contracts/remote.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
+import { artifactPath, chromiumAvailable, CHROMIUM_PATH, launchBrowser } from '../support/browser.js';
 import { buildScreens } from '../support/ui-build.js';
 import { expectNoAxeViolations } from '../support/axe.js';
 import { kioskText, openKiosk, PORTRAIT, shownTicket } from '../support/kiosk.js';
@@ -78,6 +78,16 @@ describe.skipIf(!haveChromium)('remote visitors at the counter', () => {
     await expect.poll(() => remoteRow.getByTestId('ticket-channel').getAttribute('data-channel')).toBe('web');
     expect(await remoteRow.getByTestId('not-arrived').textContent()).toBe('Pas encore arrivé');
     await expectNoAxeViolations(agent, 'agent desk with a remote ticket');
+    await agent.screenshot({ path: artifactPath('remote', 'agent-next-up.png') });
+    // Every action of the desk is on screen at the counter's 1366×768 and nothing covers it (the admin's form
+    // styles once turned the action grid into one row running under the side panel).
+    const hidden = await agent.locator('[data-testid^=action-]').evaluateAll((buttons) => buttons.flatMap((b) => {
+      const r = b.getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      const inside = r.left >= 0 && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight;
+      return inside && top !== null && b.contains(top) ? [] : [b.getAttribute('data-testid')];
+    }));
+    expect(hidden).toEqual([]);
 
     // The admin chooses the skip rule on screen.
     admin = await newPage({ width: 1440, height: 1000 });
@@ -93,6 +103,7 @@ describe.skipIf(!haveChromium)('remote visitors at the counter', () => {
     await form.getByTestId('remote-save').click();
     await form.getByRole('status').waitFor();
     await expectNoAxeViolations(admin, 'admin branch with remote tickets');
+    await form.screenshot({ path: artifactPath('remote', 'admin-remote-rules.png') });
     expect((await b.api.get<RemoteSettings>('/api/admin/remote', supervisor)).body).toMatchObject({ absent: 'skip', graceMinutes: 20, sharePercent: 50 });
 
     // Live, without a reload: the absent visitor goes last, since the next call will not take them.
@@ -135,6 +146,7 @@ describe.skipIf(!haveChromium)('remote visitors at the counter', () => {
     expect(arrived.arrivedAt).not.toBeNull();
     expect(arrived.status).toBe('waiting');
     await expectNoAxeViolations(kioskPage, 'kiosk ticket after a remote arrival');
+    await kioskPage.screenshot({ path: artifactPath('remote', 'kiosk-remote-arrival.png') });
     await kioskPage.getByTestId('ticket-done').tap();
     await kioskPage.getByTestId('screen-start').waitFor();
 
