@@ -12,6 +12,7 @@ import type { EnrolResponse } from '../../server/src/shared/contracts/sync.js';
 import type { SyncTiming } from '../../server/src/branch/sync/worker.js';
 import type { TrackingOptions } from '../../server/src/central/tracking/index.js';
 import type { RemoteJoinOptions } from '../../server/src/central/remote/remote-joins.js';
+import type { PhoneOptions } from '../../server/src/central/remote/phone/phone-keys.js';
 import { ApiClient, startBranch, type TestBranch } from './branch.js';
 import { createPgDatabase, type Dialect } from './postgres.js';
 
@@ -32,7 +33,7 @@ export interface TestCentral {
   api: ApiClient;
   adminToken: string;
   /** Enrol a branch; returns its credential. */
-  enrol(branchId: string, name?: string, organization?: { id: string; name: string; type?: string }, region?: string): Promise<string>;
+  enrol(branchId: string, name?: string, organization?: { id: string; name: string; type?: string }, region?: string, code?: string): Promise<string>;
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Another central instance on the same database. */
   another(): Promise<CentralServer>;
@@ -40,7 +41,7 @@ export interface TestCentral {
   destroy(): Promise<void>;
 }
 
-export async function startCentral(dialect: Dialect, opts: { clock?: Clock; payments?: CentralPaymentsOptions; tracking?: TrackingOptions; uiRoot?: string; remote?: RemoteJoinOptions } = {}): Promise<TestCentral> {
+export async function startCentral(dialect: Dialect, opts: { clock?: Clock; payments?: CentralPaymentsOptions; tracking?: TrackingOptions; uiRoot?: string; remote?: RemoteJoinOptions; phone?: PhoneOptions } = {}): Promise<TestCentral> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
   if (dialect === 'postgres') {
@@ -54,7 +55,7 @@ export async function startCentral(dialect: Dialect, opts: { clock?: Clock; paym
   }
   const start = () => createCentralServer({
     port: 0, host: '127.0.0.1', databaseUrl, adminToken: CENTRAL_ADMIN_TOKEN, poolSize: 5,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, payments: opts.payments, tracking: opts.tracking, uiRoot: opts.uiRoot, remote: opts.remote,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, payments: opts.payments, tracking: opts.tracking, uiRoot: opts.uiRoot, remote: opts.remote, phone: opts.phone,
   });
   const server = await start();
   const extra: CentralServer[] = [];
@@ -64,9 +65,9 @@ export async function startCentral(dialect: Dialect, opts: { clock?: Clock; paym
     admin(method, p, body) {
       return api.request(method, p, { token: CENTRAL_ADMIN_TOKEN, ...(body !== undefined && { body }) });
     },
-    async enrol(branchId, name = 'Agence test', organization = { id: 'org-test', name: 'Banque Teranga', type: 'bank' }, region = 'Dakar') {
+    async enrol(branchId, name = 'Agence test', organization = { id: 'org-test', name: 'Banque Teranga', type: 'bank' }, region = 'Dakar', code) {
       const res = await central.admin<EnrolResponse>('POST', '/api/central/branches', {
-        id: branchId, name, region, organization: { type: 'bank', ...organization },
+        id: branchId, name, region, organization: { type: 'bank', ...organization }, ...(code && { code }),
       });
       if (res.status !== 201) throw new Error(`enrolment failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.credential;
@@ -94,9 +95,9 @@ export interface SyncedBranch extends TestBranch { credential: string }
  * A branch enrolled at central the way it happens in the field: the branch starts once (and gets its id),
  * head office enrols that id, the branch restarts with the central URL and its credential.
  */
-export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string; printer?: string; organization?: { id: string; name: string; type?: string }; region?: string; uiRoot?: string } = {}): Promise<SyncedBranch> {
+export async function startSyncedBranch(central: TestCentral, opts: { centralUrl?: string; sync?: Partial<SyncTiming> & { batchSize?: number }; name?: string; dataDir?: string; clock?: Clock; trackUrlBase?: string; printer?: string; organization?: { id: string; name: string; type?: string }; region?: string; code?: string; uiRoot?: string } = {}): Promise<SyncedBranch> {
   const first = await startBranch({ ...(opts.dataDir && { dataDir: opts.dataDir }), ...(opts.clock && { clock: opts.clock }) });
-  const credential = await central.enrol(first.server.branchId, opts.name, opts.organization, opts.region);
+  const credential = await central.enrol(first.server.branchId, opts.name, opts.organization, opts.region, opts.code);
   await first.close();
   const branch = await startBranch({
     dataDir: first.dataDir, centralUrl: opts.centralUrl ?? central.url, centralCredential: credential, sync: { ...FAST_SYNC, ...opts.sync },

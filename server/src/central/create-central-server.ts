@@ -27,8 +27,14 @@ import { registerHealthRoutes } from './http/health.routes.js';
 import { mountOfficeUi } from './http/office-ui.js';
 import { registerSyncRoutes } from './ingest/sync.routes.js';
 import { LinkHub, type LinkHubOptions } from './ingest/link.js';
+import { RemoteCancels } from './remote/remote-cancels.js';
 import { RemoteJoins, type RemoteJoinOptions } from './remote/remote-joins.js';
 import { registerRemoteRoutes } from './remote/remote.routes.js';
+import { PhoneDesk } from './remote/phone/phone-desk.js';
+import type { PhoneOptions } from './remote/phone/phone-keys.js';
+import { registerPhoneRoutes } from './remote/phone/phone.routes.js';
+import { SmsInbound } from './remote/phone/sms-inbound.js';
+import { UssdSessions } from './remote/phone/ussd-session.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
 import { registerBookingRoutes } from './booking/booking.routes.js';
@@ -76,6 +82,8 @@ export interface CentralServerOptions {
   link?: LinkHubOptions;
   /** Remote tickets: how long to wait for the branch, limits per phone and address (docs/remote.md). */
   remote?: RemoteJoinOptions;
+  /** Inbound SMS and USSD: the secrets in the callback URLs given to the providers; unset, each is off (docs/remote.md). */
+  phone?: PhoneOptions;
 }
 
 export interface CentralServer {
@@ -148,8 +156,13 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   const link = new LinkHub({ cdb, logger }, options.link);
   registerSyncRoutes(router, api, { cdb, clock, link });
   const remoteJoins = new RemoteJoins({ cdb, clock, logger }, options.remote);
-  link.pendingRemote = (ids) => remoteJoins.pendingBranches(ids);
-  registerRemoteRoutes(router, api, { joins: remoteJoins });
+  const remoteCancels = new RemoteCancels({ cdb, clock }, remoteJoins.rules);
+  link.pendingRemote = async (ids) => new Set([...await remoteJoins.pendingBranches(ids), ...await remoteCancels.pendingBranches(ids)]);
+  registerRemoteRoutes(router, api, { joins: remoteJoins, cancels: remoteCancels });
+  const phoneDesk = new PhoneDesk({ cdb, joins: remoteJoins, cancels: remoteCancels, tracking, clock });
+  registerPhoneRoutes(router, api, {
+    sms: new SmsInbound({ cdb, desk: phoneDesk, notifier: tracking.notifier, clock, logger }), ussd: new UssdSessions({ desk: phoneDesk }), options: options.phone ?? {},
+  });
   registerAccountRoutes(router, api, { accounts });
   registerAnalyticsRoutes(router, api, { cdb, clock, staleAfterSeconds: options.tracking?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS });
   registerBranchRoutes(router, api, { cdb, clock, accounts });

@@ -1,7 +1,8 @@
 // `npm run central`: the central API. SQLite in ./data-central by default, PostgreSQL with DATABASE_URL.
 // Environment: PORT (4000), HOST (0.0.0.0), DATABASE_URL, SMARTQUEUE_CENTRAL_DATA_DIR, SMARTQUEUE_CENTRAL_ADMIN_TOKEN;
 // payments: the providers' variables, SMARTQUEUE_CENTRAL_PUBLIC_URL, SMARTQUEUE_PAYMENTS_DEMO=1 (docs/payments.md);
-// tracking and notifications: SMTP_URL, VAPID_*, SMS_PROVIDER, ORANGE_SMS_*, SMARTQUEUE_TRACK_* (docs/notifications.md).
+// tracking and notifications: SMTP_URL, VAPID_*, SMS_PROVIDER, ORANGE_SMS_*, SMARTQUEUE_TRACK_* (docs/notifications.md);
+// phones: SMARTQUEUE_SMS_INBOUND_KEY, SMARTQUEUE_USSD_KEY (docs/remote.md).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCentralServer } from './create-central-server.js';
@@ -21,6 +22,7 @@ const server = await createCentralServer({
   payments: payments.options,
   tracking: trackingOptionsFromEnv(env),
   contactRetentionDays: env.SMARTQUEUE_CONTACT_RETENTION_DAYS ? Number(env.SMARTQUEUE_CONTACT_RETENTION_DAYS) : undefined,
+  phone: { smsInboundKey: env.SMARTQUEUE_SMS_INBOUND_KEY || undefined, ussdKey: env.SMARTQUEUE_USSD_KEY || undefined },
 });
 payments.connect(server.payments);
 
@@ -35,7 +37,9 @@ if (server.firstStartAdminToken) {
 }
 lines.push('', ...payments.describe(server.payments));
 lines.push('', `Ticket tracking: ${server.tracking.publicUrl()}/t/<ticket id>  (connected branches print <their SMARTQUEUE_CENTRAL_URL>/t/ in QR codes; SMARTQUEUE_TRACK_URL overrides)`,
-  `Notifications: ${server.tracking.notifier.enabledChannels().join(', ') || 'none configured'} (docs/notifications.md)`);
+  `Notifications: ${server.tracking.notifier.enabledChannels().join(', ') || 'none configured'} (docs/notifications.md)`,
+  `Phones (docs/remote.md): inbound SMS ${env.SMARTQUEUE_SMS_INBOUND_KEY ? `${server.url}/api/remote/sms/inbound?key=<SMARTQUEUE_SMS_INBOUND_KEY>` : 'off (SMARTQUEUE_SMS_INBOUND_KEY)'}, `
+    + `USSD ${env.SMARTQUEUE_USSD_KEY ? `${server.url}/api/remote/ussd?key=<SMARTQUEUE_USSD_KEY>` : 'off (SMARTQUEUE_USSD_KEY)'}`);
 console.log(lines.join('\n') + '\n');
 
 let stopping = false;

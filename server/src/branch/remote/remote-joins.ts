@@ -1,13 +1,14 @@
 // Remote tickets at the branch (issue 18): central holds the joins of visitors who are not here (web, SMS, USSD);
 // told over the live link, the sync worker takes them and this part issues a REAL ticket for each in its service's
 // line (numbered like the others, one unit of work with its history and outbox rows), then answers central.
-// The join's id is the command id: a join taken twice (an answer lost) gives the same ticket, never two.
+// The join's id is the command id: a join taken twice (an answer lost) gives the same ticket, never two. A visitor's
+// cancel from a phone comes the same way (taken, the ticket cancelled once, answered).
 import type { Logger } from 'pino';
 import { DomainError } from '../../shared/domain/errors.js';
 import { HttpError } from '../../shared/http/errors.js';
 import { REMOTE_CHANNELS } from '../../shared/contracts/domain.js';
 import {
-  DEFAULT_REMOTE_SETTINGS, RemoteTakeResponse, type RemoteAnswerBody, type RemoteJoinForBranch, type RemoteSettings,
+  DEFAULT_REMOTE_SETTINGS, RemoteTakeResponse, type RemoteAnswerBody, type RemoteCancelForBranch, type RemoteJoinForBranch, type RemoteSettings,
 } from '../../shared/contracts/remote.js';
 import type { BranchStore } from '../db/store.js';
 import type { TicketCommands } from '../tickets/ticket.commands.js';
@@ -52,18 +53,37 @@ export function admitRemoteShare(store: BranchStore, settings: RemoteSettings, n
 export class RemoteJoinIssuer {
   constructor(private readonly d: { store: BranchStore; clock: Clock; logger: Logger; tickets: TicketCommands }) {}
 
-  /** One step of the sync cycle: take the joins central holds for this branch, issue, answer. Returns how many. */
+  /**
+   * One step of the sync cycle: take the joins (and visitors' cancels) central holds for this branch, issue (cancel),
+   * answer. Returns how many.
+   */
   async step(call: CentralCall): Promise<number> {
     const taken = await call('POST', '/api/sync/remote/take', {});
     if (taken.status !== 200) throw new Error(`central answered ${taken.status} to the remote joins' take`);
-    const { joins } = RemoteTakeResponse.parse(taken.body);
-    for (const join of joins) {
-      const answer = this.issue(join);
+    const { joins, cancels } = RemoteTakeResponse.parse(taken.body);
+    for (const answer of [...joins.map((j) => this.issue(j)), ...cancels.map((c) => this.cancel(c))]) {
       const res = await call('POST', '/api/sync/remote/answer', answer);
       // 409: central holds another outcome for it already (it answered the visitor); nothing more to say.
       if (res.status !== 204 && res.status !== 409) throw new Error(`central answered ${res.status} to a remote join's answer`);
     }
-    return joins.length;
+    return joins.length + cancels.length;
+  }
+
+  /** The visitor cancels from a phone: the ticket is cancelled (once: the request is the command id), or why not. */
+  private cancel(request: RemoteCancelForBranch): RemoteAnswerBody {
+    try {
+      this.d.tickets.cancel(request.ticketId, { kind: 'system' }, 'cancelled by the visitor (remote)', `remote-cancel:${request.joinId}`);
+      return { joinId: request.joinId, outcome: 'cancelled' };
+    } catch (err) {
+      const status = this.d.store.first(this.d.store.db.selectFrom('tickets').select('status').where('id', '=', request.ticketId))?.status;
+      // Cancelled already (by an agent, or this request's first answer was lost): what the visitor asked for.
+      if (status === 'cancelled') return { joinId: request.joinId, outcome: 'cancelled' };
+      if (err instanceof DomainError || err instanceof HttpError) {
+        return { joinId: request.joinId, outcome: 'cancel_refused', code: err.code, message: err.message.slice(0, 300) };
+      }
+      this.d.logger.error({ err, joinId: request.joinId }, 'remote cancel could not be applied');
+      return { joinId: request.joinId, outcome: 'cancel_refused', code: 'BRANCH_ERROR', message: 'the branch could not cancel this ticket' };
+    }
   }
 
   private issue(join: RemoteJoinForBranch): RemoteAnswerBody {

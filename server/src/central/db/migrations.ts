@@ -1,7 +1,7 @@
 // Migrations of the central database: one list for SQLite and PostgreSQL, portable types only (text, integer).
 // Migrations take Kysely<any> on purpose: they must not depend on today's schema.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { remoteJoinsMigration } from '../remote/remote.migration.js';
+import { remoteJoinsMigration, remotePhoneMigration } from '../remote/remote.migration.js';
 import type { Kysely, Migration } from 'kysely';
 import { centralAppointmentsMigration } from '../booking/booking.migration.js';
 import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
@@ -169,4 +169,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0012_remote_joins': remoteJoinsMigration,
   '0013_service_pace': servicePaceMigration,
   '0014_branch_notify_at': branchNotifyAtMigration,
+  '0015_remote_phone': remotePhoneMigration,
 };

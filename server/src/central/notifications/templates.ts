@@ -81,6 +81,12 @@ export function renderNotification(params: NotificationParams, language: Languag
         push: { title: fill(t.called.title, v), body, url: params.trackUrl, tag: `ticket-${params.ticketNumber}` },
       };
     }
+    case 'sms_reply':
+      // An answer by SMS only; the other forms are filled so that the message reads the same wherever it shows.
+      return {
+        kind: params.kind, language, subject: params.text.slice(0, 60), text: params.text, html: html([params.text], null, footer), sms: params.text,
+        push: { title: 'SmartQueue', body: params.text, url: null, tag: 'sms-reply' },
+      };
     case 'booking_confirmation':
     case 'booking_reminder': {
       const texts = params.kind === 'booking_confirmation' ? t.bookingConfirmation : t.bookingReminder;

@@ -2,7 +2,7 @@
 // Shared by the delivery log, the channels and their callers (tracking at central, appointments later).
 import type { Language, LocalizedText } from '../../shared/contracts/domain.js';
 
-export const NOTIFICATION_KINDS = ['booking_confirmation', 'booking_reminder', 'turn_near', 'called'] as const;
+export const NOTIFICATION_KINDS = ['booking_confirmation', 'booking_reminder', 'turn_near', 'called', 'sms_reply'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const CHANNEL_KINDS = ['email', 'push', 'sms'] as const;
@@ -28,6 +28,8 @@ export type Recipient =
 export type NotificationParams =
   | { kind: 'turn_near'; ticketNumber: string; position: number; waitMinutes: number | null; branchName: string; trackUrl: string | null }
   | { kind: 'called'; ticketNumber: string; counterNumber: number | null; branchName: string; trackUrl: string | null }
+  /** The answer to a visitor's SMS (issue 18), worded already in the sender's language (remote/phone/phone-texts.ts). */
+  | { kind: 'sms_reply'; text: string }
   | {
     kind: 'booking_confirmation' | 'booking_reminder'; serviceName: LocalizedText | string; branchName: string; startsAt: string;
     timeZone: string; bookingCode: string; url: string | null;

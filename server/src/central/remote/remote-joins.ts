@@ -89,6 +89,7 @@ export class RemoteJoins {
         phone: body.phone, channel: body.channel, language: body.language, status: 'pending',
         deadline_at: new Date(now.getTime() + this.rules.takeWithinMs).toISOString(), ticket_id: null, ticket_number: null, position: null,
         estimated_wait_minutes: null, issued_at: null, refusal_code: null, refusal_message: null, created_at: now.toISOString(), claimed_at: null, answered_at: null,
+        cancel_status: null, cancel_deadline_at: null, cancel_requested_at: null, cancel_answered_at: null, cancel_refusal_code: null,
       };
       await t.insertInto('remote_joins').values(created).execute();
       return { row: created, created: true };
@@ -123,7 +124,7 @@ export class RemoteJoins {
   }
 
   /** The branch's answer to a join it took. A repeat of an answer already recorded changes nothing. */
-  async answer(branchId: string, body: RemoteAnswerBody): Promise<void> {
+  async answer(branchId: string, body: Extract<RemoteAnswerBody, { outcome: 'issued' | 'refused' }>): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     const set = body.outcome === 'issued'
       ? { status: 'issued', ticket_id: body.ticket.id, ticket_number: body.ticket.number, position: body.ticket.position,

@@ -40,5 +40,32 @@ export type RemoteJoinsTable = {
   language: string; status: string; deadline_at: string; ticket_id: string | null; ticket_number: string | null; position: number | null;
   estimated_wait_minutes: number | null; issued_at: string | null; refusal_code: string | null; refusal_message: string | null;
   created_at: string; claimed_at: string | null; answered_at: string | null;
+  cancel_status: string | null; cancel_deadline_at: string | null; cancel_requested_at: string | null; cancel_answered_at: string | null;
+  cancel_refusal_code: string | null;
 };
-export type CentralRemoteTables = { remote_joins: RemoteJoinsTable };
+
+// Central migration 0015_remote_phone (issue 18): a visitor's cancel of a remote ticket (central asks, the branch
+// cancels and answers, like a join) and the SMS central received (a re-delivered message is answered once).
+export const remotePhoneMigration: Migration = {
+  async up(db: Kysely<any>) {
+    // pending (waits for the branch, until cancel_deadline_at) → claimed → done | refused; pending → expired.
+    for (const column of ['cancel_status', 'cancel_deadline_at', 'cancel_requested_at', 'cancel_answered_at', 'cancel_refusal_code']) {
+      await db.schema.alterTable('remote_joins').addColumn(column, 'text').execute();
+    }
+    await db.schema.createIndex('remote_joins_cancel').on('remote_joins').columns(['branch_id', 'cancel_status']).execute();
+    await db.schema.createTable('remote_sms_inbound')
+      // The provider's messageId: a second delivery of the same message finds it and is answered once.
+      .addColumn('message_id', 'text', (c) => c.primaryKey())
+      // sha256 of the sender's number (its language next time), not the number: the reply is in the delivery log.
+      .addColumn('phone_hash', 'text', (c) => c.notNull())
+      .addColumn('command', 'text', (c) => c.notNull())
+      .addColumn('language', 'text', (c) => c.notNull())
+      .addColumn('join_id', 'text')
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('remote_sms_inbound_phone').on('remote_sms_inbound').columns(['phone_hash', 'received_at']).execute();
+  },
+};
+
+export type RemoteSmsInboundTable = { message_id: string; phone_hash: string; command: string; language: string; join_id: string | null; received_at: string };
+export type CentralRemoteTables = { remote_joins: RemoteJoinsTable; remote_sms_inbound: RemoteSmsInboundTable };

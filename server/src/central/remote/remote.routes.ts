@@ -4,12 +4,13 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { RemoteAnswerBody, RemoteJoinBody, RemoteTakeResponse, RemoteTicketView } from '../../shared/contracts/remote.js';
 import { callerBranch, type CentralApi } from '../http/access.js';
+import type { RemoteCancels } from './remote-cancels.js';
 import type { RemoteJoins } from './remote-joins.js';
 
 const JoinParams = z.object({ id: z.string().min(1).max(64) });
 
-export function registerRemoteRoutes(router: Router, api: CentralApi, deps: { joins: RemoteJoins }): void {
-  const { joins } = deps;
+export function registerRemoteRoutes(router: Router, api: CentralApi, deps: { joins: RemoteJoins; cancels: RemoteCancels }): void {
+  const { joins, cancels } = deps;
 
   api.add(router, {
     method: 'post', path: '/api/remote/joins', tag: 'remote', access: 'public', summary: 'Join a branch’s line from anywhere (a remote ticket)',
@@ -26,16 +27,18 @@ export function registerRemoteRoutes(router: Router, api: CentralApi, deps: { jo
   }, ({ params }) => joins.get(params.id as string));
 
   api.add(router, {
-    method: 'post', path: '/api/sync/remote/take', tag: 'sync', access: 'branch', summary: 'Take the remote joins waiting for this branch',
+    method: 'post', path: '/api/sync/remote/take', tag: 'sync', access: 'branch', summary: 'Take the remote joins and cancels waiting for this branch',
     bodyKind: { kind: 'json', limit: '1kb' }, response: RemoteTakeResponse,
-    description: 'Pending joins still within their deadline become claimed; claimed ones not answered yet come again (an answer may have been lost).',
-  }, async ({ actor }) => ({ joins: await joins.take(callerBranch(actor)) }));
+    description: 'Pending joins (and visitors\' cancels of remote tickets) still within their deadline become claimed; claimed ones not answered yet come again (an answer may have been lost).',
+  }, async ({ actor }) => ({ joins: await joins.take(callerBranch(actor)), cancels: await cancels.take(callerBranch(actor)) }));
 
   api.add(router, {
-    method: 'post', path: '/api/sync/remote/answer', tag: 'sync', access: 'branch', summary: 'Answer a remote join: the ticket issued, or why not',
+    method: 'post', path: '/api/sync/remote/answer', tag: 'sync', access: 'branch', summary: 'Answer a remote join (the ticket issued, or why not) or a cancel (done, or why not)',
     body: RemoteAnswerBody, bodyKind: { kind: 'json', limit: '4kb' }, errors: [409],
   }, async ({ body, actor }) => {
-    await joins.answer(callerBranch(actor), body);
+    if (body.outcome === 'cancelled') await cancels.answer(callerBranch(actor), body.joinId, { done: true });
+    else if (body.outcome === 'cancel_refused') await cancels.answer(callerBranch(actor), body.joinId, { done: false, code: body.code });
+    else await joins.answer(callerBranch(actor), body);
     return undefined;
   });
 }

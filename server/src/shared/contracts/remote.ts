@@ -46,7 +46,14 @@ export const RemoteJoinForBranch = z.object({
   createdAt: z.string(),
 });
 export type RemoteJoinForBranch = z.infer<typeof RemoteJoinForBranch>;
-export const RemoteTakeResponse = z.object({ joins: z.array(RemoteJoinForBranch) });
+/** A visitor's cancel of a remote ticket the branch issued (SMS ANNULER, USSD): the branch cancels it and answers. */
+export const RemoteCancelForBranch = z.object({ joinId: z.string(), ticketId: z.string() });
+export type RemoteCancelForBranch = z.infer<typeof RemoteCancelForBranch>;
+export const RemoteTakeResponse = z.object({
+  joins: z.array(RemoteJoinForBranch),
+  // Absent from a central that predates cancels.
+  cancels: z.array(RemoteCancelForBranch).default([]),
+});
 export type RemoteTakeResponse = z.infer<typeof RemoteTakeResponse>;
 
 /** The branch's answer to one join: the ticket it issued, or why it did not. */
@@ -62,6 +69,14 @@ export const RemoteAnswerBody = z.discriminatedUnion('outcome', [
   z.strictObject({
     joinId: z.string().min(1).max(64),
     outcome: z.literal('refused'),
+    code: z.string().min(1).max(40),
+    message: z.string().max(300),
+  }),
+  /** The visitor's cancel: done (the ticket is cancelled, or was already), or refused (called, served…). */
+  z.strictObject({ joinId: z.string().min(1).max(64), outcome: z.literal('cancelled') }),
+  z.strictObject({
+    joinId: z.string().min(1).max(64),
+    outcome: z.literal('cancel_refused'),
     code: z.string().min(1).max(40),
     message: z.string().max(300),
   }),
@@ -87,3 +102,36 @@ export const DEFAULT_REMOTE_SETTINGS: RemoteSettings = { sharePercent: 50, minPe
 /** A remote visitor's check-in at the branch (POST /api/tickets/:id/arrive): the ticket, and whether it was already checked in. */
 export const ArrivalResult = z.object({ ticket: TicketView, alreadyArrived: z.boolean() });
 export type ArrivalResult = z.infer<typeof ArrivalResult>;
+
+// --- phones: SMS and USSD (issue 18) ---
+
+/**
+ * A mobile-originated SMS as the Orange SMS API delivers it (GSMA OneAPI inbound notification). Only the fields
+ * central reads are checked; others are let through.
+ */
+export const OneApiInboundSmsNotification = z.object({
+  inboundSMSMessageNotification: z.object({
+    callbackData: z.string().max(500).optional(),
+    inboundSMSMessage: z.object({
+      senderAddress: z.string().min(1).max(40).describe('tel:+221XXXXXXXXX'),
+      destinationAddress: z.string().max(40).optional(),
+      message: z.string().max(1600),
+      messageId: z.string().min(1).max(100).describe('The provider\'s id: a second delivery of the same message is answered once.'),
+      dateTime: z.string().max(40).optional(),
+    }),
+  }),
+});
+export type OneApiInboundSmsNotification = z.infer<typeof OneApiInboundSmsNotification>;
+export const InboundSmsAnswer = z.object({ messageId: z.string(), duplicate: z.boolean() });
+
+/** The shared secret of a provider's callback, in the URL central gave the provider (`?key=…`). */
+export const CallbackKeyQuery = z.object({ key: z.string().max(200).optional() });
+
+/** A USSD aggregator's session callback (form-encoded): `text` holds the choices so far, joined by "*". */
+export const UssdSessionBody = z.object({
+  sessionId: z.string().min(1).max(100),
+  serviceCode: z.string().max(40).default(''),
+  phoneNumber: z.string().min(1).max(40),
+  text: z.string().max(500).default(''),
+});
+export type UssdSessionBody = z.infer<typeof UssdSessionBody>;

@@ -25,7 +25,11 @@ describe('GSM-7', () => {
 
   it('clips at a character and says so', () => {
     expect(clipGsm7('Agence Plateau', 20)).toBe('Agence Plateau');
-    expect(clipGsm7('Agence du Plateau Nord', 10)).toBe('Agence du.');
+    expect(clipGsm7('Agence du Plateau Nord', 10)).toBe('Agence.');
+    expect(clipGsm7('Transferts et Mobile Money', 16)).toBe('Transferts.');
+    expect(clipGsm7('Yonnee xaalis ak Mobile Money', 20)).toBe('Yonnee xaalis.');
+    expect(clipGsm7('Dépôts / retraits', 11)).toBe('Dépôts.');
+    expect(clipGsm7('Ziguinchorboucotte', 10)).toBe('Ziguincho.');
     expect(gsm7Length(clipGsm7('€€€€€€', 5))).toBeLessThanOrEqual(5);
   });
 });

@@ -57,16 +57,24 @@ export function toGsm7(text: string): string {
   return out;
 }
 
-/** At most `max` septets of `text` (already GSM-7), cut at a character and marked with "." when cut. */
+/**
+ * At most `max` septets of `text` (already GSM-7), marked with "." when cut: at the last word boundary when that
+ * keeps most of it and not on a little word ("Transferts et Mobile Money" → "Transferts."), else at a character.
+ */
 export function clipGsm7(text: string, max: number): string {
   if ((gsm7Length(text) ?? Infinity) <= max) return text;
   let out = '';
   let n = 0;
+  let rest = '';
   for (const c of text) {
     const w = extension.has(c) ? 2 : 1;
-    if (n + w > max - 1) break;
+    if (n + w > max - 1) { rest = c; break; }
     out += c;
     n += w;
   }
-  return `${out.trimEnd()}.`;
+  const space = out.lastIndexOf(' ');
+  if (rest !== ' ' && space >= Math.ceil(out.length * 0.6)) out = out.slice(0, space);
+  // A cut name does not end on a little word ("Transferts et." → "Transferts.").
+  out = out.trimEnd().replace(/[\s,;:/-]+$/, '').replace(/(\S)\s+\p{Ll}{1,3}$/u, '$1');
+  return `${out.replace(/[\s,;:/-]+$/, '')}.`;
 }

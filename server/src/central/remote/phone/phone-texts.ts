@@ -13,7 +13,9 @@ export type PhoneTexts = typeof fr;
 export const PHONE_TEXTS: Record<Language, PhoneTexts> = { fr, wo, en };
 
 /** Longest values put into a message, in GSM-7 characters. */
-export const MAX = { branch: 22, service: 16, code: 12, number: 8 } as const;
+export const MAX = { branch: 20, service: 20, code: 12, number: 8 } as const;
+/** A longer estimate says nothing more to a visitor, and keeps the message one SMS. */
+const MAX_WAIT_MINUTES = 999;
 
 /** A remote ticket as a phone answer shows it. */
 export interface PhoneTicket {
@@ -58,7 +60,7 @@ function details(t: PhoneTexts, ticket: PhoneTicket, short = false): string {
   if (ticket.stale) return words.stale;
   if (ticket.position === null) return words.unknown;
   const where = ticket.position <= 1 ? words.next : fill(words.position, { position: ticket.position, ahead: ticket.position - 1 });
-  return ticket.wait === null || ticket.position <= 1 ? where : `${where}, ${fill(words.wait, { minutes: ticket.wait })}`;
+  return ticket.wait === null || ticket.position <= 1 ? where : `${where}, ${fill(words.wait, { minutes: Math.min(ticket.wait, MAX_WAIT_MINUTES) })}`;
 }
 
 function refusal(t: PhoneTexts, code: string, v: { branch: string; number: string }): string {
