@@ -13,6 +13,8 @@ import { OrangeSmsSimulator, type SimulatedSms } from '../../server/src/simulato
 import { UssdSimulator } from '../../server/src/simulators/ussd/ussd-simulator.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { centralDialects } from '../support/postgres.js';
+import { FaultProxy } from '../fixtures/fault-proxy.js';
+import type { SyncDetails } from '../../server/src/branch/sync/worker.js';
 
 const dialects = await centralDialects();
 const SMS_KEY = 'sms-callback-secret';
@@ -38,6 +40,7 @@ describe.each(dialects)('joining from a phone: SMS and USSD (%s central)', (dial
   let branch: SyncedBranch;
   let sms: OrangeSmsSimulator;
   let ussd: UssdSimulator;
+  let proxy: FaultProxy;
 
   /** The answers central sent to one inbound message, as the phone received them (other SMS, "your turn is near"…, aside). */
   async function answersTo(messageId: string): Promise<SimulatedSms[]> {
@@ -64,7 +67,9 @@ describe.each(dialects)('joining from a phone: SMS and USSD (%s central)', (dial
     });
     sms.inboundUrl = `${central.url}/api/remote/sms/inbound?key=${SMS_KEY}`;
     ussd = new UssdSimulator(`${central.url}/api/remote/ussd?key=${USSD_KEY}`);
-    branch = await startSyncedBranch(central, { name: 'Agence Plateau', code: 'PLATEAU', region: 'Dakar' });
+    // The branch reaches central through a link the last test cuts.
+    proxy = await FaultProxy.start({ target: central.url, paths: ['/api/sync/'] });
+    branch = await startSyncedBranch(central, { centralUrl: proxy.url, name: 'Agence Plateau', code: 'PLATEAU', region: 'Dakar' });
     // Lines A and C take tickets at any hour (a kiosk ticket each), and central knows the branch's lines.
     const kiosk = await branch.kioskToken();
     const services = await branch.services();
@@ -82,6 +87,7 @@ describe.each(dialects)('joining from a phone: SMS and USSD (%s central)', (dial
   });
   afterAll(async () => {
     await branch?.destroy();
+    await proxy?.close();
     await central?.destroy();
     await sms?.close();
   });
@@ -181,5 +187,23 @@ describe.each(dialects)('joining from a phone: SMS and USSD (%s central)', (dial
     ]);
     const bad = await fetch(`${central.url}/api/remote/ussd`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'sessionId=x&phoneNumber=%2B221775556677&text=' });
     expect(bad.status).toBe(401);
+  });
+
+  it('a cancel while the branch is cut off: a clear answer, and nothing is cancelled when it comes back', async () => {
+    const phone = '+221776667788';
+    const joined = await text(phone, 'PLATEAU A');
+    const display = /A-\d{3}/.exec(joined.message)?.[0] as string;
+    const supervisor = await branch.login('aminata');
+    const link = async () => (await branch.api.get<SyncDetails>('/api/sync/status', supervisor)).body.link?.connected;
+    proxy.setDown(true);
+    await waitFor('the link seen down', async () => (await link()) === false);
+    expect((await text(phone, 'annuler')).message).toBe(`Agence Plateau est injoignable: ticket ${display} pas annulé. Réessayez plus tard.`);
+    proxy.setDown(false);
+    await waitFor('the link back', async () => (await link()) === true, 20_000);
+    expect((await branch.api.post<{ ok: boolean }>('/api/sync/run', {}, supervisor)).body.ok).toBe(true);
+    expect(branchTicket(branch, { number: display.replace('-', '') })?.status).toBe('waiting');
+    // Asked again with the branch back: cancelled.
+    expect((await text(phone, 'annuler')).message).toBe(`Ticket ${display} - Agence Plateau annulé. Merci.`);
+    expect(branchTicket(branch, { number: display.replace('-', '') })?.status).toBe('cancelled');
   });
 });
