@@ -81,11 +81,13 @@ describe.skipIf(!haveChromium)('remote visitors at the counter', () => {
     await agent.screenshot({ path: artifactPath('remote', 'agent-next-up.png') });
     // Every action of the desk is on screen at the counter's 1366×768 and nothing covers it (the admin's form
     // styles once turned the action grid into one row running under the side panel).
+    // Page functions run in the browser; the test's tsconfig has no DOM types, hence the globalThis cast.
     const hidden = await agent.locator('[data-testid^=action-]').evaluateAll((buttons) => buttons.flatMap((b) => {
+      const w = globalThis as unknown as { innerWidth: number; innerHeight: number; document: { elementFromPoint(x: number, y: number): unknown } };
       const r = b.getBoundingClientRect();
-      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      const inside = r.left >= 0 && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight;
-      return inside && top !== null && b.contains(top) ? [] : [b.getAttribute('data-testid')];
+      const top = w.document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      const inside = r.left >= 0 && r.top >= 0 && r.right <= w.innerWidth && r.bottom <= w.innerHeight;
+      return inside && top !== null && b.contains(top as typeof b) ? [] : [b.getAttribute('data-testid')];
     }));
     expect(hidden).toEqual([]);
 
