@@ -6,9 +6,17 @@ import { useDeviceStartup } from '../../ui-shared/device-startup.js';
 import type { ScreenLanguage } from '../../ui-shared/i18n.js';
 import { Header } from './components.js';
 import { Kiosk } from './Kiosk.js';
+import { isPreview, KioskPreview } from './Preview.js';
 import { OutOfService, PairingScreen, Splash } from './screens.js';
 
+/** The admin's preview (?preview=1) needs no pairing and issues nothing: decided once, from the address. */
+const PREVIEW = isPreview(window.location.search);
+
 export function App() {
+  return PREVIEW ? <KioskPreview /> : <PairedKiosk />;
+}
+
+function PairedKiosk() {
   const { t, i18n } = useTranslation();
   const { phase, onPaired, onUnauthorized } = useDeviceStartup('kiosk');
 

@@ -244,7 +244,8 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function StartScreen({ services, queue, notice, closure, onService, onClosed, onCheckIn, onScan }: {
+/** The start screen; also the admin's preview of it (Preview.tsx), which has no scanner (`onScan` left out). */
+export function StartScreen({ services, queue, notice, closure, onService, onClosed, onCheckIn, onScan }: {
   services: ServiceView[];
   /** Today is a day an admin closed the branch: said first, with its reason. */
   closure: BranchClosure | null;
@@ -253,7 +254,7 @@ function StartScreen({ services, queue, notice, closure, onService, onClosed, on
   onService: (s: ServiceView) => void;
   onClosed: (s: ServiceView) => void;
   onCheckIn: () => void;
-  onScan: (code: string) => void;
+  onScan?: (code: string) => void;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as ScreenLanguage;
@@ -294,7 +295,8 @@ function StartScreen({ services, queue, notice, closure, onService, onClosed, on
         <Icon name="appointment" size={64} />
         <span><strong>{t('start.appointment')}</strong><small>{t('start.appointmentHint')}</small></span>
       </button>
-      <ScannerInput onScan={onScan} />
+      {/* The scanner's hidden input takes the focus: not in the admin's preview frame, whose page keeps it. */}
+      {onScan && <ScannerInput onScan={onScan} />}
     </section>
   );
 }

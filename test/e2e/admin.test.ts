@@ -367,12 +367,33 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     await admin.locator('[data-testid="device-Borne entrée"][data-state=revoked]').waitFor();
   });
 
-  it('previews the printed ticket and the kiosk start screen in each language', async () => {
+  it('previews the printed ticket and the real kiosk start screen in each language, without pairing or issuing', async () => {
+    const ticketsBefore = (await b.api.get<{ services: Array<{ waitingCount: number }> }>('/api/queue')).body.services.reduce((n, s) => n + s.waitingCount, 0);
     await section('preview');
     await expect.poll(async () => (await admin.getByTestId('slip-preview').getAttribute('srcdoc'))?.length ?? 0).toBeGreaterThan(200);
-    await admin.getByRole('button', { name: 'Wolof' }).click();
-    await admin.getByTestId('kiosk-preview').getByText('Yónnee xaalis').waitFor();
-    await shot(admin, 'preview');
+    // The kiosk's own page (/kiosk/?preview=1&lang=fr) in a frame: its start screen, not its pairing screen, with
+    // the services in the admin's order and their state, in French first.
+    const frame = admin.frameLocator('[data-testid=kiosk-preview]');
+    expect(await admin.getByTestId('kiosk-preview').getAttribute('src')).toBe('/kiosk/?preview=1&lang=fr');
+    await frame.getByTestId('screen-start').waitFor();
+    expect(await frame.getByTestId('screen-pairing').count()).toBe(0);
+    expect(await frame.locator('[data-testid^=service-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['service-C', 'service-A', 'service-B']);
+    await frame.getByText('Transferts', { exact: true }).waitFor();
+    await frame.getByText('Touchez votre service pour prendre un ticket').waitFor();
+    // Touching a service issues nothing: the preview says so, and the lines hold as many tickets as before.
+    await frame.getByTestId('service-C').click();
+    await frame.getByTestId('notice').getByText('Aperçu : ici, aucun ticket n\'est émis.').waitFor();
+    expect(await frame.getByTestId('screen-priority').count()).toBe(0);
+    // Each language: the switch opens the kiosk in it (its own flag shows it chosen).
+    for (const [button, l, name] of [['Wolof', 'wo', 'Yónnee xaalis'], ['Anglais', 'en', 'Transfers'], ['Français', 'fr', 'Transferts']] as const) {
+      await admin.getByRole('button', { name: button, exact: true }).click();
+      await admin.locator(`[data-testid=kiosk-preview][data-lang=${l}]`).waitFor();
+      await frame.getByTestId('screen-start').getByText(name, { exact: true }).waitFor();
+      expect(await frame.getByTestId(`lang-${l}`).getAttribute('aria-pressed')).toBe('true');
+      if (l === 'wo') await shot(admin, 'preview');
+    }
+    const ticketsAfter = (await b.api.get<{ services: Array<{ waitingCount: number }> }>('/api/queue')).body.services.reduce((n, s) => n + s.waitingCount, 0);
+    expect(ticketsAfter).toBe(ticketsBefore);
     await axe(admin, 'Aperçu');
   });
 

@@ -1,16 +1,16 @@
-// Preview: the printed ticket (the server's own preview of the slip) and the kiosk's start screen, in each language.
+// Preview: the printed ticket (the server's own preview of the slip) and the kiosk's real start screen (the kiosk
+// page in its preview mode, /kiosk/?preview=1&lang=…: no pairing, no ticket issued), in each language.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ServiceView } from '../../../server/src/shared/contracts/api.js';
 import { LANGUAGES, type Language } from '../../../server/src/shared/contracts/domain.js';
-import { Icon } from '../../../ui-shared/icons.js';
-import { useAdminList } from './api.js';
+
+/** The kiosk's portrait screen (1080×1920), drawn at a third of its size. */
+const KIOSK = { width: 1080, height: 1920, scale: 1 / 3 };
 
 export function PreviewPanel({ token }: { token: string }) {
   const { t, i18n } = useTranslation();
   const [lang, setLang] = useState<Language>(i18n.language as Language);
   const [slip, setSlip] = useState('');
-  const services = useAdminList<ServiceView[]>('/api/services', token);
   useEffect(() => {
     // The preview needs the admin's token: fetched here and shown in a sandboxed frame.
     let cancelled = false;
@@ -18,7 +18,6 @@ export function PreviewPanel({ token }: { token: string }) {
       .then((r) => r.text()).then((html) => { if (!cancelled) setSlip(html); }, () => undefined);
     return () => { cancelled = true; };
   }, [lang, token]);
-  const fixed = i18n.getFixedT(lang);
   return (
     <div className="admin-stack">
       <div className="chips" role="group" aria-label={t('common.language')}>
@@ -29,15 +28,13 @@ export function PreviewPanel({ token }: { token: string }) {
           <h3>{t('admin.preview.ticket')}</h3>
           <iframe className="slip" title={t('admin.preview.ticket')} sandbox="" srcDoc={slip} data-testid="slip-preview" />
         </section>
-        <section className="admin-card" lang={lang}>
+        <section className="admin-card kiosk-card" style={{ width: KIOSK.width * KIOSK.scale + 40 }}>
           <h3>{t('admin.preview.kiosk')}</h3>
-          <div className="kiosk-preview" data-testid="kiosk-preview">
-            <p className="kiosk-preview-title">{fixed('admin.preview.kioskPrompt')}</p>
-            <ul>
-              {(services.data ?? []).filter((s) => s.status === 'active').map((s) => (
-                <li key={s.id}><Icon name={s.icon} size={40} /><span>{s.name[lang]}</span>{s.feeXof !== null && <span className="fee">{s.feeXof.toLocaleString('fr-SN')} F CFA</span>}</li>
-              ))}
-            </ul>
+          <p className="hint">{t('admin.preview.kioskHint')}</p>
+          <div className="kiosk-frame" style={{ width: KIOSK.width * KIOSK.scale, height: KIOSK.height * KIOSK.scale }}>
+            {/* A new page for each language: the kiosk opens in it, as a visitor's touch on its flag would show it. */}
+            <iframe key={lang} src={`/kiosk/?preview=1&lang=${lang}`} title={`${t('admin.preview.kiosk')} (${t(`admin.languages.${lang}`)})`}
+              width={KIOSK.width} height={KIOSK.height} style={{ transform: `scale(${KIOSK.scale})` }} data-testid="kiosk-preview" data-lang={lang} />
           </div>
         </section>
       </div>
