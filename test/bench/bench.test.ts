@@ -12,7 +12,7 @@ describe('bench harness (smoke, tiny sizes)', () => {
     const opts = parseOptions([
       '--quick', '--seconds=1', '--warmup=0.5', '--kiosks=2', '--agents=3', '--displays=2', '--rate=20', '--agent-interval-ms=200',
       '--floor-iterations=50', '--costs-commands=5', '--long-line=60', '--history=500', '--history-iterations=10', '--skip=memory',
-      '--branches=2', '--records-per-branch=100', '--catchup-records=600', '--dialects=sqlite', '--remote-joins=5', '--remote-polling-ms=500',
+      '--branches=2', '--records-per-branch=100', '--catchup-records=600', '--dialects=sqlite', '--remote-joins=5', '--remote-polling-ms=500', '--national-branches=2', '--national-records=100', '--tracking-sockets=20',
     ]);
     // Measure the built server as it is (`npm test` builds it first); without a build, the sources through tsx.
     opts.build = false;
@@ -37,11 +37,16 @@ describe('bench harness (smoke, tiny sizes)', () => {
     expect(results.costs?.lines.map((l) => [l.waiting >= 50, l.issue.commands, l.callCycle.commands, l.issue.socketMessages > 0, l.callCycle.sqlStatements !== null && l.callCycle.sqlStatements > 0]))
       .toEqual([[true, 5, 5, true, true], [true, 5, 5, true, true]]);
     expect(Object.keys(results.costs?.lines[1]?.timersMs ?? {})).toContain('staff snapshot');
+    // PostgreSQL only: where it runs, every record held once after the replay and every page updated.
+    if (results.national && !results.national.skipped) {
+      expect([results.national.ingest.records, results.national.ingest.heldAfterReplay, results.national.fanout?.sockets, results.national.fanout?.updated]).toEqual([200, 1, 20, 20]);
+    }
     expect([results.remote?.link.issued, results.remote?.link.joins, results.remote?.polling.issued, results.remote?.polling.joins]).toEqual([5, 5, 5, 5]);
     expect(results.targets.map((t) => t.id)).toEqual([
-      'issuance-vs-floor', 'issuance-20ms', 'call-to-display-50ms', 'history-flat', 'event-loop-10ms', 'cpu-per-issue', 'cpu-per-call-cycle', 'long-line-flat', 'timers-10ms', 'join-to-number-2s', 'rss-100-clients',
+      'issuance-vs-floor', 'issuance-20ms', 'call-to-display-50ms', 'history-flat', 'event-loop-10ms', 'cpu-per-issue', 'cpu-per-call-cycle', 'long-line-flat', 'timers-10ms', 'join-to-number-2s',
+      ...(results.national?.skipped ? [] : ['central-ingest-20k', 'tracking-fanout-1s']), 'rss-100-clients',
     ]);
-    expect(results.steps.map((s) => s.part)).toEqual(['floor', 'branch', 'costs', 'remote', 'history', 'central', 'analytics']);
+    expect(results.steps.map((s) => s.part)).toEqual(['floor', 'branch', 'costs', 'remote', 'history', 'central', 'national', 'analytics']);
 
     const table = formatTable(results, centralText);
     for (const heading of ['Floor', 'Branch at peak', 'Cost of one command', 'Join to number', 'History growth', 'Central ingest', 'Catch-up', 'Targets']) expect(table).toContain(heading);

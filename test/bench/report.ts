@@ -4,6 +4,7 @@ import type { BranchPeakResult } from './branch.js';
 import type { CentralBenchResult } from './central.js';
 import type { CostsResult } from './costs.js';
 import type { RemoteBenchResult } from './remote.js';
+import type { NationalResult } from './national.js';
 import type { FloorResult } from './floor.js';
 import type { HistoryPoint, MemoryPoint } from './growth.js';
 import type { ProfileSummary } from './profile.js';
@@ -50,6 +51,8 @@ export interface BenchResults {
   costs: CostsResult | null;
   /** Join to number through the live link and through polling (issue 18). */
   remote: RemoteBenchResult | null;
+  /** Central at national scale: two instances on PostgreSQL, exactly once after replays, tracking fan-out (issue 19). */
+  national: NationalResult | null;
   profile: ProfileSummary | null;
   targets: TargetResult[];
   errors: string[];
@@ -153,6 +156,26 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
       status: l.issued === l.joins && l.latency.p99 < 2_000 ? 'pass' : 'fail',
     });
   }
+  const nat = r.national;
+  if (nat && !nat.skipped) {
+    const full = nat.ingest.branches >= 50;
+    out.push({
+      id: 'central-ingest-20k', target: 'central ingests ≥ 20,000 records/s on PostgreSQL from 50 branches pushing at once through two instances, exactly once after a full replay',
+      measured: `${nat.ingest.recordsPerSecond.toLocaleString('en')} records/s from ${nat.ingest.branches} branches (push p99 ${ms(nat.ingest.pushLatency.p99)}); held after replay ${nat.ingest.heldAfterReplay}× what was sent`,
+      status: !full ? 'n/a' : nat.ingest.recordsPerSecond >= 20_000 && nat.ingest.heldAfterReplay === 1 ? 'pass' : 'fail',
+      ...(full ? {} : { note: 'needs --national-branches=50' }),
+    });
+    if (nat.fanout) {
+      const f = nat.fanout;
+      const fullF = f.sockets >= 10_000;
+      out.push({
+        id: 'tracking-fanout-1s', target: '10,000 tracking pages on one instance updated within 1 s (p99) of a branch\'s push',
+        measured: `${f.updated}/${f.sockets} updated, p50 ${ms(f.latency.p50)}, p99 ${ms(f.latency.p99)}; instance RSS ${f.rssMb} MB (peak ${f.peakRssMb} MB)`,
+        status: !fullF ? 'n/a' : f.updated === f.sockets && f.latency.p99 < 1_000 ? 'pass' : 'fail',
+        ...(fullF ? {} : { note: 'needs --tracking-sockets=10000' }),
+      });
+    }
+  }
   const hundred = r.memory?.find((m) => m.clients === 100);
   out.push({
     id: 'rss-100-clients', target: 'branch server < 150 MB resident with 100 clients',
@@ -254,6 +277,21 @@ export function formatTable(r: BenchResults, centralText: string | null): string
     for (const p of r.memory) lines.push(row([`  ${p.clients} clients`, `${p.idleRssMb} MB`, `${p.peakRssMb} MB`], wm));
   }
   if (centralText) lines.push('', centralText);
+  if (r.national) {
+    const n = r.national;
+    if (n.skipped) lines.push('', `Central at national scale: skipped (${n.skipped})`);
+    else {
+      const i = n.ingest;
+      lines.push('', `Central at national scale (PostgreSQL, ${i.instances} instances on one database)`);
+      lines.push(`  ingest: ${i.records.toLocaleString('en')} records from ${i.branches} branches at once in ${i.seconds} s = ${i.recordsPerSecond.toLocaleString('en')} records/s (push p50 ${ms(i.pushLatency.p50)}, p99 ${ms(i.pushLatency.p99)}); instance CPU ${i.centralCpu.map((c) => `${c.cpuPercent}%`).join(' + ')}`);
+      lines.push(`  replay of everything through the other instance: ${i.replaySeconds} s; ticket events held ÷ sent = ${i.heldAfterReplay}`);
+      if (n.fanout) {
+        const f = n.fanout;
+        lines.push(`  tracking fan-out: ${f.sockets.toLocaleString('en')} pages (connected in ${f.connectSeconds} s), ${f.updated} updated after one push: p50 ${ms(f.latency.p50)}, p90 ${ms(f.latency.p90)}, p99 ${ms(f.latency.p99)}, max ${ms(f.latency.max)}; instance RSS ${f.rssMb} MB, peak ${f.peakRssMb} MB`);
+        lines.push('  (the pages are Socket.IO clients in the bench process, on the same 2 cores as central and PostgreSQL)');
+      }
+    }
+  }
   if (r.targets.length) {
     lines.push('', 'Targets (issues 10 and 19, 2-core machine)');
     for (const t of r.targets) lines.push(`  ${t.status.toUpperCase().padEnd(4)}  ${t.target}: ${t.measured}${t.note ? ` [${t.note}]` : ''}`);

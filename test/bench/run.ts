@@ -10,8 +10,8 @@
 //   --seconds [20] --warmup [3] --agent-interval-ms [1000] --history [1000,1000000] --history-iterations [300]
 //   --clients [10,100,500] --floor-iterations [2000] --branches [20] --records-per-branch [2000]
 //   --catchup-records [30000] --dialects [sqlite,postgres] --costs-commands [300] --long-line [5000]
-//   --remote-joins [200] --remote-polling-ms [5000]
-//   --only/--skip [floor,branch,costs,remote,history,memory,central,analytics]
+//   --remote-joins [200] --remote-polling-ms [5000] --national-branches [50] --national-records [2000] --tracking-sockets [10000]
+//   --only/--skip [floor,branch,costs,remote,history,memory,central,national,analytics]
 //   --server [dist|src] --out [bench-results] --profile (the peak server under --cpu-prof, hottest functions printed)
 //   --sqlite-synchronous [off|normal] (diagnosis only: the branch's SQLite without FULL commits)
 // PostgreSQL: SMARTQUEUE_TEST_PG_URL [postgres://postgres@127.0.0.1:5432/test]; the bench creates and drops its own
@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { runBranchPeak, type BranchPeakOptions } from './branch.js';
 import { runCosts, type CostsOptions } from './costs.js';
 import { runRemoteBench, type RemoteBenchOptions } from './remote.js';
+import { runNationalBench, type NationalOptions } from './national.js';
 import { measureFloor } from './floor.js';
 import { formatCentralBench, runCentralBench, type CentralBenchOptions } from './central.js';
 import { formatAnalyticsBench, runAnalyticsBench } from './analytics.js';
@@ -33,7 +34,7 @@ import { ensureServerBuild, setServerMode, setSqliteSynchronous, type ServerMode
 import { formatProfile, latestProfile, summarizeProfile } from './profile.js';
 import { computeRatios, evaluateTargets, formatTable, type BenchResults, type MachineInfo } from './report.js';
 
-const PARTS = ['floor', 'branch', 'costs', 'remote', 'history', 'memory', 'central', 'analytics'] as const;
+const PARTS = ['floor', 'branch', 'costs', 'remote', 'history', 'memory', 'central', 'national', 'analytics'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -42,6 +43,7 @@ export interface BenchOptions {
   branch: Omit<BranchPeakOptions, 'rate'>;
   costs: CostsOptions;
   remote: RemoteBenchOptions;
+  national: NationalOptions;
   /** Issuance rates of the peak scenario, tickets/s: one run each (the targets read the 200 one). */
   rates: number[];
   history: number[];
@@ -74,6 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       profile: { type: 'boolean', default: false }, out: { type: 'string' }, server: { type: 'string' },
       help: { type: 'boolean', default: false }, 'sqlite-synchronous': { type: 'string' }, branches: { type: 'string' }, 'records-per-branch': { type: 'string' }, 'catchup-records': { type: 'string' }, dialects: { type: 'string' },
       'costs-commands': { type: 'string' }, 'long-line': { type: 'string' }, 'remote-joins': { type: 'string' }, 'remote-polling-ms': { type: 'string' },
+      'national-branches': { type: 'string' }, 'national-records': { type: 'string' }, 'tracking-sockets': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -112,6 +115,11 @@ export function parseOptions(argv: string[]): BenchOptions {
       linkJoins: num(values['remote-joins'], quick ? 30 : 200),
       pollingJoins: Math.max(5, Math.round(num(values['remote-joins'], quick ? 30 : 200) / 10)),
       pollingMs: num(values['remote-polling-ms'], 5_000),
+    },
+    national: {
+      branches: num(values['national-branches'], quick ? 10 : 50),
+      recordsPerBranch: num(values['national-records'], quick ? 500 : 2_000),
+      trackingSockets: num(values['tracking-sockets'], quick ? 500 : 10_000),
     },
     rates: values.rate ? numberList(values.rate) : [200],
     history: values.history ? numberList(values.history) : quick ? [1_000, 100_000] : [1_000, 1_000_000],
@@ -169,7 +177,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
     machine: machineInfo(),
     options: { ...opts },
     steps: [],
-    floor: null, branch: null, branchSweep: null, ratios: null, costs: null, remote: null, history: null, memory: null, central: null, profile: null,
+    floor: null, branch: null, branchSweep: null, ratios: null, costs: null, remote: null, national: null, history: null, memory: null, central: null, profile: null,
     targets: [],
     errors: [],
   };
@@ -227,6 +235,9 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   await step('central', 'central: ingest and catch-up', async () => {
     results.central = await runCentralBench(opts.central, (line) => log(`  ${line}`));
     centralText = formatCentralBench(results.central);
+  });
+  await step('national', `central at national scale (${opts.national.branches} branches through 2 instances, ${opts.national.trackingSockets.toLocaleString('en')} tracking pages)`, async () => {
+    results.national = await runNationalBench(opts.national, (line) => log(`  ${line}`));
   });
   await step('analytics', 'analytics: a year of rollups for 100 branches, query p95, ingest with and without rollups', async () => {
     const figures = await runAnalyticsBench(opts.quick ? { branches: 5, days: 40, runs: 3, ingestRecords: 2000, dialects: opts.central.dialects } : { dialects: opts.central.dialects }, (line) => log(`  ${line}`));
