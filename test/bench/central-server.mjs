@@ -1,7 +1,8 @@
 // The central server under test, in its own process like a real head office (so the simulated branches' work in the
 // bench process is not counted as central's, and central has its own thread). Plain JavaScript importing the built
 // server (server/dist), like branch-server.mjs. Options: BENCH_SERVER_MODULE, BENCH_ADMIN_TOKEN, and
-// BENCH_CENTRAL_DATABASE_URL (PostgreSQL) or BENCH_CENTRAL_DATA_DIR (SQLite), BENCH_REMOTE (JSON). First stdout line: {"url","dialect"}.
+// BENCH_CENTRAL_DATABASE_URL (PostgreSQL) or BENCH_CENTRAL_DATA_DIR (SQLite), BENCH_REMOTE,
+// BENCH_VISITOR_CODES and BENCH_TRACKING (JSON: the SMS channel of the visitors' codes). First stdout line: {"url","dialect"}.
 // @ts-check
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
@@ -17,6 +18,8 @@ const server = await createCentralServer({
   adminToken: env.BENCH_ADMIN_TOKEN,
   // The remote part (test/bench/remote.ts): its join limits and deadlines.
   ...(env.BENCH_REMOTE && { remote: JSON.parse(env.BENCH_REMOTE) }),
+  ...(env.BENCH_VISITOR_CODES && { visitorCodes: JSON.parse(env.BENCH_VISITOR_CODES) }),
+  ...(env.BENCH_TRACKING && { tracking: JSON.parse(env.BENCH_TRACKING) }),
   logger: pino({ level: env.BENCH_LOG_LEVEL ?? 'silent' }),
 });
 process.stdout.write(`${JSON.stringify({ url: server.url, dialect: server.dialect })}\n`);

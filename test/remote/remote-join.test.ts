@@ -2,16 +2,19 @@
 // live link, the branch issues a real ticket in the service's line (channel recorded, numbered like the others, its
 // history and outbox rows, not arrived yet) and the answer returns through central; a retried join gives the same
 // ticket; the limits per phone, per address and the branch's hourly share hold; with the branch cut off central
-// refuses clearly and nothing is issued when the branch comes back.
+// refuses clearly and nothing is issued when the branch comes back. A public join is channel web only and needs the
+// token of a one-time code sent by SMS to its own phone (read here from the simulated operator).
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteTicketView } from '../../server/src/shared/contracts/remote.js';
 import type { SyncDetails } from '../../server/src/branch/sync/worker.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { centralDialects } from '../support/postgres.js';
+import { smsTracking, Visitors } from '../support/visitor.js';
 
 const dialects = await centralDialects();
 // Polling far away: what arrives came over the live link.
@@ -58,9 +61,14 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
   let open: string[];
   let closed: string | undefined;
   let kiosk: string;
+  let sms: OrangeSmsSimulator;
+  let visitors: Visitors;
 
   beforeAll(async () => {
-    central = await startCentral(dialect, { remote: { perPhonePerDay: 3, perAddressPerHour: 12 } });
+    sms = await new OrangeSmsSimulator().start();
+    // Codes: many phones from this one address in the burst below (the code limits have their own test).
+    central = await startCentral(dialect, { remote: { perPhonePerDay: 3, perAddressPerHour: 12 }, tracking: smsTracking(sms), visitorCodes: { perAddressPerHour: 1_000 } });
+    visitors = new Visitors(central.api, sms);
     proxy = await FaultProxy.start({ target: central.url, paths: ['/api/sync/'] });
     branch = await startSyncedBranch(central, { centralUrl: proxy.url, name: 'Agence Plateau', sync: NO_POLLING });
     const kioskForLines = await branch.kioskToken();
@@ -78,10 +86,35 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
     await branch?.destroy();
     await proxy?.close();
     await central?.destroy();
+    await sms?.close();
   });
 
-  const join = (body: Record<string, unknown>) => central.api.post<RemoteTicketView & ErrorAnswer>('/api/remote/joins', {
-    branchId: branch.server.branchId, serviceId: serviceA, name: 'Awa Diop', phone: '+221771234567', channel: 'web', idempotencyKey: randomUUID(), ...body,
+  const join = async (body: Record<string, unknown>) => {
+    const phone = (body.phone as string | undefined) ?? '+221771234567';
+    return central.api.post<RemoteTicketView & ErrorAnswer>('/api/remote/joins', {
+      branchId: branch.server.branchId, serviceId: serviceA, name: 'Awa Diop', phone, channel: 'web', idempotencyKey: randomUUID(),
+      visitorToken: await visitors.token(phone), ...body,
+    });
+  };
+
+  it('takes a public join only on the web channel, with the token of its own phone', async () => {
+    const before = branchTickets(branch).length;
+    // Without a token, with a made-up one, with another phone's: refused, and the branch hears of nothing.
+    const bare = await central.api.post<ErrorAnswer>('/api/remote/joins', {
+      branchId: branch.server.branchId, serviceId: serviceA, name: 'Awa Diop', phone: '+221771234567', channel: 'web', idempotencyKey: randomUUID(),
+    });
+    expect(bare.status).toBe(400);
+    expect((await join({ visitorToken: 'sqv_made-up-token-000000000000' })).body.error.code).toBe('VISITOR_UNVERIFIED');
+    const otherPhone = await join({ visitorToken: await visitors.token('+221775550000') });
+    expect(otherPhone.status).toBe(403);
+    expect(otherPhone.body.error.code).toBe('VISITOR_PHONE_MISMATCH');
+    // SMS and USSD joins are made inside central from the operators' callbacks: a public caller cannot claim them.
+    for (const channel of ['sms', 'ussd']) {
+      const spoofed = await join({ channel });
+      expect(spoofed.status).toBe(400);
+      expect(spoofed.body.error.code).toBe('VALIDATION_ERROR');
+    }
+    expect(branchTickets(branch)).toHaveLength(before);
   });
 
   it('issues a real ticket at the branch, numbered like the others, and a retry gives the same one', async () => {
@@ -135,10 +168,10 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
     const second = await join({});
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('REMOTE_TICKET_ACTIVE');
-    const other = await join({ serviceId: open[1], channel: 'ussd' });
-    expect(other.body).toMatchObject({ channel: 'ussd' });
+    const other = await join({ serviceId: open[1] });
+    expect(other.body).toMatchObject({ channel: 'web' });
     expect(other.status).toBe(200);
-    expect(branchTickets(branch).find((t) => t.id === other.body.ticketId)?.channel).toBe('ussd');
+    expect(branchTickets(branch).find((t) => t.id === other.body.ticketId)?.channel).toBe('web');
     // The same key for another join is refused, not answered with the first ticket.
     expect((await join({ idempotencyKey: key, serviceId: open[1] })).status).toBe(409);
     // The branch's refusal comes back as it is: a line that is not taking tickets now.
@@ -167,7 +200,11 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
 
     // A burst from one address (many phones): the address's hourly cap (12) holds, whatever the phones: at most 12
     // joins from it this hour get through to the branch (fewer: the joins above counted too), the rest are 429.
-    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => join({ phone: `+2217710000${String(10 + i)}` })));
+    const phones = Array.from({ length: 20 }, (_, i) => `+2217710000${String(10 + i)}`);
+    // Each visitor confirmed its phone first (one code each, one after another), then they all join at once.
+    const tokens: string[] = [];
+    for (const p of phones) tokens.push(await visitors.token(p));
+    const burst = await Promise.all(phones.map((p, i) => join({ phone: p, visitorToken: tokens[i] })));
     const statuses = burst.map((r) => r.status);
     expect(statuses.filter((s) => s === 429).length, statuses.join(' ')).toBeGreaterThanOrEqual(20 - 12);
     expect(statuses.filter((s) => s !== 429).length, statuses.join(' ')).toBeLessThanOrEqual(12);
@@ -193,10 +230,12 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
 
   /** A join through a second central instance on the same database. */
   async function joinFromFreshCentral() {
+    // The token is in the database: a code confirmed through one instance stands at the other.
+    const visitorToken = await visitors.token('+221778888888');
     const other = await central.another();
     const res = await fetch(`${other.url}/api/remote/joins`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ branchId: branch.server.branchId, serviceId: serviceA, name: 'Fatou', phone: '+221778888888', channel: 'web', idempotencyKey: randomUUID() }),
+      body: JSON.stringify({ branchId: branch.server.branchId, serviceId: serviceA, name: 'Fatou', phone: '+221778888888', channel: 'web', idempotencyKey: randomUUID(), visitorToken }),
     });
     return { status: res.status, body: await res.json() as ErrorAnswer };
   }

@@ -13,6 +13,7 @@ import type { SyncTiming } from '../../server/src/branch/sync/worker.js';
 import type { TrackingOptions } from '../../server/src/central/tracking/index.js';
 import type { RemoteJoinOptions } from '../../server/src/central/remote/remote-joins.js';
 import type { PhoneOptions } from '../../server/src/central/remote/phone/phone-keys.js';
+import type { VisitorCodeOptions } from '../../server/src/central/visitors/visitor-codes.js';
 import { ApiClient, startBranch, type TestBranch } from './branch.js';
 import { createPgDatabase, type Dialect } from './postgres.js';
 
@@ -41,7 +42,7 @@ export interface TestCentral {
   destroy(): Promise<void>;
 }
 
-export async function startCentral(dialect: Dialect, opts: { clock?: Clock; payments?: CentralPaymentsOptions; tracking?: TrackingOptions; uiRoot?: string; remote?: RemoteJoinOptions; phone?: PhoneOptions } = {}): Promise<TestCentral> {
+export async function startCentral(dialect: Dialect, opts: { clock?: Clock; payments?: CentralPaymentsOptions; tracking?: TrackingOptions; uiRoot?: string; remote?: RemoteJoinOptions; phone?: PhoneOptions; visitorCodes?: VisitorCodeOptions } = {}): Promise<TestCentral> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
   if (dialect === 'postgres') {
@@ -56,6 +57,7 @@ export async function startCentral(dialect: Dialect, opts: { clock?: Clock; paym
   const start = () => createCentralServer({
     port: 0, host: '127.0.0.1', databaseUrl, adminToken: CENTRAL_ADMIN_TOKEN, poolSize: 5,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock: opts.clock, payments: opts.payments, tracking: opts.tracking, uiRoot: opts.uiRoot, remote: opts.remote, phone: opts.phone,
+    visitorCodes: opts.visitorCodes,
   });
   const server = await start();
   const extra: CentralServer[] = [];

@@ -35,6 +35,8 @@ import type { PhoneOptions } from './remote/phone/phone-keys.js';
 import { registerPhoneRoutes } from './remote/phone/phone.routes.js';
 import { SmsInbound } from './remote/phone/sms-inbound.js';
 import { UssdSessions } from './remote/phone/ussd-session.js';
+import { VisitorCodes, type VisitorCodeOptions } from './visitors/visitor-codes.js';
+import { registerVisitorRoutes } from './visitors/visitor.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
 import { registerBookingRoutes } from './booking/booking.routes.js';
@@ -84,6 +86,8 @@ export interface CentralServerOptions {
   remote?: RemoteJoinOptions;
   /** Inbound SMS and USSD: the secrets in the callback URLs given to the providers; unset, each is off (docs/remote.md). */
   phone?: PhoneOptions;
+  /** Visitors' one-time codes: lifetime, tries, limits per phone / e-mail and per address (docs/remote.md). */
+  visitorCodes?: VisitorCodeOptions;
 }
 
 export interface CentralServer {
@@ -158,7 +162,9 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   const remoteJoins = new RemoteJoins({ cdb, clock, logger }, options.remote);
   const remoteCancels = new RemoteCancels({ cdb, clock }, remoteJoins.rules);
   link.pendingRemote = async (ids) => new Set([...await remoteJoins.pendingBranches(ids), ...await remoteCancels.pendingBranches(ids)]);
-  registerRemoteRoutes(router, api, { joins: remoteJoins, cancels: remoteCancels });
+  const visitorCodes = new VisitorCodes({ cdb, clock, logger, notifier: tracking.notifier }, options.visitorCodes);
+  registerVisitorRoutes(router, api, { codes: visitorCodes });
+  registerRemoteRoutes(router, api, { joins: remoteJoins, cancels: remoteCancels, visitors: visitorCodes });
   const phoneDesk = new PhoneDesk({ cdb, joins: remoteJoins, cancels: remoteCancels, tracking, clock });
   registerPhoneRoutes(router, api, {
     sms: new SmsInbound({ cdb, desk: phoneDesk, notifier: tracking.notifier, clock, logger }), ussd: new UssdSessions({ desk: phoneDesk }), options: options.phone ?? {},

@@ -2,6 +2,7 @@
 // Migrations take Kysely<any> on purpose: they must not depend on today's schema.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { remoteJoinsMigration, remotePhoneMigration } from '../remote/remote.migration.js';
+import { visitorCodesMigration } from '../visitors/visitor.migration.js';
 import type { Kysely, Migration } from 'kysely';
 import { centralAppointmentsMigration } from '../booking/booking.migration.js';
 import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
@@ -170,4 +171,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0013_service_pace': servicePaceMigration,
   '0014_branch_notify_at': branchNotifyAtMigration,
   '0015_remote_phone': remotePhoneMigration,
+  '0016_visitor_codes': visitorCodesMigration,
 };

@@ -18,6 +18,7 @@ const samples: NotificationParams[] = [
     startsAt: '2025-03-12T09:30:00Z', timeZone: 'Africa/Dakar', bookingCode: 'K7P2QX', url: 'https://suivi.example.sn/b/K7P2QX',
   },
   { kind: 'booking_reminder', serviceName: 'Dépôt', branchName: 'Agence Plateau', startsAt: '2025-03-12T09:30:00Z', timeZone: 'Africa/Dakar', bookingCode: 'K7P2QX', url: null },
+  { kind: 'visitor_code', code: '042917', minutes: 10 },
 ];
 
 describe('notification templates', () => {

@@ -87,6 +87,18 @@ export function renderNotification(params: NotificationParams, language: Languag
         kind: params.kind, language, subject: params.text.slice(0, 60), text: params.text, html: html([params.text], null, footer), sms: params.text,
         push: { title: 'SmartQueue', body: params.text, url: null, tag: 'sms-reply' },
       };
+    case 'visitor_code': {
+      const v = { code: params.code, minutes: params.minutes };
+      const body = fill(t.visitorCode.body, v);
+      return {
+        kind: params.kind, language,
+        subject: fill(t.visitorCode.subject, v),
+        text: [body, '', footer].join('\n'),
+        html: html([body], null, footer),
+        sms: fill(t.visitorCode.sms, v),
+        push: { title: fill(t.visitorCode.subject, v), body, url: null, tag: 'visitor-code' },
+      };
+    }
     case 'booking_confirmation':
     case 'booking_reminder': {
       const texts = params.kind === 'booking_confirmation' ? t.bookingConfirmation : t.bookingReminder;

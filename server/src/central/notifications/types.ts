@@ -2,7 +2,7 @@
 // Shared by the delivery log, the channels and their callers (tracking at central, appointments later).
 import type { Language, LocalizedText } from '../../shared/contracts/domain.js';
 
-export const NOTIFICATION_KINDS = ['booking_confirmation', 'booking_reminder', 'turn_near', 'called', 'sms_reply'] as const;
+export const NOTIFICATION_KINDS = ['booking_confirmation', 'booking_reminder', 'turn_near', 'called', 'sms_reply', 'visitor_code'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const CHANNEL_KINDS = ['email', 'push', 'sms'] as const;
@@ -30,6 +30,8 @@ export type NotificationParams =
   | { kind: 'called'; ticketNumber: string; counterNumber: number | null; branchName: string; trackUrl: string | null }
   /** The answer to a visitor's SMS (issue 18), worded already in the sender's language (remote/phone/phone-texts.ts). */
   | { kind: 'sms_reply'; text: string }
+  /** A visitor's one-time code (central/visitors): `minutes` it stands. */
+  | { kind: 'visitor_code'; code: string; minutes: number }
   | {
     kind: 'booking_confirmation' | 'booking_reminder'; serviceName: LocalizedText | string; branchName: string; startsAt: string;
     timeZone: string; bookingCode: string; url: string | null;

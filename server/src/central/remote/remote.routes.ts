@@ -1,25 +1,33 @@
-// Remote tickets' routes: the visitor's join (public, rate-limited per phone and per address) and the branch's side
+// Remote tickets' routes: the visitor's join (public: web only, with a verified phone; rate-limited per phone and per address) and the branch's side
 // of it (branch credential): take the joins waiting for it, answer each with the ticket it issued or a refusal.
 import type { Router } from 'express';
 import { z } from 'zod';
-import { RemoteAnswerBody, RemoteJoinBody, RemoteTakeResponse, RemoteTicketView } from '../../shared/contracts/remote.js';
+import { PublicRemoteJoinBody, RemoteAnswerBody, RemoteTakeResponse, RemoteTicketView } from '../../shared/contracts/remote.js';
 import { callerBranch, type CentralApi } from '../http/access.js';
 import type { RemoteCancels } from './remote-cancels.js';
 import type { RemoteJoins } from './remote-joins.js';
+import type { VisitorCodes } from '../visitors/visitor-codes.js';
 
 const JoinParams = z.object({ id: z.string().min(1).max(64) });
 
-export function registerRemoteRoutes(router: Router, api: CentralApi, deps: { joins: RemoteJoins; cancels: RemoteCancels }): void {
-  const { joins, cancels } = deps;
+export function registerRemoteRoutes(router: Router, api: CentralApi, deps: { joins: RemoteJoins; cancels: RemoteCancels; visitors: VisitorCodes }): void {
+  const { joins, cancels, visitors } = deps;
 
   api.add(router, {
     method: 'post', path: '/api/remote/joins', tag: 'remote', access: 'public', summary: 'Join a branch’s line from anywhere (a remote ticket)',
-    body: RemoteJoinBody, bodyKind: { kind: 'json', limit: '4kb' }, response: RemoteTicketView, errors: [409, 429, 503, 504],
-    description: 'Forwarded to the branch over its live link; the branch issues a real ticket and the answer comes back. '
+    body: PublicRemoteJoinBody, bodyKind: { kind: 'json', limit: '4kb' }, response: RemoteTicketView, errors: [401, 403, 409, 429, 503, 504],
+    description: 'Channel web only, with the visitor token of this phone (a one-time code by SMS: POST /api/public/visitor-codes): '
+      + '401 VISITOR_UNVERIFIED without a valid one, 403 VISITOR_PHONE_MISMATCH for another phone. SMS and USSD joins are made inside central. '
+      + 'Forwarded to the branch over its live link; the branch issues a real ticket and the answer comes back. '
       + '503 BRANCH_OFFLINE when the branch did not take it in time (nothing is issued later); 409 REMOTE_TICKET_ACTIVE (one active remote '
       + 'ticket per phone and line), SERVICE_CLOSED, REMOTE_SHARE_FULL (the branch’s share of remote tickets this hour); 429 per phone per day '
       + 'and per address; 504 REMOTE_JOIN_PENDING (taken, not answered yet: ask again with the same idempotency key).',
-  }, ({ body, req }) => joins.join(body, req.socket.remoteAddress ?? 'unknown'));
+  }, async ({ body, req }) => {
+    // A retried join (same key) answers what the first got, but only to the holder of the phone's token too.
+    await visitors.requirePhone(body.visitorToken, body.phone);
+    const { visitorToken: _token, ...join } = body;
+    return joins.join(join, req.socket.remoteAddress ?? 'unknown');
+  });
 
   api.add(router, {
     method: 'get', path: '/api/remote/joins/:id', tag: 'remote', access: 'public', summary: 'A remote join’s ticket (after 504 REMOTE_JOIN_PENDING)',

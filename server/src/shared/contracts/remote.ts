@@ -17,6 +17,16 @@ export const RemoteJoinBody = z.strictObject({
 });
 export type RemoteJoinBody = z.input<typeof RemoteJoinBody>;
 
+/**
+ * A join from the public API (the visitor web site): channel `web` only, with the token of a one-time code sent to
+ * the join's phone (POST /api/public/visitor-codes). SMS and USSD joins are made inside central by the phone desk.
+ */
+export const PublicRemoteJoinBody = RemoteJoinBody.extend({
+  channel: z.literal('web').default('web').describe('Only web: SMS and USSD joins come through the providers\' callbacks.'),
+  visitorToken: z.string().min(16).max(200).describe('From POST /api/public/visitor-codes/{codeId}/verify, for this phone number.'),
+});
+export type PublicRemoteJoinBody = z.input<typeof PublicRemoteJoinBody>;
+
 /** A remote ticket as the visitor sees it. */
 export const RemoteTicketView = z.object({
   joinId: z.string(),

@@ -1,0 +1,34 @@
+// One-time codes for visitors (public): which ways of sending one this central has, ask for a code for a phone or
+// an e-mail address, send it back for a short-lived token (central/visitors/visitor-codes.ts).
+import type { Router } from 'express';
+import { z } from 'zod';
+import { VisitorCodeChannels, VisitorCodeCheck, VisitorCodeRequest, VisitorCodeSent, VisitorToken } from '../../shared/contracts/visitor.js';
+import type { CentralApi } from '../http/access.js';
+import type { VisitorCodes } from './visitor-codes.js';
+
+const CodeParams = z.object({ codeId: z.string().min(1).max(64) });
+const small = { kind: 'json', limit: '2kb' } as const;
+
+export function registerVisitorRoutes(router: Router, api: CentralApi, deps: { codes: VisitorCodes }): void {
+  const { codes } = deps;
+
+  api.add(router, {
+    method: 'get', path: '/api/public/visitor-codes/channels', tag: 'remote', access: 'public', summary: 'Ways a visitor can get a one-time code here',
+    response: VisitorCodeChannels,
+    description: 'sms: false when this central has no SMS channel configured (the visitor site then does not offer SMS).',
+  }, () => codes.channels());
+
+  api.add(router, {
+    method: 'post', path: '/api/public/visitor-codes', tag: 'remote', access: 'public', summary: 'Send a one-time code to a phone (SMS) or an e-mail address',
+    body: VisitorCodeRequest, bodyKind: small, response: VisitorCodeSent, status: 201, errors: [409, 429],
+    description: 'The code (6 digits) stands 10 minutes and 5 tries; it goes through the delivery log. 409 CHANNEL_OFF: no SMS (or e-mail) '
+      + 'channel here; 429: too many codes for this phone or address in the hour, or from this network.',
+  }, ({ body, req }) => codes.request(body, req.socket.remoteAddress ?? 'unknown'));
+
+  api.add(router, {
+    method: 'post', path: '/api/public/visitor-codes/:codeId/verify', tag: 'remote', access: 'public', summary: 'Send the code back: a short-lived token of the phone or address',
+    params: CodeParams, body: VisitorCodeCheck, bodyKind: small, response: VisitorToken, errors: [410, 422, 429],
+    description: '422 CODE_WRONG (details.attemptsLeft); 410 CODE_EXPIRED (expired, already used, or no tries left: ask for a new code); '
+      + '429: too many wrong codes from this network.',
+  }, ({ params, body, req }) => codes.verify(params.codeId as string, body.code, req.socket.remoteAddress ?? 'unknown'));
+}

@@ -1,0 +1,39 @@
+// One-time codes for visitors (issue 18, visitor web site): a visitor proves a phone number (a code by SMS) or an
+// e-mail address (a code by e-mail) before central acts in its name; a verified visitor gets a short-lived token
+// bound to that phone or address. A web join needs the token of its own phone.
+import { z } from 'zod';
+import { Language, SenegalPhone } from './domain.js';
+
+export const VisitorCodeRequest = z.strictObject({
+  phone: SenegalPhone.optional(),
+  email: z.email('email is not a valid address').max(254).optional(),
+  language: Language.default('fr'),
+}).refine((b) => (b.phone === undefined) !== (b.email === undefined), { message: 'a phone number (+221…) or an e-mail address, one of them', path: ['phone'] });
+export type VisitorCodeRequest = z.input<typeof VisitorCodeRequest>;
+
+export const VisitorCodeSent = z.object({
+  /** The code's id: the visitor sends it back with the code. */
+  codeId: z.string(),
+  channel: z.enum(['sms', 'email']),
+  /** Where it went, partly hidden (+221 77 ••• •• 67). */
+  sentTo: z.string(),
+  expiresAt: z.string(),
+  /** Wrong codes allowed before this one is spent. */
+  attempts: z.number().int(),
+});
+export type VisitorCodeSent = z.infer<typeof VisitorCodeSent>;
+
+export const VisitorCodeCheck = z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'the code has 6 digits') });
+
+export const VisitorToken = z.object({
+  /** Bearer of the verified phone or address until expiresAt: sent as `visitorToken` with a web join. */
+  token: z.string(),
+  expiresAt: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+});
+export type VisitorToken = z.infer<typeof VisitorToken>;
+
+/** Which ways of sending a code this central has (no SMS channel configured: the site does not offer SMS). */
+export const VisitorCodeChannels = z.object({ sms: z.boolean(), email: z.boolean() });
+export type VisitorCodeChannels = z.infer<typeof VisitorCodeChannels>;
