@@ -1,4 +1,5 @@
-// The visitor's path at the kiosk: service → priority → phone (optional) → ticket on screen while it prints.
+// The visitor's path at the kiosk: service → priority → phone (optional, only when an SMS can be sent) → ticket on
+// screen while it prints.
 // Also the appointment check-in. Every screen but the start goes back to the start by itself when left alone.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
@@ -100,13 +101,19 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
     if (live.status === 'online') setNetDown(false);
   }, [live.status, onUnauthorized]);
 
-  // Settings (QR link base, printer kind); fetched again after each reconnection.
+  // Settings (QR link base, SMS offer, printer kind); fetched again after each reconnection, and when the server
+  // says they changed (central started or stopped sending SMS).
   useEffect(() => {
     if (live.status !== 'online') return;
     let cancelled = false;
-    kioskConfig(token).then((c) => { if (!cancelled) setConfig(c); }, () => {});
-    return () => { cancelled = true; };
-  }, [token, live.status]);
+    const load = () => { kioskConfig(token).then((c) => { if (!cancelled) setConfig(c); }, () => {}); };
+    load();
+    socket?.on('kiosk:changed', load);
+    return () => {
+      cancelled = true;
+      socket?.off('kiosk:changed', load);
+    };
+  }, [token, live.status, socket]);
 
   // Opening hours move with the clock, not with events: refresh the services every minute.
   useEffect(() => { setPolledServices(null); }, [live.snapshot]);
@@ -190,7 +197,10 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
   const offline = live.status === 'offline' || netDown;
   const branchName = live.snapshot?.branch.name ?? '';
   const timeZone = live.snapshot?.branch.timeZone ?? 'Africa/Dakar';
-  const trackBase = config?.trackUrlBase ?? `${window.location.origin}/api/tickets/`;
+  // No QR code on a standalone branch (null), nor before the settings are known: only a link a phone can open.
+  const trackBase = config?.trackUrlBase ?? null;
+  // The phone step only when an SMS can be sent (central has SMS): never a promise nobody keeps.
+  const offerSms = config?.sms === true;
 
   let body: ReactNode;
   if (offline && step.kind !== 'ticket') body = <OutOfService />;
@@ -205,7 +215,8 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
           onScan={onScan} />;
         break;
       case 'priority':
-        body = <PriorityScreen service={step.service} onBack={home} onChoose={(p) => setStep({ kind: 'phone', service: step.service, priority: p })} />;
+        body = <PriorityScreen service={step.service} onBack={home}
+          onChoose={(p) => (offerSms ? setStep({ kind: 'phone', service: step.service, priority: p }) : void issue(step.service, p, null))} />;
         break;
       case 'phone':
         body = <PhoneScreen key={`${step.service.id}`} notice={notice} onBack={() => { setNotice(null); setStep({ kind: 'priority', service: step.service }); }}
@@ -216,7 +227,7 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
         break;
       case 'ticket':
         body = <TicketScreen ticket={step.ticket} service={services.find((s) => s.id === step.ticket.serviceId) ?? null} print={print}
-          simulated={config?.printer.simulated ?? false} alreadyCheckedIn={step.alreadyCheckedIn} remoteArrival={step.remoteArrival ?? false} trackUrl={`${trackBase}${encodeURIComponent(step.ticket.id)}`}
+          simulated={config?.printer.simulated ?? false} alreadyCheckedIn={step.alreadyCheckedIn} remoteArrival={step.remoteArrival ?? false} trackUrl={trackBase === null ? null : `${trackBase}${encodeURIComponent(step.ticket.id)}`}
           offline={offline} onDone={reset} onPay={(provider) => setStep({ kind: 'pay', ticket: step.ticket, provider })} />;
         break;
       case 'pay':
@@ -235,7 +246,7 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
   }
 
   return (
-    <div className="kiosk" data-step={offline && step.kind !== 'ticket' ? 'offline' : step.kind}>
+    <div className="kiosk" data-step={offline && step.kind !== 'ticket' ? 'offline' : step.kind} data-sms={config ? String(offerSms) : undefined}>
       <Header branchName={branchName} timeZone={timeZone} onLanguage={setLanguage} />
       <main className="content">{body}</main>
     </div>
@@ -364,7 +375,7 @@ function PhoneScreen({ onDone, onBack, notice }: { onDone: (digits: string | nul
 
 function TicketScreen({ ticket, service, print, simulated, alreadyCheckedIn, remoteArrival, trackUrl, offline, onDone, onPay }: {
   ticket: TicketView; service: ServiceView | null; print: PrintState; simulated: boolean; alreadyCheckedIn: boolean; remoteArrival: boolean;
-  trackUrl: string; offline: boolean; onDone: () => void; onPay: (provider: KioskProvider) => void;
+  trackUrl: string | null; offline: boolean; onDone: () => void; onPay: (provider: KioskProvider) => void;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as ScreenLanguage;
@@ -404,10 +415,12 @@ function TicketScreen({ ticket, service, print, simulated, alreadyCheckedIn, rem
       </div>
       <div className="ticket-side">
         <PrintStatus print={print} number={number} simulated={simulated} />
-        <figure className="ticket-qr">
-          <QrCode text={trackUrl} label={t('ticket.qr')} />
-          <figcaption>{t('ticket.qr')}</figcaption>
-        </figure>
+        {trackUrl && (
+          <figure className="ticket-qr">
+            <QrCode text={trackUrl} label={t('ticket.qr')} />
+            <figcaption>{t('ticket.qr')}</figcaption>
+          </figure>
+        )}
       </div>
       {service?.feeXof && !offline ? <PayOffer fee={service.feeXof} onPay={onPay} /> : null}
       <p className="thanks">{t('ticket.thanks')}</p>

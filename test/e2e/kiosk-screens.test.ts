@@ -1,11 +1,14 @@
 // Every kiosk screen in fr, wo and en, in Debian's Chromium at touch size against a real branch server, with a
 // screenshot of each in test-artifacts/kiosk/ (<lang>-<screen>.png): start (portrait and landscape), priority,
 // malformed phone, printed ticket, appointment check-in (keypad and a scanner typing a code + Enter).
-// The failed-print, out-of-service and pairing screens are shot by kiosk.test.ts.
+// The failed-print, out-of-service and pairing screens are shot by kiosk.test.ts. The branch is connected to a
+// central that sends SMS (the Orange SMS simulator): the phone step is offered, the ticket has its QR code.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePrinter } from '../fixtures/fake-printer.js';
-import { startBranch, type TestBranch } from '../support/branch.js';
+import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
 import { launchBrowser } from '../support/browser.js';
 import { TestClock } from '../support/clock.js';
 import {
@@ -16,18 +19,28 @@ import {
 describe.skipIf(!kioskBrowserTestsEnabled())('kiosk screens in three languages', () => {
   const printer = new FakePrinter();
   const clock = new TestClock('2026-11-24T15:30:00Z'); // Tuesday 15:30 in Dakar: B (08:00–15:00) is closed
-  let b: TestBranch;
+  const sms = new OrangeSmsSimulator();
+  let central: TestCentral;
+  let b: SyncedBranch;
   let browser: Browser;
 
   beforeAll(async () => {
     assertKioskBuilt();
     await printer.start();
-    b = await startBranch({ clock, printer: printer.spec });
+    await sms.start();
+    central = await startCentral('sqlite', {
+      tracking: { channels: { sms: { baseUrl: sms.url, clientId: sms.clientId, clientSecret: sms.clientSecret, senderAddress: 'tel:+2210000' } } },
+    });
+    b = await startSyncedBranch(central, { clock, printer: printer.spec, name: 'Agence Plateau' });
+    const kiosk = await b.kioskToken();
+    await waitFor('the branch to know central sends SMS', async () => (await b.api.get<KioskConfig>('/api/kiosk/config', kiosk)).body.sms);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await b?.destroy();
+    await central?.destroy();
+    await sms.close();
     await printer.close();
   });
 
@@ -35,6 +48,7 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk screens in three languages',
     for (const [viewport, tag] of [[PORTRAIT, 'portrait'], [LANDSCAPE, 'landscape']] as const) {
       const { context, page } = await openKiosk(browser, b.url, viewport);
       try {
+        await page.locator('.kiosk[data-sms="true"]').waitFor();
         for (const lang of LANGS) {
           const name = (screen: string) => `${lang}-${screen}${tag === 'landscape' ? '-landscape' : ''}`;
           await setLang(page, lang);
@@ -47,6 +61,7 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk screens in three languages',
           await expectTouchTargets(page);
           await shot(page, name('priority'));
           await page.getByTestId('priority-pregnant').tap();
+          await page.getByTestId('screen-phone').waitFor();
           for (const d of '7612') await page.getByTestId(`key-${d}`).tap();
           await page.getByTestId('phone-submit').tap();
           await page.getByTestId('phone-error').waitFor();
@@ -54,6 +69,9 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk screens in three languages',
           await page.getByTestId('phone-skip').tap();
           await waitPrintStatus(page, 'printed');
           expect(await page.textContent('body')).toContain(text(lang, 'ticket', 'printed'));
+          // Its QR code opens central's tracking page of the ticket.
+          const id = await page.getByTestId('ticket-number').getAttribute('data-ticket-id');
+          expect(await page.getByTestId('screen-ticket').locator('svg.qr').getAttribute('data-qr')).toBe(`${central.url}/t/${id}`);
           await shot(page, name('ticket'));
           await page.getByTestId('ticket-done').tap();
           await setLang(page, lang);

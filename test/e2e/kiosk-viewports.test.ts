@@ -1,9 +1,12 @@
 // Every kiosk step fits or scrolls visibly (issue 15): at 1080×1920, 1920×1080 and 1366×768, with 6 and with 12
 // services, every button of the start, priority, phone and ticket steps is inside the screen, or inside a part that
-// scrolls (with its scrollbar shown) and comes into the screen when scrolled to.
+// scrolls (with its scrollbar shown) and comes into the screen when scrolled to. The branch's central sends SMS (the
+// Orange SMS simulator), so the phone step is offered and checked too.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBranch, type TestBranch } from '../support/branch.js';
+import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
 import { artifactPath, launchBrowser } from '../support/browser.js';
 import { kioskBrowserTestsEnabled, LANDSCAPE, openKiosk, PORTRAIT } from '../support/kiosk.js';
 import { buildScreens } from '../support/ui-build.js';
@@ -44,19 +47,29 @@ async function unreachable(page: Page): Promise<string[]> {
 
 describe.skipIf(!kioskBrowserTestsEnabled())('kiosk steps at every kiosk size', () => {
   let ui: Awaited<ReturnType<typeof buildScreens>>;
-  let b: TestBranch;
+  const sms = new OrangeSmsSimulator();
+  let central: TestCentral;
+  let b: SyncedBranch;
   let browser: Browser;
   let admin: string;
 
   beforeAll(async () => {
     ui = await buildScreens(['kiosk']);
-    b = await startBranch({ uiRoot: ui.uiRoot });
+    await sms.start();
+    central = await startCentral('sqlite', {
+      tracking: { channels: { sms: { baseUrl: sms.url, clientId: sms.clientId, clientSecret: sms.clientSecret, senderAddress: 'tel:+2210000' } } },
+    });
+    b = await startSyncedBranch(central, { uiRoot: ui.uiRoot });
     admin = await b.login('admin');
+    const kiosk = await b.kioskToken();
+    await waitFor('the branch to know central sends SMS', async () => (await b.api.get<KioskConfig>('/api/kiosk/config', kiosk)).body.sms);
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await b?.destroy();
+    await central?.destroy();
+    await sms.close();
     ui?.remove();
   });
 
@@ -82,6 +95,7 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk steps at every kiosk size', 
             await page.screenshot({ path: artifactPath('kiosk-viewports', `${count}-${tag}-${name}.png`) });
             expect(await unreachable(page), `${tag} ${viewport.width}×${viewport.height}, ${count} services, ${name}`).toEqual([]);
           };
+          await page.locator('.kiosk[data-sms="true"]').waitFor();
           await step('start');
           const open = page.locator('[data-testid^=service-][data-open=true]').first();
           await open.scrollIntoViewIfNeeded();
@@ -89,16 +103,11 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk steps at every kiosk size', 
           await page.getByTestId('screen-priority').waitFor();
           await step('priority');
           await page.getByTestId('priority-none').tap();
-          const next = await Promise.race([
-            page.getByTestId('screen-phone').waitFor().then(() => 'phone' as const),
-            page.getByTestId('screen-ticket').waitFor().then(() => 'ticket' as const),
-          ]);
-          if (next === 'phone') {
-            await step('phone');
-            await page.getByTestId('phone-skip').scrollIntoViewIfNeeded();
-            await page.getByTestId('phone-skip').tap();
-            await page.getByTestId('screen-ticket').waitFor();
-          }
+          await page.getByTestId('screen-phone').waitFor();
+          await step('phone');
+          await page.getByTestId('phone-skip').scrollIntoViewIfNeeded();
+          await page.getByTestId('phone-skip').tap();
+          await page.getByTestId('screen-ticket').waitFor();
           await page.locator('[data-testid=ticket-print-status]:not([data-status=printing])').waitFor();
           await step('ticket');
         } finally {

@@ -1,12 +1,18 @@
 // The kiosk in Debian's Chromium (playwright-core) at touch size, against a real branch server that prints on the
 // fake network printer: the visitor's path in portrait and landscape, idle resets, printer failure, server outage
-// and pairing. Screens in all three languages are in kiosk-screens.test.ts; screenshots land in test-artifacts/kiosk/.
+// and pairing. A standalone branch offers no SMS (nobody could send it) and no QR code (a phone cannot reach the
+// branch's network); a branch whose central sends SMS (the Orange SMS simulator) asks for a phone number and its
+// QR code opens central's tracking page. Screens in all three languages are in kiosk-screens.test.ts; screenshots
+// land in test-artifacts/kiosk/.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import { commandsOf, decodeEscPos } from '../fixtures/escpos-decoder.js';
 import { FakePrinter, unusedPort } from '../fixtures/fake-printer.js';
 import { nextEvent, startBranch, type TestBranch } from '../support/branch.js';
+import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
 import { launchBrowser } from '../support/browser.js';
 import { TestClock } from '../support/clock.js';
 import {
@@ -18,6 +24,10 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
   const printer = new FakePrinter();
   const clock = new TestClock('2026-11-24T15:30:00Z'); // Tuesday 15:30 in Dakar: B (08:00–15:00) is closed
   let b: TestBranch;
+  const sms = new OrangeSmsSimulator();
+  let central: TestCentral;
+  /** A branch connected to a central that sends SMS. */
+  let connected: SyncedBranch;
   let browser: Browser;
   let admin: string;
   let supervisor: string;
@@ -35,17 +45,29 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
     b = await startBranch({ clock, printer: printer.spec, print: { timeoutMs: 1500 } });
     admin = await b.login('admin');
     supervisor = await b.login('aminata');
+    await sms.start();
+    central = await startCentral('sqlite', {
+      tracking: { channels: { sms: { baseUrl: sms.url, clientId: sms.clientId, clientSecret: sms.clientSecret, senderAddress: 'tel:+2210000' } } },
+    });
+    connected = await startSyncedBranch(central, { clock, printer: printer.spec, name: 'Agence Plateau' });
+    const kiosk = await connected.kioskToken();
+    await waitFor('the branch to know central sends SMS', async () => (await connected.api.get<KioskConfig>('/api/kiosk/config', kiosk)).body.sms);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await b?.destroy();
+    await connected?.destroy();
+    await central?.destroy();
+    await sms.close();
     await printer.close();
   });
 
-  it('portrait: Wolof, priority and phone; the printed number equals the one on screen and the stored one', async () => {
+  it('portrait, central sends SMS: Wolof, priority and phone; the printed number equals the one on screen and the stored one', async () => {
+    const b = connected; // this test's branch: its central sends SMS
     const { context, page } = await openKiosk(browser, b.url, PORTRAIT);
     try {
+      await page.locator('.kiosk[data-sms="true"]').waitFor();
       await expectTouchTargets(page);
       // Closed service: greyed with its hours, a touch says so and issues nothing.
       const closed = page.getByTestId('service-B');
@@ -85,12 +107,13 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
       const big = decoded.lines.filter((l) => l.height > 1).map((l) => l.text.trim());
       expect(big).toContain(shown);
       expect(decoded.text.join('\n')).toContain('Denc / Génne xaalis');
+      // The QR code opens central's tracking page of the ticket, on paper and on screen.
       const qr = commandsOf(decoded, 'qrStore').map((c) => c.data);
-      expect(qr).toEqual([`${b.url}/api/tickets/${id}`]);
+      expect(qr).toEqual([`${central.url}/t/${id}`]);
       expect(await page.getByTestId('screen-ticket').locator('svg.qr').getAttribute('data-qr')).toBe(qr[0]);
       expect(commandsOf(decoded, 'cut')).toHaveLength(1);
 
-      const stored = (await b.api.get<TicketView>(`/api/tickets/${id}`, supervisor)).body;
+      const stored = (await b.api.get<TicketView>(`/api/tickets/${id}`, await b.login('aminata'))).body;
       expect(stored.number.replace(/^([A-Z]+)(\d+)$/, '$1-$2')).toBe(shown);
       expect(stored).toMatchObject({ language: 'wo', priority: 'elderly', queueType: 'priority', phone: '+221771234567', channel: 'kiosk', status: 'waiting' });
     } finally {
@@ -98,16 +121,27 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
     }
   });
 
-  it('landscape: English, no priority, no phone; back to the start in French after a touch', async () => {
+  it('landscape, standalone: English, no priority; no phone step and no QR code; back to the start in French after a touch', async () => {
     const { context, page } = await openKiosk(browser, b.url, LANDSCAPE);
     try {
+      await page.locator('.kiosk[data-sms="false"]').waitFor();
       await expectTouchTargets(page);
       await setLang(page, 'en');
       await page.getByTestId('service-C').tap();
+      const jobsBefore = printer.jobs.length;
+      // No SMS can be sent from a standalone branch: the priority choice issues the ticket, no phone number is asked.
       await page.getByTestId('priority-none').tap();
-      await page.getByTestId('phone-skip').tap();
       const { id, shown } = await shownTicket(page);
+      expect(await page.getByTestId('screen-phone').count()).toBe(0);
       await waitPrintStatus(page, 'printed');
+      // Nothing to scan: no QR code on screen nor on paper (a visitor's phone cannot reach the branch's network).
+      expect(await page.getByTestId('screen-ticket').locator('svg.qr').count()).toBe(0);
+      const [job] = (await printer.waitForJobs(jobsBefore + 1)).slice(jobsBefore);
+      const decoded = decodeEscPos(job as Buffer, { chineseByDefault: true });
+      expect(decoded.errors).toEqual([]);
+      expect(commandsOf(decoded, 'qrStore')).toEqual([]);
+      expect(decoded.lines.filter((l) => l.height > 1).map((l) => l.text.trim())).toContain(shown);
+      expect(commandsOf(decoded, 'cut')).toHaveLength(1);
       const stored = (await b.api.get<TicketView>(`/api/tickets/${id}`)).body;
       expect(stored).toMatchObject({ language: 'en', priority: null, queueType: 'normal' });
       expect(shown).toMatch(/^C-\d{3}$/);
@@ -141,7 +175,6 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
       const jobs = printer.jobs.length;
       await page.getByTestId('service-C').tap();
       await page.getByTestId('priority-none').tap();
-      await page.getByTestId('phone-skip').tap();
       const { id } = await shownTicket(page);
       await waitPrintStatus(page, 'printed');
       expect(sent).toHaveLength(2);
@@ -155,7 +188,6 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
       await page.getByTestId('ticket-done').tap();
       await page.getByTestId('service-C').tap();
       await page.getByTestId('priority-none').tap();
-      await page.getByTestId('phone-skip').tap();
       const next = await shownTicket(page);
       expect(next.id).not.toBe(id);
       expect(sent).toHaveLength(3);
@@ -174,7 +206,6 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
       await page.getByTestId('screen-start').waitFor({ timeout: 6000 });
       await page.getByTestId('service-D').tap();
       await page.getByTestId('priority-none').tap();
-      await page.getByTestId('phone-skip').tap();
       await page.getByTestId('screen-ticket').waitFor();
       await page.getByTestId('screen-start').waitFor({ timeout: 8000 });
     } finally {
@@ -195,8 +226,7 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
         const alert = lang === 'fr' ? nextEvent(staff, 'alert:raised', (a) => a.kind === 'printer' && a.data?.deviceId === device.id, 10_000) : null;
         await page.getByTestId('service-A').tap();
         await page.getByTestId('priority-none').tap();
-        await page.getByTestId('phone-skip').tap();
-        const { id, shown } = await shownTicket(page);
+          const { id, shown } = await shownTicket(page);
         const status = page.locator('[data-testid="ticket-print-status"][data-status="failed"]');
         await status.waitFor();
         expect(await status.getAttribute('data-code')).toBe('PRINTER_OFFLINE');
@@ -237,7 +267,6 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
       const jobs = printer.jobs.length;
       await page.getByTestId('service-A').tap();
       await page.getByTestId('priority-none').tap();
-      await page.getByTestId('phone-skip').tap();
       await waitPrintStatus(page, 'printed');
       await printer.waitForJobs(jobs + 1);
     } finally {

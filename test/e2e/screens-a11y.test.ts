@@ -11,6 +11,8 @@ import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestC
 import { kioskText, LANDSCAPE, PORTRAIT } from '../support/kiosk.js';
 import { buildScreens } from '../support/ui-build.js';
 import type { TicketView } from '../../server/src/shared/contracts/api.js';
+import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 
 const haveChromium = chromiumAvailable();
 const DESK = { width: 1366, height: 768 };
@@ -22,6 +24,7 @@ describe.runIf(!haveChromium && process.env.CI)('screens accessibility (CI)', ()
 
 describe.skipIf(!haveChromium)('axe-core on every screen at its real size', () => {
   let ui: Awaited<ReturnType<typeof buildScreens>>;
+  const sms = new OrangeSmsSimulator();
   let central: TestCentral;
   let b: SyncedBranch;
   let browser: Browser;
@@ -29,8 +32,14 @@ describe.skipIf(!haveChromium)('axe-core on every screen at its real size', () =
 
   beforeAll(async () => {
     ui = await buildScreens(['kiosk', 'agent', 'display']);
-    central = await startCentral('sqlite');
+    // Central sends SMS (the Orange SMS simulator): the kiosk offers its phone step, which is checked too.
+    await sms.start();
+    central = await startCentral('sqlite', {
+      tracking: { channels: { sms: { baseUrl: sms.url, clientId: sms.clientId, clientSecret: sms.clientSecret, senderAddress: 'tel:+2210000' } } },
+    });
     b = await startSyncedBranch(central, { name: 'Agence Plateau', uiRoot: ui.uiRoot });
+    const kiosk = await b.kioskToken();
+    await waitFor('the branch to know central sends SMS', async () => (await b.api.get<KioskConfig>('/api/kiosk/config', kiosk)).body.sms);
     browser = await launchBrowser();
   }, 240_000);
   afterAll(async () => {
@@ -38,6 +47,7 @@ describe.skipIf(!haveChromium)('axe-core on every screen at its real size', () =
     await browser?.close();
     await b?.destroy();
     await central?.destroy();
+    await sms.close();
     ui?.remove();
   });
 
@@ -64,6 +74,7 @@ describe.skipIf(!haveChromium)('axe-core on every screen at its real size', () =
       console.info(`kiosk ${tag} layout shift at load: ${cls.toFixed(4)}`);
       expect(cls).toBeLessThan(0.05);
       await check(page, `kiosk-${tag}-start`);
+      await page.locator('.kiosk[data-sms="true"]').waitFor();
       await page.getByTestId('service-A').tap();
       await page.getByTestId('screen-priority').waitFor();
       await check(page, `kiosk-${tag}-priority`);

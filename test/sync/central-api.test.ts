@@ -201,7 +201,8 @@ describe.each(dialects)('central API (%s)', (dialect) => {
 
   it('feeds central changes to the branch with a cursor: display message set, paged, cleared', async () => {
     const { id, c } = await enrolled();
-    expect((await c.pull(0)).body).toEqual({ changes: [], cursor: 0, hasMore: false });
+    // Every page also says what central can send to the branch's visitors: no SMS channel here (the kiosk offers none).
+    expect((await c.pull(0)).body).toEqual({ changes: [], cursor: 0, hasMore: false, notifications: { sms: false } });
     for (const text of ['Fermeture à 12h', 'Fermeture à 13h']) {
       expect((await central.admin('PUT', `/api/central/branches/${id}/display-message`, { text })).status).toBe(200);
     }
@@ -216,7 +217,7 @@ describe.each(dialects)('central API (%s)', (dialect) => {
     const page2 = await c.pull(page1.body.cursor, 2);
     expect(page2.body).toMatchObject({ cursor: 3, hasMore: false });
     expect(page2.body.changes.map((ch) => [ch.version, ch.op, ch.payload])).toEqual([[3, 'delete', null]]);
-    expect((await c.pull(3)).body).toEqual({ changes: [], cursor: 3, hasMore: false });
+    expect((await c.pull(3)).body).toEqual({ changes: [], cursor: 3, hasMore: false, notifications: { sms: false } });
     const view = await central.admin<CentralBranchView>('GET', `/api/central/branches/${id}`);
     expect(view.body.sync).toMatchObject({ feedVersion: 3, pullCursor: 3 });
     // A branch only ever reads its own feed.

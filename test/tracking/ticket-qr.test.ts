@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_STRINGS } from '../../server/src/central/tracking/page.js';
 import { commandsOf, decodeEscPos } from '../fixtures/escpos-decoder.js';
 import { FakePrinter } from '../fixtures/fake-printer.js';
+import { waitFor } from '../support/central.js';
 import { issue, startTrackingWorld, waitForView, type TrackingWorld } from './support.js';
 
 describe('the ticket\'s QR code', () => {
@@ -21,8 +22,10 @@ describe('the ticket\'s QR code', () => {
   });
 
   it('opens central\'s tracking page of that ticket', async () => {
-    const config = await w.branch.api.get<{ trackUrlBase: string }>('/api/kiosk/config', w.kiosk);
+    const config = await w.branch.api.get<{ trackUrlBase: string; sms: boolean }>('/api/kiosk/config', w.kiosk);
     expect(config.body.trackUrlBase).toBe(`${w.central.url}/t/`);
+    // This central sends SMS (startTrackingWorld configures the channel): the kiosk offers it.
+    await waitFor('the branch to know central sends SMS', async () => (await w.branch.api.get<{ sms: boolean }>('/api/kiosk/config', w.kiosk)).body.sms);
 
     const id = await issue(w, { language: 'wo' });
     const printed = await w.branch.api.post<{ ok: boolean }>(`/api/tickets/${id}/print`, {}, w.kiosk);

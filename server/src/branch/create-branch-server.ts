@@ -30,6 +30,7 @@ import { registerAppointmentRoutes } from './appointments/appointment.routes.js'
 import { registerPaymentRoutes } from './payments/payment.routes.js';
 import { standaloneSync } from './sync/status.js';
 import { SyncWorker } from './sync/worker.js';
+import { readCentralSms } from './sync/sync.repository.js';
 import { registerRemoteRoutes } from './remote/remote.routes.js';
 import { registerSyncRoutes } from './sync/sync.routes.js';
 import { registerCounterStatsRoutes } from './counters/counter-stats.routes.js';
@@ -78,7 +79,9 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   const { ctx, branch, tickets, state, devices, appointments, payments } = parts;
   let printing: TicketPrintService;
   try {
-    printing = new TicketPrintService({ ctx, branch, tickets: parts.ticketViews, devices, state, directory: parts.directory }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? defaultTrackUrlBase(options) });
+    // SMS are sent by central: a standalone branch cannot offer them; a connected one only when central said it can.
+    const smsAvailable = () => central !== null && readCentralSms(store) === true;
+    printing = new TicketPrintService({ ctx, branch, tickets: parts.ticketViews, devices, state, directory: parts.directory, smsAvailable }, { ...options.print, defaultPrinter: options.printer ?? null, trackUrlBase: options.trackUrlBase ?? defaultTrackUrlBase(options) });
   } catch (err) {
     store.close(); // a wrong print setting stops the start, with its reason
     throw err;

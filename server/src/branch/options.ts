@@ -24,7 +24,7 @@ export interface BranchServerOptions {
   print?: PrintSettings;
   /**
    * Base of the link in a ticket's QR code, the ticket id appended (SMARTQUEUE_TRACK_URL). Default: central's tracking
-   * page `<centralUrl>/t/` when the branch syncs to central, else `<this server>/api/tickets/`.
+   * page `<centralUrl>/t/` when the branch syncs to central, else none: a standalone branch prints no QR code.
    */
   trackUrlBase?: string;
   /** Central API base URL; none means the branch runs standalone. */

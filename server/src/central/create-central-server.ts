@@ -158,7 +158,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   registerHealthRoutes(router, api, { cdb, clock, version: VERSION });
   registerCentralPaymentRoutes(router, api, { cdb, payments, accounts });
   const link = new LinkHub({ cdb, logger }, options.link);
-  registerSyncRoutes(router, api, { cdb, clock, link });
+  registerSyncRoutes(router, api, { cdb, clock, link, notifications: () => ({ sms: tracking.notifier.isEnabled('sms') }) });
   const remoteJoins = new RemoteJoins({ cdb, clock, logger }, options.remote);
   const remoteCancels = new RemoteCancels({ cdb, clock }, remoteJoins.rules);
   link.pendingRemote = async (ids) => new Set([...await remoteJoins.pendingBranches(ids), ...await remoteCancels.pendingBranches(ids)]);

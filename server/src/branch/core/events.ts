@@ -22,6 +22,8 @@ export interface DomainEventMap {
   /** A session or a device token may have stopped working (logout, disabled user, new password or role, revoked device):
    *  open sockets re-check their credential at once. */
   'credentials.changed': [];
+  /** What a kiosk's settings say changed (central said whether it can send SMS): kiosks read them again. */
+  'kiosk.changed': [];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

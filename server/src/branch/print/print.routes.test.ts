@@ -63,7 +63,7 @@ describe('ticket printing (kiosk print path)', () => {
     await second.close();
   });
 
-  it('prints the issued ticket on the default printer: number, accented service, QR link and cut', async () => {
+  it('prints the issued ticket on the default printer: number, accented service, no QR code on a standalone branch, and cut', async () => {
     const before = printer.jobs.length;
     const ticket = await issue(kiosk);
     const res = await print(kiosk, ticket.id);
@@ -79,12 +79,13 @@ describe('ticket printing (kiosk print path)', () => {
     expect(text).toContain('Dépôt / Retrait');
     expect(text).toContain('Agence');
     expect(commandsOf(decoded, 'cancelChinese').length).toBeGreaterThan(0);
-    expect(commandsOf(decoded, 'qrStore').map((c) => c.data)).toEqual([`${b.url}/api/tickets/${ticket.id}`]);
-    expect(commandsOf(decoded, 'qrPrint')).toHaveLength(1);
+    // Standalone: no page a visitor's phone could open (the branch's network is not theirs), so no QR code nor its
+    // caption; the number and the position are on the paper.
+    expect(commandsOf(decoded, 'qrStore')).toEqual([]);
+    expect(commandsOf(decoded, 'qrPrint')).toEqual([]);
+    expect(text).not.toContain('Suivez votre ticket');
+    expect(text).toContain('Position');
     expect(commandsOf(decoded, 'cut')).toHaveLength(1);
-    // The QR link leads to the ticket.
-    const tracked = await fetch(`${b.url}/api/tickets/${ticket.id}`);
-    expect(((await tracked.json()) as TicketView).number).toBe(ticket.number);
   });
 
   it('prints in the visitor\'s language, on the kiosk\'s own printer when it has one', async () => {
@@ -97,7 +98,7 @@ describe('ticket printing (kiosk print path)', () => {
     expect(text).toContain('Denc / Génne xaalis');
     expect(text).toContain('Jiitu'); // priority line, in Wolof
     const config = await b.api.get<KioskConfig>('/api/kiosk/config', kiosk);
-    expect(config.body).toEqual({ trackUrlBase: `${b.url}/api/tickets/`, printer: { configured: true, simulated: false } });
+    expect(config.body).toEqual({ trackUrlBase: null, sms: false, printer: { configured: true, simulated: false } });
   });
 
   it('answers 503 PRINTER_OFFLINE when the printer is unreachable, keeps the ticket and alerts supervisors once', async () => {
@@ -233,7 +234,7 @@ describe('ticket printing (kiosk print path)', () => {
       const t = (await tracked.api.issue(k, { serviceId: a.id })).body;
       expect((await tracked.api.post(`/api/tickets/${t.id}/print`, undefined, k)).body).toMatchObject({ status: 'printed', printer: 'simulated' });
       expect(tracked.server.services.printing).toBeDefined();
-      expect((await tracked.api.get<KioskConfig>('/api/kiosk/config', k)).body).toEqual({ trackUrlBase: 'https://suivi.example.sn/t/', printer: { configured: true, simulated: true } });
+      expect((await tracked.api.get<KioskConfig>('/api/kiosk/config', k)).body).toEqual({ trackUrlBase: 'https://suivi.example.sn/t/', sms: false, printer: { configured: true, simulated: true } });
       const html = await (await fetch(`${tracked.url}/api/tickets/${t.id}/ticket.html`, { headers: { authorization: `Bearer ${await tracked.login('admin')}` } })).text();
       expect(html).toContain(`https://suivi.example.sn/t/${t.id}`);
     } finally {

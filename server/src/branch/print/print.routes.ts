@@ -1,6 +1,6 @@
 // HTTP routes of ticket printing: a kiosk prints the ticket it just issued, admins check printers, print a test
-// slip and preview the layout without paper; the kiosk reads its settings (QR link base, printer kind).
-import type { Request, Response, Router } from 'express';
+// slip and preview the layout without paper; the kiosk reads its settings (QR link base, SMS offer, printer kind).
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import { Language } from '../../shared/contracts/domain.js';
 import { ConfiguredPrinter, KioskConfig, PrintResult, TestPrintBody } from '../../shared/contracts/print.js';
@@ -10,18 +10,6 @@ import type { BranchApi } from '../http/access.js';
 import type { PaperWidth } from './layout.js';
 import { TicketPrintFailure, type TicketPrintService } from './print.service.js';
 import type { TicketPrintData } from './data.js';
-
-/** This server as the caller reaches it: the default base of QR links (a kiosk on the LAN gets a LAN address). */
-function origin(req: Request): string {
-  const host = req.get('host');
-  try {
-    if (host) return new URL(`${req.protocol}://${host}`).origin;
-  } catch {
-    /* a malformed Host header: fall back below */
-  }
-  const local = req.socket.localAddress ?? '127.0.0.1';
-  return `${req.protocol}://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
-}
 
 function sendFailure(res: Response, failure: TicketPrintFailure): void {
   res.status(failure.httpStatus).json({ error: { code: failure.code, message: failure.message, details: failure.details } });
@@ -50,9 +38,9 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
       + 'Bounded by the printer timeout. On failure: 503 with code PRINTER_OFFLINE, PRINTER_TIMEOUT, PAPER_OUT, PRINTER_ERROR or PRINTER_CONFIG and '
       + 'details {ticketId, ticketNumber, maybePrinted}; the ticket stays valid and supervisors get a printer alert. A kiosk prints a ticket once '
       + '(409 after a success, 429 after 3 failed tries).',
-  }, async ({ params, actor, req, res }) => {
+  }, async ({ params, actor, res }) => {
     try {
-      return await p.printTicket(params.id as string, actor as Actor, p.trackUrlBase(origin(req)));
+      return await p.printTicket(params.id as string, actor as Actor, p.trackUrlBase());
     } catch (error) {
       if (error instanceof TicketPrintFailure) return sendFailure(res, error);
       throw error;
@@ -62,13 +50,15 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
   api.add(router, {
     method: 'get', path: '/api/tickets/:id/ticket.html', tag: 'tickets', access: 'supervisor', summary: 'Preview of a ticket\'s printed slip (HTML, or SVG with ?format=svg)',
     description: 'The same layout as on paper, without a printer (language: the ticket\'s unless lang is given).', query: PreviewQuery, produces: PREVIEW_TYPES,
-  }, ({ params, query: q, req, res }) => {
-    sendPreview(res, p, p.ticketData(params.id as string, p.trackUrlBase(origin(req)), q.lang), q.format, q.paper);
+  }, ({ params, query: q, res }) => {
+    sendPreview(res, p, p.ticketData(params.id as string, p.trackUrlBase(), q.lang), q.format, q.paper);
   });
 
   api.add(router, {
-    method: 'get', path: '/api/kiosk/config', tag: 'kiosk', access: 'reader', summary: 'Settings a kiosk needs: QR link base, whether it has a printer', response: KioskConfig,
-  }, ({ actor, req }) => p.kioskConfig(actor, origin(req)));
+    method: 'get', path: '/api/kiosk/config', tag: 'kiosk', access: 'reader', summary: 'Settings a kiosk needs: QR link base, whether it offers an SMS, whether it has a printer', response: KioskConfig,
+    description: 'trackUrlBase is null on a standalone branch (no QR code); sms is true only when central has an SMS channel configured, as central last said (docs/kiosk.md). '
+      + 'The branch tells kiosks over Socket.IO (kiosk:changed) when this changes: they read it again.',
+  }, ({ actor }) => p.kioskConfig(actor));
 
   api.add(router, {
     method: 'get', path: '/api/admin/printers', tag: 'admin', access: 'admin', summary: 'Printers in use (default and kiosks\'), each checked now', response: ConfiguredPrinter.array(),
@@ -78,9 +68,9 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
   api.add(router, {
     method: 'post', path: '/api/admin/printers/test', tag: 'admin', access: 'admin', summary: 'Print a sample ticket', body: TestPrintBody, response: PrintResult, errors: [404, 503],
     description: 'On a kiosk\'s printer (deviceId), a given spec, or the default printer. 503 with the printer\'s error code when it fails.',
-  }, async ({ body, req, res }) => {
+  }, async ({ body, res }) => {
     try {
-      return await p.printSample(body, p.trackUrlBase(origin(req)));
+      return await p.printSample(body, p.trackUrlBase());
     } catch (error) {
       if (error instanceof TicketPrintFailure) return sendFailure(res, error);
       throw error;
@@ -91,12 +81,12 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
     method: 'post', path: '/api/admin/devices/:id/test-page', tag: 'admin', access: 'admin', body: z.strictObject({ language: Language.optional() }), response: TestPageResult,
     summary: 'Print a test page on a kiosk\'s printer and tell what the printer answered',
     description: 'Always 200 for a kiosk: outcome printed, paper_out, unreachable (offline or no answer in time) or error, with the printer\'s code. 400 for a call board (no printer).',
-  }, ({ params, body, req }) => p.testPage(params.id as string, p.trackUrlBase(origin(req)), body.language));
+  }, ({ params, body }) => p.testPage(params.id as string, p.trackUrlBase(), body.language));
 
   api.add(router, {
     method: 'get', path: '/api/admin/printers/sample.html', tag: 'admin', access: 'admin', summary: 'Preview of a sample ticket (HTML, or SVG with ?format=svg)',
     query: PreviewQuery, produces: PREVIEW_TYPES,
-  }, ({ query: q, req, res }) => {
-    sendPreview(res, p, p.sampleData(p.trackUrlBase(origin(req)), q.lang ?? 'fr'), q.format, q.paper);
+  }, ({ query: q, res }) => {
+    sendPreview(res, p, p.sampleData(p.trackUrlBase(), q.lang ?? 'fr'), q.format, q.paper);
   });
 }

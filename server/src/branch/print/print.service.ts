@@ -49,6 +49,8 @@ export interface PrintServiceDeps {
   state: BranchState;
   /** Told of printer state changes, which head office shows on its Now screen. */
   directory?: Pick<BranchDirectory, 'printerChanged'>;
+  /** An SMS can reach this branch's visitors (central has an SMS channel, as it last said): the kiosk offers it. */
+  smsAvailable: () => boolean;
 }
 
 /** A print that did not happen: answered as 503 (500 for our own bad data) with the ticket still valid. */
@@ -129,9 +131,12 @@ export class TicketPrintService {
     }
   }
 
-  /** The base of the QR links: configured, else this server as the caller reaches it (`origin` of the request). */
-  trackUrlBase(origin: string): string {
-    return this.settings.trackUrlBase ?? `${origin}/api/tickets/`;
+  /**
+   * The base of the QR links: central's tracking page (or SMARTQUEUE_TRACK_URL). Null on a standalone branch: no QR
+   * code, since a visitor's phone (on mobile data) cannot reach the branch's network (docs/kiosk.md).
+   */
+  trackUrlBase(): string | null {
+    return this.settings.trackUrlBase;
   }
 
   /** The printer spec a kiosk prints on: its own, else the server's default. Staff use the default. */
@@ -143,7 +148,7 @@ export class TicketPrintService {
     return this.settings.defaultPrinter && this.settings.defaultPrinter.trim() ? this.settings.defaultPrinter : null;
   }
 
-  kioskConfig(actor: Actor | null, origin: string): KioskConfig {
+  kioskConfig(actor: Actor | null): KioskConfig {
     const spec = this.specFor(actor);
     let simulated = false;
     try {
@@ -151,11 +156,11 @@ export class TicketPrintService {
     } catch {
       /* a bad spec is reported when printing */
     }
-    return { trackUrlBase: this.trackUrlBase(origin), printer: { configured: spec !== null, simulated } };
+    return { trackUrlBase: this.trackUrlBase(), sms: this.deps.smsAvailable(), printer: { configured: spec !== null, simulated } };
   }
 
   /** What the slip of this ticket says (also the preview). */
-  ticketData(ticketId: string, trackBase: string, language?: Language): TicketPrintData {
+  ticketData(ticketId: string, trackBase: string | null, language?: Language): TicketPrintData {
     const { ctx, branch, tickets } = this.deps;
     const row = findTicket(ctx.store, ticketId);
     if (!row) throw new DomainError('NOT_FOUND', `ticket ${ticketId} does not exist`);
@@ -173,7 +178,7 @@ export class TicketPrintService {
       position: view.position,
       estimatedWaitMinutes: view.estimatedWaitMinutes,
       noOpenCounter: view.noOpenCounter,
-      trackUrl: trackUrlFor(trackBase, row.id),
+      trackUrl: trackBase === null ? null : trackUrlFor(trackBase, row.id),
       footer: this.settings.footer ?? null,
       language: lang,
       queueType: row.queue_type as QueueType,
@@ -181,7 +186,7 @@ export class TicketPrintService {
   }
 
   /** A sample slip (test print, preview before any ticket exists). */
-  sampleData(trackBase: string, language: Language): TicketPrintData {
+  sampleData(trackBase: string | null, language: Language): TicketPrintData {
     const { ctx, branch } = this.deps;
     const service = listServices(ctx.store)[0];
     const names = service ? { fr: service.name_fr, wo: service.name_wo, en: service.name_en } : { fr: 'Service', wo: 'Sarwiis', en: 'Service' };
@@ -194,7 +199,7 @@ export class TicketPrintService {
       timeZone: branch.view().timeZone,
       position: 3,
       estimatedWaitMinutes: 12,
-      trackUrl: trackUrlFor(trackBase, 'exemple'),
+      trackUrl: trackBase === null ? null : trackUrlFor(trackBase, 'exemple'),
       footer: this.settings.footer ?? null,
       language,
     };
@@ -212,7 +217,7 @@ export class TicketPrintService {
    * Prints a ticket on the caller's printer. A kiosk prints the tickets it issued, once (a failed try may be
    * retried a little); staff may reprint any active ticket on the default printer.
    */
-  async printTicket(ticketId: string, actor: Actor, trackBase: string): Promise<PrintResult> {
+  async printTicket(ticketId: string, actor: Actor, trackBase: string | null): Promise<PrintResult> {
     const row = findTicket(this.deps.ctx.store, ticketId);
     if (!row) throw new DomainError('NOT_FOUND', `ticket ${ticketId} does not exist`);
     const number = displayTicketNumber(row.number);
@@ -269,7 +274,7 @@ export class TicketPrintService {
   }
 
   /** An admin's test print: a sample slip on a kiosk's printer, a given spec, or the default one. */
-  async printSample(input: { deviceId?: string; spec?: string; language?: Language }, trackBase: string): Promise<PrintResult> {
+  async printSample(input: { deviceId?: string; spec?: string; language?: Language }, trackBase: string | null): Promise<PrintResult> {
     const spec = input.spec ?? (input.deviceId ? this.specFor({ kind: 'device', deviceId: input.deviceId, role: this.deps.devices.get(input.deviceId).role }) : this.specFor(null));
     const details: PrintFailureDetails = { ticketId: '', ticketNumber: '', maybePrinted: false };
     if (spec === null) throw new TicketPrintFailure('PRINTER_CONFIG', 'no printer is set (device printer or SMARTQUEUE_PRINTER)', details);
@@ -289,7 +294,7 @@ export class TicketPrintService {
   }
 
   /** A test page on a kiosk's printer, with the printer's answer in words an admin reads (never a 503). */
-  async testPage(deviceId: string, trackBase: string, language?: Language): Promise<TestPageResult> {
+  async testPage(deviceId: string, trackBase: string | null, language?: Language): Promise<TestPageResult> {
     if (this.deps.devices.get(deviceId).role !== 'kiosk') throw new DomainError('VALIDATION_ERROR', 'only a kiosk has a printer: a call board prints nothing');
     try {
       const r = await this.printSample({ deviceId, ...(language && { language }) }, trackBase);

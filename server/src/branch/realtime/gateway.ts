@@ -178,6 +178,7 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   };
   const onMessage: Parameters<typeof events.on<'message.changed'>>[1] = ({ text }) => { io.to('all').emit('display:message', { text }); };
   const onAlert: Parameters<typeof events.on<'alert.raised'>>[1] = (alert) => { io.to('staff').emit('alert:raised', alert); };
+  const onKiosk = () => { io.to('all').emit('kiosk:changed'); };
 
 
   events.on('ticket.issued', onIssued);
@@ -187,6 +188,7 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   events.on('catalog.changed', onCatalog);
   events.on('message.changed', onMessage);
   events.on('alert.raised', onAlert);
+  events.on('kiosk.changed', onKiosk);
   events.on('credentials.changed', recheckCredentials);
 
   return {
@@ -202,6 +204,7 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
       events.off('catalog.changed', onCatalog);
       events.off('message.changed', onMessage);
       events.off('alert.raised', onAlert);
+      events.off('kiosk.changed', onKiosk);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => { void io.close(() => resolve()); });
     },

@@ -1,7 +1,8 @@
 // Plain synchronous functions over the outbox and the sync tables of the branch database. They are quick reads
 // and small writes: the worker calls them between network requests, never while a request is in flight.
 import type { Kysely } from 'kysely';
-import type { RejectedEvent } from '../../shared/contracts/sync.js';
+import type { CentralNotifications, RejectedEvent } from '../../shared/contracts/sync.js';
+import { getSetting, setSetting } from '../settings/branch.repository.js';
 import type { BranchStore } from '../db/store.js';
 import type { BranchDatabase } from '../db/schema.js';
 
@@ -87,4 +88,19 @@ export function rejectedRecords(store: BranchStore, db: SyncDb, limit = 50): Syn
 export function parkedCount(store: BranchStore, db: SyncDb): number {
   const row = store.first(db.selectFrom('sync_parked').select((eb) => eb.fn.countAll<number>().as('n')));
   return Number(row?.n ?? 0);
+}
+
+const CENTRAL_SMS_KEY = 'central_sms';
+
+/** Whether central can send SMS to this branch's visitors, as it last said (null: it never said). Kept across restarts. */
+export function readCentralSms(store: BranchStore): boolean | null {
+  const v = getSetting(store, CENTRAL_SMS_KEY);
+  return v === undefined ? null : v === '1';
+}
+
+/** Keep what central said it can send; true when it differs from what was known. */
+export function saveCentralNotifications(store: BranchStore, said: CentralNotifications): boolean {
+  if (readCentralSms(store) === said.sms) return false;
+  setSetting(store, CENTRAL_SMS_KEY, said.sms ? '1' : '0');
+  return true;
 }

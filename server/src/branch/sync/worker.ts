@@ -14,7 +14,7 @@ import { applyFeedPage, applyFeedSnapshot } from './feed-apply.js';
 import type { SyncStatusSource } from './status.js';
 import {
   backlogCount, headSeq, markSuccess, minSeq, occurredAfter, parkedCount, pendingRecords, readSyncState, rejectedRecords,
-  rewindAck, saveAck, syncDb, type OutboxRecord, type SyncDb,
+  rewindAck, saveAck, saveCentralNotifications, syncDb, type OutboxRecord, type SyncDb,
 } from './sync.repository.js';
 
 export interface SyncTiming {
@@ -386,6 +386,10 @@ export class SyncWorker implements SyncStatusSource {
       const answer = await this.request('GET', `/api/sync/pull?cursor=${cursor}&limit=500&protocolVersion=${SYNC_PROTOCOL_VERSION}`);
       if (answer.status === 200) {
         const page = PullResponse.parse(answer.body);
+        if (page.notifications && saveCentralNotifications(this.ctx.store, page.notifications)) {
+          this.ctx.logger.info({ sms: page.notifications.sms }, 'central changed what it can send to visitors; kiosks told');
+          this.ctx.events.emit('kiosk.changed');
+        }
         applied += applyFeedPage(this.ctx, this.db, page);
         if (!page.hasMore || page.changes.length === 0) return applied;
         continue;

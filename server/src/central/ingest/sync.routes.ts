@@ -2,7 +2,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import {
-  FeedSnapshot, MAX_PULL_LIMIT, MAX_PUSH_BYTES, PullResponse, PushRequest, PushResponse, SUPPORTED_PROTOCOL_VERSIONS,
+  FeedSnapshot, MAX_PULL_LIMIT, type CentralNotifications, MAX_PUSH_BYTES, PullResponse, PushRequest, PushResponse, SUPPORTED_PROTOCOL_VERSIONS,
 } from '../../shared/contracts/sync.js';
 import { ErrorBody } from '../../shared/contracts/api.js';
 import type { Clock } from '../../shared/clock.js';
@@ -29,7 +29,7 @@ const PullQuery = z.object({
 const StreamQuery = z.object({ protocolVersion: z.coerce.number().int() });
 const CursorExpired = ErrorBody.extend({ snapshot: FeedSnapshot });
 
-export function registerSyncRoutes(router: Router, api: CentralApi, deps: { cdb: CentralDb; clock: Clock; link: LinkHub }): void {
+export function registerSyncRoutes(router: Router, api: CentralApi, deps: { cdb: CentralDb; clock: Clock; link: LinkHub; notifications: () => CentralNotifications }): void {
   const { cdb, clock, link } = deps;
   const nowIso = () => clock.now().toISOString();
 
@@ -51,7 +51,8 @@ export function registerSyncRoutes(router: Router, api: CentralApi, deps: { cdb:
   }, async ({ query, actor, res }) => {
     checkProtocol(query.protocolVersion);
     const outcome = await readFeed(cdb, callerBranch(actor), query.cursor, query.limit, nowIso());
-    if (outcome.kind === 'page') return outcome.page;
+    // Every answer says what central can send to the branch's visitors: its kiosks offer an SMS only when it can.
+    if (outcome.kind === 'page') return { ...outcome.page, notifications: deps.notifications() };
     res.status(410).json({
       error: { code: 'CURSOR_EXPIRED', message: `cursor ${query.cursor} can no longer be served: start again from the snapshot (version ${outcome.snapshot.version})` },
       snapshot: outcome.snapshot,

@@ -124,8 +124,15 @@ export function renderPage(view: TrackView, lang: Language, timeZone: string, pa
 <div id="upd" class="small upd"></div><div id="conn" class="warn" hidden>${esc(S.offline)}</div>
 <noscript><p>${noscript}</p></noscript></div>
 ${view.remote && waiting && pageUrl ? `<section id="arrive" data-testid="arrive-qr"><p class="small">${esc(S.arriveQr)}</p>${arrivalQr(pageUrl, S.arriveQr)}</section>\n` : ''}<section id="alerts"${hide(waiting)}><div id="notifyAt" class="small">${esc(fillIn(S.notifyAt, { n: view.notifyAtPosition }))}</div><div id="notify"${hide(Boolean(view.channels.push && view.vapidPublicKey))}><button id="notifyBtn" type="button">${esc(S.notify)}</button><div id="notifyMsg" class="small" aria-live="polite"></div></div>
-<form id="contactForm"><div id="contact"${hide(Boolean(view.channels.sms || view.channels.email))}><label for="contactInput" class="small">${esc(S.contact)}</label><input id="contactInput" autocomplete="tel email" placeholder="${esc(S.contactPlaceholder)}" required><button type="submit">${esc(S.contactSend)}</button><div id="contactMsg" class="small" aria-live="polite"></div></div></form></section>
+<form id="contactForm"><div id="contact"${hide(Boolean(view.channels.sms || view.channels.email))}><label for="contactInput" class="small">${esc(S.contact)}</label><input id="contactInput" autocomplete="${contactAutocomplete(view.channels)}" placeholder="${esc(S.contactPlaceholder)}" required><button type="submit">${esc(S.contactSend)}</button><div id="contactMsg" class="small" aria-live="polite"></div></div></form></section>
 <section id="travel"${hide(waiting && view.branch?.hasLocation === true)}><button id="travelBtn" type="button">${esc(S.travel)}</button><div id="travelMsg" class="small" aria-live="polite"></div></section>
 <nav aria-label="${esc(S.language)}">${langs}</nav>
 </main><script id="sq-init" type="application/json">${jsonForScript(init)}</script><script src="/t/track.js" defer></script></body></html>`;
+}
+
+/** One autofill token (a list of two is invalid HTML, which axe-core reports): a phone, an e-mail, or either. */
+function contactAutocomplete(channels: { sms: boolean; email: boolean }): string {
+  if (channels.sms && !channels.email) return 'tel';
+  if (channels.email && !channels.sms) return 'email';
+  return 'on';
 }

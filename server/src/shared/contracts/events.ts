@@ -51,6 +51,8 @@ export interface ServerToClientEvents {
   'counter:updated': (counter: CounterView) => void;
   'display:message': (message: { text: string | null }) => void;
   'alert:raised': (alert: Alert) => void;
+  /** The kiosk's settings changed (GET /api/kiosk/config: e.g. whether an SMS can be offered): read them again. */
+  'kiosk:changed': () => void;
 }
 
 /**

@@ -54,8 +54,13 @@ export const TestPrintBody = z.strictObject({
 });
 
 export const KioskConfig = z.object({
-  /** The QR code of a ticket is this URL with the ticket id appended. */
-  trackUrlBase: z.string(),
+  /** The QR code of a ticket is this URL with the ticket id appended; null (a standalone branch): no QR code. */
+  trackUrlBase: z.string().nullable(),
+  /**
+   * The kiosk offers to send an SMS ("your turn is near", "it's your turn"): only when central has an SMS channel
+   * (as it last said: SMS are queued at central, so it holds while the branch is cut off). Never on a standalone branch.
+   */
+  sms: z.boolean(),
   printer: z.object({
     /** A printer is set for this kiosk (its own or the server's default). */
     configured: z.boolean(),

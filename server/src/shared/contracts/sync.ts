@@ -83,7 +83,20 @@ export const FeedChange = z.object({
 });
 export type FeedChange = z.infer<typeof FeedChange>;
 
-export const PullResponse = z.object({ changes: z.array(FeedChange), cursor: z.number().int(), hasMore: z.boolean() });
+/** What central can send to the branch's visitors; the branch keeps the last answer (its kiosks offer only what works). */
+export const CentralNotifications = z.object({
+  /** Central has an SMS channel configured: a phone number left at the kiosk gets "your turn is near" by SMS. */
+  sms: z.boolean(),
+});
+export type CentralNotifications = z.infer<typeof CentralNotifications>;
+
+export const PullResponse = z.object({
+  changes: z.array(FeedChange),
+  cursor: z.number().int(),
+  hasMore: z.boolean(),
+  /** Absent from a central that does not say (older versions): the branch keeps what it knew. */
+  notifications: CentralNotifications.optional(),
+});
 export type PullResponse = z.infer<typeof PullResponse>;
 
 /** 410 body: the feed was compacted past the branch's cursor; start again from this snapshot. */
