@@ -3,8 +3,12 @@
 // services in three languages with icons and one fee, two counters serving them in a chosen order, two agents, and
 // pairs a kiosk and a call board with their codes in two other browser contexts. Then an agent signs in, a visitor
 // takes a ticket at the kiosk, the agent calls it and the board shows it. Also: the kiosk follows a reorder live,
-// a revoked kiosk goes back to its pairing screen, a validation error shows beside its field (and what was typed is
-// kept), the audit log lists each change, and axe-core finds no serious or critical violation on any admin screen.
+// a revoked kiosk goes back to its pairing screen, a change of hours or a closing line says first how many tickets
+// wait, validation errors show beside their field in French (a missing Wolof name, a taken letter, appointment hours
+// outside the service's, by the range at fault; what was typed is kept), a service's "your turn is near" position is
+// saved, the preview frames the real kiosk start screen (no pairing, nothing issued) in fr, wo and en, the audit log
+// lists each change, and axe-core finds no serious or critical violation on any admin screen. A closure day on the
+// kiosk and the call board: test/e2e/closure.test.ts.
 // The screenshots of docs/admin.md come from this test: with SMARTQUEUE_DOCS_IMAGES=1 it writes docs/img/admin-*.png,
 // otherwise test-artifacts/admin/ (so that a test run does not rewrite the committed images).
 import fs from 'node:fs';
@@ -97,7 +101,7 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     // A change of hours says first what it does to the visitors waiting, then applies on confirmation.
     await admin.getByTestId('branch-save').click();
     await admin.getByTestId('hours-preview').waitFor();
-    expect(await admin.getByTestId('hours-preview').textContent()).toContain('0');
+    expect(await admin.getByTestId('hours-preview').locator('p').first().textContent()).toBe('Tickets en attente maintenant : 0. Aucun ne sera annulé : ils restent appelables jusqu\'à la clôture de la journée par un superviseur.');
     await shot(admin, 'branch');
     await axe(admin, 'Agence');
     await admin.getByTestId('branch-save').click();
@@ -339,6 +343,17 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
     const kioskToken = await kiosk.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('smartqueue.deviceToken.kiosk'));
     const b1 = (await b.services()).find((s) => s.prefix === 'B') as ServiceView;
     expect((await b.api.issue(kioskToken as string, { serviceId: b1.id })).status).toBe(201);
+
+    // A change of the branch's hours while a visitor waits says first how many tickets wait and what happens to
+    // them; leaving without confirming changes nothing.
+    await section('branch');
+    const saturdayBefore = (await b.api.get<{ openingHours: Record<string, unknown> }>('/api/branch')).body.openingHours['6'];
+    await admin.fill('input[name=h-6-0-close]', '11:00');
+    await admin.getByTestId('branch-save').click();
+    await admin.getByTestId('hours-preview').waitFor();
+    expect(await admin.getByTestId('hours-preview').locator('p').first().textContent()).toBe('Tickets en attente maintenant : 1. Aucun ne sera annulé : ils restent appelables jusqu\'à la clôture de la journée par un superviseur.');
+    expect((await b.api.get<{ openingHours: Record<string, unknown> }>('/api/branch')).body.openingHours['6']).toEqual(saturdayBefore);
+    await section('services');
     await admin.getByTestId('close-B').click();
     await admin.getByTestId('status-preview').waitFor();
     expect(await admin.getByTestId('status-preview').textContent()).toContain('1 ticket(s) en attente : ils restent dans la file et seront tout de même appelés.');

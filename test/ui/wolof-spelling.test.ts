@@ -24,13 +24,15 @@ const RULES: Array<{ use: string; not: RegExp; caught: string }> = [
   { use: 'guichet', not: word('guiset'), caught: 'fey ci guiset bi' },
   { use: 'léegi', not: word('leegi'), caught: 'tëj na leegi.' },
   { use: 'ñu ngi', not: word('ñungi'), caught: 'Ñungi xaar' },
-  { use: 'fey', not: word('fay'), caught: 'Li nga fay' },
+  { use: 'fey', not: word('fay|pay'), caught: 'Pay (F CFA)' },
   { use: 'minit', not: word('simili'), caught: '{{count}} simili' },
   { use: 'sarwiis', not: word('services?'), caught: 'Sama service yi' },
   { use: 'làggoo', not: word('lago'), caught: 'Ku am lago' },
   { use: 'mën', not: word('man na'), caught: 'man na la laaj' },
   { use: 'skanneel', not: word('scanne'), caught: 'Scanne ak Wave' },
   { use: 'génne (masin bi ngi génne…)', not: word('imprime|imprimewu'), caught: 'mënul a imprimewu' },
+  { use: 'code', not: word('kod|kodu|kood'), caught: 'Kodu booleb' },
+  { use: 'ekraa', not: word('ekraan|ekraanu'), caught: 'Ci ekraan bu woote bi' },
 ];
 const withoutPlaceholders = (t: string) => t.replace(/\{\{\s*\w+\s*\}\}/g, '');
 
