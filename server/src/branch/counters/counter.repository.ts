@@ -58,16 +58,23 @@ export function toCounterView(
   };
 }
 
+/** The open counters' services: what "a counter open for the service" means, for one service or all at once. */
+function openCounterServices(store: BranchStore) {
+  return store.db.selectFrom('counters').innerJoin('counter_services', 'counter_services.counter_id', 'counters.id')
+    .where('counters.status', '=', 'open')
+    .where('counters.deleted_at', 'is', null);
+}
+
 /** Open counters serving a service: counted in SQL (it runs for every ticket shown with an estimated wait). */
 export function countOpenCountersFor(store: BranchStore, serviceId: string): number {
-  const row = store.first(
-    store.db.selectFrom('counters').innerJoin('counter_services', 'counter_services.counter_id', 'counters.id')
-      .select((eb) => eb.fn.countAll<number>().as('open'))
-      .where('counter_services.service_id', '=', serviceId)
-      .where('counters.status', '=', 'open')
-      .where('counters.deleted_at', 'is', null),
-  );
+  const row = store.first(openCounterServices(store).select((eb) => eb.fn.countAll<number>().as('open')).where('counter_services.service_id', '=', serviceId));
   return Number(row?.open ?? 0);
+}
+
+/** Open counters per service, in one query (services with none are absent). */
+export function countOpenCountersByService(store: BranchStore): Map<string, number> {
+  const rows = store.all(openCounterServices(store).select((eb) => ['counter_services.service_id', eb.fn.countAll<number>().as('open')]).groupBy('counter_services.service_id'));
+  return new Map(rows.map((r) => [r.service_id, Number(r.open)]));
 }
 
 /** Every (counter, service) pair, unordered: for counting open counters per service. */

@@ -4,7 +4,6 @@
 import { PACE_AGGREGATE, SERVICE_PACE, type ServicePaceV1 } from '../../shared/contracts/branch-directory.js';
 import { newId } from '../../shared/ids.js';
 import type { BranchContext } from '../core/context.js';
-import { listServices } from '../services/service.repository.js';
 import { getSetting, setSetting } from '../settings/branch.repository.js';
 import type { TicketQueries } from '../tickets/ticket.queries.js';
 
@@ -18,30 +17,40 @@ export class ServicePace {
 
   constructor(private readonly ctx: BranchContext, private readonly queries: TicketQueries) {
     this.published = new Map(Object.entries(readPublished(ctx)));
+    // Worked out just after the command that moved it has answered (off the request's path, a burst once).
+    let pending: NodeJS.Immediate | null = null;
     const publish = () => {
-      try {
-        this.publishIfChanged();
-      } catch (err) {
-        ctx.logger.error({ err }, 'could not queue the services\' pace for central');
-      }
+      if (pending) return;
+      pending = setImmediate(() => {
+        pending = null;
+        this.tryPublish();
+      });
+      pending.unref();
     };
     // A completion moves the average (TicketQueries notes it before this event); a counter opening or closing, or a
     // service's settings, move the rest.
     ctx.events.on('ticket.changed', ({ type }) => { if (type === 'served') publish(); });
     ctx.events.on('counter.changed', publish);
     ctx.events.on('catalog.changed', publish);
-    publish();
+    this.tryPublish();
+  }
+
+  private tryPublish(): void {
+    try {
+      this.publishIfChanged();
+    } catch (err) {
+      this.ctx.logger.error({ err }, 'could not queue the services\' pace for central');
+    }
   }
 
   /** Queue the pace of every service whose basis differs from the last one queued; how many were queued. */
   publishIfChanged(): number {
     const changed: ServicePaceV1[] = [];
     const at = this.ctx.clock.now().toISOString();
-    for (const s of listServices(this.ctx.store)) {
-      const basis = this.queries.estimateBasis(s.id);
-      const last = this.published.get(s.id);
+    for (const [serviceId, basis] of this.queries.estimateBases()) {
+      const last = this.published.get(serviceId);
       if (last && last.averageMinutes === basis.averageMinutes && last.openCounters === basis.openCounters) continue;
-      changed.push({ serviceId: s.id, ...basis, at });
+      changed.push({ serviceId, ...basis, at });
     }
     if (!changed.length) return 0;
     this.ctx.uow.run((tx) => {

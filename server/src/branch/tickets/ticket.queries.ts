@@ -10,8 +10,8 @@ import { DomainError } from '../../shared/domain/errors.js';
 import { isWaitingStatus } from '../../shared/domain/ticket-state.js';
 import { averageServiceMinutes, estimateWaitMinutes, noOpenCounter, SERVICE_TIME_SAMPLES } from '../../shared/domain/wait-estimate.js';
 import type { BranchStore } from '../db/store.js';
-import { countOpenCountersFor } from '../counters/counter.repository.js';
-import { findService } from '../services/service.repository.js';
+import { countOpenCountersByService, countOpenCountersFor } from '../counters/counter.repository.js';
+import { findService, listServices } from '../services/service.repository.js';
 import { activeTickets, findTicket, recentServiceMinutes, toTicketView, waitingForExpiry, waitingLineSplit, type TicketRow } from './ticket.repository.js';
 
 /** What a service's estimated waits are worked out from. */
@@ -87,10 +87,18 @@ export class TicketQueries {
     list.length = Math.min(list.length, SERVICE_TIME_SAMPLES);
   }
 
-  /** What a service's estimated waits are worked out from now (also sent to central: the tracking page's estimate). */
+  /** What a service's estimated waits are worked out from now. */
   estimateBasis(serviceId: string): EstimateBasis {
     const service = findService(this.d.store, serviceId);
     return { averageMinutes: this.averageServiceMinutes(serviceId, service?.default_service_minutes ?? 5), openCounters: countOpenCountersFor(this.d.store, serviceId) };
+  }
+
+  /** The same for every live service at once, in two queries (sent to central: the tracking page's estimate). */
+  estimateBases(): Map<string, EstimateBasis> {
+    const open = countOpenCountersByService(this.d.store);
+    return new Map(listServices(this.d.store).map((s) => [s.id, {
+      averageMinutes: this.averageServiceMinutes(s.id, s.default_service_minutes), openCounters: open.get(s.id) ?? 0,
+    }]));
   }
 
   private estimate(serviceId: string, position: number, bases?: Map<string, EstimateBasis>): { estimatedWaitMinutes: number | null; noOpenCounter: boolean } {
