@@ -98,6 +98,14 @@ describe.skipIf(!haveChromium)('branch administration on screen, from an empty b
       if (a[0]) await admin.fill(`input[name=h-${day}-1-open]`, a[0]);
       if (a[1]) await admin.fill(`input[name=h-${day}-1-close]`, a[1]);
     }
+    // An afternoon that closes before it opens (13:00 for 14:00), on a day that is not today: refused beside that range.
+    const other = h.today === 2 ? 3 : 2;
+    await admin.fill(`input[name=h-${other}-1-close]`, '13:00');
+    await admin.getByTestId('branch-save').click();
+    await admin.getByTestId(`error-h-${other}-1`).waitFor();
+    expect(await admin.getByTestId(`error-h-${other}-1`).textContent()).toBe(`${other === 2 ? 'Mardi' : 'Mercredi'} : la fin doit venir après le début.`);
+    expect(await admin.getByTestId('hours-preview').count()).toBe(0);
+    await admin.fill(`input[name=h-${other}-1-close]`, '16:00');
     // A change of hours says first what it does to the visitors waiting, then applies on confirmation.
     await admin.getByTestId('branch-save').click();
     await admin.getByTestId('hours-preview').waitFor();

@@ -22,7 +22,9 @@ interface PatchCase {
 }
 
 const text = (max: number) => fc.string({ minLength: 1, maxLength: max }).filter((s) => s.trim().length > 0);
-const hours = fc.array(fc.constantFrom({ open: '08:00', close: '12:00' }, { open: '14:00', close: '17:30' }, { open: '00:00', close: '24:00' }), { maxLength: 2 });
+// A day's ranges as an admin may set them: closing after opening, not overlapping (ValidOpeningHours), in any order.
+const [morning, afternoon, allDay] = [{ open: '08:00', close: '12:00' }, { open: '14:00', close: '17:30' }, { open: '00:00', close: '24:00' }];
+const hours = fc.constantFrom([], [morning], [afternoon], [allDay], [morning, afternoon], [afternoon, morning]);
 const week = fc.record({ 1: hours, 2: hours, 3: hours, 4: hours, 5: hours, 6: hours, 7: hours });
 
 function get(view: View, field: string): unknown {

@@ -60,6 +60,24 @@ describe('branch administration API (issue 16)', () => {
     expect(agent.status).toBe(401);
   });
 
+  it('refuses opening hours that close before they open or overlap, naming the range, and changes nothing', async () => {
+    const before = (await b.api.get<{ openingHours: unknown }>('/api/branch')).body.openingHours;
+    const week = (tuesday: Array<{ open: string; close: string }>) => ({ 1: [], 2: tuesday, 3: [], 4: [], 5: [], 6: [], 7: [] });
+    type Refused = { error: { code: string; details: Array<{ path: Array<string | number>; params?: { issue?: string }; weekday?: number; range?: string }> } };
+    const reversed = await b.api.request<Refused>('PATCH', '/api/admin/branch', { token: admin, body: { openingHours: week([{ open: '08:00', close: '12:30' }, { open: '16:00', close: '14:00' }]) } });
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.error.details).toEqual([expect.objectContaining({ path: ['openingHours', '2', 1], params: { issue: 'range_order' }, weekday: 2, range: '16:00–14:00' })]);
+    const overlap = await b.api.request<Refused>('POST', '/api/admin/branch/preview', { token: admin, body: { openingHours: week([{ open: '14:00', close: '17:00' }, { open: '08:00', close: '15:00' }]) } });
+    expect(overlap.status).toBe(400);
+    expect(overlap.body.error.details).toEqual([expect.objectContaining({ path: ['openingHours', '2', 0], params: { issue: 'range_overlap' } })]);
+    const a = await b.service('A');
+    const service = await b.api.request<Refused>('PATCH', `/api/admin/services/${a.id}`, { token: admin, body: { openingHours: week([{ open: '09:00', close: '09:00' }]) } });
+    expect(service.status).toBe(400);
+    expect(service.body.error.details.map((d) => d.path.join('.'))).toEqual(['openingHours.2.0']);
+    expect((await b.api.get<{ openingHours: unknown }>('/api/branch')).body.openingHours).toEqual(before);
+    expect((await b.service('A')).openingHours).toEqual(a.openingHours);
+  });
+
   it('accepts only the kiosk\'s icons, and says which field is wrong', async () => {
     const res = await b.api.post<{ error: { code: string; details: Array<{ path: string[] }> } }>('/api/admin/services', { prefix: 'Z', name: names('Z'), icon: 'rocket' }, admin);
     expect(res.status).toBe(400);

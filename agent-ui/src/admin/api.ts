@@ -33,7 +33,9 @@ export function fieldErrorsOf(err: unknown, t: TFunction, conflictField?: string
     const out: FieldErrors = {};
     for (const raw of err.details as Issue[]) {
       const path = Array.isArray(raw.path) ? raw.path.join('.') : typeof raw.path === 'string' ? raw.path : '';
-      const code = typeof raw.code === 'string' ? raw.code : 'custom';
+      // A refinement's own code (ValidOpeningHours: params.issue 'range_order'…) says more than zod's 'custom'.
+      const own = (raw.params as { issue?: unknown } | undefined)?.issue;
+      const code = typeof own === 'string' ? own : typeof raw.code === 'string' ? raw.code : 'custom';
       // The issue's own values (minimum, the range and the service's hours…) fill in the message; a weekday is named.
       const day = typeof raw.weekday === 'number' ? t(`admin.weekdays.${raw.weekday}`) : undefined;
       out[path] ??= t(`admin.issues.${code}`, { minimum: raw.minimum, maximum: raw.maximum, range: raw.range, serviceHours: raw.serviceHours, day,

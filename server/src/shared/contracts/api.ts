@@ -2,7 +2,7 @@
 // the OpenAPI document is generated from them (http/openapi.ts). UIs import the types.
 import { z } from 'zod';
 import {
-  Channel, CounterStatus, DeviceRole, Language, LocalizedText, OpeningHours, OrganizationType, PriorityReason,
+  Channel, CounterStatus, DeviceRole, Language, LocalizedText, OpeningHours, OrganizationType, PriorityReason, ValidOpeningHours,
   QueueType, Region, Role, SenegalPhone, ServiceStatus, TicketStatus,
 } from './domain.js';
 import { DEFAULT_SERVICE_ICON, SERVICE_ICONS } from '../domain/service-icons.js';
@@ -255,7 +255,7 @@ export const ServiceCreateBody = z.strictObject({
   defaultServiceMinutes: z.number().min(0.5).max(240).default(5),
   express: z.boolean().default(false),
   status: ServiceStatus.default('active'),
-  openingHours: OpeningHours.nullable().default(null),
+  openingHours: ValidOpeningHours.nullable().default(null),
   /** Where the kiosk shows it; left out: after the others. */
   sortOrder: z.number().int().min(0).max(1000).optional(),
   feeXof: FeeXof.nullable().optional(),
@@ -272,7 +272,7 @@ export const ServiceUpdateBody = z.strictObject({
   defaultServiceMinutes: z.number().min(0.5).max(240),
   express: z.boolean(),
   status: ServiceStatus,
-  openingHours: OpeningHours.nullable(),
+  openingHours: ValidOpeningHours.nullable(),
   sortOrder: z.number().int().min(0).max(1000),
   feeXof: FeeXof.nullable(),
   notifyAtPosition: NotifyAtPosition.nullable(),
@@ -333,7 +333,7 @@ export const BranchUpdateBody = z.strictObject({
   timeZone: z.string().min(1).max(64).refine((tz) => {
     try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
   }, 'unknown time zone').optional(),
-  openingHours: OpeningHours.optional(),
+  openingHours: ValidOpeningHours.optional(),
   logoUrl: z.string().max(500).nullable().optional(),
   organization: z.strictObject({ name: z.string().min(1).max(120).optional(), type: OrganizationType.optional(), region: Region.optional() }).optional(),
 });

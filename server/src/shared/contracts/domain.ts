@@ -82,6 +82,25 @@ export const OpeningHours = z.object({
 });
 export type OpeningHours = z.infer<typeof OpeningHours>;
 
+/**
+ * Opening hours an admin sets (the branch's, a service's): each range closes after it opens and a day's ranges do not
+ * overlap. An issue names the range as sent (path `<weekday>.<index>`) with the domain's own code in `params.issue`
+ * (`range_order`, `range_overlap`, as the appointment hours' errors), for the form to show it beside that range.
+ */
+export const ValidOpeningHours = OpeningHours.superRefine((hours, ctx) => {
+  for (const day of ['1', '2', '3', '4', '5', '6', '7'] as const) {
+    const ranges = hours[day].map((r, index) => ({ ...r, index })).sort((a, b) => (a.open < b.open ? -1 : a.open > b.open ? 1 : 0));
+    ranges.forEach((r, i) => {
+      const issue = (code: 'range_order' | 'range_overlap', message: string) => ctx.addIssue({
+        code: 'custom', path: [day, r.index], message, params: { issue: code }, weekday: Number(day), range: `${r.open}–${r.close}`,
+      });
+      if (r.close <= r.open) issue('range_order', `range ${r.open}–${r.close} of weekday ${day} does not close after it opens`);
+      const previous = ranges[i - 1];
+      if (previous && r.open < previous.close) issue('range_overlap', `ranges ${previous.open}–${previous.close} and ${r.open}–${r.close} of weekday ${day} overlap`);
+    });
+  }
+});
+
 export const LocalizedText = z.object({ fr: z.string().min(1).max(120), wo: z.string().min(1).max(120), en: z.string().min(1).max(120) });
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
