@@ -2,6 +2,8 @@
 // day turns to it, the call board shows the closure's reason instead of the calls, in each of its languages and large
 // enough to read from 10 m; the kiosk says the branch is closed today with the reason in the visitor's language, and
 // no line issues a ticket (409 SERVICE_CLOSED). When the closure is removed, both screens are back at once.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { HolidayOverrideView } from '../../server/src/shared/contracts/appointments.js';
@@ -12,6 +14,8 @@ import { buildScreens } from '../support/ui-build.js';
 import { expectNoAxeViolations } from '../support/axe.js';
 
 const haveChromium = chromiumAvailable();
+// The pictures of docs/agent-display.md and docs/kiosk.md with SMARTQUEUE_DOCS_IMAGES=1, else test-artifacts/closure/.
+const IMG = process.env.SMARTQUEUE_DOCS_IMAGES === '1' ? path.resolve('docs/img') : path.dirname(artifactPath('closure', 'x.png'));
 
 describe.runIf(!haveChromium && process.env.CI)('closure browser tests (CI)', () => {
   it('needs Chromium in CI', () => { expect(chromiumAvailable(), `Chromium missing at ${CHROMIUM_PATH}`).toBe(true); });
@@ -43,6 +47,7 @@ describe.skipIf(!haveChromium)('a closure day on the call board and at the kiosk
     page.getByTestId(testId).first().evaluate((el) => Number.parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize));
 
   beforeAll(async () => {
+    fs.mkdirSync(IMG, { recursive: true });
     screens = await buildScreens(['kiosk', 'display']);
     b = await startBranch({ clock, uiRoot: screens.uiRoot });
     admin = await b.login('admin');
@@ -86,7 +91,7 @@ describe.skipIf(!haveChromium)('a closure day on the call board and at the kiosk
     // (4 cm) for the reason and more for the title; the ticket number on this board is 22vh.
     expect(await fontPx(board, 'closure-reason')).toBeGreaterThanOrEqual(80);
     expect(await board.locator('.closure-title').evaluate((el) => Number.parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(90);
-    await board.screenshot({ path: artifactPath('closure', 'board.png') });
+    await board.screenshot({ path: path.join(IMG, 'board-closure.png') });
     await expectNoAxeViolations(board, 'Écran d\'appel (fermeture)');
 
     // The kiosk: the reason in the visitor's language, every service closed for today.
@@ -96,7 +101,7 @@ describe.skipIf(!haveChromium)('a closure day on the call board and at the kiosk
     await kiosk.getByTestId('lang-wo').tap();
     expect(await kiosk.getByTestId('closure-reason').textContent()).toBe(reason.wo);
     await kiosk.getByTestId('lang-fr').tap();
-    await kiosk.screenshot({ path: artifactPath('closure', 'kiosk.png') });
+    await kiosk.screenshot({ path: path.join(IMG, 'kiosk-closure.png') });
     await expectNoAxeViolations(kiosk, 'Borne (fermeture)');
 
     const refused = await b.api.issue(kioskToken, { serviceId: (await b.service('A')).id });
