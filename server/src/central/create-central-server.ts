@@ -37,6 +37,7 @@ import { SmsInbound } from './remote/phone/sms-inbound.js';
 import { UssdSessions } from './remote/phone/ussd-session.js';
 import { VisitorCodes, type VisitorCodeOptions } from './visitors/visitor-codes.js';
 import { registerVisitorRoutes } from './visitors/visitor.routes.js';
+import { registerSiteRoutes } from './site/site.routes.js';
 import { registerStatsRoutes } from './stats/stats.routes.js';
 import { BookingNotices } from './booking/booking-notices.js';
 import { registerBookingRoutes } from './booking/booking.routes.js';
@@ -164,6 +165,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   link.pendingRemote = async (ids) => new Set([...await remoteJoins.pendingBranches(ids), ...await remoteCancels.pendingBranches(ids)]);
   const visitorCodes = new VisitorCodes({ cdb, clock, logger, notifier: tracking.notifier }, options.visitorCodes);
   registerVisitorRoutes(router, api, { codes: visitorCodes });
+  registerSiteRoutes(router, api, { cdb, clock, codes: visitorCodes, staleAfterSeconds: options.tracking?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS });
   registerRemoteRoutes(router, api, { joins: remoteJoins, cancels: remoteCancels, visitors: visitorCodes });
   const phoneDesk = new PhoneDesk({ cdb, joins: remoteJoins, cancels: remoteCancels, tracking, clock });
   registerPhoneRoutes(router, api, {

@@ -25,7 +25,7 @@ const PAGE_DIR = path.join(REPO_ROOT, 'server/src/central/tracking/page');
 
 export interface Asset { body: Buffer; gzip: Buffer; etag: string; type: string }
 
-function asset(body: Buffer, type: string): Asset {
+export function asset(body: Buffer, type: string): Asset {
   return { body, gzip: gzipSync(body, { level: 9 }), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`, type };
 }
 

@@ -1,0 +1,92 @@
+// The visitor site's one script (server/src/central/site/site-page.js, served at /site.js): the join on a branch page. Name and phone → a code by SMS →
+// the code → the ticket the branch issued (number, position, wait, tracking link), or the branch's refusal said
+// plainly. Plain ES2017, no framework: it must run on old phones over 3G.
+/* global document */
+(function () {
+  'use strict';
+  var init = JSON.parse(document.getElementById('sq-init').textContent);
+  var S = init.strings;
+  var $ = function (id) { return document.getElementById(id); };
+  var join = $('join'), verify = $('verify'), result = $('result'), msg = $('msg');
+  var state = { codeId: null, phone: null, key: null, token: null };
+
+  function fill(t, v) { return String(t).replace(/\{\{(\w+)\}\}/g, function (_, k) { return v[k] === undefined ? '' : String(v[k]); }); }
+  function say(text, kind) { msg.textContent = text; msg.className = kind || (text ? 'err' : ''); }
+  /** One key per attempt (a retry of the same attempt gives the same ticket); randomUUID needs https, this does not. */
+  function newKey() {
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
+  }
+  function explain(status, body) {
+    var e = (body && body.error) || {};
+    if (e.code === 'CODE_WRONG') return fill(S.CODE_WRONG, { n: e.details && e.details.attemptsLeft });
+    if (S[e.code]) return S[e.code];
+    return fill(S.other, { message: e.message || String(status) });
+  }
+  function post(path, body) {
+    return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (res) { return res.json().catch(function () { return {}; }).then(function (b) { return { status: res.status, body: b }; }); });
+  }
+  function busy(button, on) { button.disabled = on; if (on) say(S.working, 'small'); }
+
+  /** The join itself, with the token of the confirmed phone (kept for its half hour: a second try needs no new code). */
+  function doJoin(button) {
+    return post('/api/remote/joins', {
+      branchId: init.branchId, serviceId: $('service').value, name: $('name').value, phone: state.phone, language: init.lang,
+      idempotencyKey: state.key, visitorToken: state.token,
+    }).then(function (j) {
+      busy(button, false);
+      if (j.status !== 200) {
+        verify.hidden = true; join.hidden = false;
+        if (j.status === 401) state.token = null;
+        state.key = newKey();
+        return say(explain(j.status, j.body));
+      }
+      say('');
+      join.hidden = true;
+      verify.hidden = true;
+      result.hidden = false;
+      $('num').textContent = j.body.displayNumber;
+      $('pos').textContent = j.body.position === null ? '—' : String(j.body.position);
+      $('wait').textContent = j.body.estimatedWaitMinutes === null ? '—' : fill(S.minutes, { n: j.body.estimatedWaitMinutes });
+      $('track').href = j.body.trackPath + (j.body.trackPath.indexOf('?') < 0 ? '?' : '&') + 'lang=' + init.lang;
+    });
+  }
+
+  join.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var button = $('sendCode');
+    busy(button, true);
+    if (state.token && state.phone === $('phone').value) {
+      doJoin(button).catch(function () { busy(button, false); say(S.network); });
+      return;
+    }
+    post('/api/public/visitor-codes', { phone: $('phone').value, language: init.lang }).then(function (r) {
+      busy(button, false);
+      if (r.status !== 201) return say(explain(r.status, r.body));
+      state = { codeId: r.body.codeId, phone: $('phone').value, key: newKey(), token: null };
+      say('');
+      join.hidden = true;
+      verify.hidden = false;
+      $('sentTo').textContent = fill(S.codeSent, { to: r.body.sentTo });
+      $('code').focus();
+    }, function () { busy(button, false); say(S.network); });
+  });
+
+  verify.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var button = $('confirm');
+    busy(button, true);
+    post('/api/public/visitor-codes/' + encodeURIComponent(state.codeId) + '/verify', { code: $('code').value }).then(function (r) {
+      if (r.status !== 200) {
+        busy(button, false);
+        say(explain(r.status, r.body));
+        if (r.status === 410) { verify.hidden = true; join.hidden = false; }
+        return;
+      }
+      state.token = r.body.token;
+      return doJoin(button);
+    }).catch(function () { busy(button, false); say(S.network); });
+  });
+})();

@@ -1,0 +1,196 @@
+// The visitor web site at central `/` (issue 18): find a place (region → organization by type → branch, or a search by
+// name), see a branch's lines as central last heard of them (people waiting and the estimated wait, with their age:
+// old data is said to be old, as on the tracking page), and join a line (name + phone → a code by SMS → the number
+// the branch issued). Server-rendered for weak phones on 3G: one small HTML document, styles inline, one small
+// script for the join, gzip; no framework.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Request } from 'express';
+import { LANGUAGES, ORGANIZATION_TYPES, REGIONS, type Language, type LocalizedText, type OrganizationType } from '../../shared/contracts/domain.js';
+import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
+import { estimateWaitMinutes, noOpenCounter } from '../../shared/domain/wait-estimate.js';
+import type { CentralDb } from '../db/database.js';
+import { branchFreshness, type Freshness } from '../notifications/freshness.js';
+import { syncStateOf } from '../tracking/views.js';
+import { asset, type Asset } from '../tracking/page.js';
+import fr from './locales/fr.json' with { type: 'json' };
+import wo from './locales/wo.json' with { type: 'json' };
+import en from './locales/en.json' with { type: 'json' };
+
+export type SiteStrings = typeof fr;
+// Typed against fr: a key missing from wo or en fails the type check.
+export const SITE_STRINGS: Record<Language, SiteStrings> = { fr, wo, en };
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const SITE_DIR = path.join(REPO_ROOT, 'server/src/central/site');
+/** Tickets issued longer ago than this are not in today's line (the branch expires them at closing). */
+const HORIZON_MS = 36 * 3600_000;
+
+let script: Asset | null = null;
+export function siteScript(): Asset {
+  script ??= asset(fs.readFileSync(path.join(SITE_DIR, 'site-page.js')), 'text/javascript; charset=utf-8');
+  return script;
+}
+
+/** ?lang= first, then the browser's; French by default. */
+export function siteLanguage(req: Request): Language {
+  const asked = String(req.query.lang ?? '');
+  if ((LANGUAGES as readonly string[]).includes(asked)) return asked as Language;
+  const accepted = String(req.headers['accept-language'] ?? '').toLowerCase();
+  return LANGUAGES.find((l) => accepted.startsWith(l)) ?? 'fr';
+}
+
+// ---------- data ----------
+
+export interface PlaceBranch { id: string; name: string; region: string; organization: { id: string; name: string; type: OrganizationType } }
+
+/** Branches that take remote tickets (active), with their organization. */
+export async function activeBranches(cdb: CentralDb): Promise<PlaceBranch[]> {
+  const rows = await cdb.db.selectFrom('branches as b').innerJoin('organizations as o', 'o.id', 'b.organization_id')
+    .select(['b.id', 'b.name', 'b.region', 'o.id as org_id', 'o.name as org_name', 'o.type as org_type'])
+    .where('b.status', '=', 'active').orderBy('o.name').orderBy('b.name').execute();
+  return rows.map((r) => ({
+    id: r.id, name: r.name, region: r.region,
+    organization: { id: r.org_id, name: r.org_name, type: ((ORGANIZATION_TYPES as readonly string[]).includes(r.org_type) ? r.org_type : 'other') as OrganizationType },
+  }));
+}
+
+export interface SiteService { id: string; prefix: string; name: LocalizedText; waiting: number; waitMinutes: number | null; noCounter: boolean }
+export interface BranchPageData { branch: PlaceBranch; freshness: Freshness; services: SiteService[] }
+
+/** A branch's lines as central holds them: waiting per service and the wait a newcomer would get (the branch's pace). */
+export async function branchPageData(cdb: CentralDb, branchId: string, now: Date, staleAfterSeconds: number): Promise<BranchPageData | null> {
+  const branch = (await activeBranches(cdb)).find((b) => b.id === branchId);
+  if (!branch) return null;
+  const sync = await cdb.db.selectFrom('branch_sync').select(['last_push_at', 'last_seq', 'head_seq', 'oldest_pending_at']).where('branch_id', '=', branchId).executeTakeFirst();
+  const freshness = branchFreshness(syncStateOf(sync), now, staleAfterSeconds);
+  const services = await cdb.db.selectFrom('branch_services').select(['service_id', 'prefix', 'name_fr', 'name_wo', 'name_en'])
+    .where('branch_id', '=', branchId).where('removed', '=', 0).orderBy('prefix').execute();
+  const waiting = await cdb.db.selectFrom('tickets').select(['service_id']).where('branch_id', '=', branchId)
+    .where('issued_at', '>=', new Date(now.getTime() - HORIZON_MS).toISOString()).where('status', 'in', [...WAITING_STATUSES]).execute();
+  const pace = await cdb.db.selectFrom('branch_service_pace').select(['service_id', 'average_minutes', 'open_counters']).where('branch_id', '=', branchId).execute();
+  return {
+    branch, freshness,
+    services: services.map((s) => {
+      const n = waiting.filter((t) => t.service_id === s.service_id).length;
+      const p = pace.find((x) => x.service_id === s.service_id);
+      // The wait a visitor joining now would be told at the kiosk: behind the n already waiting.
+      const waitMinutes = p ? estimateWaitMinutes(n + 1, Number(p.average_minutes), Number(p.open_counters)) : null;
+      return { id: s.service_id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, waiting: n, waitMinutes, noCounter: p ? noOpenCounter(Number(p.open_counters)) : false };
+    }),
+  };
+}
+
+// ---------- rendering ----------
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const jsonForScript = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const fill = (t: string, v: Record<string, string | number>) => t.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(v[k] ?? ''));
+/** Accents and case aside: "thies" finds Thiès. */
+const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+const CSS = `*{box-sizing:border-box}body{margin:0;font:17px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f5f4;color:#122}
+main{max-width:30rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.2rem 0 .8rem}h2{font-size:1.1rem;margin:.2rem 0 .6rem}
+h3{font-size:1rem;margin:.8rem 0 .3rem;color:#355}a{color:#0a5bd3}ul{list-style:none;padding:0;margin:0}
+li a{display:block;padding:.65rem .2rem;border-bottom:1px solid #dde;text-decoration:none}.card,section{background:#fff;border-radius:12px;padding:1rem;margin-bottom:.8rem;box-shadow:0 1px 3px #0002}
+.small{font-size:.85rem;color:#455}.warn{background:#fff4d6;border:1px solid #e0b040;border-radius:8px;padding:.7rem;margin:.6rem 0}
+.err{background:#fde8e8;border:1px solid #c33;border-radius:8px;padding:.7rem;margin:.6rem 0}.svc{padding:.5rem 0;border-bottom:1px solid #eee}
+.svc b{display:block}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:8px;background:#0a5bd3;color:#fff;width:100%;margin-top:.5rem}
+input,select{font:inherit;padding:.6rem;width:100%;border:1px solid #778;border-radius:8px;margin:.3rem 0 .5rem;background:#fff}label{display:block;font-size:.9rem}
+form.search{display:flex;gap:.4rem}form.search input{margin:0}form.search button{width:auto;margin:0}.num{font-size:3rem;font-weight:800;letter-spacing:.05em}
+.row{display:flex;gap:1rem}.row>div{flex:1}.big{font-size:1.8rem;font-weight:700}nav{text-align:center;margin-top:1rem}nav a{margin:0 .5rem}
+[hidden]{display:none!important}`;
+
+function layout(lang: Language, S: SiteStrings, title: string, body: string, selfPath: string, withScript: boolean, init?: unknown): string {
+  const sep = selfPath.includes('?') ? '&' : '?';
+  const langs = LANGUAGES.map((l) => `<a href="${esc(`${selfPath}${sep}lang=${l}`)}" lang="${l}"${l === lang ? ' aria-current="true"' : ''}>${l.toUpperCase()}</a>`).join('');
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(title)}</title><meta name="theme-color" content="#0a5bd3"><link rel="icon" href="/favicon.ico"><style>${CSS}</style></head><body><main>
+${body}
+<nav aria-label="${esc(S.language)}">${langs}</nav>
+</main>${init !== undefined ? `<script id="sq-init" type="application/json">${jsonForScript(init)}</script>` : ''}${withScript ? '<script src="/site.js" defer></script>' : ''}</body></html>`;
+}
+
+const withLang = (href: string, lang: Language) => (lang === 'fr' ? href : `${href}${href.includes('?') ? '&' : '?'}lang=${lang}`);
+
+/** The home page: the search, the regions; a region's organizations by type; or the branches a search found. */
+export function renderHome(branches: PlaceBranch[], lang: Language, query: { region?: string; q?: string }): string {
+  const S = SITE_STRINGS[lang];
+  const link = (b: PlaceBranch) => `<li><a href="${esc(withLang(`/b/${encodeURIComponent(b.id)}`, lang))}">${esc(b.name)} <span class="small">· ${esc(b.organization.name)}</span></a></li>`;
+  const search = `<form class="search" role="search" action="/" method="get"><input id="q" name="q" type="search" aria-label="${esc(S.search)}" placeholder="${esc(S.searchPlaceholder)}" value="${esc(query.q ?? '')}">${lang === 'fr' ? '' : `<input type="hidden" name="lang" value="${lang}">`}<button type="submit">${esc(S.searchButton)}</button></form>`;
+  let content: string;
+  let self = '/';
+  if (query.q) {
+    const q = fold(query.q.trim());
+    const found = branches.filter((b) => fold(`${b.name} ${b.organization.name} ${b.region}`).includes(q));
+    self = `/?q=${encodeURIComponent(query.q)}`;
+    content = `<section><h2>${esc(fill(S.results, { q: query.q }))}</h2>${found.length ? `<ul>${found.map(link).join('')}</ul>` : `<p>${esc(S.noResult)}</p>`}<p><a href="${esc(withLang('/', lang))}">${esc(S.back)}</a></p></section>`;
+  } else if (query.region) {
+    const inRegion = branches.filter((b) => b.region === query.region);
+    self = `/?region=${encodeURIComponent(query.region)}`;
+    const groups = ORGANIZATION_TYPES.map((type) => {
+      const ofType = inRegion.filter((b) => b.organization.type === type);
+      if (!ofType.length) return '';
+      const orgs = [...new Set(ofType.map((b) => b.organization.id))];
+      return `<h3>${esc(S.types[type])}</h3>${orgs.map((o) => {
+        const mine = ofType.filter((b) => b.organization.id === o);
+        return `<div class="small">${esc(mine[0]?.organization.name ?? '')}</div><ul>${mine.map((b) => `<li><a href="${esc(withLang(`/b/${encodeURIComponent(b.id)}`, lang))}">${esc(b.name)}</a></li>`).join('')}</ul>`;
+      }).join('')}`;
+    }).join('');
+    content = `<section><h2>${esc(query.region)}</h2>${groups || `<p>${esc(S.noResult)}</p>`}<p><a href="${esc(withLang('/', lang))}">${esc(S.back)}</a></p></section>`;
+  } else {
+    const regions = REGIONS.map((r) => ({ r, n: branches.filter((b) => b.region === r).length })).filter((x) => x.n > 0);
+    content = `<section><h2>${esc(S.regions)}</h2><ul>${regions.map(({ r, n }) => `<li><a href="${esc(withLang(`/?region=${encodeURIComponent(r)}`, lang))}">${esc(r)} <span class="small">· ${esc(fill(S.branchCount, { n }))}</span></a></li>`).join('')}</ul>${regions.length ? '' : `<p>${esc(S.noResult)}</p>`}</section>`;
+  }
+  return layout(lang, S, S.title, `<h1>${esc(S.homeTitle)}</h1><section>${search}</section>${content}`, self, false);
+}
+
+function age(S: SiteStrings, seconds: number): string {
+  if (seconds < 60) return fill(S.seconds, { n: seconds });
+  if (seconds < 3600) return fill(S.minutesAge, { n: Math.floor(seconds / 60) });
+  return fill(S.hoursAge, { n: Math.floor(seconds / 3600) });
+}
+
+/** A branch's page: its lines with their age, and the join form (when the branch can be reached and SMS is on). */
+export function renderBranch(data: BranchPageData | null, lang: Language, opts: { smsEnabled: boolean }): string {
+  const S = SITE_STRINGS[lang];
+  if (!data) return layout(lang, S, S.title, `<h1>${esc(S.homeTitle)}</h1><p class="warn">${esc(S.branchUnknown)}</p><p><a href="${esc(withLang('/', lang))}">${esc(S.back)}</a></p>`, '/', false);
+  const { branch, freshness: f } = data;
+  const self = `/b/${encodeURIComponent(branch.id)}`;
+  const ageLine = f.ageSeconds === null
+    ? `<p class="warn" role="status" data-testid="freshness">${esc(S.neverSynced)}</p>`
+    : f.stale
+      ? `<p class="warn" role="status" data-testid="freshness">${esc(fill(S.stale, { age: age(S, f.ageSeconds) }))}</p>`
+      : `<p class="small" data-testid="freshness">${esc(fill(S.fresh, { age: age(S, f.ageSeconds) }))}</p>`;
+  const services = data.services.map((s) => {
+    const wait = s.noCounter ? S.noCounter : s.waitMinutes === null ? S.waitUnknown : fill(S.waitAbout, { n: s.waitMinutes });
+    return `<li class="svc" data-service="${esc(s.id)}"><b>${esc(s.name[lang])}</b><span class="small">${esc(fill(S.waiting, { n: s.waiting }))} · ${esc(wait)}</span></li>`;
+  }).join('');
+  // A branch central has not heard from lately cannot take a join in time: say so instead of asking for a code.
+  const reachable = !f.stale && data.services.length > 0;
+  let join: string;
+  if (!opts.smsEnabled) join = `<p class="warn" data-testid="no-sms">${esc(S.noSms)}</p>`;
+  else if (!reachable) join = `<p class="warn" data-testid="offline">${esc(S.offline)}</p>`;
+  else {
+    const options = data.services.map((s) => `<option value="${esc(s.id)}">${esc(s.name[lang])}</option>`).join('');
+    join = `<form id="join" novalidate>
+<label for="service">${esc(S.service)}</label><select id="service" name="service">${options}</select>
+<label for="name">${esc(S.name)}</label><input id="name" name="name" autocomplete="name" required maxlength="80">
+<label for="phone">${esc(S.phone)}</label><input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required>
+<button type="submit" id="sendCode">${esc(S.sendCode)}</button></form>
+<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
+<label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
+<button type="submit" id="confirm">${esc(S.confirm)}</button></form>
+<div id="result" hidden data-testid="ticket"><div class="small">${esc(S.ticket)}</div><div id="num" class="num"></div>
+<div class="row"><div><div class="small">${esc(S.position)}</div><div id="pos" class="big"></div></div><div><div class="small">${esc(S.wait)}</div><div id="wait" class="big"></div></div></div>
+<p class="small">${esc(S.arriveHint)}</p><a id="track" href="#">${esc(S.track)}</a></div>
+<div id="msg" role="alert" aria-live="assertive"></div>`;
+  }
+  const body = `<p class="small"><a href="${esc(withLang(`/?region=${encodeURIComponent(branch.region)}`, lang))}">${esc(branch.region)}</a> · ${esc(branch.organization.name)}</p>
+<h1>${esc(branch.name)}</h1>${ageLine}
+<section><h2>${esc(S.services)}</h2><ul>${services}</ul></section>
+<section><h2>${esc(S.joinTitle)}</h2>${join}</section>`;
+  const scripted = opts.smsEnabled && reachable;
+  return layout(lang, S, `${branch.name} · SmartQueue`, body, self, scripted, scripted ? { branchId: branch.id, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again } } : undefined);
+}

@@ -1,0 +1,205 @@
+// The visitor web site at central `/` (issue 18) in Debian's Chromium on a 390×844 phone over a throttled 3G link
+// (750 kbps, 300 ms RTT), against a real central and a real branch syncing to it through a link the test can cut,
+// with the Orange SMS simulator as the operator. A visitor finds the branch (region → organization type → branch,
+// and by a search), sees its lines with their age, joins with the code read from the SMS, and gets a number that the
+// branch's agent app shows with its channel and "pas encore arrivé". With the branch cut off: a clear refusal and
+// nothing issued, then or when it comes back. Each page's first load stays under 60 KB and nothing shifts; axe-core.
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { SyncDetails } from '../../server/src/branch/sync/worker.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import { SITE_STRINGS } from '../../server/src/central/site/site.js';
+import { FaultProxy } from '../fixtures/fault-proxy.js';
+import { expectNoAxeViolations } from '../support/axe.js';
+import { artifactPath, chromiumAvailable, CHROMIUM_PATH, countTransfers, launchBrowser, layoutShift, watchLayoutShift } from '../support/browser.js';
+import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
+import { buildScreens } from '../support/ui-build.js';
+import { codeFromSms, smsTracking } from '../support/visitor.js';
+
+const haveChromium = chromiumAvailable();
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-SN' } as const;
+/** Each page's first load, everything it transfers (headers included). */
+const PAGE_BUDGET_BYTES = 60 * 1024;
+const S = SITE_STRINGS.fr;
+
+describe.runIf(!haveChromium && process.env.CI)('visitor site browser tests (CI)', () => {
+  it('needs Chromium in CI', () => { expect(chromiumAvailable(), `Chromium missing at ${CHROMIUM_PATH}`).toBe(true); });
+});
+
+function branchTickets(branch: SyncedBranch): Array<{ id: string; number: string; channel: string; phone: string | null }> {
+  const db = new Database(path.join(branch.dataDir, 'branch.sqlite'), { readonly: true });
+  try {
+    return db.prepare('SELECT id, number, channel, phone FROM tickets').all() as never;
+  } finally {
+    db.close();
+  }
+}
+
+describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
+  let screens: { uiRoot: string; remove(): void };
+  let sms: OrangeSmsSimulator;
+  let central: TestCentral;
+  let proxy: FaultProxy;
+  let branch: SyncedBranch;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let serviceName: string;
+  let serviceId: string;
+
+  async function phonePage(): Promise<Page> {
+    // The site's CSP refuses axe's inline script: bypassed for the test only.
+    const context = await browser.newContext({ ...PHONE, bypassCSP: true });
+    contexts.push(context);
+    await watchLayoutShift(context);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    // A weak 3G link: 750 kbps each way, 300 ms round trip.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 300, downloadThroughput: (750 * 1000) / 8, uploadThroughput: (750 * 1000) / 8 });
+    return page;
+  }
+
+  /** Open a page on a fresh transfer count: what its first load cost, in bytes. */
+  async function openWeighed(page: Page, go: () => Promise<unknown>): Promise<number> {
+    const counted = await countTransfers(page.context(), page);
+    await go();
+    await page.waitForLoadState('networkidle');
+    const total = counted.total();
+    await counted.stop();
+    return total;
+  }
+
+  beforeAll(async () => {
+    screens = await buildScreens(['agent']);
+    sms = await new OrangeSmsSimulator().start();
+    central = await startCentral('sqlite', { tracking: smsTracking(sms) });
+    proxy = await FaultProxy.start({ target: central.url, paths: ['/api/sync/'] });
+    branch = await startSyncedBranch(central, { centralUrl: proxy.url, name: 'Agence Plateau', uiRoot: screens.uiRoot, organization: { id: 'org-teranga', name: 'Banque Teranga', type: 'bank' } });
+    // A line taking tickets now (the demo's hours decide which).
+    const kiosk = await branch.kioskToken();
+    for (const s of await branch.services()) {
+      if ((await branch.api.issue(kiosk, { serviceId: s.id })).status === 201) {
+        serviceId = s.id;
+        serviceName = s.name.fr;
+        break;
+      }
+    }
+    expect(serviceId).toBeTruthy();
+    const supervisor = await branch.login('aminata');
+    await waitFor('the live link open', async () => (await branch.api.get<SyncDetails>('/api/sync/status', supervisor)).body.link?.connected === true);
+    // Central has the branch's directory and its first ticket.
+    await waitFor('the branch page with its lines', async () => (await (await fetch(`${central.url}/b/${branch.server.branchId}`)).text()).includes(`data-service="${serviceId}"`));
+    browser = await launchBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await branch?.destroy();
+    await proxy?.close();
+    await central?.destroy();
+    await sms?.close();
+    screens?.remove();
+  });
+
+  it('finds the branch, joins with the code from the SMS, and the agent app shows the ticket not arrived yet', async () => {
+    const page = await phonePage();
+    const weights: Record<string, number> = {};
+
+    weights.home = await openWeighed(page, () => page.goto(`${central.url}/`));
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await expectNoAxeViolations(page, 'visitor site home');
+    weights.region = await openWeighed(page, () => page.getByRole('link', { name: /^Dakar/ }).click());
+    await page.getByRole('heading', { name: S.types.bank }).waitFor();
+    await expectNoAxeViolations(page, 'visitor site region');
+    weights.branch = await openWeighed(page, () => page.getByRole('link', { name: 'Agence Plateau' }).click());
+    await page.getByRole('heading', { name: 'Agence Plateau', level: 1 }).waitFor();
+
+    // The lines as central last heard of them, with their age (fresh here).
+    const line = page.locator(`[data-service="${serviceId}"]`);
+    expect(await line.textContent()).toContain(serviceName);
+    expect(await line.textContent()).toMatch(/1 personne\(s\) en attente/);
+    expect(await page.getByTestId('freshness').textContent()).toMatch(/^Données de l'agence d'il y a \d+ s\.$/);
+    await expectNoAxeViolations(page, 'visitor site branch');
+    await page.screenshot({ path: artifactPath('visitor-site', 'branch.png'), fullPage: true });
+
+    // Join: name and phone, the code the operator delivered, then the number the branch issued.
+    const before = sms.messages.length;
+    await page.locator('#service').selectOption(serviceId);
+    await page.locator('#name').fill('Awa Diop');
+    await page.locator('#phone').fill('77 123 45 67');
+    await page.getByRole('button', { name: S.sendCode }).click();
+    await page.locator('#verify').waitFor();
+    expect(await page.locator('#sentTo').textContent()).toContain('+221 77 ••• •• 67');
+    const code = await codeFromSms(sms, '+221771234567', before);
+    await page.locator('#code').fill(code);
+    await page.getByRole('button', { name: S.confirm }).click();
+    const ticket = page.getByTestId('ticket');
+    await ticket.waitFor({ timeout: 15_000 });
+    const number = (await page.locator('#num').textContent()) as string;
+    expect(number).toMatch(/^[A-Z]-\d{3}$/);
+    expect(Number(await page.locator('#pos').textContent())).toBeGreaterThanOrEqual(2);
+    const href = (await page.locator('#track').getAttribute('href')) as string;
+    expect(href).toMatch(/^\/t\/[^?]+\?branch=.+&lang=fr$/);
+    await expectNoAxeViolations(page, 'visitor site ticket');
+    await page.screenshot({ path: artifactPath('visitor-site', 'ticket.png'), fullPage: true });
+    expect(await layoutShift(page)).toBeLessThan(0.05);
+
+    // The branch issued it: channel web, the visitor's phone.
+    const issued = branchTickets(branch).find((t) => t.number === number.replace('-', ''));
+    expect(issued).toMatchObject({ channel: 'web', phone: '+221771234567' });
+
+    // The tracking page the link opens, and a search by name, also within the budget.
+    weights.tracking = await openWeighed(page, () => page.locator('#track').click());
+    await page.locator('#num').filter({ hasText: number }).waitFor();
+    weights.search = await openWeighed(page, () => page.goto(`${central.url}/?q=plateau`));
+    expect(await page.getByRole('link', { name: /Agence Plateau/ }).count()).toBe(1);
+    for (const [name, bytes] of Object.entries(weights)) expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
+
+    // The counter: the agent app lists it with its channel and "pas encore arrivé".
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    contexts.push(context);
+    const agent = await context.newPage();
+    await agent.goto(`${branch.url}/agent/`);
+    await agent.fill('input[name=login]', 'awa');
+    await agent.fill('input[name=password]', branch.passwords.awa as string);
+    await agent.click('button[type=submit]');
+    await agent.click('[data-testid=pick-counter-1]');
+    await agent.locator('[data-testid=desk]').waitFor();
+    const row = agent.locator(`[data-testid=next-up-ticket][data-ticket="${number.replace('-', '')}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getByTestId('ticket-channel').getAttribute('data-channel')).toBe('web');
+    expect(await row.getByTestId('not-arrived').textContent()).toBe('Pas encore arrivé');
+    await agent.screenshot({ path: artifactPath('visitor-site', 'agent-next-up.png') });
+  }, 120_000);
+
+  it('with the branch cut off: a clear refusal, and nothing is issued then or when it comes back', async () => {
+    const page = await phonePage();
+    await page.goto(`${central.url}/b/${branch.server.branchId}`);
+    const supervisor = await branch.login('aminata');
+    const status = async () => (await branch.api.get<SyncDetails>('/api/sync/status', supervisor)).body;
+    proxy.setDown(true);
+    await waitFor('the link seen down', async () => (await status()).link?.connected === false);
+    const before = branchTickets(branch).length;
+
+    const sent = sms.messages.length;
+    await page.locator('#service').selectOption(serviceId);
+    await page.locator('#name').fill('Fatou Sarr');
+    await page.locator('#phone').fill('+221 78 888 88 88');
+    await page.getByRole('button', { name: S.sendCode }).click();
+    await page.locator('#verify').waitFor();
+    await page.locator('#code').fill(await codeFromSms(sms, '+221788888888', sent));
+    await page.getByRole('button', { name: S.confirm }).click();
+    await page.locator('#msg', { hasText: S.errors.BRANCH_OFFLINE }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('ticket').isHidden()).toBe(true);
+    await expectNoAxeViolations(page, 'visitor site branch offline');
+    await page.screenshot({ path: artifactPath('visitor-site', 'offline.png'), fullPage: true });
+
+    proxy.setDown(false);
+    await waitFor('the link back', async () => (await status()).link?.connected === true, 20_000);
+    expect((await branch.api.post<{ ok: boolean }>('/api/sync/run', {}, supervisor)).body.ok).toBe(true);
+    expect(branchTickets(branch)).toHaveLength(before);
+    expect(branchTickets(branch).some((t) => t.phone === '+221788888888')).toBe(false);
+  }, 120_000);
+});
