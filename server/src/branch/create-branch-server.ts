@@ -187,6 +187,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
       if (closed) return;
       closed = true;
       sweeper.stop();
+      parts.pace.stop();
       await sync?.stop();
       await gateway.close();
       await printing.close();

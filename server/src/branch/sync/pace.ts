@@ -14,18 +14,19 @@ type Basis = { averageMinutes: number; openCounters: number };
 export class ServicePace {
   /** What was last queued per service (kept in the settings too, so a restart does not send it all again). */
   private readonly published: Map<string, Basis>;
+  private pending: NodeJS.Immediate | null = null;
+  private stopped = false;
 
   constructor(private readonly ctx: BranchContext, private readonly queries: TicketQueries) {
     this.published = new Map(Object.entries(readPublished(ctx)));
     // Worked out just after the command that moved it has answered (off the request's path, a burst once).
-    let pending: NodeJS.Immediate | null = null;
     const publish = () => {
-      if (pending) return;
-      pending = setImmediate(() => {
-        pending = null;
+      if (this.pending || this.stopped) return;
+      this.pending = setImmediate(() => {
+        this.pending = null;
         this.tryPublish();
       });
-      pending.unref();
+      this.pending.unref();
     };
     // A completion moves the average (TicketQueries notes it before this event); a counter opening or closing, or a
     // service's settings, move the rest.
@@ -33,6 +34,13 @@ export class ServicePace {
     ctx.events.on('counter.changed', publish);
     ctx.events.on('catalog.changed', publish);
     this.tryPublish();
+  }
+
+  /** The server is closing: a look still due would find the database closed. */
+  stop(): void {
+    this.stopped = true;
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = null;
   }
 
   private tryPublish(): void {
