@@ -121,6 +121,8 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     expect(await line.textContent()).toContain(serviceName);
     expect(await line.textContent()).toMatch(/1 personne\(s\) en attente/);
     expect(await page.getByTestId('freshness').textContent()).toMatch(/^Données de l'agence d'il y a \d+ s\.$/);
+    // The line took a ticket at the kiosk a moment ago: its hours (sent in the branch's directory) say open.
+    expect(await page.getByTestId('hours').textContent()).toBe(S.openNow);
     await expectNoAxeViolations(page, 'visitor site branch');
     await page.screenshot({ path: artifactPath('visitor-site', 'branch.png'), fullPage: true });
 

@@ -15,7 +15,7 @@ export function findService(store: BranchStore, id: string): ServiceRow | undefi
   return store.first(store.db.selectFrom('services').selectAll().where('id', '=', id).where('deleted_at', 'is', null));
 }
 
-export function serviceHours(row: ServiceRow, branchHours: OpeningHours): OpeningHours {
+export function serviceHours(row: Pick<ServiceRow, 'opening_hours'>, branchHours: OpeningHours): OpeningHours {
   return row.opening_hours ? (JSON.parse(row.opening_hours) as OpeningHours) : branchHours;
 }
 

@@ -1,10 +1,12 @@
 // The branch's directory for head office (shared/contracts/branch-directory.ts): its services, removed ones
 // included (past tickets name them), and its staff's display names, put in the outbox when they differ from the
-// last ones sent, so that central's console names services and agents. Also the printers' state changes.
+// last ones sent, so that central's console names services and agents (and the visitor site says when a line is
+// open: each service's hours). Also the printers' state changes.
 import { DIRECTORY_AGGREGATE, DIRECTORY_PUBLISHED, PRINTER_AGGREGATE, PRINTER_STATUS, type BranchDirectoryV1, type PrinterStatusV1 } from '../../shared/contracts/branch-directory.js';
 import { newId } from '../../shared/ids.js';
 import type { BranchContext } from '../core/context.js';
-import { getSetting, setSetting } from '../settings/branch.repository.js';
+import { getSetting, loadBranchView, setSetting } from '../settings/branch.repository.js';
+import { serviceHours } from '../services/service.repository.js';
 
 const PUBLISHED_KEY = 'directory_published';
 
@@ -25,10 +27,12 @@ export class BranchDirectory {
 
   directory(): BranchDirectoryV1 {
     const db = this.ctx.store.db;
-    const services = this.ctx.store.all(db.selectFrom('services').select(['id', 'prefix', 'name_fr', 'name_wo', 'name_en', 'target_wait_minutes', 'notify_at_position', 'deleted_at']).orderBy('id'));
+    const services = this.ctx.store.all(db.selectFrom('services').select(['id', 'prefix', 'name_fr', 'name_wo', 'name_en', 'target_wait_minutes', 'notify_at_position', 'opening_hours', 'deleted_at']).orderBy('id'));
+    const branchHours = loadBranchView(this.ctx.store, this.ctx.branchId).openingHours;
     const staff = this.ctx.store.all(db.selectFrom('users').select(['id', 'display_name', 'role']).orderBy('id'));
     return {
-      services: services.map((s) => ({ id: s.id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, targetWaitMinutes: s.target_wait_minutes, removed: s.deleted_at !== null, notifyAtPosition: s.notify_at_position })),
+      services: services.map((s) => ({ id: s.id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, targetWaitMinutes: s.target_wait_minutes, removed: s.deleted_at !== null, notifyAtPosition: s.notify_at_position,
+        openingHours: serviceHours(s, branchHours) })),
       staff: staff.map((u) => ({ id: u.id, displayName: u.display_name, role: u.role })),
     };
   }

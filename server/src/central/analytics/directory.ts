@@ -47,6 +47,14 @@ export const servicePaceMigration: Migration = {
   },
 };
 
+export const branchServiceHoursMigration: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>) {
+    // The hours the line takes tickets (OpeningHours JSON, the branch's time zone); null: the branch did not say.
+    await db.schema.alterTable('branch_services').addColumn('opening_hours', 'text').execute();
+  },
+};
+
 export const branchNotifyAtMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>) {
@@ -71,6 +79,7 @@ export async function applyDirectoryFacts(trx: CentralTrx, branchId: string, rec
         const services = dir.data.services.map((s) => ({
           branch_id: branchId, service_id: s.id, prefix: s.prefix, name_fr: s.name.fr, name_wo: s.name.wo, name_en: s.name.en,
           target_wait_minutes: s.targetWaitMinutes, removed: s.removed ? 1 : 0, source_seq: r.seq, notify_at_position: s.notifyAtPosition ?? null,
+          opening_hours: s.openingHours ? JSON.stringify(s.openingHours) : null,
         }));
         if (services.length) await trx.insertInto('branch_services').values(services).execute();
         const staff = dir.data.staff.map((u) => ({ branch_id: branchId, user_id: u.id, display_name: u.displayName, role: u.role, source_seq: r.seq }));

@@ -10,7 +10,7 @@ import { rekeyTable } from './rekey.js';
 import { officeAccountsMigration } from '../accounts/accounts.migration.js';
 import { coarseRollupsMigration, rollupsMigration } from '../analytics/rollups.migration.js';
 import { orgConfigMigration } from '../config/org-config.migration.js';
-import { branchDirectoryMigration, branchNotifyAtMigration, servicePaceMigration } from '../analytics/directory.js';
+import { branchDirectoryMigration, branchNotifyAtMigration, branchServiceHoursMigration, servicePaceMigration } from '../analytics/directory.js';
 
 export const centralMigrations: Record<string, Migration> = {
   '0001_central': {
@@ -172,4 +172,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0014_branch_notify_at': branchNotifyAtMigration,
   '0015_remote_phone': remotePhoneMigration,
   '0016_visitor_codes': visitorCodesMigration,
+  '0017_branch_service_hours': branchServiceHoursMigration,
 };

@@ -73,6 +73,8 @@ export interface BranchServicesTable {
   branch_id: string; service_id: string; prefix: string; name_fr: string; name_wo: string; name_en: string; target_wait_minutes: number; removed: number; source_seq: number;
   /** The branch's "your turn is near" position for the service; null: head office's (0014_branch_notify_at). */
   notify_at_position: number | null;
+  /** The hours the line takes tickets (OpeningHours JSON); null: the branch did not say (0017_branch_service_hours). */
+  opening_hours: string | null;
 }
 export interface BranchStaffTable { branch_id: string; user_id: string; display_name: string; role: string; source_seq: number }
 /** Each service's pace as its branch last sent it: the estimate of the tracking page (analytics/directory.ts). */

@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import type { Request } from 'express';
 import { LANGUAGES, ORGANIZATION_TYPES, REGIONS, type Language, type LocalizedText, type OrganizationType } from '../../shared/contracts/domain.js';
 import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
+import { isOpenAt, nextOpening } from '../../shared/domain/opening-hours.js';
+import type { OpeningHours } from '../../shared/contracts/domain.js';
+import { formatDateTime } from '../notifications/templates.js';
 import { estimateWaitMinutes, noOpenCounter } from '../../shared/domain/wait-estimate.js';
 import type { CentralDb } from '../db/database.js';
 import { branchFreshness, type Freshness } from '../notifications/freshness.js';
@@ -56,8 +59,16 @@ export async function activeBranches(cdb: CentralDb): Promise<PlaceBranch[]> {
   }));
 }
 
-export interface SiteService { id: string; prefix: string; name: LocalizedText; waiting: number; waitMinutes: number | null; noCounter: boolean }
-export interface BranchPageData { branch: PlaceBranch; freshness: Freshness; services: SiteService[] }
+export interface SiteService {
+  id: string; prefix: string; name: LocalizedText; waiting: number; waitMinutes: number | null; noCounter: boolean;
+  /** Whether the line's hours say it is open now; null: the branch did not send its hours. */
+  openNow: boolean | null;
+}
+export interface BranchPageData {
+  branch: PlaceBranch; freshness: Freshness; services: SiteService[]; timeZone: string;
+  /** From the lines' hours: open now (any line), else the next opening; null when the branch did not send hours. */
+  hours: { openNow: boolean; nextOpening: string | null } | null;
+}
 
 /** A branch's lines as central holds them: waiting per service and the wait a newcomer would get (the branch's pace). */
 export async function branchPageData(cdb: CentralDb, branchId: string, now: Date, staleAfterSeconds: number): Promise<BranchPageData | null> {
@@ -65,19 +76,30 @@ export async function branchPageData(cdb: CentralDb, branchId: string, now: Date
   if (!branch) return null;
   const sync = await cdb.db.selectFrom('branch_sync').select(['last_push_at', 'last_seq', 'head_seq', 'oldest_pending_at']).where('branch_id', '=', branchId).executeTakeFirst();
   const freshness = branchFreshness(syncStateOf(sync), now, staleAfterSeconds);
-  const services = await cdb.db.selectFrom('branch_services').select(['service_id', 'prefix', 'name_fr', 'name_wo', 'name_en'])
+  const zone = await cdb.db.selectFrom('branches').select('time_zone').where('id', '=', branchId).executeTakeFirstOrThrow();
+  const timeZone = zone.time_zone || 'Africa/Dakar';
+  const services = await cdb.db.selectFrom('branch_services').select(['service_id', 'prefix', 'name_fr', 'name_wo', 'name_en', 'opening_hours'])
     .where('branch_id', '=', branchId).where('removed', '=', 0).orderBy('prefix').execute();
   const waiting = await cdb.db.selectFrom('tickets').select(['service_id']).where('branch_id', '=', branchId)
     .where('issued_at', '>=', new Date(now.getTime() - HORIZON_MS).toISOString()).where('status', 'in', [...WAITING_STATUSES]).execute();
   const pace = await cdb.db.selectFrom('branch_service_pace').select(['service_id', 'average_minutes', 'open_counters']).where('branch_id', '=', branchId).execute();
+  const hoursOf = (s: { opening_hours: string | null }) => (s.opening_hours ? JSON.parse(s.opening_hours) as OpeningHours : null);
+  const known = services.map(hoursOf).filter((h): h is OpeningHours => h !== null);
+  const openNow = known.some((h) => isOpenAt(h, now, timeZone));
+  const next = openNow ? null : known.map((h) => nextOpening(h, now, timeZone)).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   return {
-    branch, freshness,
+    branch, freshness, timeZone,
+    hours: known.length ? { openNow, nextOpening: next?.toISOString() ?? null } : null,
     services: services.map((s) => {
       const n = waiting.filter((t) => t.service_id === s.service_id).length;
       const p = pace.find((x) => x.service_id === s.service_id);
       // The wait a visitor joining now would be told at the kiosk: behind the n already waiting.
       const waitMinutes = p ? estimateWaitMinutes(n + 1, Number(p.average_minutes), Number(p.open_counters)) : null;
-      return { id: s.service_id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, waiting: n, waitMinutes, noCounter: p ? noOpenCounter(Number(p.open_counters)) : false };
+      const h = hoursOf(s);
+      return {
+        id: s.service_id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, waiting: n, waitMinutes,
+        noCounter: p ? noOpenCounter(Number(p.open_counters)) : false, openNow: h ? isOpenAt(h, now, timeZone) : null,
+      };
     }),
   };
 }
@@ -163,8 +185,15 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
     : f.stale
       ? `<p class="warn" role="status" data-testid="freshness">${esc(fill(S.stale, { age: age(S, f.ageSeconds) }))}</p>`
       : `<p class="small" data-testid="freshness">${esc(fill(S.fresh, { age: age(S, f.ageSeconds) }))}</p>`;
+  // Open now, or closed with the next opening in the branch's time zone (dates as in the messages, in each language).
+  let hoursLine = '';
+  if (data.hours?.openNow) hoursLine = `<p data-testid="hours"><b>${esc(S.openNow)}</b></p>`;
+  else if (data.hours) {
+    const next = data.hours.nextOpening ? formatDateTime(data.hours.nextOpening, data.timeZone, lang) : null;
+    hoursLine = `<p data-testid="hours"><b>${esc(S.closedNow)}</b>${next ? ` · ${esc(fill(S.nextOpening, next))}` : ''}</p>`;
+  }
   const services = data.services.map((s) => {
-    const wait = s.noCounter ? S.noCounter : s.waitMinutes === null ? S.waitUnknown : fill(S.waitAbout, { n: s.waitMinutes });
+    const wait = s.openNow === false ? S.serviceClosed : s.noCounter ? S.noCounter : s.waitMinutes === null ? S.waitUnknown : fill(S.waitAbout, { n: s.waitMinutes });
     return `<li class="svc" data-service="${esc(s.id)}"><b>${esc(s.name[lang])}</b><span class="small">${esc(fill(S.waiting, { n: s.waiting }))} · ${esc(wait)}</span></li>`;
   }).join('');
   // A branch central has not heard from lately cannot take a join in time: say so instead of asking for a code.
@@ -188,7 +217,7 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
 <div id="msg" role="alert" aria-live="assertive"></div>`;
   }
   const body = `<p class="small"><a href="${esc(withLang(`/?region=${encodeURIComponent(branch.region)}`, lang))}">${esc(branch.region)}</a> · ${esc(branch.organization.name)}</p>
-<h1>${esc(branch.name)}</h1>${ageLine}
+<h1>${esc(branch.name)}</h1>${hoursLine}${ageLine}
 <section><h2>${esc(S.services)}</h2><ul>${services}</ul></section>
 <section><h2>${esc(S.joinTitle)}</h2>${join}</section>`;
   const scripted = opts.smsEnabled && reachable;

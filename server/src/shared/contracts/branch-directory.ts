@@ -4,7 +4,7 @@
 // each service (what its estimated waits are worked out from), sent when it changes, so that the tracking page at
 // central shows the same estimate as the kiosk and the paper ticket.
 import { z } from 'zod';
-import { LocalizedText } from './domain.js';
+import { LocalizedText, OpeningHours } from './domain.js';
 
 const Ref = z.string().min(1).max(64);
 
@@ -19,6 +19,11 @@ export const BranchDirectoryV1 = z.object({
      * setting. Absent from the directories of branches older than the setting (read as null).
      */
     notifyAtPosition: z.number().int().min(1).max(50).nullable().optional(),
+    /**
+     * The hours the line takes tickets, in the branch's time zone: the service's own, or the branch's. The visitor
+     * site says "open now" or the next opening from them. Absent from branches older than the field.
+     */
+    openingHours: OpeningHours.optional(),
   })).max(500),
   staff: z.array(z.object({ id: Ref, displayName: z.string().min(1).max(120), role: z.string().max(32) })).max(5000),
 });

@@ -58,3 +58,21 @@ function plainEndOfBranchDay(hours: OpeningHours, at: Date, timeZone: string): D
   if (lastClose < 0 || lastClose >= 24 * 60) return local.plus({ days: 1 }).startOf('day').toJSDate();
   return local.startOf('day').plus({ minutes: lastClose }).toJSDate();
 }
+
+/**
+ * The next moment the hours open after `at` (the visitor site's "next opening"), looking a week ahead; null when
+ * the hours have no range at all. A range that contains `at` is not "next": the caller asks isOpenAt first.
+ */
+export function nextOpening(hours: OpeningHours, at: Date, timeZone: string): Date | null {
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  for (let d = 0; d <= 7; d++) {
+    const day = local.plus({ days: d }).startOf('day');
+    const ranges = [...hours[day.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7]].sort((a, b) => minutesOf(a.open) - minutesOf(b.open));
+    for (const r of ranges) {
+      if (minutesOf(r.open) >= minutesOf(r.close)) continue;
+      const opens = day.plus({ minutes: minutesOf(r.open) });
+      if (opens > local) return opens.toJSDate();
+    }
+  }
+  return null;
+}
