@@ -131,7 +131,7 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     await page.locator('#service').selectOption(serviceId);
     await page.locator('#name').fill('Awa Diop');
     await page.locator('#phone').fill('77 123 45 67');
-    await page.getByRole('button', { name: S.sendCode }).click();
+    await page.locator('#join').getByRole('button', { name: S.sendCode }).click();
     await page.locator('#verify').waitFor();
     expect(await page.locator('#sentTo').textContent()).toContain('+221 77 ••• •• 67');
     const code = await codeFromSms(sms, '+221771234567', before);
@@ -176,6 +176,35 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     await agent.screenshot({ path: artifactPath('visitor-site', 'agent-next-up.png') });
   }, 120_000);
 
+  it('books a time: a free slot, the code from the SMS, and the booking code to show at the kiosk', async () => {
+    const admin = await branch.login('admin');
+    expect((await branch.api.request('PUT', `/api/admin/appointments/services/${serviceId}`, { token: admin, body: { enabled: true, minLeadMinutes: 0 } })).status).toBe(200);
+    await branch.api.post('/api/sync/run', {}, await branch.login('aminata'));
+    await waitFor('central to offer the slots', async () => (await (await fetch(`${central.url}/b/${branch.server.branchId}`)).text()).includes('id="bookSlot"'));
+    const page = await phonePage();
+    const weight = await openWeighed(page, () => page.goto(`${central.url}/b/${branch.server.branchId}`));
+    expect(weight).toBeLessThan(PAGE_BUDGET_BYTES);
+    const booking = page.getByTestId('book');
+    await booking.getByRole('heading', { name: S.bookTitle }).waitFor();
+    const slot = (await page.locator('#bookSlot option').first().getAttribute('value')) as string;
+    await page.locator('#bookSlot').selectOption(slot);
+    await page.locator('#bookName').fill('Moussa Fall');
+    await page.locator('#bookPhone').fill('77 999 00 11');
+    const before = sms.messages.length;
+    await page.locator('#book').getByRole('button', { name: S.bookButton }).click();
+    await page.locator('#verify').waitFor();
+    await page.locator('#code').fill(await codeFromSms(sms, '+221779990011', before));
+    await page.getByRole('button', { name: S.confirm }).click();
+    await page.getByTestId('booked').waitFor({ timeout: 15_000 });
+    const code = ((await page.locator('#bookedCode').textContent()) as string).trim();
+    // The booking is central's, for that slot and phone (the branch pulls it like any booking).
+    const held = await central.api.get<{ status: string; startsAt: string; service: { id: string } }>(`/api/public/bookings/${encodeURIComponent(code)}`);
+    expect(held.status).toBe(200);
+    expect(held.body).toMatchObject({ status: 'booked', startsAt: slot.split('|')[1], service: { id: serviceId } });
+    await expectNoAxeViolations(page, 'visitor site booked');
+    await page.screenshot({ path: artifactPath('visitor-site', 'booked.png'), fullPage: true });
+  }, 120_000);
+
   it('with the branch cut off: a clear refusal, and nothing is issued then or when it comes back', async () => {
     const page = await phonePage();
     await page.goto(`${central.url}/b/${branch.server.branchId}`);
@@ -189,7 +218,7 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     await page.locator('#service').selectOption(serviceId);
     await page.locator('#name').fill('Fatou Sarr');
     await page.locator('#phone').fill('+221 78 888 88 88');
-    await page.getByRole('button', { name: S.sendCode }).click();
+    await page.locator('#join').getByRole('button', { name: S.sendCode }).click();
     await page.locator('#verify').waitFor();
     await page.locator('#code').fill(await codeFromSms(sms, '+221788888888', sent));
     await page.getByRole('button', { name: S.confirm }).click();

@@ -113,6 +113,12 @@ describe.each(dialects)('visitor one-time codes (%s central)', (dialect) => {
       branchId: 'any', serviceId: 'any', name: 'Awa', phone: '+221770000104', idempotencyKey: 'key-of-a-join-0001', visitorToken: token.body.token,
     });
     expect(join.status).toBe(403);
+    // The same for a booking that carries a token (the visitor site sends the confirmed phone's), before anything is booked.
+    const booking = await central.api.post<ErrorAnswer>('/api/public/bookings', {
+      branchId: 'any', serviceId: 'any', startsAt: '2026-12-22T09:00:00Z', name: 'Awa', phone: '+221770000104', visitorToken: token.body.token,
+    });
+    expect(booking.status).toBe(403);
+    expect(booking.body.error.code).toBe('VISITOR_PHONE_MISMATCH');
     let status = 201;
     for (let i = 0; i < 12 && status === 201; i++) status = (await ask({ phone: `+2217700002${String(10 + i)}` })).status;
     expect(status).toBe(429);

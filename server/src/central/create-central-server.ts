@@ -178,7 +178,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   registerStatsRoutes(router, api, { cdb, clock });
   const bookingLimits = new BookingLimits(options.bookingLimits);
   const bookingNotices = new BookingNotices({ cdb, clock, logger, notifier: tracking.notifier, pollMs: options.tracking?.pollMs, limits: bookingLimits });
-  registerBookingRoutes(router, api, { cdb, clock, notices: bookingNotices, limits: bookingLimits });
+  registerBookingRoutes(router, api, { cdb, clock, notices: bookingNotices, limits: bookingLimits, visitors: visitorCodes });
   registerTrackingRoutes(router, api, { cdb, tracking });
   // After a branch's push, tracking looks at once (not at its next poll): low lag for pages and notifications.
   app.use('/api/sync/push', (_req, res, next) => {

@@ -12,6 +12,7 @@ import type { CentralDb } from '../db/database.js';
 import { callerBranch, type CentralApi } from '../http/access.js';
 import type { BookingNotices } from './booking-notices.js';
 import type { BookingLimits } from './booking-limits.js';
+import type { VisitorCodes } from '../visitors/visitor-codes.js';
 import { book, bookingQr, cancel, freeSlots, getBooking, listBranches, listOrganizations, listServices, lookupForBranch, move } from './booking.service.js';
 
 export interface BookingRouteDeps {
@@ -21,6 +22,8 @@ export interface BookingRouteDeps {
   notices?: Pick<BookingNotices, 'confirm' | 'queued'>;
   /** Anonymous booking limits (per phone, e-mail and address). */
   limits?: BookingLimits;
+  /** Checks a visitor token sent with a booking (the visitor site's confirmed phone). */
+  visitors?: Pick<VisitorCodes, 'requirePhone'>;
 }
 
 const RegionQuery = z.object({ region: Region.optional() });
@@ -53,9 +56,11 @@ export function registerBookingRoutes(router: Router, api: CentralApi, deps: Boo
   api.add(router, {
     method: 'post', path: '/api/public/bookings', tag: 'bookings', access: 'public', summary: 'Book a slot',
     body: BookBody, bodyKind: small, response: BookingCreated, status: 201,
-    // 404: no such branch or service; 422: the slot is not offered (full, past, closed); 429: booking limits.
-    errors: [404, 422, 429],
+    // 404: no such branch or service; 422: the slot is not offered (full, past, closed); 429: booking limits;
+    // 401/403: a visitorToken that is not (or no longer) this phone's.
+    errors: [401, 403, 404, 422, 429],
   }, async ({ body, req }) => {
+    if (body.visitorToken !== undefined && deps.visitors) await deps.visitors.requirePhone(body.visitorToken, body.phone ?? '');
     const created = await book(cdb, body, clock.now(), notices, deps.limits && { limits: deps.limits, address: req.socket.remoteAddress ?? 'unknown' });
     notices?.queued();
     return created;

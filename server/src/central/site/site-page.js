@@ -1,4 +1,5 @@
-// The visitor site's one script (server/src/central/site/site-page.js, served at /site.js): the join on a branch page. Name and phone → a code by SMS →
+// The visitor site's one script (server/src/central/site/site-page.js, served at /site.js): the join and the booking on
+// a branch page. Name and phone → a code by SMS →
 // the code → the ticket the branch issued (number, position, wait, tracking link), or the branch's refusal said
 // plainly. Plain ES2017, no framework: it must run on old phones over 3G.
 /* global document */
@@ -7,8 +8,11 @@
   var init = JSON.parse(document.getElementById('sq-init').textContent);
   var S = init.strings;
   var $ = function (id) { return document.getElementById(id); };
-  var join = $('join'), verify = $('verify'), result = $('result'), msg = $('msg');
-  var state = { codeId: null, phone: null, key: null, token: null };
+  var join = $('join'), book = $('book'), verify = $('verify'), result = $('result'), msg = $('msg');
+  /** mode: which form asked for the code (join or book); the verify step is shared. */
+  var state = { mode: 'join', codeId: null, phone: null, key: null, token: null };
+  /** The form the visitor came from, shown again after a refusal. */
+  function back() { verify.hidden = true; if (state.mode === 'book') book.hidden = false; else join.hidden = false; }
 
   function fill(t, v) { return String(t).replace(/\{\{(\w+)\}\}/g, function (_, k) { return v[k] === undefined ? '' : String(v[k]); }); }
   function say(text, kind) { msg.textContent = text; msg.className = kind || (text ? 'err' : ''); }
@@ -38,7 +42,7 @@
     }).then(function (j) {
       busy(button, false);
       if (j.status !== 200) {
-        verify.hidden = true; join.hidden = false;
+        back();
         if (j.status === 401) state.token = null;
         state.key = newKey();
         return say(explain(j.status, j.body));
@@ -54,25 +58,49 @@
     });
   }
 
-  join.addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    var button = $('sendCode');
-    busy(button, true);
-    if (state.token && state.phone === $('phone').value) {
-      doJoin(button).catch(function () { busy(button, false); say(S.network); });
-      return;
-    }
-    post('/api/public/visitor-codes', { phone: $('phone').value, language: init.lang }).then(function (r) {
+  /** A booking of the chosen slot with the confirmed phone's token; the booking code is what the kiosk reads. */
+  function doBook(button) {
+    var slot = $('bookSlot'), parts = slot.value.split('|');
+    return post('/api/public/bookings', {
+      branchId: init.branchId, serviceId: parts[0], startsAt: parts[1], name: $('bookName').value, phone: state.phone, language: init.lang,
+      visitorToken: state.token,
+    }).then(function (b) {
       busy(button, false);
-      if (r.status !== 201) return say(explain(r.status, r.body));
-      state = { codeId: r.body.codeId, phone: $('phone').value, key: newKey(), token: null };
+      if (b.status !== 201) { back(); if (b.status === 401) state.token = null; return say(explain(b.status, b.body)); }
       say('');
-      join.hidden = true;
-      verify.hidden = false;
-      $('sentTo').textContent = fill(S.codeSent, { to: r.body.sentTo });
-      $('code').focus();
-    }, function () { busy(button, false); say(S.network); });
-  });
+      verify.hidden = true;
+      book.hidden = true;
+      $('booked').hidden = false;
+      $('bookedAt').textContent = slot.options[slot.selectedIndex].text;
+      $('bookedCode').textContent = b.body.booking.displayCode;
+    });
+  }
+
+  /** Ask for a code for the phone of `form` (or go on at once with the token this phone already has). */
+  function askCode(mode, form, phoneInput, button, go) {
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      busy(button, true);
+      if (state.token && state.phone === phoneInput.value) {
+        state.mode = mode;
+        state.key = newKey();
+        go(button).catch(function () { busy(button, false); say(S.network); });
+        return;
+      }
+      post('/api/public/visitor-codes', { phone: phoneInput.value, language: init.lang }).then(function (r) {
+        busy(button, false);
+        if (r.status !== 201) return say(explain(r.status, r.body));
+        state = { mode: mode, codeId: r.body.codeId, phone: phoneInput.value, key: newKey(), token: null };
+        say('');
+        form.hidden = true;
+        verify.hidden = false;
+        $('sentTo').textContent = fill(S.codeSent, { to: r.body.sentTo });
+        $('code').focus();
+      }, function () { busy(button, false); say(S.network); });
+    });
+  }
+  if (join) askCode('join', join, $('phone'), $('sendCode'), doJoin);
+  if (book) askCode('book', book, $('bookPhone'), $('bookCode'), doBook);
 
   verify.addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -82,11 +110,11 @@
       if (r.status !== 200) {
         busy(button, false);
         say(explain(r.status, r.body));
-        if (r.status === 410) { verify.hidden = true; join.hidden = false; }
+        if (r.status === 410) back();
         return;
       }
       state.token = r.body.token;
-      return doJoin(button);
+      return state.mode === 'book' ? doBook(button) : doJoin(button);
     }).catch(function () { busy(button, false); say(S.network); });
   });
 })();

@@ -16,6 +16,7 @@ import { estimateWaitMinutes, noOpenCounter } from '../../shared/domain/wait-est
 import type { CentralDb } from '../db/database.js';
 import { branchFreshness, type Freshness } from '../notifications/freshness.js';
 import { syncStateOf } from '../tracking/views.js';
+import { freeSlots, listServices } from '../booking/booking.service.js';
 import { asset, type Asset } from '../tracking/page.js';
 import fr from './locales/fr.json' with { type: 'json' };
 import wo from './locales/wo.json' with { type: 'json' };
@@ -68,6 +69,25 @@ export interface BranchPageData {
   branch: PlaceBranch; freshness: Freshness; services: SiteService[]; timeZone: string;
   /** From the lines' hours: open now (any line), else the next opening; null when the branch did not send hours. */
   hours: { openNow: boolean; nextOpening: string | null } | null;
+  /** The next free slots of each bookable service (the public booking API's), or null: the branch takes no bookings. */
+  booking: { timeZone: string; services: Array<{ id: string; name: LocalizedText; slots: string[] }> } | null;
+}
+
+/** Slots offered per service on the branch page: the first few free ones (the booking API lists them all). */
+const SLOTS_SHOWN = 8;
+
+async function bookingOffer(cdb: CentralDb, branchId: string, now: Date): Promise<BranchPageData['booking']> {
+  const services = await listServices(cdb, branchId).catch(() => null);
+  if (!services) return null;
+  let timeZone = 'Africa/Dakar';
+  const out = [];
+  for (const s of services) {
+    const free = await freeSlots(cdb, branchId, s.id, now).catch(() => null);
+    if (!free) continue;
+    timeZone = free.timeZone;
+    out.push({ id: s.id, name: s.name, slots: free.slots.filter((x) => x.free > 0).slice(0, SLOTS_SHOWN).map((x) => x.startsAt) });
+  }
+  return { timeZone, services: out };
 }
 
 /** A branch's lines as central holds them: waiting per service and the wait a newcomer would get (the branch's pace). */
@@ -88,7 +108,7 @@ export async function branchPageData(cdb: CentralDb, branchId: string, now: Date
   const openNow = known.some((h) => isOpenAt(h, now, timeZone));
   const next = openNow ? null : known.map((h) => nextOpening(h, now, timeZone)).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   return {
-    branch, freshness, timeZone,
+    branch, freshness, timeZone, booking: await bookingOffer(cdb, branchId, now),
     hours: known.length ? { openNow, nextOpening: next?.toISOString() ?? null } : null,
     services: services.map((s) => {
       const n = waiting.filter((t) => t.service_id === s.service_id).length;
@@ -121,7 +141,7 @@ li a{display:block;padding:.65rem .2rem;border-bottom:1px solid #dde;text-decora
 .svc b{display:block}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:8px;background:#0a5bd3;color:#fff;width:100%;margin-top:.5rem}
 input,select{font:inherit;padding:.6rem;width:100%;border:1px solid #778;border-radius:8px;margin:.3rem 0 .5rem;background:#fff}label{display:block;font-size:.9rem}
 form.search{display:flex;gap:.4rem}form.search input{margin:0}form.search button{width:auto;margin:0}.num{font-size:3rem;font-weight:800;letter-spacing:.05em}
-.row{display:flex;gap:1rem}.row>div{flex:1}.big{font-size:1.8rem;font-weight:700}nav{text-align:center;margin-top:1rem}nav a{margin:0 .5rem}
+.code{font-size:2rem;font-weight:800;letter-spacing:.05em}.row{display:flex;gap:1rem}.row>div{flex:1}.big{font-size:1.8rem;font-weight:700}nav{text-align:center;margin-top:1rem}nav a{margin:0 .5rem}
 [hidden]{display:none!important}`;
 
 function layout(lang: Language, S: SiteStrings, title: string, body: string, selfPath: string, withScript: boolean, init?: unknown): string {
@@ -216,10 +236,27 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
 <p class="small">${esc(S.arriveHint)}</p><a id="track" href="#">${esc(S.track)}</a></div>
 <div id="msg" role="alert" aria-live="assertive"></div>`;
   }
+  let book = '';
+  if (data.booking && opts.smsEnabled) {
+    const groups = data.booking.services.filter((s) => s.slots.length).map((s) => `<optgroup label="${esc(s.name[lang])}">${s.slots.map((at) => {
+      const { date, time } = formatDateTime(at, data.booking?.timeZone ?? data.timeZone, lang);
+      return `<option value="${esc(`${s.id}|${at}`)}">${esc(s.name[lang])} · ${esc(fill(S.bookedAt, { date, time }))}</option>`;
+    }).join('')}</optgroup>`).join('');
+    book = `<section data-testid="book"><h2>${esc(S.bookTitle)}</h2>${groups ? `<form id="book" novalidate>
+<label for="bookSlot">${esc(S.slot)}</label><select id="bookSlot" name="slot">${groups}</select>
+<label for="bookName">${esc(S.name)}</label><input id="bookName" name="name" autocomplete="name" required maxlength="80">
+<label for="bookPhone">${esc(S.phone)}</label><input id="bookPhone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required>
+<button type="submit" id="bookCode">${esc(S.bookButton)}</button></form>
+<div id="booked" hidden data-testid="booked"><b>${esc(S.booked)}</b><div id="bookedAt"></div><div class="small">${esc(S.bookingCode)}</div><div id="bookedCode" class="code"></div><p class="small">${esc(S.bookingHint)}</p></div>` : `<p>${esc(S.noSlot)}</p>`}</section>`;
+  }
   const body = `<p class="small"><a href="${esc(withLang(`/?region=${encodeURIComponent(branch.region)}`, lang))}">${esc(branch.region)}</a> · ${esc(branch.organization.name)}</p>
 <h1>${esc(branch.name)}</h1>${hoursLine}${ageLine}
 <section><h2>${esc(S.services)}</h2><ul>${services}</ul></section>
-<section><h2>${esc(S.joinTitle)}</h2>${join}</section>`;
-  const scripted = opts.smsEnabled && reachable;
-  return layout(lang, S, `${branch.name} · SmartQueue`, body, self, scripted, scripted ? { branchId: branch.id, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again } } : undefined);
+<section><h2>${esc(S.joinTitle)}</h2>${join}</section>${book}`;
+  // The verify step and the messages are shared by both forms: they live in the join section, or here without it.
+  const shared = reachable ? '' : `<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
+<label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
+<button type="submit" id="confirm">${esc(S.confirm)}</button></form><div id="msg" role="alert" aria-live="assertive"></div>`;
+  const scripted = opts.smsEnabled && (reachable || book.includes('id="book"'));
+  return layout(lang, S, `${branch.name} · SmartQueue`, body + (scripted ? shared : ''), self, scripted, scripted ? { branchId: branch.id, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again } } : undefined);
 }

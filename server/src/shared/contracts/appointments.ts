@@ -220,6 +220,8 @@ export const BookBody = z.strictObject({
   phone: SenegalPhone.optional(),
   email: z.email('email is not a valid address').max(254).optional(),
   language: Language.default('fr'),
+  /** The visitor site confirms the phone first (a one-time code): when given, it must be this phone's token. */
+  visitorToken: z.string().min(16).max(200).optional(),
 }).refine((b) => b.phone !== undefined || b.email !== undefined, { message: 'a phone number (+221…) or an email is required', path: ['phone'] });
 export type BookBody = z.input<typeof BookBody>;
 
