@@ -1,5 +1,5 @@
 // One spelling per word in every Wolof text of SmartQueue (screens, printed ticket, notifications, tracking page,
-// call-board voice segments): the choices and their reasons are in docs/wolof.md.
+// call-board voice segments, the visitor site): the choices and their reasons are in docs/wolof.md.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ const FILES = [
   'server/src/branch/print/locales/wo.json',
   'server/src/central/tracking/page/locales/wo.json',
   'server/src/central/remote/phone/locales/wo.json',
+  'server/src/central/site/locales/wo.json',
 ];
 const VOICES = 'display-ui/public/voices/wo/manifest.json';
 
