@@ -5,6 +5,7 @@
 // branch's agent app shows with its channel and "pas encore arrivé". With the branch cut off: a clear refusal and
 // nothing issued, then or when it comes back. Each page's first load stays under 60 KB and nothing shifts; axe-core.
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -158,6 +159,8 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     weights.search = await openWeighed(page, () => page.goto(`${central.url}/?q=plateau`));
     expect(await page.getByRole('link', { name: /Agence Plateau/ }).count()).toBe(1);
     for (const [name, bytes] of Object.entries(weights)) expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
+    // The figures, for the README's page-weight table.
+    fs.writeFileSync(artifactPath('visitor-site', 'first-load-bytes.json'), `${JSON.stringify(weights, null, 2)}\n`);
 
     // The counter: the agent app lists it with its channel and "pas encore arrivé".
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });

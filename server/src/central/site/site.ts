@@ -49,11 +49,13 @@ export function siteLanguage(req: Request): Language {
 
 export interface PlaceBranch { id: string; name: string; region: string; organization: { id: string; name: string; type: OrganizationType } }
 
-/** Branches that take remote tickets (active), with their organization. */
-export async function activeBranches(cdb: CentralDb): Promise<PlaceBranch[]> {
-  const rows = await cdb.db.selectFrom('branches as b').innerJoin('organizations as o', 'o.id', 'b.organization_id')
+/** Branches that take remote tickets (active), with their organization; one when `branchId` is given. */
+export async function activeBranches(cdb: CentralDb, branchId?: string): Promise<PlaceBranch[]> {
+  let q = cdb.db.selectFrom('branches as b').innerJoin('organizations as o', 'o.id', 'b.organization_id')
     .select(['b.id', 'b.name', 'b.region', 'o.id as org_id', 'o.name as org_name', 'o.type as org_type'])
-    .where('b.status', '=', 'active').orderBy('o.name').orderBy('b.name').execute();
+    .where('b.status', '=', 'active');
+  if (branchId !== undefined) q = q.where('b.id', '=', branchId);
+  const rows = await q.orderBy('o.name').orderBy('b.name').execute();
   return rows.map((r) => ({
     id: r.id, name: r.name, region: r.region,
     organization: { id: r.org_id, name: r.org_name, type: ((ORGANIZATION_TYPES as readonly string[]).includes(r.org_type) ? r.org_type : 'other') as OrganizationType },
@@ -92,7 +94,7 @@ async function bookingOffer(cdb: CentralDb, branchId: string, now: Date): Promis
 
 /** A branch's lines as central holds them: waiting per service and the wait a newcomer would get (the branch's pace). */
 export async function branchPageData(cdb: CentralDb, branchId: string, now: Date, staleAfterSeconds: number): Promise<BranchPageData | null> {
-  const branch = (await activeBranches(cdb)).find((b) => b.id === branchId);
+  const [branch] = await activeBranches(cdb, branchId);
   if (!branch) return null;
   const sync = await cdb.db.selectFrom('branch_sync').select(['last_push_at', 'last_seq', 'head_seq', 'oldest_pending_at']).where('branch_id', '=', branchId).executeTakeFirst();
   const freshness = branchFreshness(syncStateOf(sync), now, staleAfterSeconds);
