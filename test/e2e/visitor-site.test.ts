@@ -158,6 +158,18 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     await page.locator('#num').filter({ hasText: number }).waitFor();
     weights.search = await openWeighed(page, () => page.goto(`${central.url}/?q=plateau`));
     expect(await page.getByRole('link', { name: /Agence Plateau/ }).count()).toBe(1);
+    // "My tickets": the same phone, confirmed again on another visit, lists the ticket with its tracking link.
+    weights.myTickets = await openWeighed(page, () => page.getByRole('link', { name: S.myTickets }).click());
+    const again = sms.messages.length;
+    await page.locator('#minePhone').fill('+221771234567');
+    await page.locator('#mine').getByRole('button', { name: S.sendCode }).click();
+    await page.locator('#verify').waitFor();
+    await page.locator('#code').fill(await codeFromSms(sms, '+221771234567', again));
+    await page.getByRole('button', { name: S.confirm }).click();
+    const mine = page.getByTestId('my-tickets').getByRole('link', { name: new RegExp(`^${number} · Agence Plateau`) });
+    await mine.waitFor();
+    expect(await mine.getAttribute('href')).toBe(`${href.replace(/&lang=fr$/, '')}&lang=fr`);
+    await expectNoAxeViolations(page, 'visitor site my tickets');
     for (const [name, bytes] of Object.entries(weights)) expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
     // The figures, for the README's page-weight table.
     fs.writeFileSync(artifactPath('visitor-site', 'first-load-bytes.json'), `${JSON.stringify(weights, null, 2)}\n`);

@@ -119,6 +119,9 @@ describe.each(dialects)('visitor one-time codes (%s central)', (dialect) => {
     });
     expect(booking.status).toBe(403);
     expect(booking.body.error.code).toBe('VISITOR_PHONE_MISMATCH');
+    // "My tickets" needs a phone's token: an e-mail's is refused, a made-up one too, a phone's lists (none here).
+    expect((await central.api.post<ErrorAnswer>('/api/public/my-tickets', { visitorToken: token.body.token })).status).toBe(403);
+    expect((await central.api.post<ErrorAnswer>('/api/public/my-tickets', { visitorToken: 'sqv_made-up-token-000000000000' })).status).toBe(401);
     let status = 201;
     for (let i = 0; i < 12 && status === 201; i++) status = (await ask({ phone: `+2217700002${String(10 + i)}` })).status;
     expect(status).toBe(429);

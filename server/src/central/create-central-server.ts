@@ -164,7 +164,7 @@ export async function createCentralServer(options: CentralServerOptions = {}): P
   const remoteCancels = new RemoteCancels({ cdb, clock }, remoteJoins.rules);
   link.pendingRemote = async (ids) => new Set([...await remoteJoins.pendingBranches(ids), ...await remoteCancels.pendingBranches(ids)]);
   const visitorCodes = new VisitorCodes({ cdb, clock, logger, notifier: tracking.notifier }, options.visitorCodes);
-  registerVisitorRoutes(router, api, { codes: visitorCodes });
+  registerVisitorRoutes(router, api, { codes: visitorCodes, cdb, clock });
   registerSiteRoutes(router, api, { cdb, clock, codes: visitorCodes, staleAfterSeconds: options.tracking?.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS });
   registerRemoteRoutes(router, api, { joins: remoteJoins, cancels: remoteCancels, visitors: visitorCodes });
   const phoneDesk = new PhoneDesk({ cdb, joins: remoteJoins, cancels: remoteCancels, tracking, clock });

@@ -8,11 +8,11 @@
   var init = JSON.parse(document.getElementById('sq-init').textContent);
   var S = init.strings;
   var $ = function (id) { return document.getElementById(id); };
-  var join = $('join'), book = $('book'), verify = $('verify'), result = $('result'), msg = $('msg');
+  var join = $('join'), book = $('book'), mine = $('mine'), verify = $('verify'), result = $('result'), msg = $('msg');
   /** mode: which form asked for the code (join or book); the verify step is shared. */
   var state = { mode: 'join', codeId: null, phone: null, key: null, token: null };
   /** The form the visitor came from, shown again after a refusal. */
-  function back() { verify.hidden = true; if (state.mode === 'book') book.hidden = false; else join.hidden = false; }
+  function back() { verify.hidden = true; ({ book: book, mine: mine }[state.mode] || join).hidden = false; }
 
   function fill(t, v) { return String(t).replace(/\{\{(\w+)\}\}/g, function (_, k) { return v[k] === undefined ? '' : String(v[k]); }); }
   function say(text, kind) { msg.textContent = text; msg.className = kind || (text ? 'err' : ''); }
@@ -99,7 +99,28 @@
       }, function () { busy(button, false); say(S.network); });
     });
   }
+  /** The confirmed phone's remote tickets, each with its tracking link. */
+  function doMine(button) {
+    return post('/api/public/my-tickets?lang=' + init.lang, { visitorToken: state.token }).then(function (r) {
+      busy(button, false);
+      if (r.status !== 200) { back(); if (r.status === 401) state.token = null; return say(explain(r.status, r.body)); }
+      say(r.body.length ? '' : S.noTickets, 'small');
+      verify.hidden = true;
+      var list = $('mineList');
+      list.textContent = '';
+      r.body.forEach(function (t) {
+        var li = document.createElement('li'), a = document.createElement('a');
+        a.href = t.trackPath + '&lang=' + init.lang;
+        a.textContent = t.displayNumber + ' · ' + t.branchName + (t.serviceName ? ' · ' + t.serviceName : '');
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      list.hidden = false;
+    });
+  }
+
   if (join) askCode('join', join, $('phone'), $('sendCode'), doJoin);
+  if (mine) askCode('mine', mine, $('minePhone'), $('mineCode'), doMine);
   if (book) askCode('book', book, $('bookPhone'), $('bookCode'), doBook);
 
   verify.addEventListener('submit', function (ev) {
@@ -114,7 +135,7 @@
         return;
       }
       state.token = r.body.token;
-      return state.mode === 'book' ? doBook(button) : doJoin(button);
+      return state.mode === 'book' ? doBook(button) : state.mode === 'mine' ? doMine(button) : doJoin(button);
     }).catch(function () { busy(button, false); say(S.network); });
   });
 })();

@@ -8,7 +8,7 @@ import type { CentralDb } from '../db/database.js';
 import type { CentralApi } from '../http/access.js';
 import { sendAsset, sendBody } from '../tracking/page.js';
 import type { VisitorCodes } from '../visitors/visitor-codes.js';
-import { activeBranches, branchPageData, renderBranch, renderHome, siteLanguage, siteScript } from './site.js';
+import { activeBranches, branchPageData, renderBranch, renderHome, renderMyTickets, siteLanguage, siteScript } from './site.js';
 
 const HomeQuery = z.object({
   region: Region.optional(), q: z.string().max(80).optional(), lang: z.string().max(8).optional().describe('fr (default), wo or en'),
@@ -49,4 +49,9 @@ export function registerSiteRoutes(router: Router, api: CentralApi, deps: { cdb:
     const data = await branchPageData(cdb, params.branchId as string, clock.now(), deps.staleAfterSeconds);
     sendPage(req, res, renderBranch(data, siteLanguage(req), { smsEnabled: codes.channels().sms }), data ? 200 : 404);
   });
+
+  api.add(router, {
+    method: 'get', path: '/tickets', operationId: 'getSiteMyTickets', tag: 'remote', access: 'public', summary: "The visitor site: my tickets (a phone confirmed by a code)",
+    query: BranchQuery, produces: 'text/html',
+  }, ({ req, res }) => sendPage(req, res, renderMyTickets(siteLanguage(req), { smsEnabled: codes.channels().sms })));
 }

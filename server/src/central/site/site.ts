@@ -187,7 +187,8 @@ export function renderHome(branches: PlaceBranch[], lang: Language, query: { reg
     const regions = REGIONS.map((r) => ({ r, n: branches.filter((b) => b.region === r).length })).filter((x) => x.n > 0);
     content = `<section><h2>${esc(S.regions)}</h2><ul>${regions.map(({ r, n }) => `<li><a href="${esc(withLang(`/?region=${encodeURIComponent(r)}`, lang))}">${esc(r)} <span class="small">· ${esc(fill(S.branchCount, { n }))}</span></a></li>`).join('')}</ul>${regions.length ? '' : `<p>${esc(S.noResult)}</p>`}</section>`;
   }
-  return layout(lang, S, S.title, `<h1>${esc(S.homeTitle)}</h1><section>${search}</section>${content}`, self, false);
+  const mine = `<p><a href="${esc(withLang('/tickets', lang))}">${esc(S.myTickets)}</a></p>`;
+  return layout(lang, S, S.title, `<h1>${esc(S.homeTitle)}</h1><section>${search}</section>${content}${mine}`, self, false);
 }
 
 function age(S: SiteStrings, seconds: number): string {
@@ -261,4 +262,19 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
 <button type="submit" id="confirm">${esc(S.confirm)}</button></form><div id="msg" role="alert" aria-live="assertive"></div>`;
   const scripted = opts.smsEnabled && (reachable || book.includes('id="book"'));
   return layout(lang, S, `${branch.name} · SmartQueue`, body + (scripted ? shared : ''), self, scripted, scripted ? { branchId: branch.id, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again } } : undefined);
+}
+
+/** "My tickets": a phone, its code, then the phone's remote tickets (drawn by the script). */
+export function renderMyTickets(lang: Language, opts: { smsEnabled: boolean }): string {
+  const S = SITE_STRINGS[lang];
+  const form = opts.smsEnabled ? `<form id="mine" novalidate><label for="minePhone">${esc(S.phone)}</label>
+<input id="minePhone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required>
+<button type="submit" id="mineCode">${esc(S.sendCode)}</button></form>
+<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
+<label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
+<button type="submit" id="confirm">${esc(S.confirm)}</button></form>
+<ul id="mineList" hidden data-testid="my-tickets"></ul><div id="msg" role="alert" aria-live="assertive"></div>` : `<p class="warn" data-testid="no-sms">${esc(S.noSms)}</p>`;
+  const body = `<p class="small"><a href="${esc(withLang('/', lang))}">${esc(S.back)}</a></p><h1>${esc(S.myTickets)}</h1><section><p class="small">${esc(S.myTicketsIntro)}</p>${form}</section>`;
+  return layout(lang, S, `${S.myTickets} · SmartQueue`, body, '/tickets', opts.smsEnabled,
+    opts.smsEnabled ? { branchId: null, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again, noTickets: S.noTickets } } : undefined);
 }

@@ -150,6 +150,16 @@ export class VisitorCodes {
     return { token, expiresAt: tokenExpiresAt, phone: row.channel === 'sms' ? row.target : null, email: row.channel === 'email' ? row.target : null };
   }
 
+  /** The phone a visitor token stands for, or a 401 (missing, unknown, expired; or an e-mail's token: 403). */
+  async phoneOf(token: string): Promise<string> {
+    const row = token.startsWith(VISITOR_TOKEN_PREFIX) ? await this.byToken(token) : undefined;
+    if (!row || !row.token_expires_at || Date.parse(row.token_expires_at) <= this.deps.clock.now().getTime()) {
+      throw new CentralError(401, 'VISITOR_UNVERIFIED', 'confirm your phone number with the code sent to it first (the confirmation lasts a few minutes)');
+    }
+    if (row.channel !== 'sms') throw new CentralError(403, 'VISITOR_PHONE_MISMATCH', 'this confirmation is for an e-mail address: confirm a phone number');
+    return row.target;
+  }
+
   /** The phone a visitor token stands for, or a 401 (missing, unknown, expired) / 403 (another phone). */
   async requirePhone(token: string | undefined, phone: string): Promise<void> {
     const row = token?.startsWith(VISITOR_TOKEN_PREFIX) ? await this.byToken(token) : undefined;

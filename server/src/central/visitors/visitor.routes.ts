@@ -2,14 +2,18 @@
 // an e-mail address, send it back for a short-lived token (central/visitors/visitor-codes.ts).
 import type { Router } from 'express';
 import { z } from 'zod';
-import { VisitorCodeChannels, VisitorCodeCheck, VisitorCodeRequest, VisitorCodeSent, VisitorToken } from '../../shared/contracts/visitor.js';
+import { MyTicket, MyTicketsBody, VisitorCodeChannels, VisitorCodeCheck, VisitorCodeRequest, VisitorCodeSent, VisitorToken } from '../../shared/contracts/visitor.js';
+import { Language } from '../../shared/contracts/domain.js';
+import type { Clock } from '../../shared/clock.js';
+import type { CentralDb } from '../db/database.js';
+import { myTickets } from './my-tickets.js';
 import type { CentralApi } from '../http/access.js';
 import type { VisitorCodes } from './visitor-codes.js';
 
 const CodeParams = z.object({ codeId: z.string().min(1).max(64) });
 const small = { kind: 'json', limit: '2kb' } as const;
 
-export function registerVisitorRoutes(router: Router, api: CentralApi, deps: { codes: VisitorCodes }): void {
+export function registerVisitorRoutes(router: Router, api: CentralApi, deps: { codes: VisitorCodes; cdb: CentralDb; clock: Clock }): void {
   const { codes } = deps;
 
   api.add(router, {
@@ -31,4 +35,10 @@ export function registerVisitorRoutes(router: Router, api: CentralApi, deps: { c
     description: '422 CODE_WRONG (details.attemptsLeft); 410 CODE_EXPIRED (expired, already used, or no tries left: ask for a new code); '
       + '429: too many wrong codes from this network.',
   }, ({ params, body, req }) => codes.verify(params.codeId as string, body.code, req.socket.remoteAddress ?? 'unknown'));
+
+  api.add(router, {
+    method: 'post', path: '/api/public/my-tickets', tag: 'remote', access: 'public', summary: "A confirmed visitor's remote tickets (the phone of the token)",
+    body: MyTicketsBody, bodyKind: small, query: z.object({ lang: Language.optional() }), response: z.array(MyTicket), errors: [401, 403],
+    description: 'The remote tickets of the last day that are not over, as central last heard from each branch, with their tracking links.',
+  }, async ({ body, query }) => myTickets(deps.cdb, await codes.phoneOf(body.visitorToken), deps.clock.now(), query.lang));
 }

@@ -37,3 +37,13 @@ export type VisitorToken = z.infer<typeof VisitorToken>;
 /** Which ways of sending a code this central has (no SMS channel configured: the site does not offer SMS). */
 export const VisitorCodeChannels = z.object({ sms: z.boolean(), email: z.boolean() });
 export type VisitorCodeChannels = z.infer<typeof VisitorCodeChannels>;
+
+/** A confirmed visitor asks for the remote tickets of its phone (the visitor site's "my tickets"). */
+export const MyTicketsBody = z.strictObject({ visitorToken: z.string().min(16).max(200) });
+export const MyTicket = z.object({
+  ticketId: z.string(), branchId: z.string(), branchName: z.string(), serviceName: z.string().nullable(), displayNumber: z.string(),
+  /** As central last heard from the branch (null: not replicated yet). */
+  status: z.string().nullable(),
+  trackPath: z.string(), issuedAt: z.string(),
+});
+export type MyTicket = z.infer<typeof MyTicket>;

@@ -1,0 +1,32 @@
+// "My tickets" on the visitor site (issue 18): a visitor who confirmed a phone sees that phone's remote tickets of the
+// last day that are not over (as central last heard from each branch), with their tracking links.
+import { displayTicketNumber } from '../../shared/domain/numbering.js';
+import type { MyTicket } from '../../shared/contracts/visitor.js';
+import type { CentralDb } from '../db/database.js';
+import type { CentralRemoteTables } from '../remote/remote.migration.js';
+
+const DAY_MS = 86_400_000;
+const OVER = new Set(['served', 'cancelled', 'expired', 'no_show']);
+
+export async function myTickets(cdb: CentralDb, phone: string, now: Date, language: 'fr' | 'wo' | 'en' = 'fr'): Promise<MyTicket[]> {
+  const db = cdb.db.withTables<CentralRemoteTables>();
+  const joins = await db.selectFrom('remote_joins').select(['ticket_id', 'branch_id', 'service_id', 'ticket_number', 'issued_at'])
+    .where('phone', '=', phone).where('status', '=', 'issued').where('created_at', '>', new Date(now.getTime() - DAY_MS).toISOString())
+    .orderBy('created_at', 'desc').limit(20).execute();
+  const out: MyTicket[] = [];
+  for (const j of joins) {
+    if (!j.ticket_id || !j.ticket_number) continue;
+    const ticket = await cdb.db.selectFrom('tickets').select('status').where('branch_id', '=', j.branch_id).where('id', '=', j.ticket_id).executeTakeFirst();
+    if (ticket && OVER.has(ticket.status)) continue;
+    const branch = await cdb.db.selectFrom('branches').select('name').where('id', '=', j.branch_id).executeTakeFirst();
+    const service = await cdb.db.selectFrom('branch_services').select(['name_fr', 'name_wo', 'name_en'])
+      .where('branch_id', '=', j.branch_id).where('service_id', '=', j.service_id).executeTakeFirst();
+    out.push({
+      ticketId: j.ticket_id, branchId: j.branch_id, branchName: branch?.name ?? '', displayNumber: displayTicketNumber(j.ticket_number),
+      serviceName: service ? { fr: service.name_fr, wo: service.name_wo, en: service.name_en }[language] : null,
+      status: ticket?.status ?? null, issuedAt: j.issued_at ?? '',
+      trackPath: `/t/${encodeURIComponent(j.ticket_id)}?branch=${encodeURIComponent(j.branch_id)}`,
+    });
+  }
+  return out;
+}
