@@ -75,7 +75,8 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
   beforeAll(async () => {
     screens = await buildScreens(['agent']);
     sms = await new OrangeSmsSimulator().start();
-    central = await startCentral('sqlite', { tracking: smsTracking(sms) });
+    // Stale after 10 s without news (90 s in production): the cut-off test waits that long.
+    central = await startCentral('sqlite', { tracking: { ...smsTracking(sms), staleAfterSeconds: 10 } });
     proxy = await FaultProxy.start({ target: central.url, paths: ['/api/sync/'] });
     branch = await startSyncedBranch(central, { centralUrl: proxy.url, name: 'Agence Plateau', uiRoot: screens.uiRoot, organization: { id: 'org-teranga', name: 'Banque Teranga', type: 'bank' } });
     // A line taking tickets now (the demo's hours decide which).
@@ -241,6 +242,15 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     expect(await page.getByTestId('ticket').isHidden()).toBe(true);
     await expectNoAxeViolations(page, 'visitor site branch offline');
     await page.screenshot({ path: artifactPath('visitor-site', 'offline.png'), fullPage: true });
+
+    // Once the branch's news is older than the threshold, its page says how old, and asks no code any more.
+    await new Promise((r) => setTimeout(r, 11_000));
+    await page.reload();
+    expect(await page.getByTestId('freshness').textContent()).toMatch(/^Données anciennes : l'agence n'a rien envoyé depuis \d+ s\./);
+    expect(await page.getByTestId('offline').textContent()).toBe(S.offline);
+    expect(await page.locator('#join').count()).toBe(0);
+    await expectNoAxeViolations(page, 'visitor site branch stale');
+    await page.screenshot({ path: artifactPath('visitor-site', 'stale.png'), fullPage: true });
 
     proxy.setDown(false);
     await waitFor('the link back', async () => (await status()).link?.connected === true, 20_000);
