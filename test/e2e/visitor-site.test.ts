@@ -2,7 +2,8 @@
 // (750 kbps, 300 ms RTT), against a real central and a real branch syncing to it through a link the test can cut,
 // with the Orange SMS simulator as the operator. A visitor finds the branch (region → organization type → branch,
 // and by a search), sees its lines with their age, joins with the code read from the SMS, and gets a number that the
-// branch's agent app shows with its channel and "pas encore arrivé". With the branch cut off: a clear refusal and
+// branch's agent app shows with its channel and "pas encore arrivé"; at the branch the kiosk reads the tracking page's
+// QR code, the ticket is arrived, the agent calls it and the tracking page says so. With the branch cut off: a clear refusal and
 // nothing issued, then or when it comes back. Each page's first load stays under 60 KB and nothing shifts; axe-core.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -18,6 +19,8 @@ import { artifactPath, chromiumAvailable, CHROMIUM_PATH, countTransfers, launchB
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { buildScreens } from '../support/ui-build.js';
 import { codeFromSms, smsTracking } from '../support/visitor.js';
+import { kioskText, openKiosk, PORTRAIT } from '../support/kiosk.js';
+import { PAGE_STRINGS } from '../../server/src/central/tracking/page.js';
 
 const haveChromium = chromiumAvailable();
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-SN' } as const;
@@ -73,7 +76,7 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
   }
 
   beforeAll(async () => {
-    screens = await buildScreens(['agent']);
+    screens = await buildScreens(['agent', 'kiosk']);
     sms = await new OrangeSmsSimulator().start();
     // Stale after 10 s without news (90 s in production): the cut-off test waits that long.
     central = await startCentral('sqlite', { tracking: { ...smsTracking(sms), staleAfterSeconds: 10 } });
@@ -105,7 +108,7 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     screens?.remove();
   });
 
-  it('finds the branch, joins with the code from the SMS, and the agent app shows the ticket not arrived yet', async () => {
+  it('finds the branch, joins with the code from the SMS, the agent app shows it not arrived; the kiosk scans its QR, it is called, the tracking page follows', async () => {
     const page = await phonePage();
     const weights: Record<string, number> = {};
 
@@ -190,7 +193,35 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     expect(await row.getByTestId('ticket-channel').getAttribute('data-channel')).toBe('web');
     expect(await row.getByTestId('not-arrived').textContent()).toBe('Pas encore arrivé');
     await agent.screenshot({ path: artifactPath('visitor-site', 'agent-next-up.png') });
-  }, 120_000);
+
+    // At the branch: the phone's tracking page shows the check-in code, the kiosk's scanner reads it, the ticket is
+    // arrived for the agent, the agent calls it, and the tracking page follows live.
+    const tracking = await phonePage();
+    await tracking.goto(`${central.url}${href}`);
+    const qr = tracking.getByTestId('arrive-qr');
+    await qr.waitFor();
+    expect(await qr.getByRole('img').getAttribute('aria-label')).toBe(PAGE_STRINGS.fr.arriveQr);
+    const kioskPage = (await openKiosk(browser, branch.url, PORTRAIT)).page;
+    contexts.push(kioskPage.context());
+    await kioskPage.keyboard.type(`${central.url}/t/${issued?.id as string}`);
+    await kioskPage.keyboard.press('Enter');
+    await kioskPage.getByTestId('remote-arrived').waitFor();
+    expect(await kioskPage.getByTestId('remote-arrived').textContent()).toBe(kioskText('fr', 'ticket', 'remoteArrived'));
+    await expect.poll(() => row.getByTestId('not-arrived').count(), { timeout: 10_000 }).toBe(0);
+    // The walk-in ahead of it first (absent here), then the visitor.
+    for (let i = 0; i < 3; i++) {
+      await agent.locator('[data-testid=desk][data-busy=""]').waitFor();
+      await agent.getByTestId('action-call-next').click();
+      const current = agent.getByTestId('current-ticket');
+      await expect.poll(async () => (await current.getAttribute('data-ticket')) ?? '', { timeout: 10_000 }).not.toBe('');
+      if ((await current.getAttribute('data-ticket')) === number.replace('-', '')) break;
+      await agent.getByTestId('action-no-show').click();
+      await expect.poll(async () => (await current.getAttribute('data-ticket')) ?? 'x', { timeout: 10_000 }).toBe('');
+    }
+    expect(await agent.getByTestId('current-ticket').getAttribute('data-ticket')).toBe(number.replace('-', ''));
+    await tracking.locator('#status').filter({ hasText: PAGE_STRINGS.fr.called.replace('{{counter}}', '1') }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => qr.isHidden()).toBe(true);
+  }, 180_000);
 
   it('books a time: a free slot, the code from the SMS, and the booking code to show at the kiosk', async () => {
     const admin = await branch.login('admin');
