@@ -71,13 +71,30 @@ async function loadQueue(db: TrackQuery, branchId: string, serviceId: string, no
   }));
 }
 
-/** The branch's rule (TicketService.view): parked tickets have no place; a ticket sent to a counter ranks there. */
-export function positionInQueue(queue: readonly QueueEntry[], ticketId: string, now: Date): number | null {
-  const me = queue.find((q) => q.id === ticketId);
-  if (!me || me.parked) return null;
-  const ranked = rankForCall(queue.filter((q) => !q.parked), { now, counterId: me.targetCounterId });
-  const index = ranked.findIndex((c) => c.id === ticketId);
-  return index < 0 ? null : index + 1;
+/**
+ * The branch's rule (TicketService.view): parked tickets have no place; a ticket sent to a counter ranks there.
+ * Ranked once per counter context and shared by every ticket of the line a refresh shows: a tracking page per
+ * ticket of a 10,000-ticket line must not sort the line 10,000 times.
+ */
+class LinePositions {
+  private readonly byId: Map<string, QueueEntry>;
+  private readonly ranks = new Map<string, Map<string, number>>();
+  constructor(private readonly queue: readonly QueueEntry[], private readonly now: Date) {
+    this.byId = new Map(queue.map((q) => [q.id, q]));
+  }
+
+  of(ticketId: string): number | null {
+    const me = this.byId.get(ticketId);
+    if (!me || me.parked) return null;
+    // The ticket's own counter context: a ticket sent to a counter is ranked among what that counter calls.
+    const key = me.targetCounterId ?? '';
+    let ranked = this.ranks.get(key);
+    if (!ranked) {
+      ranked = new Map(rankForCall(this.queue.filter((q) => !q.parked), { now: this.now, counterId: me.targetCounterId }).map((c, i) => [c.id, i + 1]));
+      this.ranks.set(key, ranked);
+    }
+    return ranked.get(ticketId) ?? null;
+  }
 }
 
 /** Average minutes per visitor and counters open for a service: what estimated waits are worked out from. */
@@ -153,7 +170,7 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
     });
   }
 
-  const services = new Map<string, { name: LocalizedText | null; notifyAt: number; defaultMinutes: number; queue?: QueueEntry[]; rate?: ServicePace }>();
+  const services = new Map<string, { name: LocalizedText | null; notifyAt: number; defaultMinutes: number; queue?: QueueEntry[]; positions?: LinePositions; rate?: ServicePace }>();
   const serviceKey = (t: TicketFacts) => `${t.branch_id}\u0000${t.service_id}`;
   for (const t of tickets) {
     const key = serviceKey(t);
@@ -185,7 +202,8 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
     const s = services.get(serviceKey(t));
     const b = branches.get(t.branch_id);
     if (!s || !b) continue;
-    const position = s.queue ? positionInQueue(s.queue, t.id, ctx.now) : null;
+    if (s.queue) s.positions ??= new LinePositions(s.queue, ctx.now);
+    const position = s.positions ? s.positions.of(t.id) : null;
     const called = t.status === 'called' || t.status === 'serving';
     out.set(key, {
       ticketId: t.id, known: true, number: t.number, displayNumber: displayTicketNumber(t.number), status: t.status as TicketStatus, language: t.language as Language,
