@@ -172,6 +172,13 @@ describe.each(dialects)('remote tickets (%s central)', (dialect) => {
     expect(other.body).toMatchObject({ channel: 'web' });
     expect(other.status).toBe(200);
     expect(branchTickets(branch).find((t) => t.id === other.body.ticketId)?.channel).toBe('web');
+    // A burst from one phone (four taps at once, each its own key): one ticket, the others refused as active.
+    const tapper = '+221770000003';
+    const tapperToken = await visitors.token(tapper);
+    const taps = await Promise.all(Array.from({ length: 4 }, () => join({ phone: tapper, visitorToken: tapperToken })));
+    expect(taps.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    for (const r of taps.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('REMOTE_TICKET_ACTIVE');
+    expect(branchTickets(branch).filter((t) => t.phone === tapper)).toHaveLength(1);
     // The same key for another join is refused, not answered with the first ticket.
     expect((await join({ idempotencyKey: key, serviceId: open[1] })).status).toBe(409);
     // The branch's refusal comes back as it is: a line that is not taking tickets now.
