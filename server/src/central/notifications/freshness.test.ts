@@ -29,6 +29,19 @@ describe('freshness of a branch\'s data', () => {
     expect(decideTurnNear({ status: 'transferred', position: 1, notifyAtPosition: 1, freshness: fresh })).toEqual({ send: true });
   });
 
+  it('tells a remote visitor early enough to come: once the estimated wait is down to the travel lead time', () => {
+    const fresh = branchFreshness({ lastPushAt: ago(5), lastSeq: 1, headSeq: 1, oldestPendingAt: null }, now, 90);
+    const stale = branchFreshness({ lastPushAt: ago(300), lastSeq: 1, headSeq: 1, oldestPendingAt: null }, now, 90);
+    const far = { status: 'waiting', position: 9, notifyAtPosition: 3 } as const;
+    expect(decideTurnNear({ ...far, freshness: fresh, remote: { estimatedWaitMinutes: 45, leadMinutes: 30 } })).toEqual({ send: false, reason: 'not_reached' });
+    expect(decideTurnNear({ ...far, freshness: fresh, remote: { estimatedWaitMinutes: 30, leadMinutes: 30 } })).toEqual({ send: true });
+    // No estimate (no counter open): nothing promised, the position rule alone.
+    expect(decideTurnNear({ ...far, freshness: fresh, remote: { estimatedWaitMinutes: null, leadMinutes: 30 } })).toEqual({ send: false, reason: 'not_reached' });
+    expect(decideTurnNear({ ...far, freshness: stale, remote: { estimatedWaitMinutes: 10, leadMinutes: 30 } })).toEqual({ send: false, reason: 'stale' });
+    // A walk-in (no remote lead) at the same wait waits for its position.
+    expect(decideTurnNear({ ...far, freshness: fresh })).toEqual({ send: false, reason: 'not_reached' });
+  });
+
   it('sends a call only while it is recent and the ticket is still called', () => {
     expect(decideCalled({ eventAt: ago(10), now, currentStatus: 'called', maxEventAgeSeconds: 90 })).toEqual({ send: true });
     expect(decideCalled({ eventAt: ago(600), now, currentStatus: 'called', maxEventAgeSeconds: 90 })).toEqual({ send: false, reason: 'event_too_old' });

@@ -46,12 +46,21 @@ export type Decision = { send: true } | { send: false; reason: 'stale' | 'not_wa
 
 const WAITING = WAITING_STATUSES; // the domain's set: one home
 
-/** "Your turn is near": a waiting ticket at position ≤ N, from fresh data only. */
-export function decideTurnNear(input: { status: TicketStatus; position: number | null; notifyAtPosition: number; freshness: Freshness }): Decision {
+/**
+ * "Your turn is near": a waiting ticket at position ≤ N, from fresh data only. A remote ticket's visitor (web, SMS,
+ * USSD) is not in the hall: they are also told once the estimated wait is down to the time it takes to come
+ * (`leadMinutes`), however many are still ahead, so that the travel fits before the call.
+ */
+export function decideTurnNear(input: {
+  status: TicketStatus; position: number | null; notifyAtPosition: number; freshness: Freshness;
+  remote?: { estimatedWaitMinutes: number | null; leadMinutes: number };
+}): Decision {
   if (input.freshness.stale) return { send: false, reason: 'stale' };
   if (!WAITING.includes(input.status) || input.position === null) return { send: false, reason: 'not_waiting' };
-  if (input.position > input.notifyAtPosition) return { send: false, reason: 'not_reached' };
-  return { send: true };
+  if (input.position <= input.notifyAtPosition) return { send: true };
+  const wait = input.remote?.estimatedWaitMinutes;
+  if (input.remote && wait !== null && wait !== undefined && wait <= input.remote.leadMinutes) return { send: true };
+  return { send: false, reason: 'not_reached' };
 }
 
 /**

@@ -14,7 +14,7 @@ function positiveInt(env: Env, key: string): number | undefined {
 }
 
 /**
- * SMARTQUEUE_CENTRAL_PUBLIC_URL, SMARTQUEUE_TRACK_STALE_SECONDS, SMARTQUEUE_TRACK_NOTIFY_AT, WEB_PUSH_ALLOWED_HOSTS, and the
+ * SMARTQUEUE_CENTRAL_PUBLIC_URL, SMARTQUEUE_TRACK_STALE_SECONDS, SMARTQUEUE_TRACK_NOTIFY_AT, SMARTQUEUE_TRACK_REMOTE_LEAD_MINUTES, WEB_PUSH_ALLOWED_HOSTS, and the
  * channels' variables (SMTP_URL, SMTP_FROM, VAPID_*, SMS_PROVIDER, ORANGE_SMS_*).
  */
 export function trackingOptionsFromEnv(env: Env = process.env): TrackingOptions {
@@ -23,6 +23,7 @@ export function trackingOptionsFromEnv(env: Env = process.env): TrackingOptions 
     publicUrl: env.SMARTQUEUE_CENTRAL_PUBLIC_URL || undefined,
     staleAfterSeconds: positiveInt(env, 'SMARTQUEUE_TRACK_STALE_SECONDS'),
     notifyAtPosition: positiveInt(env, 'SMARTQUEUE_TRACK_NOTIFY_AT'),
+    remoteLeadMinutes: positiveInt(env, 'SMARTQUEUE_TRACK_REMOTE_LEAD_MINUTES'),
     channels: channelsConfigFromEnv(env),
     pushEndpointPolicy: hosts?.length ? { hosts: [...DEFAULT_PUSH_HOSTS, ...hosts] } : undefined,
   };

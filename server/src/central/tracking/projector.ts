@@ -53,6 +53,8 @@ export interface ProjectorSettings {
   /** A call older than this when central learns of it is not announced. Default staleAfterSeconds. */
   calledMaxAgeSeconds: number;
   defaultNotifyAt: number;
+  /** A remote ticket's "your turn is near" also goes once its estimated wait is down to this (decideTurnNear). */
+  remoteLeadMinutes: number;
   /** Base URL visitors reach central at (links in messages). */
   publicUrl: () => string;
   viewContext: () => ViewContext;
@@ -288,7 +290,10 @@ export class TrackingProjector {
     let queued = 0;
     for (const v of views.values()) {
       if (!v.known || !v.status || !v.serviceId || !v.number) continue;
-      const decision = decideTurnNear({ status: v.status, position: v.position, notifyAtPosition: v.notifyAtPosition, freshness });
+      const decision = decideTurnNear({
+        status: v.status, position: v.position, notifyAtPosition: v.notifyAtPosition, freshness,
+        ...(v.remote && { remote: { estimatedWaitMinutes: v.estimatedWaitMinutes, leadMinutes: settings.remoteLeadMinutes } }),
+      });
       if (!decision.send) continue;
       const r = await notifier.notify(notificationDb(trx), {
         eventKey: `turn_near:${branchId}:${v.ticketId}:${v.serviceId}`,

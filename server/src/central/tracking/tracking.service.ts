@@ -36,6 +36,8 @@ export interface TrackingOptions {
   calledMaxAgeSeconds?: number;
   /** "Your turn is near" at this position unless the service has its own. Default 3. */
   notifyAtPosition?: number;
+  /** A remote ticket's visitor is also told once the estimated wait is down to this many minutes (their way in). Default 30. */
+  remoteLeadMinutes?: number;
   /** E-mail, web push, SMS (channelsConfigFromEnv). None configured: the page works, nothing is sent. */
   channels?: ChannelsConfig;
   /** Push endpoints visitors may register (tests: a local endpoint). */
@@ -47,6 +49,9 @@ export interface TrackingOptions {
 
 /** SMTP answers that mean the address is no mailbox (unknown user, not local, bad name). */
 const MAILBOX_GONE = new Set([550, 551, 553]);
+
+/** Dakar at rush hour: half an hour to reach a branch across town (notifications/travel.ts has the profile). */
+const DEFAULT_REMOTE_LEAD_MINUTES = 30;
 
 /** Subscriptions per ticket: enough for a family, not for abuse. */
 const MAX_SUBSCRIPTIONS_PER_TICKET = 10;
@@ -92,6 +97,7 @@ export class TrackingService {
         staleAfterSeconds: this.staleAfterSeconds,
         calledMaxAgeSeconds: options.calledMaxAgeSeconds ?? this.staleAfterSeconds,
         defaultNotifyAt: this.defaultNotifyAt,
+        remoteLeadMinutes: options.remoteLeadMinutes ?? DEFAULT_REMOTE_LEAD_MINUTES,
         publicUrl: () => this.publicUrl(),
         viewContext: () => this.viewContext(),
       },
