@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { MAX_PUSH_EVENTS, type CentralBranchView, type EnrolResponse, type PushResponse, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
+import { MAX_PUSH_EVENTS, type CentralBranchView } from '../../server/src/shared/contracts/sync.js';
 import type { BranchServer, BranchServerOptions } from '../../server/src/index.js';
 import { createStore, migrate, openSqlite } from '../../server/src/shared/db/sqlite.js';
 import type { BranchDatabase } from '../../server/src/branch/db/schema.js';
@@ -17,7 +17,7 @@ import { FaultProxy } from '../fixtures/fault-proxy.js';
 import pg from 'pg';
 import { createPgDatabase, PG_ADMIN_URL, postgresProblem, type Dialect } from '../support/postgres.js';
 import { servedTickets } from '../support/sync-records.js';
-import { ensureServerBuild, getServerMode, HttpClient, pairDevice, services, startNodeChild, tempDataDir } from './harness.js';
+import { enrolBranch, ensureServerBuild, getServerMode, HttpClient, pairDevice, pushRecords, services, startCentralChild, tempDataDir } from './harness.js';
 import { ProcSampler, type ProcUsage } from './proc.js';
 import { nowMs, sleep, summarize, type LatencySummary } from './stats.js';
 
@@ -68,7 +68,7 @@ function serverModule(): string {
 
 /** A central server in its own process on a fresh database (a new PostgreSQL database, dropped by stop()). */
 async function startCentral(dialect: Dialect): Promise<Central> {
-  const env: Record<string, string> = { BENCH_SERVER_MODULE: serverModule(), BENCH_ADMIN_TOKEN: ADMIN };
+  const env: Record<string, string> = { BENCH_ADMIN_TOKEN: ADMIN };
   let drop: () => Promise<void>;
   if (dialect === 'postgres') {
     const db = await createPgDatabase();
@@ -79,31 +79,8 @@ async function startCentral(dialect: Dialect): Promise<Central> {
     env.BENCH_CENTRAL_DATA_DIR = dir;
     drop = async () => fs.rmSync(dir, { recursive: true, force: true });
   }
-  const child = await startNodeChild<{ url: string }>('test/bench/central-server.mjs', env, [], { tsx: getServerMode() === 'src' });
-  const pid = child.process.pid;
-  if (pid === undefined) throw new Error('central child has no pid');
-  return {
-    url: child.info.url,
-    pid,
-    async stop() {
-      await new Promise<void>((resolve) => {
-        const p = child.process;
-        if (p.exitCode !== null || p.signalCode !== null) return resolve();
-        const timer = setTimeout(() => p.kill('SIGKILL'), 15_000);
-        p.once('exit', () => { clearTimeout(timer); resolve(); });
-        p.kill('SIGTERM');
-      });
-      await drop();
-    },
-  };
-}
-
-async function enrol(http: HttpClient, id: string): Promise<string> {
-  const res = await http.post<EnrolResponse>('/api/central/branches', {
-    id, name: `Agence ${id}`, region: 'Dakar', organization: { id: 'bench-org', name: 'Banque bench', type: 'bank' },
-  }, ADMIN);
-  if (res.status !== 201) throw new Error(`enrolment failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.credential;
+  const child = await startCentralChild(env);
+  return { url: child.url, pid: child.pid, async stop() { await child.stop(); await drop(); } };
 }
 
 /** The highest sequence central holds of a branch (its head-office view). */
@@ -111,13 +88,6 @@ async function lastSeq(http: HttpClient, branchId: string): Promise<number> {
   const res = await http.get<CentralBranchView>(`/api/central/branches/${branchId}`, ADMIN);
   if (res.status !== 200) throw new Error(`branch view: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.sync.lastSeq;
-}
-
-async function push(http: HttpClient, credential: string, branchId: string, events: SyncEvent[]): Promise<PushResponse> {
-  const body = { protocolVersion: 1, branchId, headSeq: events[events.length - 1]?.seq ?? 0, events };
-  const res = await http.post<PushResponse>('/api/sync/push', body, credential);
-  if (res.status !== 200) throw new Error(`push failed: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
-  return res.body;
 }
 
 /**
@@ -131,7 +101,7 @@ export async function measureIngest(dialect: Dialect, branches: number, recordsP
     const fleet = [];
     for (let i = 0; i < branches; i++) {
       const id = `bench-${dialect}-${i}`;
-      fleet.push({ id, credential: await enrol(http, id), records: servedTickets(id, Math.ceil(recordsPerBranch / 4)).slice(0, recordsPerBranch) });
+      fleet.push({ id, credential: await enrolBranch(http, ADMIN, id), records: servedTickets(id, Math.ceil(recordsPerBranch / 4)).slice(0, recordsPerBranch) });
     }
     const latencies: number[] = [];
     const sampler = new ProcSampler(central.pid);
@@ -140,9 +110,8 @@ export async function measureIngest(dialect: Dialect, branches: number, recordsP
     await Promise.all(fleet.map(async (b) => {
       for (let i = 0; i < b.records.length; i += MAX_PUSH_EVENTS) {
         const p0 = nowMs();
-        const ack = await push(http, b.credential, b.id, b.records.slice(i, i + MAX_PUSH_EVENTS));
+        await pushRecords(http, b.credential, b.id, b.records.slice(i, i + MAX_PUSH_EVENTS));
         latencies.push(nowMs() - p0);
-        if (ack.rejected.length) throw new Error(`records rejected: ${JSON.stringify(ack.rejected[0])}`);
       }
     }));
     const seconds = (nowMs() - t0) / 1000;
@@ -194,7 +163,7 @@ export async function measureCatchUp(dialect: Dialect, records: number): Promise
     const first = await createBranchServer(base);
     const branchId = first.branchId;
     await first.close();
-    const credential = await enrol(http, branchId);
+    const credential = await enrolBranch(http, ADMIN, branchId);
     const store = createStore<BranchDatabase>(openSqlite(path.join(dataDir, 'branch.sqlite')));
     await migrate(store.db, branchMigrations);
     store.close();

@@ -1,6 +1,6 @@
 // The branch server under test, in its own process, and the clients that drive it: a keep-alive HTTP client (what a
 // kiosk or an agent screen does over REST) and Socket.IO clients (call boards, kiosks, agent screens).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -10,6 +10,7 @@ import readline from 'node:readline';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/src/shared/contracts/events.js';
 import type { CounterView, ServiceView } from '../../server/src/shared/contracts/api.js';
+import type { EnrolResponse, PushResponse, SyncEvent } from '../../server/src/shared/contracts/sync.js';
 import type { Child } from '../support/child.js';
 import { nowMs } from './stats.js';
 
@@ -125,14 +126,47 @@ export async function startBenchServer(opts: { dataDir: string; cpuProfDir?: str
       child.process.kill('SIGUSR2');
       return (JSON.parse(await line) as { eventLoopDelay: { p50: number; p99: number; max: number } }).eventLoopDelay;
     },
-    stop: () => new Promise<void>((resolve) => {
-      const p = child.process;
-      if (p.exitCode !== null || p.signalCode !== null) return resolve();
-      const timer = setTimeout(() => p.kill('SIGKILL'), 15_000);
-      p.once('exit', () => { clearTimeout(timer); resolve(); });
-      p.kill('SIGTERM');
-    }),
+    stop: () => stopChild(child.process),
   };
+}
+
+/** SIGTERM, and SIGKILL if the child has not exited 15 s later; resolves once it has exited. */
+export function stopChild(p: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    const timer = setTimeout(() => p.kill('SIGKILL'), 15_000);
+    p.once('exit', () => { clearTimeout(timer); resolve(); });
+    p.kill('SIGTERM');
+  });
+}
+
+/** A central server in its own process (test/bench/central-server.mjs, the built server unless --server=src). */
+export interface CentralChild { url: string; pid: number; stop(): Promise<void> }
+
+export async function startCentralChild(env: Record<string, string>): Promise<CentralChild> {
+  const module = path.resolve(serverMode === 'dist' ? 'server/dist/index.js' : 'server/src/index.ts');
+  const child = await startNodeChild<{ url: string }>('test/bench/central-server.mjs', { BENCH_SERVER_MODULE: module, ...env }, [], { tsx: serverMode === 'src' });
+  const pid = child.process.pid;
+  if (pid === undefined) throw new Error('central child has no pid');
+  return { url: child.info.url, pid, stop: () => stopChild(child.process) };
+}
+
+/** Enrol a branch at central with its admin token; returns the branch credential. */
+export async function enrolBranch(client: HttpClient, adminToken: string, id: string): Promise<string> {
+  const res = await client.post<EnrolResponse>('/api/central/branches', {
+    id, name: `Agence ${id}`, region: 'Dakar', organization: { id: 'bench-org', name: 'Banque bench', type: 'bank' },
+  }, adminToken);
+  if (res.status !== 201) throw new Error(`enrolment failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.credential;
+}
+
+/** One push of a branch's records, as its sync worker sends it; a refused push or a rejected record fails the bench. */
+export async function pushRecords(client: HttpClient, credential: string, branchId: string, events: SyncEvent[]): Promise<PushResponse> {
+  const body = { protocolVersion: 1, branchId, headSeq: events[events.length - 1]?.seq ?? 0, events };
+  const res = await client.post<PushResponse>('/api/sync/push', body, credential);
+  if (res.status !== 200) throw new Error(`push failed: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
+  if (res.body.rejected.length) throw new Error(`records rejected: ${JSON.stringify(res.body.rejected[0])}`);
+  return res.body;
 }
 
 /** Like test/support/child.ts's startChild, with Node flags (--cpu-prof is refused in NODE_OPTIONS). */

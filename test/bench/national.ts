@@ -7,15 +7,17 @@
 //   instance; a branch pushes the call of the first ticket of the line, every page's position changes, and the
 //   time from the push to each page's update is recorded, with the instance's memory.
 // The instances run in their own processes (the built server); the clients run in the bench process.
-import path from 'node:path';
 import pg from 'pg';
 import { v7 } from 'uuid';
 import { io as connect, type Socket } from 'socket.io-client';
-import { MAX_PUSH_EVENTS, type CentralBranchView, type EnrolResponse, type PushResponse, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
+import { MAX_PUSH_EVENTS, type CentralBranchView, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
 import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/shared/contracts/tracking.js';
 import { createPgDatabase, postgresProblem } from '../support/postgres.js';
 import { servedTickets, ticketRecords } from '../support/sync-records.js';
-import { getServerMode, HttpClient, inBatches, startNodeChild } from './harness.js';
+import { enrolBranch, HttpClient, inBatches, pushRecords, startCentralChild } from './harness.js';
+
+/** An instance of central on the shared database. */
+const startInstance = (databaseUrl: string) => startCentralChild({ BENCH_ADMIN_TOKEN: ADMIN, BENCH_CENTRAL_DATABASE_URL: databaseUrl });
 import { memory, ProcSampler, type ProcUsage } from './proc.js';
 import { nowMs, sleep, summarize, type LatencySummary } from './stats.js';
 
@@ -44,47 +46,10 @@ export interface NationalResult {
   skipped: string | null;
 }
 
-interface Instance { url: string; pid: number; stop(): Promise<void> }
-
-async function startInstance(databaseUrl: string): Promise<Instance> {
-  const child = await startNodeChild<{ url: string }>('test/bench/central-server.mjs', {
-    BENCH_SERVER_MODULE: path.resolve(getServerMode() === 'dist' ? 'server/dist/index.js' : 'server/src/index.ts'),
-    BENCH_ADMIN_TOKEN: ADMIN, BENCH_CENTRAL_DATABASE_URL: databaseUrl,
-  }, [], { tsx: getServerMode() === 'src' });
-  const pid = child.process.pid;
-  if (pid === undefined) throw new Error('central child has no pid');
-  return {
-    url: child.info.url, pid,
-    stop: () => new Promise<void>((resolve) => {
-      const p = child.process;
-      if (p.exitCode !== null || p.signalCode !== null) return resolve();
-      const timer = setTimeout(() => p.kill('SIGKILL'), 15_000);
-      p.once('exit', () => { clearTimeout(timer); resolve(); });
-      p.kill('SIGTERM');
-    }),
-  };
-}
-
-async function enrol(http: HttpClient, id: string): Promise<string> {
-  const res = await http.post<EnrolResponse>('/api/central/branches', {
-    id, name: `Agence ${id}`, region: 'Dakar', organization: { id: 'bench-org', name: 'Banque bench', type: 'bank' },
-  }, ADMIN);
-  if (res.status !== 201) throw new Error(`enrolment failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.credential;
-}
-
-async function push(http: HttpClient, credential: string, branchId: string, events: SyncEvent[]): Promise<PushResponse> {
-  const body = { protocolVersion: 1, branchId, headSeq: events[events.length - 1]?.seq ?? 0, events };
-  const res = await http.post<PushResponse>('/api/sync/push', body, credential);
-  if (res.status !== 200) throw new Error(`push failed: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
-  if (res.body.rejected.length) throw new Error(`records rejected: ${JSON.stringify(res.body.rejected[0])}`);
-  return res.body;
-}
-
 async function pushAll(http: HttpClient, credential: string, branchId: string, records: SyncEvent[], latencies?: number[]): Promise<void> {
   for (let i = 0; i < records.length; i += MAX_PUSH_EVENTS) {
     const p0 = nowMs();
-    await push(http, credential, branchId, records.slice(i, i + MAX_PUSH_EVENTS));
+    await pushRecords(http, credential, branchId, records.slice(i, i + MAX_PUSH_EVENTS));
     latencies?.push(nowMs() - p0);
   }
 }
@@ -96,7 +61,7 @@ async function measureIngest(databaseUrl: string, opts: NationalOptions, log: (l
     const fleet = [];
     for (let i = 0; i < opts.branches; i++) {
       const id = `nat-${i}`;
-      fleet.push({ id, n: i, credential: await enrol(clients[0] as HttpClient, id), records: servedTickets(id, Math.ceil(opts.recordsPerBranch / 4)).slice(0, opts.recordsPerBranch) });
+      fleet.push({ id, n: i, credential: await enrolBranch(clients[0] as HttpClient, ADMIN, id), records: servedTickets(id, Math.ceil(opts.recordsPerBranch / 4)).slice(0, opts.recordsPerBranch) });
     }
     const latencies: number[] = [];
     const samplers = instances.map((i) => new ProcSampler(i.pid));
@@ -143,7 +108,7 @@ async function measureFanout(databaseUrl: string, sockets: number, log: (line: s
   const open: TrackSocket[] = [];
   try {
     const branchId = 'nat-fanout';
-    const credential = await enrol(http, branchId);
+    const credential = await enrolBranch(http, ADMIN, branchId);
     // A long line waiting now (issued in the last hours, so central counts them in the line).
     const start = new Date(Date.now() - sockets * 1000);
     const waiting: SyncEvent[] = [];
@@ -190,7 +155,7 @@ async function measureFanout(databaseUrl: string, sockets: number, log: (line: s
         });
       }
     });
-    await push(http, credential, branchId, [called]);
+    await pushRecords(http, credential, branchId, [called]);
     await done;
     const mem = memory(instance.pid);
     return { sockets: open.length, updated: latencies.length, connectSeconds: Math.round(connectSeconds * 10) / 10, latency: summarize(latencies), rssMb: Math.round(mem.rssMb), peakRssMb: Math.round(mem.hwmMb) };
