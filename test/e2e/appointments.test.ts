@@ -13,6 +13,8 @@ import { FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/c
 import { TestClock } from '../support/clock.js';
 import { kioskText, openKiosk, PORTRAIT, shownTicket } from '../support/kiosk.js';
 import { buildScreens } from '../support/ui-build.js';
+import { smsTracking, Visitors } from '../support/visitor.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 
 function browserTestsEnabled(): boolean {
   if (chromiumAvailable()) return true;
@@ -27,6 +29,8 @@ describe.skipIf(!browserTestsEnabled())('appointment: book → pull → kiosk ch
   let central: TestCentral;
   let b: TestBranch;
   let browser: Browser;
+  let sms: OrangeSmsSimulator;
+  let visitors: Visitors;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
 
@@ -52,7 +56,9 @@ describe.skipIf(!browserTestsEnabled())('appointment: book → pull → kiosk ch
 
   beforeAll(async () => {
     screens = await buildScreens(['kiosk', 'agent', 'display']);
-    central = await startCentral('sqlite', { clock });
+    sms = await new OrangeSmsSimulator().start();
+    central = await startCentral('sqlite', { clock, tracking: smsTracking(sms) });
+    visitors = new Visitors(central.api, sms, undefined, clock);
     // Enrolment as in the field: the branch starts once (its id), head office enrols it, it restarts connected.
     const first = await startBranch({ clock });
     const credential = await central.enrol(first.server.branchId, 'Agence Plateau');
@@ -66,6 +72,7 @@ describe.skipIf(!browserTestsEnabled())('appointment: book → pull → kiosk ch
     await browser?.close();
     await b?.destroy();
     await central?.destroy();
+    await sms?.close();
     screens?.remove();
   });
 
@@ -77,9 +84,10 @@ describe.skipIf(!browserTestsEnabled())('appointment: book → pull → kiosk ch
     await syncNow();
     await waitFor('central to offer the service', async () => (await central.api.get<PublicServiceView[]>(`/api/public/branches/${b.server.branchId}/services`)).body.length === 1);
 
-    // Two visitors book from home.
+    // Two visitors book from home, the phone confirmed by a code by SMS first.
     const bookAt = async (startsAt: string, name: string) => {
-      const res = await central.api.post<BookingCreated>('/api/public/bookings', { branchId: b.server.branchId, serviceId: serviceA, startsAt, name, phone: '+221 77 555 44 33' });
+      const phone = '+221 77 555 44 33';
+      const res = await central.api.post<BookingCreated>('/api/public/bookings', { branchId: b.server.branchId, serviceId: serviceA, startsAt, name, phone, visitorToken: await visitors.token(phone) });
       expect(res.status).toBe(201);
       return res.body.booking;
     };

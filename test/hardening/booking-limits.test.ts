@@ -7,6 +7,8 @@ import { notificationDb } from '../../server/src/central/notifications/store.js'
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { TestClock } from '../support/clock.js';
 import { requestFrom } from '../support/from-address.js';
+import { Visitors } from '../support/visitor.js';
+import { SmtpSink } from '../fixtures/smtp-sink.js';
 
 type Answer = { booking?: { code: string }; error?: { code: string } };
 
@@ -18,13 +20,22 @@ describe('anonymous booking limits', () => {
   let slots: FreeSlot[];
   let next = 0;
   let sms: OrangeSmsSimulator;
+  let sink: SmtpSink;
+  let visitors: Visitors;
 
   beforeAll(async () => {
     sms = await new OrangeSmsSimulator().start();
+    sink = await new SmtpSink().start();
     central = await startCentral('sqlite', {
       clock,
-      tracking: { channels: { sms: { baseUrl: sms.url, clientId: sms.clientId, clientSecret: sms.clientSecret, senderAddress: 'tel:+2210000', senderName: 'SmartQueue' } } },
+      tracking: { channels: {
+        sms: { baseUrl: sms.url, clientId: sms.clientId, clientSecret: sms.clientSecret, senderAddress: 'tel:+2210000', senderName: 'SmartQueue' },
+        email: { url: sink.url, from: 'SmartQueue <no-reply@smartqueue.sn>' },
+      } },
+      // The 25 contacts below each get a code from this test's one address.
+      visitorCodes: { perAddressPerHour: 100 },
     });
+    visitors = new Visitors(central.api, sms, sink, clock);
     b = await startSyncedBranch(central, { clock });
     const admin = await b.login('admin');
     serviceA = (await b.service('A')).id;
@@ -37,6 +48,7 @@ describe('anonymous booking limits', () => {
     await b?.destroy();
     await central?.destroy();
     await sms?.close();
+    await sink?.close();
   });
 
   async function freshSlots(): Promise<void> {
@@ -44,9 +56,14 @@ describe('anonymous booking limits', () => {
     next = 0;
     expect(slots.length).toBeGreaterThan(40);
   }
-  const book = (from: string, contact: { phone?: string; email?: string }) => requestFrom<Answer>(from, `${central.url}/api/public/bookings`, 'POST', {
-    branchId: b.server.branchId, serviceId: serviceA, startsAt: (slots[next++] as FreeSlot).startsAt, name: 'Awa Diop', ...contact,
-  });
+  // Each contact is confirmed first (issue 18: a booking needs its phone's or e-mail's token); the token comes from this
+  // test's own address, the bookings from the address given.
+  const book = async (from: string, contact: { phone?: string; email?: string }) => {
+    const visitorToken = contact.phone ? await visitors.token(contact.phone) : await visitors.emailToken(contact.email as string);
+    return requestFrom<Answer>(from, `${central.url}/api/public/bookings`, 'POST', {
+      branchId: b.server.branchId, serviceId: serviceA, startsAt: (slots[next++] as FreeSlot).startsAt, name: 'Awa Diop', ...contact, visitorToken,
+    });
+  };
   const confirmationsTo = async (address: string) => (await notificationDb(central.server.db).selectFrom('notification_deliveries').select('id')
     .where('recipient', '=', address).where('kind', '=', 'booking_confirmation').execute()).length;
 

@@ -8,6 +8,7 @@ import type { BookingCreated, PublicServiceView, SlotsResponse } from '../../ser
 import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { TestClock } from '../support/clock.js';
+import { Visitors } from '../support/visitor.js';
 import { centralDialects } from '../support/postgres.js';
 
 const dialects = await centralDialects();
@@ -58,7 +59,9 @@ describe.each(dialects)('contact data retention (%s central)', (dialect) => {
     await b.api.post(`/api/tickets/${old.id}/start`, {}, awa);
     expect((await b.api.post(`/api/tickets/${old.id}/complete`, {}, awa)).status).toBe(200);
     const slot = (await central.api.get<SlotsResponse>(`/api/public/branches/${b.server.branchId}/services/${service.id}/slots`)).body.slots[0];
-    const booked = await central.api.post<BookingCreated>('/api/public/bookings', { branchId: b.server.branchId, serviceId: service.id, startsAt: slot?.startsAt, name: 'Mariama Sow', phone: PHONE, email: EMAIL });
+    // The booking's phone is confirmed first (issue 18), through the real code flow.
+    const visitorToken = await new Visitors(central.api, sms).token(PHONE);
+    const booked = await central.api.post<BookingCreated>('/api/public/bookings', { branchId: b.server.branchId, serviceId: service.id, startsAt: slot?.startsAt, name: 'Mariama Sow', phone: PHONE, email: EMAIL, visitorToken });
     expect(booked.status).toBe(201);
     code = booked.body.booking.code;
     await b.server.sync?.syncNow();

@@ -1,7 +1,8 @@
 // Remote booking through central, on SQLite and on PostgreSQL: the public catalogue, free slots across weekends,
 // holidays, closures and the Dakar day boundary, clear errors for bad input, central's capacity under concurrent
 // bookings of the last place (exactly one wins), the pull feed down to the branch, check-in at the branch (also
-// while central is down) and the facts coming back up to central.
+// while central is down) and the facts coming back up to central. Every booking, cancel and move carries the token of
+// the booking's phone or e-mail, confirmed by a one-time code read from the SMS simulator or the SMTP sink (issue 18).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createCentralServer, type CentralServer } from '../../server/src/index.js';
@@ -14,6 +15,10 @@ import { startBranch, type TestBranch } from '../support/branch.js';
 import { CENTRAL_ADMIN_TOKEN, FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/central.js';
 import { TestClock } from '../support/clock.js';
 import { centralDialects } from '../support/postgres.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import { SmtpSink } from '../fixtures/smtp-sink.js';
+import { smsTracking, Visitors } from '../support/visitor.js';
+import type { TrackingOptions } from '../../server/src/central/tracking/index.js';
 
 type ErrorShape = { error: { code: string; message: string; details?: Record<string, unknown> } };
 
@@ -42,9 +47,20 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
   let serviceA: string;
   let serviceC: string;
   let branchId: string;
+  let sms: OrangeSmsSimulator;
+  let sink: SmtpSink;
+  let visitors: Visitors;
+  let tracking: TrackingOptions;
+  const visitorCodes = { perAddressPerHour: 200 };
 
   const pub = () => central.api;
-  const book = (body: Record<string, unknown>) => pub().post<BookingCreated & ErrorShape>('/api/public/bookings', body);
+  /** The token of a body's phone (or its e-mail when it has no phone), when it is one that can get a code. */
+  const tokenOf = (body: Record<string, unknown>) => visitors.forContact(body);
+  const book = async (body: Record<string, unknown>) => pub().post<BookingCreated & ErrorShape>('/api/public/bookings', { visitorToken: await tokenOf(body), ...body });
+  const cancelAs = async (code: string, contact: { phone?: string; email?: string }) =>
+    pub().post<PublicBookingView & ErrorShape>(`/api/public/bookings/${code}/cancel`, { visitorToken: await tokenOf(contact) });
+  const moveAs = async (code: string, contact: { phone?: string; email?: string }, startsAt: string) =>
+    pub().post<BookingCreated & ErrorShape>(`/api/public/bookings/${code}/move`, { startsAt, visitorToken: await tokenOf(contact) });
   const slotsOf = async (serviceId: string, query = '') => (await pub().get<SlotsResponse>(`/api/public/branches/${branchId}/services/${serviceId}/slots${query}`)).body.slots;
   const syncNow = async (branch: TestBranch = b) => {
     const res = await branch.api.post<{ ok: boolean; error: string | null }>('/api/sync/run', {}, await branch.login('aminata'));
@@ -56,7 +72,12 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
   const centralBooking = (code: string) => appointmentsDb(cdb()).selectFrom('bookings').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
-    central = await startCentral(dialect, { clock });
+    sms = await new OrangeSmsSimulator().start();
+    sink = await new SmtpSink().start();
+    const t = smsTracking(sms);
+    tracking = { ...t, channels: { ...t.channels, email: { url: sink.url, from: 'SmartQueue <no-reply@smartqueue.sn>' } } };
+    central = await startCentral(dialect, { clock, tracking, visitorCodes });
+    visitors = new Visitors(central.api, sms, sink, clock);
     b = await enrolledBranch(central, clock, 'Agence Plateau');
     branchId = b.server.branchId;
     admin = await b.login('admin');
@@ -78,6 +99,8 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     await b?.destroy();
     await restarted?.close();
     await central?.destroy();
+    await sms?.close();
+    await sink?.close();
   });
 
   it('lists organizations and branches by region, and their bookable services', async () => {
@@ -135,12 +158,29 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     const seen = await pub().get<PublicBookingView>(`/api/public/bookings/${booking.displayCode.toLowerCase()}`);
     expect(seen.body).toEqual(booking);
 
-    const moved = await pub().post<BookingCreated>(`/api/public/bookings/${booking.code}/move`, { startsAt: '2026-12-23T11:00:00.000Z' });
+    // Nothing is booked, moved or cancelled without the booking's confirmed phone or e-mail (issue 18).
+    const slotsBefore = await slotsOf(serviceA);
+    const anon = await book({ branchId, serviceId: serviceA, startsAt: '2026-12-23T10:30:00.000Z', name: 'Sans Code', phone: '+221770009999', visitorToken: undefined });
+    expect(anon.status).toBe(401);
+    expect(anon.body.error.code).toBe('VISITOR_UNVERIFIED');
+    expect(anon.body.error.message).toMatch(/confirm your phone number \(or e-mail address\) with the code/);
+    const stranger = await book({ branchId, serviceId: serviceA, startsAt: '2026-12-23T10:30:00.000Z', name: 'Autre', phone: '+221770009999', visitorToken: await visitors.token('+221770009998') });
+    expect(stranger.status).toBe(403);
+    expect(stranger.body.error.code).toBe('VISITOR_CONTACT_MISMATCH');
+    expect(await slotsOf(serviceA)).toEqual(slotsBefore);
+    expect(await appointmentsDb(cdb()).selectFrom('bookings').select('id').execute()).toHaveLength(1);
+    expect((await pub().post<ErrorShape>(`/api/public/bookings/${booking.code}/move`, { startsAt: '2026-12-23T11:00:00.000Z' })).status).toBe(401);
+    expect((await moveAs(booking.code, { phone: '+221770009998' }, '2026-12-23T11:00:00.000Z')).body.error.code).toBe('VISITOR_CONTACT_MISMATCH');
+    expect((await pub().post<ErrorShape>(`/api/public/bookings/${booking.code}/cancel`, {})).status).toBe(401);
+    expect((await cancelAs(booking.code, { email: 'awa@example.sn' })).status).toBe(403);
+    expect((await centralBooking(booking.code)).version).toBe(1);
+
+    const moved = await moveAs(booking.code, { phone: '77 123 45 67' }, '2026-12-23T11:00:00.000Z');
     expect(moved.status).toBe(200);
     expect(moved.body.booking.localTime).toBe('11:00');
     expect((await centralBooking(booking.code)).version).toBe(2);
 
-    // C takes one visitor per slot.
+    // C takes one visitor per slot. A booking with an e-mail only is confirmed by a code sent by e-mail.
     const first = await book({ branchId, serviceId: serviceC, startsAt: '2026-12-22T09:00:00.000Z', name: 'Awa Diallo', email: 'awa@example.sn' });
     expect(first.status).toBe(201);
     expect(first.body.booking.email).toBe('a***@example.sn');
@@ -150,13 +190,15 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     expect(full.body.error.code).toBe('SLOT_FULL');
     expect((await slotsOf(serviceC)).map((s) => s.startsAt)).not.toContain('2026-12-22T09:00:00.000Z');
 
-    const cancelled = await pub().post<PublicBookingView>(`/api/public/bookings/${first.body.booking.code}/cancel`);
+    // The e-mail's token cancels it; a phone's token is no token of this booking.
+    expect((await cancelAs(first.body.booking.code, { phone: '77 123 45 67' })).status).toBe(403);
+    const cancelled = await cancelAs(first.body.booking.code, { email: 'awa@example.sn' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
-    const twice = await pub().post<ErrorShape>(`/api/public/bookings/${first.body.booking.code}/cancel`);
+    const twice = await cancelAs(first.body.booking.code, { email: 'awa@example.sn' });
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('BOOKING_CANCELLED');
-    expect((await pub().post<ErrorShape>(`/api/public/bookings/${first.body.booking.code}/move`, { startsAt: '2026-12-22T09:15:00.000Z' })).body.error.code).toBe('BOOKING_CANCELLED');
+    expect((await moveAs(first.body.booking.code, { email: 'awa@example.sn' }, '2026-12-22T09:15:00.000Z')).body.error.code).toBe('BOOKING_CANCELLED');
     const again = await book({ branchId, serviceId: serviceC, startsAt: '2026-12-22T09:00:00.000Z', name: 'Ousmane Sy', phone: '+221701112233' });
     expect(again.status).toBe(201);
   });
@@ -169,9 +211,13 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     // On PostgreSQL the racers go through two central instances sharing the database.
     const second = dialect === 'postgres' ? await central.another() : null;
     const urls = [central.url, second?.url ?? central.url];
-    const racers = Array.from({ length: 12 }, (_, i) => fetch(`${urls[i % 2]}/api/public/bookings`, {
+    // Each racer has confirmed its phone first (sequentially: only the bookings race).
+    const phones = Array.from({ length: 12 }, (_, i) => `+2217700001${String(i).padStart(2, '0')}`);
+    const tokens: string[] = [];
+    for (const phone of phones) tokens.push(await visitors.token(phone));
+    const racers = phones.map((phone, i) => fetch(`${urls[i % 2]}/api/public/bookings`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ branchId, serviceId: serviceA, startsAt, name: `Visiteur ${i}`, phone: `+2217700001${String(i).padStart(2, '0')}` }),
+      body: JSON.stringify({ branchId, serviceId: serviceA, startsAt, name: `Visiteur ${i}`, phone, visitorToken: tokens[i] }),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as ErrorShape })));
     const results = await Promise.all(racers);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
@@ -212,7 +258,7 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     const centralTicket = await cdb().db.selectFrom('tickets').selectAll().where('id', '=', ticket.id).executeTakeFirstOrThrow();
     expect(centralTicket).toMatchObject({ status: 'served', queue_type: 'appointment', booking_id: booked.id, due_at: '2026-12-22T09:00:00.000Z' });
     expect((await pub().get<PublicBookingView>(`/api/public/bookings/${booked.code}`)).body.status).toBe('checked_in');
-    expect((await pub().post<ErrorShape>(`/api/public/bookings/${booked.code}/cancel`)).body.error.code).toBe('ALREADY_CHECKED_IN');
+    expect((await cancelAs(booked.code, { phone: '+221701112233' })).body.error.code).toBe('ALREADY_CHECKED_IN');
   });
 
   it('checks in while central is down, and tells central once it is back; a missed booking becomes a no-show there', async () => {
@@ -235,7 +281,7 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     expect(down.body.ok).toBe(false);
 
     restarted = await createCentralServer({
-      port, host: '127.0.0.1', databaseUrl: central.databaseUrl, adminToken: CENTRAL_ADMIN_TOKEN, clock, logger: pino({ level: 'silent' }),
+      port, host: '127.0.0.1', databaseUrl: central.databaseUrl, adminToken: CENTRAL_ADMIN_TOKEN, clock, logger: pino({ level: 'silent' }), tracking, visitorCodes,
     });
     await waitFor('the branch to push again', async () => {
       const r = await syncNow();
@@ -254,7 +300,7 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
       const otherA = (await other.service('A')).id;
       expect((await other.api.request('PUT', `/api/admin/appointments/services/${otherA}`, { token: otherAdmin, body: { enabled: true, minLeadMinutes: 0 } })).status).toBe(200);
       await syncNow(other);
-      const booked = await pub().post<BookingCreated>('/api/public/bookings', { branchId: other.server.branchId, serviceId: otherA, startsAt: '2026-12-22T10:00:00.000Z', name: 'Mame Diarra', phone: '+221781234567' });
+      const booked = await book({ branchId: other.server.branchId, serviceId: otherA, startsAt: '2026-12-22T10:00:00.000Z', name: 'Mame Diarra', phone: '+221781234567' });
       expect(booked.status).toBe(201);
       const wrong = await b.api.post<ErrorShape>('/api/appointments/check-in', { code: booked.body.booking.displayCode }, kiosk);
       expect(wrong.status).toBe(422);
@@ -263,7 +309,7 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
 
       // Booked a moment ago, not pulled yet (the branch's sync is stopped): the branch asks central and checks it in.
       await other.server.sync?.stop();
-      const fresh = await pub().post<BookingCreated>('/api/public/bookings', { branchId: other.server.branchId, serviceId: otherA, startsAt: '2026-12-22T10:15:00.000Z', name: 'Khady Gueye', phone: '+221781234568' });
+      const fresh = await book({ branchId: other.server.branchId, serviceId: otherA, startsAt: '2026-12-22T10:15:00.000Z', name: 'Khady Gueye', phone: '+221781234568' });
       expect(fresh.status).toBe(201);
       clock.set('2026-12-22T09:50:00Z');
       const here = await other.api.post<CheckInResult>('/api/appointments/check-in', { code: fresh.body.booking.displayCode }, await other.kioskToken());

@@ -14,6 +14,8 @@ import { startBranch, type TestBranch } from '../support/branch.js';
 import { FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/central.js';
 import { TestClock } from '../support/clock.js';
 import { centralDialects } from '../support/postgres.js';
+import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import { smsTracking, Visitors } from '../support/visitor.js';
 
 const dialects = await centralDialects();
 
@@ -36,6 +38,9 @@ describe.each(dialects)('booking deposit paid from the phone (%s central)', (dia
   let serviceA: string;
   let serviceC: string;
   let branchId: string;
+  /** The visitor confirms the phone with a code by SMS before booking or cancelling (issue 18). */
+  let sms: OrangeSmsSimulator;
+  let visitors: Visitors;
 
   const pub = () => central.api;
   const cdb = () => central.server.db.withTables<CentralPaymentTables>();
@@ -44,7 +49,7 @@ describe.each(dialects)('booking deposit paid from the phone (%s central)', (dia
     expect(res.body).toMatchObject({ ok: true });
   };
   const book = async (serviceId: string, startsAt: string, phone = '+221771234567') => {
-    const res = await pub().post<BookingCreated>('/api/public/bookings', { branchId, serviceId, startsAt, name: 'Awa Diop', phone });
+    const res = await pub().post<BookingCreated>('/api/public/bookings', { branchId, serviceId, startsAt, name: 'Awa Diop', phone, visitorToken: await visitors.token(phone) });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.booking;
   };
@@ -63,7 +68,9 @@ describe.each(dialects)('booking deposit paid from the phone (%s central)', (dia
       orange_money: new OrangeMoneyProvider({ ...ORANGE, apiUrl: orange.url, timeoutMs: 1000, clock }),
       free_money: new FreeMoneyProvider({ ...FREE, apiUrl: free.url, timeoutMs: 1000, clock }),
     };
-    central = await startCentral(dialect, { clock, payments: { providers, reconcileEveryMs: 0 } });
+    sms = await new OrangeSmsSimulator().start();
+    central = await startCentral(dialect, { clock, payments: { providers, reconcileEveryMs: 0 }, tracking: smsTracking(sms) });
+    visitors = new Visitors(central.api, sms, undefined, clock);
     orange.setWebhookUrl(`${central.url}/api/payments/webhooks/orange_money`);
     // Enrolled as in the field: first start (its id), enrolment at head office, restart with the credential.
     const first = await startBranch({ clock });
@@ -91,6 +98,7 @@ describe.each(dialects)('booking deposit paid from the phone (%s central)', (dia
     await b?.destroy();
     await central?.destroy();
     for (const sim of [orange, free]) await sim?.close();
+    await sms?.close();
   });
 
   it('the booking site sees which services ask a deposit', async () => {
@@ -171,7 +179,7 @@ describe.each(dialects)('booking deposit paid from the phone (%s central)', (dia
   it('refuses bad deposit requests clearly and opens nothing', async () => {
     const free1 = await book(serviceC, '2026-12-22T13:00:00.000Z');
     const cancelled = await book(serviceA, '2026-12-22T13:30:00.000Z');
-    expect((await pub().post(`/api/public/bookings/${cancelled.code}/cancel`)).status).toBe(200);
+    expect((await pub().post(`/api/public/bookings/${cancelled.code}/cancel`, { visitorToken: await visitors.token('+221771234567') })).status).toBe(200);
     const open = await book(serviceA, '2026-12-22T14:00:00.000Z');
     const before = (await cdb().selectFrom('payment_checkouts').select('payment_id').execute()).length;
     const calls = orange.requests.length + free.requests.length;

@@ -118,7 +118,7 @@ describe.each(dialects)('visitor one-time codes (%s central)', (dialect) => {
       branchId: 'any', serviceId: 'any', startsAt: '2026-12-22T09:00:00Z', name: 'Awa', phone: '+221770000104', visitorToken: token.body.token,
     });
     expect(booking.status).toBe(403);
-    expect(booking.body.error.code).toBe('VISITOR_PHONE_MISMATCH');
+    expect(booking.body.error.code).toBe('VISITOR_CONTACT_MISMATCH');
     // "My tickets" needs a phone's token: an e-mail's is refused, a made-up one too, a phone's lists (none here).
     expect((await central.api.post<ErrorAnswer>('/api/public/my-tickets', { visitorToken: token.body.token })).status).toBe(403);
     expect((await central.api.post<ErrorAnswer>('/api/public/my-tickets', { visitorToken: 'sqv_made-up-token-000000000000' })).status).toBe(401);

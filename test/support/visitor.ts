@@ -2,6 +2,9 @@
 // the simulated operator received, send it back, keep the token. Tokens are kept per phone (a few codes an hour each).
 import type { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import type { VisitorCodeSent, VisitorToken } from '../../server/src/shared/contracts/visitor.js';
+import { normalizeSenegalPhone } from '../../server/src/shared/contracts/domain.js';
+import type { Clock } from '../../server/src/shared/clock.js';
+import type { SmtpSink } from '../fixtures/smtp-sink.js';
 import type { ApiClient } from './branch.js';
 import { waitFor } from './central.js';
 
@@ -13,22 +16,68 @@ export async function codeFromSms(sms: OrangeSmsSimulator, phone: string, after:
   }, 15_000);
 }
 
+/** A visitor code's SMS text or e-mail subject (not a booking's or a ticket's message): tests that count messages skip them. */
+export function isVisitorCodeText(text: string): boolean {
+  return /SmartQueue/.test(text) && /\b\d{6}\b/.test(text);
+}
+
+/** The 6-digit code of the latest e-mail to `email` that came after `after` messages. */
+export async function codeFromMail(mail: SmtpSink, email: string, after: number): Promise<string> {
+  return waitFor(`the code's e-mail to ${email}`, () => {
+    const m = mail.messages.slice(after).reverse().find((x) => x.to.includes(email.toLowerCase()) && isVisitorCodeText(x.subject));
+    return m?.subject.match(/\b(\d{6})\b/)?.[1];
+  }, 15_000);
+}
+
 export class Visitors {
-  private readonly tokens = new Map<string, string>();
+  private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
 
-  constructor(private readonly api: ApiClient, private readonly sms: OrangeSmsSimulator) {}
+  /** `clock`: central's clock, when a test moves it (a token stands half an hour: an expired one is asked again). */
+  constructor(private readonly api: ApiClient, private readonly sms?: OrangeSmsSimulator, private readonly mail?: SmtpSink, private readonly clock?: Clock) {}
 
-  /** A token for `phone`, through the real code flow (once per phone). */
+  /** A token for `phone` (any way of writing it), through the real code flow (once per phone while it stands). */
   async token(phone: string): Promise<string> {
-    const known = this.tokens.get(phone);
-    if (known) return known;
-    const before = this.sms.messages.length;
-    const sent = await this.api.post<VisitorCodeSent>('/api/public/visitor-codes', { phone });
-    if (sent.status !== 201) throw new Error(`code request for ${phone}: ${sent.status} ${JSON.stringify(sent.body)}`);
-    const code = await codeFromSms(this.sms, phone, before);
+    const normalized = normalizeSenegalPhone(phone) ?? phone;
+    const sms = this.sms;
+    if (!sms) throw new Error('no SMS simulator given to Visitors');
+    return this.confirm(normalized, { phone: normalized }, (before) => codeFromSms(sms, normalized, before), () => sms.messages.length);
+  }
+
+  /** A token for an e-mail address, through the code sent by e-mail. */
+  async emailToken(email: string): Promise<string> {
+    const mail = this.mail;
+    if (!mail) throw new Error('no SMTP sink given to Visitors');
+    const key = email.toLowerCase();
+    return this.confirm(key, { email }, (before) => codeFromMail(mail, key, before), () => mail.messages.length);
+  }
+
+  /**
+   * The token a booking with these contacts needs: its phone's when it has a valid one, else its e-mail's; none when
+   * neither can get a code (a test of bad input: the 400 comes before the missing token's 401).
+   */
+  async forContact(contact: { phone?: unknown; email?: unknown }): Promise<string | undefined> {
+    const phone = typeof contact.phone === 'string' ? normalizeSenegalPhone(contact.phone) : null;
+    if (phone) return this.token(phone);
+    if (contact.phone === undefined && typeof contact.email === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(contact.email)) return this.emailToken(contact.email);
+    return undefined;
+  }
+
+  /** Tokens stand half an hour: after a jump of the clock, ask for new ones. */
+  forget(): void {
+    this.tokens.clear();
+  }
+
+  private async confirm(key: string, body: { phone?: string; email?: string }, read: (before: number) => Promise<string>, count: () => number): Promise<string> {
+    const known = this.tokens.get(key);
+    const now = this.clock?.now().getTime() ?? Date.now();
+    if (known && known.expiresAt - 60_000 > now) return known.token;
+    const before = count();
+    const sent = await this.api.post<VisitorCodeSent>('/api/public/visitor-codes', body);
+    if (sent.status !== 201) throw new Error(`code request for ${key}: ${sent.status} ${JSON.stringify(sent.body)}`);
+    const code = await read(before);
     const verified = await this.api.post<VisitorToken>(`/api/public/visitor-codes/${sent.body.codeId}/verify`, { code });
-    if (verified.status !== 200) throw new Error(`code check for ${phone}: ${verified.status} ${JSON.stringify(verified.body)}`);
-    this.tokens.set(phone, verified.body.token);
+    if (verified.status !== 200) throw new Error(`code check for ${key}: ${verified.status} ${JSON.stringify(verified.body)}`);
+    this.tokens.set(key, { token: verified.body.token, expiresAt: Date.parse(verified.body.expiresAt) });
     return verified.body.token;
   }
 }

@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import {
-  BookBody, BookingCreated, BranchBookingLookup, MoveBody, PublicBookingView, PublicBranchView, PublicOrganizationView, PublicServiceView, SlotsResponse,
+  BookBody, BookingCreated, BranchBookingLookup, CancelBody, MoveBody, PublicBookingView, PublicBranchView, PublicOrganizationView, PublicServiceView, SlotsResponse,
 } from '../../shared/contracts/appointments.js';
 import { LocalDate, Region } from '../../shared/contracts/domain.js';
 import type { Clock } from '../../shared/clock.js';
@@ -22,8 +22,11 @@ export interface BookingRouteDeps {
   notices?: Pick<BookingNotices, 'confirm' | 'queued'>;
   /** Anonymous booking limits (per phone, e-mail and address). */
   limits?: BookingLimits;
-  /** Checks a visitor token sent with a booking (the visitor site's confirmed phone). */
-  visitors?: Pick<VisitorCodes, 'requirePhone'>;
+  /**
+   * Checks the visitor token of a booking, a cancel or a move: the booking's phone or e-mail, confirmed by a one-time
+   * code (issue 18: nothing is booked in the name of a phone or an address the visitor does not hold).
+   */
+  visitors: Pick<VisitorCodes, 'requireContact'>;
 }
 
 const RegionQuery = z.object({ region: Region.optional() });
@@ -57,10 +60,14 @@ export function registerBookingRoutes(router: Router, api: CentralApi, deps: Boo
     method: 'post', path: '/api/public/bookings', tag: 'bookings', access: 'public', summary: 'Book a slot',
     body: BookBody, bodyKind: small, response: BookingCreated, status: 201,
     // 404: no such branch or service; 422: the slot is not offered (full, past, closed); 429: booking limits;
-    // 401/403: a visitorToken that is not (or no longer) this phone's.
+    // 401: no visitorToken, or an expired one; 403: the token of another phone or address.
     errors: [401, 403, 404, 422, 429],
+    description: 'visitorToken is required: the token of the booking\'s phone (or, for a booking with an e-mail only, of its e-mail '
+      + 'address), from POST /api/public/visitor-codes and its verify. Without one: 401 VISITOR_UNVERIFIED, nothing booked; '
+      + 'another phone\'s or address\'s: 403 VISITOR_CONTACT_MISMATCH.',
   }, async ({ body, req }) => {
-    if (body.visitorToken !== undefined && deps.visitors) await deps.visitors.requirePhone(body.visitorToken, body.phone ?? '');
+    // Before any limit is counted or any slot taken: an unconfirmed contact books nothing.
+    await deps.visitors.requireContact(body.visitorToken, body.phone !== undefined ? { phone: body.phone } : { email: body.email ?? null });
     const created = await book(cdb, body, clock.now(), notices, deps.limits && { limits: deps.limits, address: req.socket.remoteAddress ?? 'unknown' });
     notices?.queued();
     return created;
@@ -86,13 +93,16 @@ export function registerBookingRoutes(router: Router, api: CentralApi, deps: Boo
   });
   api.add(router, {
     method: 'post', path: '/api/public/bookings/:code/cancel', tag: 'bookings', access: 'public', summary: 'Cancel a booking',
-    params: CodeParams, response: PublicBookingView,
-  }, ({ params }) => cancel(cdb, params.code as string, clock.now()));
+    params: CodeParams, body: CancelBody, bodyKind: small, response: PublicBookingView, errors: [401, 403, 409],
+    description: "visitorToken: the token of the booking's phone or e-mail address (401 VISITOR_UNVERIFIED without one, 403 for another's): "
+      + 'the booking code alone is printed and shown, it does not prove who holds the booking.',
+  }, async ({ params, body }) => cancel(cdb, params.code as string, clock.now(), (b) => deps.visitors.requireContact(body.visitorToken, b)));
   api.add(router, {
     method: 'post', path: '/api/public/bookings/:code/move', tag: 'bookings', access: 'public', summary: 'Move a booking to another slot',
-    params: CodeParams, body: MoveBody, bodyKind: small, response: BookingCreated, errors: [422],
+    params: CodeParams, body: MoveBody, bodyKind: small, response: BookingCreated, errors: [401, 403, 409, 422],
+    description: "visitorToken: the token of the booking's phone or e-mail address, as for a cancel.",
   }, async ({ params, body }) => {
-    const moved = await move(cdb, params.code as string, body.startsAt, clock.now(), notices);
+    const moved = await move(cdb, params.code as string, body.startsAt, clock.now(), notices, (b) => deps.visitors.requireContact(body.visitorToken, b));
     notices?.queued();
     return moved;
   });

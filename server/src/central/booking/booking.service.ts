@@ -294,10 +294,17 @@ function assertChangeable(b: CentralBookingsTable, now: Date, what: string): voi
   if (b.status === 'no_show' || Date.parse(b.starts_at) <= now.getTime()) throw new CentralError(409, 'BOOKING_PAST', `booking ${shown} has started or is over: it can no longer be ${what}`);
 }
 
-/** Run a change of one booking under its branch's lock (the row is read again under it). */
-async function change(cdb: CentralDb, raw: string, fn: (t: ReturnType<typeof tx>, trx: CentralTrx, b: CentralBookingsTable) => Promise<CentralBookingsTable>): Promise<CentralBookingsTable> {
+/** Who may change a booking: resolves when the caller holds its phone or e-mail (the visitor token), throws otherwise. */
+export type BookingAuthorizer = (contacts: { phone: string | null; email: string | null }) => Promise<void>;
+
+/** Run a change of one booking under its branch's lock (the row is read again under it), once `authorize` agrees. */
+async function change(
+  cdb: CentralDb, raw: string, authorize: BookingAuthorizer | undefined,
+  fn: (t: ReturnType<typeof tx>, trx: CentralTrx, b: CentralBookingsTable) => Promise<CentralBookingsTable>,
+): Promise<CentralBookingsTable> {
   const db = appointmentsDb(cdb);
   const found = await findByCode(db, raw);
+  await authorize?.({ phone: found.phone, email: found.email });
   return cdb.db.transaction().execute(async (trx) => {
     await lockBranchSync(trx, cdb.dialect, found.branch_id);
     const t = tx(trx);
@@ -306,9 +313,9 @@ async function change(cdb: CentralDb, raw: string, fn: (t: ReturnType<typeof tx>
   });
 }
 
-export async function cancel(cdb: CentralDb, raw: string, now: Date): Promise<PublicBookingView> {
+export async function cancel(cdb: CentralDb, raw: string, now: Date, authorize?: BookingAuthorizer): Promise<PublicBookingView> {
   const at = now.toISOString();
-  const row = await change(cdb, raw, async (t, trx, b) => {
+  const row = await change(cdb, raw, authorize, async (t, trx, b) => {
     assertChangeable(b, now, 'cancelled');
     const updated = { ...b, status: 'cancelled', cancelled_at: at, updated_at: at, version: b.version + 1 };
     await t.updateTable('bookings').set({ status: updated.status, cancelled_at: at, updated_at: at, version: updated.version }).where('id', '=', b.id).execute();
@@ -318,9 +325,9 @@ export async function cancel(cdb: CentralDb, raw: string, now: Date): Promise<Pu
   return publicView(appointmentsDb(cdb), row);
 }
 
-export async function move(cdb: CentralDb, raw: string, startsAt: string, now: Date, notices?: BookingConfirmer): Promise<BookingCreated> {
+export async function move(cdb: CentralDb, raw: string, startsAt: string, now: Date, notices?: BookingConfirmer, authorize?: BookingAuthorizer): Promise<BookingCreated> {
   const at = now.toISOString();
-  const row = await change(cdb, raw, async (t, trx, b) => {
+  const row = await change(cdb, raw, authorize, async (t, trx, b) => {
     assertChangeable(b, now, 'moved');
     const { branch, service, overrides } = await bookableService(t, b.branch_id, b.service_id);
     const slot = await takeSlot(t, service, branch.timeZone, overrides, startsAt, now, b.id);

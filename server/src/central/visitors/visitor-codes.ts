@@ -171,6 +171,19 @@ export class VisitorCodes {
     }
   }
 
+  /**
+   * A visitor token that stands for one of `contacts` (a booking's phone or e-mail), or a 401 (missing, unknown,
+   * expired) / 403 (another phone or address). Bookings are made, cancelled and moved with it.
+   */
+  async requireContact(token: string | undefined, contacts: { phone?: string | null; email?: string | null }): Promise<void> {
+    const row = token?.startsWith(VISITOR_TOKEN_PREFIX) ? await this.byToken(token) : undefined;
+    if (!row || !row.token_expires_at || Date.parse(row.token_expires_at) <= this.deps.clock.now().getTime()) {
+      throw new CentralError(401, 'VISITOR_UNVERIFIED', 'confirm your phone number (or e-mail address) with the code sent to it first (the confirmation lasts a few minutes)');
+    }
+    const mine = row.channel === 'sms' ? row.target === contacts.phone : row.target === contacts.email?.toLowerCase();
+    if (!mine) throw new CentralError(403, 'VISITOR_CONTACT_MISMATCH', 'this confirmation is for another phone number or e-mail address: confirm the one of this booking');
+  }
+
   private byToken(token: string): Promise<VisitorCodesTable | undefined> {
     return this.db.selectFrom('visitor_codes').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
   }

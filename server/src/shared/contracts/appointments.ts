@@ -211,6 +211,13 @@ export type FreeSlot = z.infer<typeof FreeSlot>;
 export const SlotsResponse = z.object({ branchId: z.string(), serviceId: z.string(), timeZone: z.string(), slots: z.array(FreeSlot) });
 export type SlotsResponse = z.infer<typeof SlotsResponse>;
 
+/**
+ * A visitor's token (a phone or an e-mail address confirmed by a one-time code). Optional in the schema only so that a
+ * missing one is answered 401 VISITOR_UNVERIFIED (a request that is not authorized), not 400: every route requires it.
+ */
+const VisitorTokenField = z.string().min(16).max(200).optional()
+  .describe('Required: the visitor token of the booking\'s phone or e-mail address (POST /api/public/visitor-codes, then verify). 401 without it.');
+
 export const BookBody = z.strictObject({
   branchId: Ref,
   serviceId: Ref,
@@ -220,12 +227,14 @@ export const BookBody = z.strictObject({
   phone: SenegalPhone.optional(),
   email: z.email('email is not a valid address').max(254).optional(),
   language: Language.default('fr'),
-  /** The visitor site confirms the phone first (a one-time code): when given, it must be this phone's token. */
-  visitorToken: z.string().min(16).max(200).optional(),
+  /** Required (see VisitorTokenField): the token of this booking's phone, or of its e-mail for an e-mail-only booking. */
+  visitorToken: VisitorTokenField,
 }).refine((b) => b.phone !== undefined || b.email !== undefined, { message: 'a phone number (+221…) or an email is required', path: ['phone'] });
 export type BookBody = z.input<typeof BookBody>;
 
-export const MoveBody = z.strictObject({ startsAt: Iso });
+export const MoveBody = z.strictObject({ startsAt: Iso, visitorToken: VisitorTokenField });
+/** A visitor cancels with the token of the booking's phone or e-mail address (required, 401 without it). */
+export const CancelBody = z.strictObject({ visitorToken: VisitorTokenField });
 
 export const PublicBookingView = z.object({
   code: z.string(),
