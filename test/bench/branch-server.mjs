@@ -4,7 +4,9 @@
 // `--server=src` runs this file under tsx with BENCH_SERVER_MODULE pointing at server/src/index.ts instead.
 // Options come from BENCH_* variables; the first stdout line is {"url","port","credentials"} as JSON.
 // @ts-check
+import fs from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
@@ -56,9 +58,37 @@ const timers = {
   'screen snapshot': () => parts.state.snapshot(false),
   'queue summary': () => parts.state.queueSummary(),
 };
+// POST /profile/start and POST /profile/stop?to=FILE (the costs part's --profile): a CPU profile of this thread over a
+// chosen window only (the long line's commands, not the thousands of issuances that filled it), by the inspector.
+/** @type {Session | null} */
+let profiler = null;
 const control = http.createServer((req, res) => {
   const send = (/** @type {unknown} */ body) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(body)); };
   if (req.url === '/counters') return send({ statements });
+  if (req.url === '/profile/start' && req.method === 'POST') {
+    void (async () => {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.post('Profiler.start');
+      send({ started: true });
+    })();
+    return;
+  }
+  if (req.url?.startsWith('/profile/stop?') && req.method === 'POST') {
+    const to = new URL(req.url, 'http://x').searchParams.get('to');
+    const session = profiler;
+    profiler = null;
+    if (!session || !to) { res.statusCode = 400; return res.end(); }
+    void (async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      fs.writeFileSync(to, JSON.stringify(profile));
+      send({ file: to });
+    })();
+    return;
+  }
   if (req.url === '/timers' && req.method === 'POST') {
     /** @type {Record<string, number>} */
     const ms = {};

@@ -20,6 +20,12 @@ export interface CostsOptions {
   commands: number;
   /** Waiting tickets in the measured service: the short and the long line. */
   lines: [number, number];
+  /**
+   * --profile: after the long line is measured, the same commands and periodic jobs run once more under the
+   * inspector's CPU profiler (not in the figures), written to this folder as costs-commands-<waiting>.cpuprofile and
+   * costs-timers-<waiting>.cpuprofile.
+   */
+  profileDir?: string;
 }
 
 /** Per command: server CPU in ms, messages and bytes the screens received (all, and per kind), writes, statements. */
@@ -47,6 +53,8 @@ export interface CostsResult {
   lines: LineCosts[];
   /** Long line over short line, CPU per command (1 = flat). */
   growth: { issue: number; callCycle: number };
+  /** The .cpuprofile files written with --profile (commands, then periodic jobs, at the long line). */
+  profiles?: string[];
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -153,10 +161,32 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
       const timersMs = srv.control ? (await (await fetch(`${srv.control}/timers`, { method: 'POST' })).json()) as Record<string, number> : {};
       lines.push({ waiting, issue: issueCost, callCycle: callCost, timersMs });
     }
+    const profiles: string[] = [];
+    const profileDir = options.profileDir;
+    if (profileDir && srv.control) {
+      // Profiled apart from the measurement: the profiler's own cost is in no figure above.
+      fs.mkdirSync(profileDir, { recursive: true });
+      const control = srv.control;
+      const profiled = async (name: string, fn: () => Promise<unknown>) => {
+        await fetch(`${control}/profile/start`, { method: 'POST' });
+        await fn();
+        const to = `${profileDir}/costs-${name}-${lines[lines.length - 1]?.waiting ?? 0}.cpuprofile`;
+        await fetch(`${control}/profile/stop?to=${encodeURIComponent(to)}`, { method: 'POST' });
+        profiles.push(to);
+      };
+      log(`  profiling ${options.commands} issuances and call-next cycles, then the periodic jobs, at the long line`);
+      await profiled('commands', async () => {
+        for (let i = 0; i < options.commands; i++) await issue();
+        for (let i = 0; i < options.commands; i++) await callCycle();
+        await settle();
+      });
+      await profiled('timers', () => fetch(`${control}/timers`, { method: 'POST' }));
+    }
     const [short, long] = lines;
     return {
       config: options,
       lines,
+      ...(profiles.length && { profiles }),
       growth: {
         issue: short && long ? round(long.issue.cpuMs / short.issue.cpuMs) : Number.NaN,
         callCycle: short && long ? round(long.callCycle.cpuMs / short.callCycle.cpuMs) : Number.NaN,

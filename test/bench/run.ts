@@ -12,7 +12,8 @@
 //   --catchup-records [30000] --dialects [sqlite,postgres] --costs-commands [300] --long-line [5000]
 //   --remote-joins [200] --remote-polling-ms [5000] --national-branches [50] --national-records [2000] --tracking-sockets [10000]
 //   --only/--skip [floor,branch,costs,remote,history,memory,central,national,analytics]
-//   --server [dist|src] --out [bench-results] --profile (the peak server under --cpu-prof, hottest functions printed)
+//   --server [dist|src] --out [bench-results] --profile (the peak server under --cpu-prof, and the costs
+//   part's commands and periodic jobs at the long line under the inspector's profiler; hottest functions printed)
 //   --sqlite-synchronous [off|normal] (diagnosis only: the branch's SQLite without FULL commits)
 // PostgreSQL: SMARTQUEUE_TEST_PG_URL [postgres://postgres@127.0.0.1:5432/test]; the bench creates and drops its own
 // databases there, and skips PostgreSQL with a message when it is unreachable.
@@ -221,7 +222,8 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
   });
   results.ratios = computeRatios(results.floor, results.branch);
   await step('costs', `cost of one command (${opts.costs.commands} of each, lines of ${opts.costs.lines.join(' and ')} waiting)`, async () => {
-    results.costs = await runCosts(opts.costs, log);
+    const profileDir = opts.profile ? path.resolve(opts.outDir, 'profiles', results.startedAt.replace(/[:.]/g, '-')) : undefined;
+    results.costs = await runCosts({ ...opts.costs, ...(profileDir && { profileDir }) }, log);
   });
   await step('remote', `join to number (${opts.remote.linkJoins} joins through the live link, ${opts.remote.pollingJoins} through polling every ${opts.remote.pollingMs / 1000} s)`, async () => {
     results.remote = await runRemoteBench(opts.remote, (line) => log(`  ${line}`));
@@ -265,6 +267,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const { results, centralText } = await runBench(opts);
   console.log(formatTable(results, centralText));
   if (results.profile) console.log(`\n${formatProfile(results.profile)}`);
+  for (const file of results.costs?.profiles ?? []) console.log(`\n${formatProfile(summarizeProfile(file, 25))}`);
   const file = writeResults(results, opts.outDir);
   console.log(`\nresults: ${file} (and ${path.join(opts.outDir, 'latest.json')})`);
   // Child servers are stopped; sockets and timers of the clients may linger: leave now.
