@@ -152,6 +152,19 @@ describe.each(dialects)('joining from a phone: SMS and USSD (%s central)', (dial
     });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    // The key is checked before the body: a bad body (or none, or not JSON, or a very long key) without the key is
+    // 401 too, so a caller without the key learns nothing of what central expects; with the key, a bad body is 400.
+    const post = (query: string, body: string) => fetch(`${central.url}/api/remote/sms/inbound${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    for (const [query, body] of [['', '{"nothing":1}'], ['?key=wrong', '{"nothing":1}'], ['?key=wrong', 'not json'], [`?key=${'x'.repeat(500)}`, '{}']] as const) {
+      const bad = await post(query, body);
+      expect(bad.status, `${query.slice(0, 20)} ${body}`).toBe(401);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    }
+    for (const body of ['{"nothing":1}', 'not json']) {
+      const bad = await post(`?key=${SMS_KEY}`, body);
+      expect(bad.status, body).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_ERROR');
+    }
     expect(await replies()).toBe(before);
   });
 
@@ -185,8 +198,12 @@ describe.each(dialects)('joining from a phone: SMS and USSD (%s central)', (dial
     expect(byRegion.map((s) => s.answer.split('\n')[0])).toEqual([
       'CON SmartQueue', 'CON SmartQueue', 'CON Ajaans:', 'CON Diiwaan:', 'CON Ajaans:', 'CON Agence Plateau - sarwiis:', 'CON Tike Yonnee xaalis ak Mobile., Agence Plateau?', expect.stringMatching(/^END Tike C-\d{3} - Agence Plateau, Yonnee xaalis\.: /),
     ]);
-    const bad = await fetch(`${central.url}/api/remote/ussd`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'sessionId=x&phoneNumber=%2B221775556677&text=' });
-    expect(bad.status).toBe(401);
+    const form = (query: string, body: string) => fetch(`${central.url}/api/remote/ussd${query}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect((await form('', 'sessionId=x&phoneNumber=%2B221775556677&text=')).status).toBe(401);
+    // The key before the body: a bad body without the key is 401, with the key 400.
+    expect((await form('?key=wrong', 'nothing=1')).status).toBe(401);
+    expect((await form('', '')).status).toBe(401);
+    expect((await form(`?key=${USSD_KEY}`, 'nothing=1')).status).toBe(400);
   });
 
   it('a cancel while the branch is cut off: a clear answer, and nothing is cancelled when it comes back', async () => {

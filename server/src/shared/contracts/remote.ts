@@ -135,7 +135,8 @@ export type OneApiInboundSmsNotification = z.infer<typeof OneApiInboundSmsNotifi
 export const InboundSmsAnswer = z.object({ messageId: z.string(), duplicate: z.boolean() });
 
 /** The shared secret of a provider's callback, in the URL central gave the provider (`?key=…`). */
-export const CallbackKeyQuery = z.object({ key: z.string().max(200).optional() });
+/** No length limit: any wrong key, however long, is a 401 from the key check (it is hashed), never a 400 before it. */
+export const CallbackKeyQuery = z.object({ key: z.string().optional() });
 
 /** A USSD aggregator's session callback (form-encoded): `text` holds the choices so far, joined by "*". */
 export const UssdSessionBody = z.object({
