@@ -103,17 +103,13 @@ export function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized
 
   // Settings (QR link base, SMS offer, printer kind); fetched again after each reconnection, and when the server
   // says they changed (central started or stopped sending SMS).
+  const settingsChanged = live.settingsChanged;
   useEffect(() => {
     if (live.status !== 'online') return;
     let cancelled = false;
-    const load = () => { kioskConfig(token).then((c) => { if (!cancelled) setConfig(c); }, () => {}); };
-    load();
-    socket?.on('kiosk:changed', load);
-    return () => {
-      cancelled = true;
-      socket?.off('kiosk:changed', load);
-    };
-  }, [token, live.status, socket]);
+    kioskConfig(token).then((c) => { if (!cancelled) setConfig(c); }, () => {});
+    return () => { cancelled = true; };
+  }, [token, live.status, settingsChanged]);
 
   // Opening hours move with the clock, not with events: refresh the services every minute.
   useEffect(() => { setPolledServices(null); }, [live.snapshot]);

@@ -2,7 +2,7 @@
 // Socket.IO connection each and receive tens of thousands of messages a second. Decoding them on the thread that
 // times the HTTP requests would add its own delay to every latency measured there, so they live here.
 // workerData: { url, displayTokens, otherTokens }. Messages out: {type:'ready'} once all are connected;
-// {type:'displayed', ticketId, at} when every call board has a ticket:called (at: Unix ms, performance.timeOrigin +
+// {type:'displayed', ticketId, at} when every call board has the ticket's call in a `changes` batch (at: Unix ms, performance.timeOrigin +
 // performance.now(), comparable across threads); {type:'stats', messages, waiting} when asked with {type:'stats'}.
 // {type:'stop'} disconnects everything and ends the thread. `otherKinds` (optional, parallel to otherTokens) names
 // each other socket's kind ('kiosk', 'staff') so that stats count messages and bytes per kind of screen.
@@ -25,6 +25,7 @@ function connect(token) {
   });
 }
 
+/** What the worker reads of a `changes` batch (docs/realtime.md). @typedef {{ revision: number; calls?: Array<{ ticketId: string; recall: boolean }>; queue?: { services: Array<{ waitingCount: number }> }; snapshot?: { queue: { services: Array<{ waitingCount: number }> } } }} Batch */
 /** @type {import('socket.io-client').Socket[]} */
 const sockets = [];
 let messages = 0;
@@ -49,18 +50,25 @@ try {
   for (const token of data.displayTokens) {
     const s = await connect(token);
     count(s, 'display');
-    s.on('ticket:called', (/** @type {{ ticketId: string }} */ call) => {
-      const n = (seen.get(call.ticketId) ?? 0) + 1;
-      if (n < displays) {
-        seen.set(call.ticketId, n);
-        return;
+    const first = sockets.length === 0;
+    s.on('changes', (/** @type {Batch} */ batch) => {
+      const at = clock();
+      for (const call of batch.calls ?? []) {
+        if (call.recall) continue;
+        const n = (seen.get(call.ticketId) ?? 0) + 1;
+        if (n < displays) {
+          seen.set(call.ticketId, n);
+          continue;
+        }
+        seen.delete(call.ticketId);
+        port.postMessage({ type: 'displayed', ticketId: call.ticketId, at });
       }
-      seen.delete(call.ticketId);
-      port.postMessage({ type: 'displayed', ticketId: call.ticketId, at: clock() });
+      const queue = batch.queue ?? batch.snapshot?.queue;
+      if (first && queue) waiting = queue.services.reduce((sum, x) => sum + x.waitingCount, 0);
     });
-    if (sockets.length === 0) {
-      s.on('queue:updated', (/** @type {{ services: Array<{ waitingCount: number }> }} */ q) => {
-        waiting = q.services.reduce((sum, x) => sum + x.waitingCount, 0);
+    if (first) {
+      s.once('state:snapshot', (/** @type {{ queue: Batch['queue'] }} */ snap) => {
+        waiting = snap.queue?.services.reduce((sum, x) => sum + x.waitingCount, 0) ?? waiting;
       });
     }
     sockets.push(s);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import { commandsOf, decodeEscPos } from '../fixtures/escpos-decoder.js';
 import { FakePrinter, unusedPort } from '../fixtures/fake-printer.js';
-import { nextEvent, startBranch, type TestBranch } from '../support/branch.js';
+import { nextChange, startBranch, type TestBranch } from '../support/branch.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
@@ -223,7 +223,7 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
       for (const lang of LANGS) {
         await setLang(page, lang);
         // One alert when the printer starts failing (not one per ticket).
-        const alert = lang === 'fr' ? nextEvent(staff, 'alert:raised', (a) => a.kind === 'printer' && a.data?.deviceId === device.id, 10_000) : null;
+        const alert = lang === 'fr' ? nextChange(staff, (c) => c.alerts?.find((a) => a.kind === 'printer' && a.data?.deviceId === device.id), 10_000) : null;
         await page.getByTestId('service-A').tap();
         await page.getByTestId('priority-none').tap();
           const { id, shown } = await shownTicket(page);
@@ -233,7 +233,7 @@ describe.skipIf(!kioskBrowserTestsEnabled())('kiosk in Chromium', () => {
         expect(await status.textContent()).toContain(text(lang, 'ticket', 'noteNumber').replace('{{number}}', shown));
         await shot(page, `${lang}-ticket-print-failed`);
         if (alert) {
-          const [raised] = await alert;
+          const raised = await alert;
           expect(raised.data?.ticketId).toBe(id);
           expect(raised.message).toContain(shown);
         }

@@ -4,7 +4,7 @@
 // re-check. Other people's sockets stay connected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceView, UserView } from '../../server/src/shared/contracts/api.js';
-import { nextEvent, startBranch, type TestBranch, type TypedSocket } from '../support/branch.js';
+import { nextChange, startBranch, type TestBranch, type TypedSocket } from '../support/branch.js';
 import { TestClock } from '../support/clock.js';
 
 /** Resolves with the reason of the socket's next disconnect (bounded wait). */
@@ -51,10 +51,10 @@ describe('sockets and revoked credentials', () => {
     expect((await b.api.request('PATCH', `/api/admin/users/${await userId('awa')}`, { token: admin, body: { active: false } })).status).toBe(200);
     expect(await gone).toBe('io server disconnect');
 
-    const seen = nextEvent(moussaSocket, 'ticket:issued');
+    const seen = nextChange(moussaSocket, (c) => c.tickets?.[0]);
     const issued = await issue();
     expect(issued.status).toBe(201);
-    const [ticket] = await seen;
+    const ticket = await seen;
     expect(ticket.id).toBe(issued.body.id);
     expect(moussaSocket.connected).toBe(true);
     await refusedAtHandshake(awa);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createBranchServer, type BranchServer, type BranchServerOptions } from '../../server/src/index.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/src/shared/contracts/events.js';
+import type { ChangeBatch, ClientToServerEvents, ServerToClientEvents } from '../../server/src/shared/contracts/events.js';
 import type { CounterView, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
@@ -154,5 +154,26 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
       resolve(args);
     };
     socket.on(event, handler as never);
+  });
+}
+
+/**
+ * Resolve with the first thing `pick` finds in a `changes` batch (bounded wait): the gateway sends everything after
+ * the snapshot as batches (docs/realtime.md), e.g. `nextChange(s, (b) => b.alerts?.find((a) => a.kind === 'printer'))`.
+ */
+export function nextChange<T>(socket: TypedSocket, pick: (batch: ChangeBatch) => T | undefined, timeoutMs = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('changes', handler);
+      reject(new Error(`no matching change within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const handler = (batch: ChangeBatch) => {
+      const found = pick(batch);
+      if (found === undefined) return;
+      clearTimeout(timer);
+      socket.off('changes', handler);
+      resolve(found);
+    };
+    socket.on('changes', handler);
   });
 }

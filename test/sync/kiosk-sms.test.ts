@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCentralServer, type CentralServer } from '../../server/src/index.js';
 import type { KioskConfig } from '../../server/src/shared/contracts/print.js';
 import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
-import { nextEvent, startBranch, type TestBranch } from '../support/branch.js';
+import { nextChange, startBranch, type TestBranch } from '../support/branch.js';
 import { CENTRAL_ADMIN_TOKEN, startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 
 describe('what the kiosk offers: an SMS only when central can send one, a QR code only when a phone can open it', () => {
@@ -53,7 +53,7 @@ describe('what the kiosk offers: an SMS only when central can send one, a QR cod
   it('offers an SMS as soon as central has one (the kiosk is told live), and keeps it through a restart while central is away', async () => {
     const kiosk = await branch.kioskToken();
     const socket = await branch.socket(kiosk);
-    const told = nextEvent(socket, 'kiosk:changed', () => true, 20_000);
+    const told = nextChange(socket, (c) => c.kioskChanged, 20_000);
     // Head office turns SMS on: central restarts on the same address and database with an SMS channel.
     const port = Number(new URL(central.url).port);
     await central.close();

@@ -2,11 +2,11 @@
 // failures answer a clear 503, keep the ticket and alert supervisors over Socket.IO.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../shared/contracts/api.js';
-import type { Alert } from '../../shared/contracts/events.js';
+import type { Alert, ChangeBatch } from '../../shared/contracts/events.js';
 import type { ConfiguredPrinter, KioskConfig, PrintResult } from '../../shared/contracts/print.js';
 import { commandsOf, decodeEscPos } from '../../../../test/fixtures/escpos-decoder.js';
 import { FakePrinter, unusedPort } from '../../../../test/fixtures/fake-printer.js';
-import { nextEvent, startBranch, type TestBranch, type TypedSocket } from '../../../../test/support/branch.js';
+import { nextChange, startBranch, type TestBranch, type TypedSocket } from '../../../../test/support/branch.js';
 import { TestClock } from '../../../../test/support/clock.js';
 
 type ErrorShape = { error: { code: string; message: string; details?: { ticketId: string; ticketNumber: string; maybePrinted: boolean } } };
@@ -104,10 +104,10 @@ describe('ticket printing (kiosk print path)', () => {
   it('answers 503 PRINTER_OFFLINE when the printer is unreachable, keeps the ticket and alerts supervisors once', async () => {
     await setKioskPrinter(`tcp://127.0.0.1:${await unusedPort()}`);
     const ticket = await issue(kiosk);
-    const alert = nextEvent(staffSocket, 'alert:raised', (a) => a.kind === 'printer' && a.data?.ticketId === ticket.id);
+    const alert = nextChange(staffSocket, (c) => c.alerts?.find((a) => a.kind === 'printer' && a.data?.ticketId === ticket.id));
     const error = expectError(await print(kiosk, ticket.id), 503, 'PRINTER_OFFLINE');
     expect(error.details).toEqual({ ticketId: ticket.id, ticketNumber: ticket.number.replace(/^([A-Z]+)(\d+)$/, '$1-$2'), maybePrinted: false });
-    const [raised] = await alert;
+    const raised = await alert;
     expect(raised.severity).toBe('critical');
     expect(raised.message).toContain(ticket.number.replace(/^([A-Z]+)(\d+)$/, '$1-$2'));
     expect(raised.data).toMatchObject({ code: 'PRINTER_OFFLINE', deviceId: kioskId });
@@ -117,22 +117,22 @@ describe('ticket printing (kiosk print path)', () => {
 
     // The same printer failing again within minutes does not flood supervisors.
     const alerts: Alert[] = [];
-    const collect = (a: Alert) => alerts.push(a);
-    staffSocket.on('alert:raised', collect);
+    const collect = (c: ChangeBatch) => alerts.push(...(c.alerts ?? []));
+    staffSocket.on('changes', collect);
     const again = await issue(kiosk);
     expectError(await print(kiosk, again.id), 503, 'PRINTER_OFFLINE');
-    staffSocket.off('alert:raised', collect);
+    staffSocket.off('changes', collect);
     expect(alerts).toEqual([]);
     // A printer that resets connections, then comes back: the ticket prints on retry and supervisors hear it.
     await setKioskPrinter(null);
     printer.mode = 'reset';
-    const down = nextEvent(staffSocket, 'alert:raised', (a) => a.kind === 'printer' && a.data?.ticketId === again.id);
+    const down = nextChange(staffSocket, (c) => c.alerts?.find((a) => a.kind === 'printer' && a.data?.ticketId === again.id));
     expectError(await print(kiosk, again.id), 503, 'PRINTER_OFFLINE');
     await down;
     printer.mode = 'normal';
-    const back = nextEvent(staffSocket, 'alert:raised', (a) => a.kind === 'printer' && a.severity === 'info');
+    const back = nextChange(staffSocket, (c) => c.alerts?.find((a) => a.kind === 'printer' && a.severity === 'info'));
     expect((await print(kiosk, again.id)).status).toBe(200);
-    expect((await back)[0].message).toContain('rétablie');
+    expect((await back).message).toContain('rétablie');
     const listed = await b.api.get<Alert[]>('/api/alerts', supervisor);
     expect(listed.body.some((a) => a.kind === 'printer' && a.data?.ticketId === ticket.id)).toBe(true);
   });

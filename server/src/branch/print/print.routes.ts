@@ -57,7 +57,7 @@ export function registerPrintRoutes(router: Router, api: BranchApi, p: TicketPri
   api.add(router, {
     method: 'get', path: '/api/kiosk/config', tag: 'kiosk', access: 'reader', summary: 'Settings a kiosk needs: QR link base, whether it offers an SMS, whether it has a printer', response: KioskConfig,
     description: 'trackUrlBase is null on a standalone branch (no QR code); sms is true only when central has an SMS channel configured, as central last said (docs/kiosk.md). '
-      + 'The branch tells kiosks over Socket.IO (kiosk:changed) when this changes: they read it again.',
+      + 'The branch tells kiosks over Socket.IO (kioskChanged in a changes batch) when this changes: they read it again.',
   }, ({ actor }) => p.kioskConfig(actor));
 
   api.add(router, {

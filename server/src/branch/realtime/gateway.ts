@@ -1,23 +1,20 @@
-// The Socket.IO gateway: pushes what changed to kiosks, agents and call boards, and takes agent commands.
+// The Socket.IO gateway: pushes what changed to kiosks, agents and call boards (one batch per audience per turn of
+// the event loop, fanout.ts), and takes agent commands.
 // Roles come from the credential in the handshake (a staff session or a device token), never from the client's
 // word: a display or kiosk socket can read but never call or change a ticket.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { ClientToServerEvents, Response, ServerToClientEvents, SocketData } from '../../shared/contracts/events.js';
-import type { TicketView } from '../../shared/contracts/api.js';
-import { isFinal } from '../../shared/domain/ticket-state.js';
-import type { TicketStatus } from '../../shared/contracts/domain.js';
+import type { Audience, ClientToServerEvents, Response, ServerToClientEvents, SocketData, SocketPrincipal } from '../../shared/contracts/events.js';
 import type { BranchParts } from '../build.js';
 import type { BranchApi } from '../http/access.js';
 import { resolveActor } from '../http/auth.js';
 import { runSocketCommand, type CommandSpec } from '../http/commands.js';
-import type { TicketRow } from '../tickets/ticket.repository.js';
 import { toErrorBody } from '../../shared/http/errors.js';
+import { Fanout } from './fanout.js';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData & { token: string }>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData & { token: string }>;
 
-const QUEUE_UPDATE_MS = 50;
 /** A socket outlives the handshake: its credential is checked again this often (a session may expire meanwhile). */
 export const CREDENTIAL_RECHECK_MS = 60_000;
 
@@ -34,6 +31,12 @@ export type GatewayDeps = Pick<BranchParts, 'users' | 'devices' | 'state' | 'tic
   /** Tests shorten it; default CREDENTIAL_RECHECK_MS. */
   credentialRecheckMs?: number;
 };
+
+/** Staff screens get everything, as deltas; a call board and a kiosk only what they show (docs/realtime.md). */
+function audienceOf(p: SocketPrincipal): Audience {
+  if (p.kind === 'staff') return 'staff';
+  return p.role === 'kiosk' ? 'kiosks' : 'displays';
+}
 
 export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   const io: IoServer = new Server(httpServer, {
@@ -74,20 +77,27 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   const recheckTimer = setInterval(recheckCredentials, d.credentialRecheckMs ?? CREDENTIAL_RECHECK_MS);
   recheckTimer.unref();
 
+  // What each screen is sent (fanout.ts): one batch per audience per turn of the event loop.
+  const fanout = new Fanout({
+    state: d.state,
+    ticketViews: d.ticketViews,
+    counters: d.counters,
+    size: (audience) => io.sockets.adapter.rooms.get(audience)?.size ?? 0,
+    emit: (audience, batch) => { io.to(audience).emit('changes', batch); },
+  });
+
   io.on('connection', (socket: IoSocket) => {
     const p = socket.data.principal;
-    void socket.join('all');
     if (p.kind === 'device') {
       d.devices.socketOpened(p.deviceId);
       socket.on('disconnect', () => d.devices.socketClosed(p.deviceId));
     }
-    if (p.kind === 'staff') {
-      void socket.join('staff');
-      if (p.role !== 'agent') void socket.join('supervisors');
-    } else {
-      void socket.join(p.role === 'kiosk' ? 'kiosks' : 'displays');
-    }
-    socket.emit('state:snapshot', d.state.snapshot(p.kind === 'staff'));
+    const audience = audienceOf(p);
+    // The snapshot first (it flushes what was gathered, to the sockets already there), then the room: the socket's
+    // first batch is the one after its snapshot's revision.
+    const snapshot = fanout.snapshotFor(audience);
+    void socket.join(audience);
+    socket.emit('state:snapshot', snapshot);
 
     socket.on('state:sync', (ack) => {
       if (typeof ack !== 'function') return;
@@ -96,7 +106,7 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
         socket.disconnect(true);
         return;
       }
-      ack({ ok: true, data: d.state.snapshot(socket.data.principal.kind === 'staff') });
+      ack({ ok: true, data: fanout.snapshotFor(audience) });
     });
 
     // The agents' commands: made from the same declarations as their HTTP routes (tickets/ticket.api.ts).
@@ -115,71 +125,16 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
     }
   });
 
-  // ---- broadcasting what changed ----
-  let queueTimer: NodeJS.Timeout | null = null;
-  const queueChanged = () => {
-    if (queueTimer) return;
-    queueTimer = setTimeout(() => {
-      queueTimer = null;
-      io.to('all').emit('queue:updated', d.state.queueSummary());
-    }, QUEUE_UPDATE_MS);
-  };
-  const hasStaff = () => (io.sockets.adapter.rooms.get('staff')?.size ?? 0) > 0;
-  const staffView = (ticket: TicketRow): TicketView => d.ticketViews.view(ticket);
-
+  // ---- what changed, handed to the fan-out ----
   const events = d.events;
-  const onIssued: Parameters<typeof events.on<'ticket.issued'>>[1] = ({ ticket, view }) => {
-    if (hasStaff()) io.to('staff').emit('ticket:issued', view ?? staffView(ticket));
-    queueChanged();
-  };
-  const onCalled: Parameters<typeof events.on<'ticket.called'>>[1] = ({ ticket, call }) => {
-    io.to('all').emit(call.recall ? 'ticket:recalled' : 'ticket:called', call);
-    // A call changes the ticket (status, counter, calledAt): staff screens keep their ticket list current with it.
-    if (hasStaff()) io.to('staff').emit('ticket:updated', staffView(ticket));
-    queueChanged();
-  };
-  const onChanged: Parameters<typeof events.on<'ticket.changed'>>[1] = ({ ticket }) => {
-    if (hasStaff()) {
-      const view = staffView(ticket);
-      const status = ticket.status as TicketStatus;
-      io.to('staff').emit(isFinal(status) ? 'ticket:finished' : status === 'transferred' ? 'ticket:transferred' : 'ticket:updated', view);
-    }
-    queueChanged();
-  };
-  // A counter's view as last sent to every screen: a ticket started at a counter changes nothing a screen shows of
-  // the counter (it already holds that ticket), so the same view is not sent again to every socket.
-  const sentCounters = new Map<string, string>();
-  const onCounter: Parameters<typeof events.on<'counter.changed'>>[1] = ({ counterId }) => {
-    const counter = d.counters.find(counterId);
-    if (counter) {
-      const json = JSON.stringify(counter);
-      if (sentCounters.get(counterId) !== json) {
-        sentCounters.set(counterId, json);
-        io.to('all').emit('counter:updated', counter);
-      }
-    } else {
-      sentCounters.delete(counterId);
-    }
-    queueChanged();
-  };
-  const onCatalog = () => {
-    sentCounters.clear();
-    // Two snapshots (staff, screens) worked out once, not once per socket: a staff one lists every active ticket.
-    const snapshots = new Map<boolean, ReturnType<typeof d.state.snapshot>>();
-    for (const socket of io.sockets.sockets.values()) {
-      const staff = socket.data.principal?.kind === 'staff';
-      let snapshot = snapshots.get(staff);
-      if (!snapshot) {
-        snapshot = d.state.snapshot(staff);
-        snapshots.set(staff, snapshot);
-      }
-      socket.emit('state:snapshot', snapshot);
-    }
-  };
-  const onMessage: Parameters<typeof events.on<'message.changed'>>[1] = ({ text }) => { io.to('all').emit('display:message', { text }); };
-  const onAlert: Parameters<typeof events.on<'alert.raised'>>[1] = (alert) => { io.to('staff').emit('alert:raised', alert); };
-  const onKiosk = () => { io.to('all').emit('kiosk:changed'); };
-
+  const onIssued: Parameters<typeof events.on<'ticket.issued'>>[1] = ({ ticket, view }) => { fanout.issued(ticket, view); };
+  const onCalled: Parameters<typeof events.on<'ticket.called'>>[1] = ({ ticket, call }) => { fanout.called(ticket, call); };
+  const onChanged: Parameters<typeof events.on<'ticket.changed'>>[1] = ({ ticket }) => { fanout.changed(ticket); };
+  const onCounter: Parameters<typeof events.on<'counter.changed'>>[1] = ({ counterId }) => { fanout.counterChanged(counterId); };
+  const onCatalog = () => { fanout.catalogChanged(); };
+  const onMessage: Parameters<typeof events.on<'message.changed'>>[1] = ({ text }) => { fanout.messageChanged(text); };
+  const onAlert: Parameters<typeof events.on<'alert.raised'>>[1] = (alert) => { fanout.alertRaised(alert); };
+  const onKiosk = () => { fanout.kioskSettingsChanged(); };
 
   events.on('ticket.issued', onIssued);
   events.on('ticket.called', onCalled);
@@ -194,7 +149,7 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
   return {
     io,
     async close() {
-      if (queueTimer) clearTimeout(queueTimer);
+      fanout.close();
       clearInterval(recheckTimer);
       events.off('credentials.changed', recheckCredentials);
       events.off('ticket.issued', onIssued);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../shared/contracts/api.js';
 import type { Alert } from '../../shared/contracts/events.js';
-import { nextEvent, startBranch, type TestBranch, type TypedSocket } from '../../../../test/support/branch.js';
+import { nextChange, startBranch, type TestBranch, type TypedSocket } from '../../../../test/support/branch.js';
 import { TestClock } from '../../../../test/support/clock.js';
 
 describe('long-wait alert', () => {
@@ -24,7 +24,7 @@ describe('long-wait alert', () => {
     serviceA = (await b.service('A')).id; // target: 15 minutes
     counter2 = (await b.counter(2)).id; // serves A only
     socket = await b.socket(supervisor);
-    socket.on('alert:raised', (alert) => received.push(alert));
+    socket.on('changes', (c) => received.push(...(c.alerts ?? [])));
   });
   afterAll(async () => { await b.destroy(); });
 
@@ -37,11 +37,11 @@ describe('long-wait alert', () => {
     expect(check()).toEqual([]);
 
     clock.advanceMinutes(1);
-    const pushed = nextEvent(socket, 'alert:raised', (a) => a.kind === 'long_wait');
+    const pushed = nextChange(socket, (c) => c.alerts?.find((a) => a.kind === 'long_wait'));
     const raised = check();
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ kind: 'long_wait', severity: 'warning', data: { serviceId: serviceA, prefix: 'A', longestWaitMinutes: 15, targetWaitMinutes: 15, waitingCount: 1 } });
-    const [live] = await pushed;
+    const live = await pushed;
     expect(live.id).toBe(raised[0]?.id);
 
     clock.advanceMinutes(5);

@@ -1,0 +1,274 @@
+// What each screen is sent, and when. The changes of one turn of the event loop are gathered and flushed as ONE
+// `changes` batch per audience room (staff, call boards, kiosks), and each audience gets only what it shows
+// (docs/realtime.md): every Socket.IO message costs a writev per socket, so one message per socket per turn, and none
+// to a screen that shows nothing of a change, is what keeps a busy branch's only thread free for its commands.
+import { performance } from 'node:perf_hooks';
+import type { CounterView, QueueSummary, TicketView } from '../../shared/contracts/api.js';
+import type { Alert, Audience, BranchSnapshot, CallEvent, ChangeBatch } from '../../shared/contracts/events.js';
+import type { CounterService } from '../counters/counter.service.js';
+import type { BranchState } from '../supervision/branch-state.js';
+import type { TicketQueries } from '../tickets/ticket.queries.js';
+import type { TicketRow } from '../tickets/ticket.repository.js';
+
+/** The queue summary reads the whole waiting line: worked out at most this often while things change. */
+export const QUEUE_MIN_MS = 50;
+/**
+ * Call boards and kiosks show only the waiting count per line: a new count rides their next batch (a call, a message),
+ * or goes alone at most this often. A visitor cannot tell a count a second late; 28 screens told of every command can.
+ */
+export const SCREEN_QUEUE_MS = 1_000;
+
+export interface FanoutDeps {
+  state: Pick<BranchState, 'snapshot' | 'queueSummary'>;
+  ticketViews: Pick<TicketQueries, 'view'>;
+  counters: Pick<CounterService, 'find'>;
+  /** How many sockets an audience's room holds now. */
+  size(audience: Audience): number;
+  /** Send a batch to every socket of the audience's room (Socket.IO encodes it once for the room). */
+  emit(audience: Audience, batch: ChangeBatch): void;
+}
+
+type Screen = Exclude<Audience, 'staff'>;
+interface ScreenQueue {
+  /** Waiting counts of the last queue the audience was sent (a snapshot's included). */
+  sentKey: string | null;
+  pending: QueueSummary | null;
+  pendingKey: string | null;
+  lastSentAt: number;
+}
+
+/** What a call board or a kiosk shows of the queue summary: the waiting count per line. */
+const screenKey = (q: QueueSummary): string => q.services.map((s) => `${s.serviceId}:${s.waitingCount}`).join(',');
+
+export class Fanout {
+  private readonly revisions: Record<Audience, number> = { staff: 0, displays: 0, kiosks: 0 };
+  // Gathered during the current turn.
+  private calls: CallEvent[] = [];
+  private tickets = new Map<string, { row: TicketRow; view?: TicketView }>();
+  private counterIds = new Set<string>();
+  private message: { text: string | null } | null = null;
+  private alerts: Alert[] = [];
+  private kioskChanged = false;
+  private resync = false;
+  private queueDirty = false;
+  private lastQueueAt = Number.NEGATIVE_INFINITY;
+  private readonly screens: Record<Screen, ScreenQueue> = {
+    displays: { sentKey: null, pending: null, pendingKey: null, lastSentAt: Number.NEGATIVE_INFINITY },
+    kiosks: { sentKey: null, pending: null, pendingKey: null, lastSentAt: Number.NEGATIVE_INFINITY },
+  };
+  /** A counter's view as last sent to staff: a ticket started at a counter changes nothing of it, so it is not sent again. */
+  private readonly sentCounters = new Map<string, string>();
+  private immediate: NodeJS.Immediate | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private closed = false;
+
+  constructor(private readonly d: FanoutDeps) {}
+
+  // ---- what happened (domain events, after their commit) ----
+  issued(ticket: TicketRow, view?: TicketView): void {
+    this.tickets.set(ticket.id, { row: ticket, ...(view ? { view } : {}) });
+    this.queueChanged();
+  }
+
+  called(ticket: TicketRow, call: CallEvent): void {
+    this.calls.push(call);
+    this.tickets.set(ticket.id, { row: ticket });
+    this.queueChanged();
+  }
+
+  changed(ticket: TicketRow): void {
+    this.tickets.set(ticket.id, { row: ticket });
+    this.queueChanged();
+  }
+
+  counterChanged(counterId: string): void {
+    this.counterIds.add(counterId);
+    this.queueChanged();
+  }
+
+  catalogChanged(): void {
+    this.resync = true;
+    this.sentCounters.clear();
+    this.schedule();
+  }
+
+  messageChanged(text: string | null): void {
+    this.message = { text };
+    this.schedule();
+  }
+
+  alertRaised(alert: Alert): void {
+    this.alerts.push(alert);
+    this.schedule();
+  }
+
+  kioskSettingsChanged(): void {
+    this.kioskChanged = true;
+    this.schedule();
+  }
+
+  /**
+   * The state a socket of this audience starts from (on connect, on state:sync), with the audience's revision. What
+   * was gathered but not sent yet is flushed first: the snapshot holds it, and the socket must not get it again in
+   * a batch (a call would be announced twice).
+   */
+  snapshotFor(audience: Audience): BranchSnapshot {
+    if (this.immediate) this.flush();
+    return this.forAudience(audience, this.d.state.snapshot(audience === 'staff'));
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    this.immediate = null;
+    this.timer = null;
+  }
+
+  // ---- flushing ----
+  private queueChanged(): void {
+    this.queueDirty = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.immediate && !this.closed) this.immediate = setImmediate(() => this.flush());
+  }
+
+  /** A flush for what waits on an interval (the queue summary, the screens' counts), unless one is due sooner. */
+  private later(at: number): void {
+    if (this.closed || (this.timer && this.timerAt <= at)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      this.flush();
+    }, Math.max(0, at - performance.now()));
+  }
+
+  private forAudience(audience: Audience, snapshot: BranchSnapshot): BranchSnapshot {
+    const revision = this.revisions[audience];
+    if (audience === 'staff') return { ...snapshot, revision };
+    // Call boards and kiosks show no counter (and kiosks no call nor message): not kept current for them, not sent.
+    if (audience === 'displays') return { ...snapshot, counters: [], revision };
+    return { ...snapshot, counters: [], recentCalls: [], message: null, revision };
+  }
+
+  private send(audience: Audience, batch: Omit<ChangeBatch, 'revision'>): void {
+    if (Object.keys(batch).length === 0) return;
+    this.revisions[audience] += 1;
+    this.d.emit(audience, { revision: this.revisions[audience], ...batch });
+  }
+
+  private flush(): void {
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = null;
+    const now = performance.now();
+    const { calls, tickets, counterIds, message, alerts, kioskChanged, resync } = this;
+    this.calls = [];
+    this.tickets = new Map();
+    this.counterIds = new Set();
+    this.message = null;
+    this.alerts = [];
+    this.kioskChanged = false;
+    this.resync = false;
+
+    // Once per flush at most, and at most every QUEUE_MIN_MS; a resync's snapshots carry a fresh one.
+    let queue: QueueSummary | null = null;
+    const nobody = this.d.size('staff') + this.d.size('displays') + this.d.size('kiosks') === 0;
+    if (resync || nobody) {
+      this.queueDirty = false;
+      this.lastQueueAt = now;
+    } else if (this.queueDirty && now - this.lastQueueAt >= QUEUE_MIN_MS) {
+      queue = this.d.state.queueSummary();
+      this.queueDirty = false;
+      this.lastQueueAt = now;
+    }
+
+    // Staff: everything, as deltas.
+    if (this.d.size('staff') > 0) {
+      const batch: Omit<ChangeBatch, 'revision'> = {};
+      if (resync) batch.snapshot = this.forAudience('staff', this.d.state.snapshot(true));
+      if (calls.length) batch.calls = calls;
+      if (!resync) {
+        if (tickets.size) batch.tickets = [...tickets.values()].map((t) => t.view ?? this.d.ticketViews.view(t.row));
+        const changed = this.changedCounters(counterIds);
+        if (changed.length) batch.counters = changed;
+        if (queue) batch.queue = queue;
+        if (message) batch.message = message;
+      }
+      if (alerts.length) batch.alerts = alerts;
+      this.send('staff', batch);
+    } else {
+      // Nobody was told: a staff socket connecting later starts from a snapshot, whatever was sent before.
+      for (const id of counterIds) this.sentCounters.delete(id);
+    }
+
+    // Call boards and kiosks.
+    const screenSnapshot = resync && (this.d.size('displays') > 0 || this.d.size('kiosks') > 0) ? this.d.state.snapshot(false) : null;
+    for (const audience of ['displays', 'kiosks'] as const) {
+      const sq = this.screens[audience];
+      const present = this.d.size(audience) > 0;
+      const batch: Omit<ChangeBatch, 'revision'> = {};
+      if (resync) {
+        sq.pending = null;
+        sq.pendingKey = null;
+        if (screenSnapshot) {
+          batch.snapshot = this.forAudience(audience, screenSnapshot);
+          sq.sentKey = screenKey(screenSnapshot.queue);
+          sq.lastSentAt = now;
+        }
+      } else if (queue) {
+        const key = screenKey(queue);
+        if (key === sq.sentKey) {
+          sq.pending = null;
+          sq.pendingKey = null;
+        } else {
+          sq.pending = queue;
+          sq.pendingKey = key;
+        }
+      }
+      if (audience === 'displays') {
+        if (calls.length) batch.calls = calls;
+        if (message && !resync) batch.message = message;
+      } else if (kioskChanged) {
+        batch.kioskChanged = true;
+      }
+      if (!present) {
+        // No socket to tell: one connecting later gets a snapshot.
+        if (sq.pendingKey !== null) sq.sentKey = sq.pendingKey;
+        sq.pending = null;
+        sq.pendingKey = null;
+        continue;
+      }
+      if (sq.pending && (Object.keys(batch).length > 0 || now - sq.lastSentAt >= SCREEN_QUEUE_MS)) {
+        batch.queue = sq.pending;
+        sq.sentKey = sq.pendingKey;
+        sq.pending = null;
+        sq.pendingKey = null;
+        sq.lastSentAt = now;
+      }
+      this.send(audience, batch);
+      if (sq.pending) this.later(sq.lastSentAt + SCREEN_QUEUE_MS);
+    }
+    if (this.queueDirty) this.later(this.lastQueueAt + QUEUE_MIN_MS);
+  }
+
+  private changedCounters(ids: Set<string>): CounterView[] {
+    const out: CounterView[] = [];
+    for (const id of ids) {
+      const counter = this.d.counters.find(id);
+      if (!counter) {
+        this.sentCounters.delete(id);
+        continue;
+      }
+      const json = JSON.stringify(counter);
+      if (this.sentCounters.get(id) === json) continue;
+      this.sentCounters.set(id, json);
+      out.push(counter);
+    }
+    return out;
+  }
+}
