@@ -1,7 +1,7 @@
 // A branch at peak: kiosks issue tickets on a fixed schedule (each one visitor at a time), agents call, start and
 // complete over REST like the counter app, and call boards, kiosks and agent screens keep their Socket.IO
 // connections (on a worker thread, test/bench/screens-worker.mjs). We time ticket issuance, call-next, and
-// call-to-display (from the agent's request until every call board has the ticket:called event), and sample the
+// call-to-display (from the agent's request until every call board has the call in a `changes` batch), and sample the
 // server process's CPU, memory and scheduling.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,7 +49,7 @@ export interface BranchPeakResult {
   agentCommands: Throughput;
   callToDisplay: { count: number; incomplete: number; latency: LatencySummary };
   socketMessagesPerSecond: number;
-  /** Tickets waiting at the end of the measurement (from the last queue:updated a display received). */
+  /** Tickets waiting at the end of the measurement (from the last queue summary a display received). */
   waitingAtEnd: number | null;
   server: ProcUsage;
   /** Server CPU (user + system) per HTTP command of the measurement (issue, call-next, start, complete): the cost of one. */
