@@ -206,6 +206,43 @@ describe.each(dialects)('joining from a phone: SMS and USSD (%s central)', (dial
     expect((await form(`?key=${USSD_KEY}`, 'nothing=1')).status).toBe(400);
   });
 
+  it('USSD: a branch slow to answer gets the session an honest "no answer yet" before the aggregator drops it', async () => {
+    const phone = '+221774443322';
+    const sessionId = randomUUID();
+    // The branch takes the join (over the live link) but its answer is held on the way to central.
+    proxy.hold('before', (body) => body.includes('"outcome":"issued"'));
+    let screens: Awaited<ReturnType<UssdSimulator['play']>>;
+    const started = Date.now();
+    try {
+      screens = await ussd.play(phone, ['1', '1', '1', 'plateau', '1', '1'], sessionId);
+    } finally {
+      proxy.release();
+    }
+    const waited = Date.now() - started;
+    const last = screens[screens.length - 1]?.answer as string;
+    expectOneSms(last);
+    expect(last).toBe('END Demande transmise à Agence Plateau, pas encore de réponse. Dans une minute, rappelez et choisissez 2 (Mon ticket).');
+    // A USSD join waits 2 s to be taken and 1.5 s more for the answer (a web join 3 s + 5 s): the last screen came
+    // after the USSD budget, well before the web one would have ended.
+    const row = await central.server.db.selectFrom('remote_joins' as never).select(['created_at', 'deadline_at', 'channel'] as never)
+      .where('idempotency_key' as never, 'like', 'ussd:%' as never).where('phone' as never, '=', phone as never).executeTakeFirstOrThrow() as { created_at: string; deadline_at: string; channel: string };
+    expect(row.channel).toBe('ussd');
+    expect(Date.parse(row.deadline_at) - Date.parse(row.created_at)).toBe(2_000);
+    expect(waited).toBeGreaterThanOrEqual(3_400);
+    expect(waited).toBeLessThan(8_000);
+    // The answer was only late: dialling again, "my ticket" shows the ticket the branch issued.
+    const issued = await waitFor('the held answer recorded', async () => {
+      const mine = await ussd.play(phone, ['1', '2']);
+      const answer = mine[mine.length - 1]?.answer ?? '';
+      return /^END Ticket A-\d{3} /.test(answer) && answer;
+    });
+    const display = /A-\d{3}/.exec(issued)?.[0] as string;
+    expect(branchTicket(branch, { number: display.replace('-', '') })).toMatchObject({ channel: 'ussd', status: 'waiting', phone });
+    // The session replayed by the network gives that same ticket, not a second one.
+    const replayed = await ussd.play(phone, ['1', '1', '1', 'plateau', '1', '1'], sessionId);
+    expect(replayed[replayed.length - 1]?.answer).toMatch(new RegExp(`^END Ticket ${display} `));
+  });
+
   it('a cancel while the branch is cut off: a clear answer, and nothing is cancelled when it comes back', async () => {
     const phone = '+221776667788';
     const joined = await text(phone, 'PLATEAU A');

@@ -10,7 +10,7 @@ import type { CentralDb } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
 import { hintLink } from '../ingest/link.js';
 import type { CentralRemoteTables, RemoteJoinsTable } from './remote.migration.js';
-import type { RemoteJoinOptions } from './remote-joins.js';
+import { deadlinesFor, type RemoteDeadlines, type RemoteJoinOptions } from './remote-joins.js';
 
 export type CancelOutcome = { outcome: 'cancelled' } | { outcome: 'refused'; code: string; message: string };
 
@@ -27,9 +27,11 @@ export class RemoteCancels {
 
   /**
    * Ask the branch to cancel the ticket of an issued join and wait for its answer. A second request for a ticket
-   * being cancelled waits for the same answer; one already cancelled answers at once.
+   * being cancelled waits for the same answer; one already cancelled answers at once. `channel` is where the visitor
+   * asks from (a USSD session waits less).
    */
-  async cancel(joinId: string): Promise<CancelOutcome> {
+  async cancel(joinId: string, channel: 'sms' | 'ussd' = 'sms'): Promise<CancelOutcome> {
+    const deadlines = deadlinesFor(this.rules, channel);
     const now = this.deps.clock.now();
     const row = await this.db.selectFrom('remote_joins').selectAll().where('id', '=', joinId).executeTakeFirst();
     if (!row || row.status !== 'issued') throw new CentralError(404, 'NOT_FOUND', `remote ticket ${joinId} does not exist`);
@@ -37,13 +39,13 @@ export class RemoteCancels {
     if (row.cancel_status !== 'pending' && row.cancel_status !== 'claimed') {
       // A new request (first, or after an expired or refused one: the ticket may be cancellable now).
       const asked = await this.db.updateTable('remote_joins')
-        .set({ cancel_status: 'pending', cancel_requested_at: now.toISOString(), cancel_deadline_at: new Date(now.getTime() + this.rules.takeWithinMs).toISOString(), cancel_answered_at: null, cancel_refusal_code: null })
+        .set({ cancel_status: 'pending', cancel_requested_at: now.toISOString(), cancel_deadline_at: new Date(now.getTime() + deadlines.takeWithinMs).toISOString(), cancel_answered_at: null, cancel_refusal_code: null })
         .where('id', '=', joinId).where('status', '=', 'issued')
         .where((eb) => eb.or([eb('cancel_status', 'is', null), eb('cancel_status', 'in', ['expired', 'refused'])]))
         .executeTakeFirst();
       if (Number(asked.numUpdatedRows) > 0) hintLink({ kind: 'remote', branchId: row.branch_id });
     }
-    return this.outcome(joinId);
+    return this.outcome(joinId, deadlines);
   }
 
   /** The branch takes the cancels waiting for it (pending before their deadline, and claimed ones not answered). */
@@ -80,7 +82,7 @@ export class RemoteCancels {
     return new Set(rows.map((r) => r.branch_id));
   }
 
-  private async outcome(joinId: string): Promise<CancelOutcome> {
+  private async outcome(joinId: string, deadlines: RemoteDeadlines): Promise<CancelOutcome> {
     for (;;) {
       const row: RemoteJoinsTable = await this.db.selectFrom('remote_joins').selectAll().where('id', '=', joinId).executeTakeFirstOrThrow();
       if (row.cancel_status === 'done') return { outcome: 'cancelled' };
@@ -94,7 +96,7 @@ export class RemoteCancels {
         if (Number(expired.numUpdatedRows) > 0) return offline();
         continue;
       }
-      if (row.cancel_status === 'claimed' && now >= deadline + this.rules.answerWithinMs) {
+      if (row.cancel_status === 'claimed' && now >= deadline + deadlines.answerWithinMs) {
         return { outcome: 'refused', code: 'REMOTE_JOIN_PENDING', message: 'the branch took the cancel and has not answered yet' };
       }
       await new Promise<void>((resolve) => {

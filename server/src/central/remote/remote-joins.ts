@@ -31,9 +31,24 @@ export interface RemoteJoinOptions {
   perPhonePerDay?: number;
   /** Joins from one network address in an hour. Default 20 (behind a reverse proxy every visitor has its address). */
   perAddressPerHour?: number;
+  /**
+   * The two waits for a USSD session, which holds the aggregator's callback open: aggregators drop a step that takes
+   * more than a few seconds, so central answers within 3.5 s (the "no answer yet" screen says how to look again).
+   */
+  ussd?: RemoteDeadlines;
 }
 
-export const REMOTE_JOIN_DEFAULTS: Required<RemoteJoinOptions> = { takeWithinMs: 3_000, answerWithinMs: 5_000, perPhonePerDay: 3, perAddressPerHour: 20 };
+/** How long central waits for the branch: to take a request (or call it offline), then to answer it. */
+export interface RemoteDeadlines { takeWithinMs: number; answerWithinMs: number }
+
+export const REMOTE_JOIN_DEFAULTS: Required<RemoteJoinOptions> = {
+  takeWithinMs: 3_000, answerWithinMs: 5_000, perPhonePerDay: 3, perAddressPerHour: 20, ussd: { takeWithinMs: 2_000, answerWithinMs: 1_500 },
+};
+
+/** The waits of a request made on `channel`: a USSD session's are shorter (see RemoteJoinOptions.ussd). */
+export function deadlinesFor(rules: Required<RemoteJoinOptions>, channel: string): RemoteDeadlines {
+  return channel === 'ussd' ? rules.ussd : rules;
+}
 
 type Row = RemoteJoinsTable;
 
@@ -43,7 +58,7 @@ export class RemoteJoins {
   private readonly answered = new EventEmitter();
 
   constructor(private readonly deps: { cdb: CentralDb; clock: Clock; logger: Logger }, options: RemoteJoinOptions = {}) {
-    this.rules = { ...REMOTE_JOIN_DEFAULTS, ...options };
+    this.rules = { ...REMOTE_JOIN_DEFAULTS, ...options, ussd: { ...REMOTE_JOIN_DEFAULTS.ussd, ...options.ussd } };
     this.perAddress = new WindowLimit(this.rules.perAddressPerHour, HOUR_MS);
     this.answered.setMaxListeners(0);
   }
@@ -87,7 +102,7 @@ export class RemoteJoins {
       const created: Row = {
         id: randomUUID(), idempotency_key: body.idempotencyKey, branch_id: body.branchId, service_id: body.serviceId, name: body.name,
         phone: body.phone, channel: body.channel, language: body.language, status: 'pending',
-        deadline_at: new Date(now.getTime() + this.rules.takeWithinMs).toISOString(), ticket_id: null, ticket_number: null, position: null,
+        deadline_at: new Date(now.getTime() + deadlinesFor(this.rules, body.channel).takeWithinMs).toISOString(), ticket_id: null, ticket_number: null, position: null,
         estimated_wait_minutes: null, issued_at: null, refusal_code: null, refusal_message: null, created_at: now.toISOString(), claimed_at: null, answered_at: null,
         cancel_status: null, cancel_deadline_at: null, cancel_requested_at: null, cancel_answered_at: null, cancel_refusal_code: null,
       };
@@ -176,7 +191,7 @@ export class RemoteJoins {
         const expired = await this.db.updateTable('remote_joins').set({ status: 'expired', answered_at: new Date(now).toISOString() })
           .where('id', '=', row.id).where('status', '=', 'pending').executeTakeFirst();
         if (Number(expired.numUpdatedRows) > 0) throw offline();
-      } else if (row.status === 'claimed' && now >= deadline + this.rules.answerWithinMs) {
+      } else if (row.status === 'claimed' && now >= deadline + deadlinesFor(this.rules, row.channel).answerWithinMs) {
         throw new CentralError(504, 'REMOTE_JOIN_PENDING', 'the branch took the request and has not answered yet: ask again with the same idempotency key', { joinId: row.id });
       }
       await this.nextAnswer(row.id, 25);

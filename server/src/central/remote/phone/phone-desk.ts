@@ -96,8 +96,8 @@ export class PhoneDesk {
     return { kind: 'status', tickets: await this.tickets(phone) };
   }
 
-  async cancel(ticket: PhoneTicketRow | MenuTicket & { branch: string }): Promise<PhoneOutcome> {
-    const result = await this.d.cancels.cancel(ticket.joinId);
+  async cancel(ticket: PhoneTicketRow | MenuTicket & { branch: string }, channel: 'sms' | 'ussd'): Promise<PhoneOutcome> {
+    const result = await this.d.cancels.cancel(ticket.joinId, channel);
     return result.outcome === 'cancelled'
       ? { kind: 'cancelled', number: ticket.number, branch: ticket.branch }
       : { kind: 'cancelRefused', code: result.code, branch: ticket.branch, number: ticket.number };

@@ -63,7 +63,7 @@ function details(t: PhoneTexts, ticket: PhoneTicket, short = false): string {
   return ticket.wait === null || ticket.position <= 1 ? where : `${where}, ${fill(words.wait, { minutes: Math.min(ticket.wait, MAX_WAIT_MINUTES) })}`;
 }
 
-function refusal(t: PhoneTexts, code: string, v: { branch: string; number: string }): string {
+function refusal(t: PhoneTexts, code: string, v: { branch: string; number: string }, channel: 'sms' | 'ussd'): string {
   switch (code) {
     case 'BRANCH_OFFLINE': return fill(t.outcome.offline, v);
     case 'REMOTE_TICKET_ACTIVE': return v.number ? fill(t.outcome.active, v) : t.outcome.activeNoNumber;
@@ -71,14 +71,15 @@ function refusal(t: PhoneTexts, code: string, v: { branch: string; number: strin
     case 'SERVICE_CLOSED': return fill(t.outcome.closed, v);
     case 'REMOTE_SHARE_FULL': return fill(t.outcome.full, v);
     case 'BRANCH_UNAVAILABLE': return fill(t.outcome.unavailable, v);
-    case 'REMOTE_JOIN_PENDING': return fill(t.outcome.pending, v);
+    // A USSD visitor looks again by dialling, not by texting.
+    case 'REMOTE_JOIN_PENDING': return fill(channel === 'ussd' ? t.ussd.pending : t.outcome.pending, v);
     default: return t.outcome.failed;
   }
 }
 
-function cancelRefusal(t: PhoneTexts, code: string, v: { branch: string; number: string }): string {
+function cancelRefusal(t: PhoneTexts, code: string, v: { branch: string; number: string }, channel: 'sms' | 'ussd'): string {
   if (code === 'BRANCH_OFFLINE') return fill(t.outcome.cancelOffline, v);
-  if (code === 'REMOTE_JOIN_PENDING') return fill(t.outcome.cancelPending, v);
+  if (code === 'REMOTE_JOIN_PENDING') return fill(channel === 'ussd' ? t.ussd.cancelPending : t.outcome.cancelPending, v);
   return fill(t.outcome.cancelRefused, v);
 }
 
@@ -124,8 +125,8 @@ export function unclippedPhoneText(outcome: PhoneOutcome, language: Language, ch
       text = fill(t.outcome.unknownService, { branch: branch(outcome.branch), letter: value(outcome.letter, 1), letters: clipGsm7(letters, 30), example });
       break;
     }
-    case 'refused': text = refusal(t, outcome.code, { branch: branch(outcome.branch), number: outcome.number ? number(outcome.number) : '' }); break;
-    case 'cancelRefused': text = cancelRefusal(t, outcome.code, { branch: branch(outcome.branch), number: number(outcome.number) }); break;
+    case 'refused': text = refusal(t, outcome.code, { branch: branch(outcome.branch), number: outcome.number ? number(outcome.number) : '' }, channel); break;
+    case 'cancelRefused': text = cancelRefusal(t, outcome.code, { branch: branch(outcome.branch), number: number(outcome.number) }, channel); break;
   }
   return toGsm7(text);
 }

@@ -84,7 +84,7 @@ export class SmsInbound {
         if (chosen.length === 0) return { outcome: { kind: 'status', tickets: [] } };
         if (chosen.length > 1) return { outcome: { kind: 'cancelWhich', tickets: chosen.map((t) => ({ number: t.number, branchCode: t.branchCode, letter: t.letter })) } };
         const ticket = chosen[0] as (typeof chosen)[number];
-        return { outcome: await this.d.desk.cancel(ticket), joinId: ticket.joinId };
+        return { outcome: await this.d.desk.cancel(ticket, 'sms'), joinId: ticket.joinId };
       }
     }
   }

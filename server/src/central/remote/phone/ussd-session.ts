@@ -30,7 +30,7 @@ export class UssdSessions {
       case 'cancel': {
         const ticket = (await this.d.desk.tickets(phone)).find((t) => t.joinId === step.ticket.joinId);
         if (!ticket) return ussdAnswer(true, phoneText({ kind: 'status', tickets: [] }, step.language, 'ussd'));
-        return ussdAnswer(true, phoneText(await this.d.desk.cancel(ticket), step.language, 'ussd'));
+        return ussdAnswer(true, phoneText(await this.d.desk.cancel(ticket, 'ussd'), step.language, 'ussd'));
       }
     }
   }
