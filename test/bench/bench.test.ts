@@ -37,13 +37,14 @@ describe('bench harness (smoke, tiny sizes)', () => {
     expect(results.costs?.lines.map((l) => [l.waiting >= 50, l.issue.commands, l.callCycle.commands, l.issue.socketMessages > 0, l.callCycle.sqlStatements !== null && l.callCycle.sqlStatements > 0]))
       .toEqual([[true, 5, 5, true, true], [true, 5, 5, true, true]]);
     expect(Object.keys(results.costs?.lines[1]?.timersMs ?? {})).toContain('staff snapshot');
+    expect(Object.keys(results.costs?.perSocket ?? {}).sort()).toEqual(['call', 'complete', 'issue', 'start']);
     // PostgreSQL only: where it runs, every record held once after the replay and every page updated.
     if (results.national && !results.national.skipped) {
       expect([results.national.ingest.records, results.national.ingest.heldAfterReplay, results.national.fanout?.sockets, results.national.fanout?.updated]).toEqual([200, 1, 20, 20]);
     }
     expect([results.remote?.link.issued, results.remote?.link.joins, results.remote?.polling.issued, results.remote?.polling.joins]).toEqual([5, 5, 5, 5]);
     expect(results.targets.map((t) => t.id)).toEqual([
-      'issuance-vs-floor', 'issuance-20ms', 'call-to-display-50ms', 'history-flat', 'event-loop-10ms', 'cpu-per-issue', 'cpu-per-call-cycle', 'long-line-flat', 'timers-10ms', 'join-to-number-2s',
+      'issuance-vs-floor', 'issuance-20ms', 'call-to-display-50ms', 'history-flat', 'event-loop-10ms', 'cpu-per-issue', 'cpu-per-call-cycle', 'one-message-per-socket', 'long-line-flat', 'timers-10ms', 'join-to-number-2s',
       ...(results.national?.skipped ? [] : ['central-ingest-20k', 'tracking-fanout-1s']), 'rss-100-clients',
     ]);
     expect(results.steps.map((s) => s.part)).toEqual(['floor', 'branch', 'costs', 'remote', 'history', 'central', 'national', 'analytics']);

@@ -106,7 +106,7 @@ const absoluteMs = () => performance.timeOrigin + performance.now();
 /** Messages and bytes received per kind of screen ('display', 'kiosk', 'staff'). */
 export type ScreenTraffic = Record<string, { messages: number; bytes: number }>;
 interface ScreensMessage {
-  type: 'ready' | 'error' | 'displayed' | 'stats'; message?: string; ticketId?: string; at?: number; messages?: number; waiting?: number | null; byKind?: ScreenTraffic;
+  type: 'ready' | 'error' | 'displayed' | 'stats' | 'mark'; maxPerSocket?: Record<string, number>; message?: string; ticketId?: string; at?: number; messages?: number; waiting?: number | null; byKind?: ScreenTraffic;
 }
 
 /** The screens' sockets on their own thread (test/bench/screens-worker.mjs). */
@@ -118,7 +118,7 @@ export async function startScreens(url: string, displayTokens: string[], otherTo
       if (m.type === 'ready') resolve();
       else if (m.type === 'error') reject(new Error(`screens: ${m.message}`));
       else if (m.type === 'displayed' && m.ticketId && m.at !== undefined) onDisplayed(m.ticketId, m.at);
-      else if (m.type === 'stats') statsWaiter?.(m);
+      else if (m.type === 'stats' || m.type === 'mark') statsWaiter?.(m);
     });
     worker.once('error', reject);
   });
@@ -126,6 +126,11 @@ export async function startScreens(url: string, displayTokens: string[], otherTo
     stats: () => new Promise<{ messages: number; waiting: number | null; byKind: ScreenTraffic }>((resolve) => {
       statsWaiter = (m) => { statsWaiter = null; resolve({ messages: m.messages ?? 0, waiting: m.waiting ?? null, byKind: m.byKind ?? {} }); };
       worker.postMessage({ type: 'stats' });
+    }),
+    /** Per kind of screen, the most messages one socket got since the previous mark. */
+    mark: () => new Promise<Record<string, number>>((resolve) => {
+      statsWaiter = (m) => { statsWaiter = null; resolve(m.maxPerSocket ?? {}); };
+      worker.postMessage({ type: 'mark' });
     }),
     stop: async () => {
       worker.postMessage({ type: 'stop' });

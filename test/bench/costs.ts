@@ -11,6 +11,7 @@ import { startScreens, type ScreenTraffic } from './branch.js';
 import { commandId, counters, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir, inBatches, type BenchServer } from './harness.js';
 import { cpuSeconds, writeSyscalls } from './proc.js';
 import { sleep } from './stats.js';
+import { SCREEN_QUEUE_MS } from '../../server/src/branch/realtime/fanout.js';
 
 export interface CostsOptions {
   kiosks: number;
@@ -48,9 +49,18 @@ export interface LineCosts {
   timersMs: Record<string, number>;
 }
 
+/** Per command (issue, call, start, complete) and kind of screen: the most messages one socket got for it. */
+export type PerSocketMax = Record<string, Record<string, number>>;
+
 export interface CostsResult {
   config: CostsOptions;
   lines: LineCosts[];
+  /**
+   * With the short line, each command alone, the screens' messages counted until the slowest coalescing is over
+   * (SCREEN_QUEUE_MS): the most one socket of each kind got for one command. The target is 1, and 0 for a screen
+   * the command does not concern.
+   */
+  perSocket: PerSocketMax;
   /** Long line over short line, CPU per command (1 = flat). */
   growth: { issue: number; callCycle: number };
   /** The .cpuprofile files written with --profile (commands, then periodic jobs, at the long line). */
@@ -121,21 +131,38 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
       if (res.status !== 201) throw new Error(`issue: ${res.status} ${JSON.stringify(res.body)}`);
     };
     let turn = 0;
-    const callCycle = async () => {
+    /** One call-next, start and complete; `each` wraps each command (the per-socket pass counts around it). */
+    const callCycle = async (each: (command: string, send: () => Promise<void>) => Promise<void> = (_, send) => send()) => {
       for (let tries = 0; tries < callers.length; tries++) {
         const agent = callers[turn++ % callers.length];
         if (!agent) break;
-        const res = await client.post<CommandResult>(`/api/counters/${agent.counterId}/call-next`, { commandId: commandId() }, agent.token);
-        if (res.status !== 200) throw new Error(`call-next: ${res.status} ${JSON.stringify(res.body)}`);
-        const ticket = res.body.ticket;
-        if (!ticket) continue; // this counter's other service came first and is empty: the next agent
+        const got: { ticket: CommandResult['ticket'] } = { ticket: null };
+        await each('call', async () => {
+          const res = await client.post<CommandResult>(`/api/counters/${agent.counterId}/call-next`, { commandId: commandId() }, agent.token);
+          if (res.status !== 200) throw new Error(`call-next: ${res.status} ${JSON.stringify(res.body)}`);
+          got.ticket = res.body.ticket;
+        });
+        const called = got.ticket;
+        if (!called) continue; // this counter's other service came first and is empty: the next agent
         for (const step of ['start', 'complete'] as const) {
-          const r = await client.post(`/api/tickets/${ticket.id}/${step}`, { commandId: commandId() }, agent.token);
-          if (r.status !== 200) throw new Error(`${step}: ${r.status} ${JSON.stringify(r.body)}`);
+          await each(step, async () => {
+            const r = await client.post(`/api/tickets/${called.id}/${step}`, { commandId: commandId() }, agent.token);
+            if (r.status !== 200) throw new Error(`${step}: ${r.status} ${JSON.stringify(r.body)}`);
+          });
         }
         return;
       }
       throw new Error('no counter called a ticket of the measured line');
+    };
+    const perSocket: PerSocketMax = {};
+    /** A command alone, then the screens' messages for it: nothing else is sent until the slowest coalescing is over. */
+    const counted = async (command: string, send: () => Promise<void>) => {
+      await scr.mark();
+      await send();
+      await sleep(SCREEN_QUEUE_MS + 300);
+      const got = await scr.mark();
+      const mine = (perSocket[command] ??= {});
+      for (const kind of ['display', 'kiosk', 'staff']) mine[kind] = Math.max(mine[kind] ?? 0, got[kind] ?? 0);
     };
     const waitingNow = async () => (await client.get<QueueSummary>('/api/queue')).body.services
       .find((s) => s.serviceId === service.id)?.waitingCount ?? 0;
@@ -160,6 +187,16 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
       const callCost = cost(before, after, options.commands);
       const timersMs = srv.control ? (await (await fetch(`${srv.control}/timers`, { method: 'POST' })).json()) as Record<string, number> : {};
       lines.push({ waiting, issue: issueCost, callCycle: callCost, timersMs });
+      if (lines.length === 1) {
+        // Each command waits out the coalescing (over a second): a few rounds, more in a full run.
+        const rounds = Math.min(5, Math.ceil(options.commands / 50));
+        log(`  counting the messages one socket gets for one command (${rounds} of each, one at a time)`);
+        await sleep(SCREEN_QUEUE_MS + 300);
+        for (let i = 0; i < rounds; i++) {
+          await counted('issue', issue);
+          await callCycle(counted);
+        }
+      }
     }
     const profiles: string[] = [];
     const profileDir = options.profileDir;
@@ -186,6 +223,7 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     return {
       config: options,
       lines,
+      perSocket,
       ...(profiles.length && { profiles }),
       growth: {
         issue: short && long ? round(long.issue.cpuMs / short.issue.cpuMs) : Number.NaN,

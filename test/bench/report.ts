@@ -135,6 +135,21 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
       status: shortLine.callCycle.cpuMs <= 1.5 ? 'pass' : 'fail',
     });
   }
+  if (costs && Object.keys(costs.perSocket).length > 0) {
+    // A screen the command concerns gets one message; one it does not concern, none. What each screen shows
+    // (docs/realtime.md): boards the calls and the waiting counts, kiosks the waiting counts, staff everything.
+    const concerned: Record<string, Record<string, boolean>> = {
+      issue: { display: true, kiosk: true, staff: true }, call: { display: true, kiosk: true, staff: true },
+      start: { display: false, kiosk: false, staff: true }, complete: { display: false, kiosk: false, staff: true },
+    };
+    const wrong = Object.entries(costs.perSocket).flatMap(([command, kinds]) => Object.entries(kinds)
+      .filter(([kind, n]) => n > (concerned[command]?.[kind] ? 1 : 0)).map(([kind, n]) => `${command}→${kind} ${n}`));
+    out.push({
+      id: 'one-message-per-socket', target: 'a socket gets at most one message per command, none when the command does not concern its screen',
+      measured: Object.entries(costs.perSocket).map(([command, kinds]) => `${command}: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(' ')}`).join('; '),
+      status: wrong.length === 0 ? 'pass' : 'fail', ...(wrong.length ? { note: `over: ${wrong.join(', ')}` } : {}),
+    });
+  }
   if (costs && shortLine && longLine) {
     const flat = (g: number) => g >= 0.8 && g <= 1.2;
     out.push({
@@ -254,6 +269,10 @@ export function formatTable(r: BenchResults, centralText: string | null): string
       lines.push(`  periodic jobs with ${l.waiting} waiting (slowest of 3 runs): ${Object.entries(l.timersMs).map(([n, v]) => `${n} ${ms(v)}`).join(', ')}`);
     }
     lines.push('  (messages and bytes: what all connected screens received per command; writes: write-like system calls of the server)');
+    const per = Object.entries(r.costs.perSocket ?? {});
+    if (per.length) {
+      lines.push(`  most messages one socket got for one command: ${per.map(([command, kinds]) => `${command} ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join('/')}`).join(', ')}`);
+    }
   }
   if (r.remote) {
     const wr = [34, 9, 10, 10, 10, 10];

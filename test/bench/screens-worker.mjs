@@ -4,6 +4,8 @@
 // workerData: { url, displayTokens, otherTokens }. Messages out: {type:'ready'} once all are connected;
 // {type:'displayed', ticketId, at} when every call board has the ticket's call in a `changes` batch (at: Unix ms, performance.timeOrigin +
 // performance.now(), comparable across threads); {type:'stats', messages, waiting} when asked with {type:'stats'}.
+// {type:'mark'} answers {type:'mark', maxPerSocket} with, per kind of screen, the most messages one socket received
+// since the previous mark (the bench marks around one command to check "one message per socket per command").
 // {type:'stop'} disconnects everything and ends the thread. `otherKinds` (optional, parallel to otherTokens) names
 // each other socket's kind ('kiosk', 'staff') so that stats count messages and bytes per kind of screen.
 // @ts-check
@@ -31,10 +33,14 @@ const sockets = [];
 let messages = 0;
 /** Messages and bytes (Socket.IO packets' payload as received) per kind of screen. @type {Record<string, { messages: number; bytes: number }>} */
 const byKind = {};
+/** Messages each socket received, and at the last mark. @type {Array<{ kind: string; messages: number; marked: number }>} */
+const perSocket = [];
 /** @param {import('socket.io-client').Socket} s @param {string} kind */
 function count(s, kind) {
   const k = (byKind[kind] ??= { messages: 0, bytes: 0 });
-  s.onAny(() => { messages += 1; k.messages += 1; });
+  const mine = { kind, messages: 0, marked: 0 };
+  perSocket.push(mine);
+  s.onAny(() => { messages += 1; k.messages += 1; mine.messages += 1; });
   s.io.engine.on('packet', (/** @type {{ type: string; data?: unknown }} */ p) => {
     if (p.type !== 'message') return;
     k.bytes += typeof p.data === 'string' ? Buffer.byteLength(p.data) : (p.data instanceof ArrayBuffer ? p.data.byteLength : 0);
@@ -85,6 +91,15 @@ try {
 
 port.on('message', (/** @type {{ type: string }} */ m) => {
   if (m.type === 'stats') port.postMessage({ type: 'stats', messages, waiting, byKind: structuredClone(byKind) });
+  if (m.type === 'mark') {
+    /** @type {Record<string, number>} */
+    const maxPerSocket = {};
+    for (const x of perSocket) {
+      maxPerSocket[x.kind] = Math.max(maxPerSocket[x.kind] ?? 0, x.messages - x.marked);
+      x.marked = x.messages;
+    }
+    port.postMessage({ type: 'mark', maxPerSocket });
+  }
   if (m.type === 'stop') {
     for (const s of sockets) s.disconnect();
     port.close();
