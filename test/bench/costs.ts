@@ -55,6 +55,8 @@ export type PerSocketMax = Record<string, Record<string, number>>;
 export interface CostsResult {
   config: CostsOptions;
   lines: LineCosts[];
+  /** The same commands before any screen connected (line from empty): the command without its broadcasts. */
+  bare: { issue: CommandCost; callCycle: CommandCost };
   /**
    * With the short line, each command alone, the screens' messages counted until the slowest coalescing is over
    * (SCREEN_QUEUE_MS): the most one socket of each kind got for one command. The target is 1, and 0 for a screen
@@ -90,8 +92,6 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     // The agents whose counter serves A call from its line (the demo pattern: 3 counters of 4).
     const counterServes = new Map((await counters(client)).map((c) => [c.id, c.serviceIds]));
     const callers = agents.filter((a) => counterServes.get(a.counterId)?.includes(service.id));
-    screens = await startScreens(srv.url, displays, [...kiosks, ...agents.map((a) => a.token)], () => {}, [...kiosks.map(() => 'kiosk'), ...agents.map(() => 'staff')]);
-    const scr = screens;
 
     const statements = async (): Promise<number | null> => {
       if (!srv.control) return null;
@@ -99,7 +99,7 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
       return ((await res.json()) as { statements: number }).statements;
     };
     const read = async (): Promise<Counters> => ({
-      cpu: cpuSeconds(srv.pid), writes: writeSyscalls(srv.pid), statements: await statements(), traffic: (await scr.stats()).byKind,
+      cpu: cpuSeconds(srv.pid), writes: writeSyscalls(srv.pid), statements: await statements(), traffic: screens ? (await screens.stats()).byKind : {},
     });
     // Broadcasts may be coalesced for a few tens of ms after the last answer: wait them out before reading.
     const settle = () => sleep(300);
@@ -157,6 +157,8 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     const perSocket: PerSocketMax = {};
     /** A command alone, then the screens' messages for it: nothing else is sent until the slowest coalescing is over. */
     const counted = async (command: string, send: () => Promise<void>) => {
+      const scr = screens;
+      if (!scr) throw new Error('the screens are not connected');
       await scr.mark();
       await send();
       await sleep(SCREEN_QUEUE_MS + 300);
@@ -167,6 +169,21 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     const waitingNow = async () => (await client.get<QueueSummary>('/api/queue')).body.services
       .find((s) => s.serviceId === service.id)?.waitingCount ?? 0;
 
+    // The same commands with no screen connected: what the command itself costs, its broadcasts aside. Warmed up
+    // first (the code paths compiled), as the measured lines below are by the filling of the line.
+    log(`  no screen connected: ${options.commands} issuances and ${options.commands} call-next cycles (after as many to warm up)`);
+    for (let i = 0; i < options.commands; i++) await issue();
+    for (let i = 0; i < options.commands; i++) await callCycle();
+    let before = await read();
+    for (let i = 0; i < options.commands; i++) await issue();
+    let after = await read();
+    const bareIssue = cost(before, after, options.commands);
+    before = await read();
+    for (let i = 0; i < options.commands; i++) await callCycle();
+    after = await read();
+    const bare = { issue: bareIssue, callCycle: cost(before, after, options.commands) };
+
+    screens = await startScreens(srv.url, displays, [...kiosks, ...agents.map((a) => a.token)], () => {}, [...kiosks.map(() => 'kiosk'), ...agents.map(() => 'staff')]);
     const lines: LineCosts[] = [];
     for (const target of options.lines) {
       // Fill the line to its length (kiosks in parallel: this part is not measured), then measure.
@@ -175,10 +192,10 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
       await settle();
       const waiting = await waitingNow();
       log(`  line of ${waiting}: measuring ${options.commands} issuances and ${options.commands} call-next cycles`);
-      let before = await read();
+      before = await read();
       for (let i = 0; i < options.commands; i++) await issue();
       await settle();
-      let after = await read();
+      after = await read();
       const issueCost = cost(before, after, options.commands);
       before = await read();
       for (let i = 0; i < options.commands; i++) await callCycle();
@@ -223,6 +240,7 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     return {
       config: options,
       lines,
+      bare,
       perSocket,
       ...(profiles.length && { profiles }),
       growth: {

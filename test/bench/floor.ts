@@ -15,6 +15,8 @@ import { nowMs, summarize, type LatencySummary } from './stats.js';
 
 export interface FloorResult {
   sqliteTransaction: LatencySummary;
+  /** CPU (user + system) of one such transaction, ms: what a command's CPU is compared with. */
+  sqliteTransactionCpuMs: number;
   socketIoRoundTrip: LatencySummary;
   httpRoundTrip: LatencySummary;
   /** Until every one of `fanoutSockets` sockets has a broadcast (info: the bare cost of reaching all displays). */
@@ -22,7 +24,7 @@ export interface FloorResult {
   fanoutSockets: number;
 }
 
-export async function measureSqliteFloor(iterations: number): Promise<LatencySummary> {
+export async function measureSqliteFloor(iterations: number): Promise<{ latency: LatencySummary; cpuMs: number }> {
   const dir = tempDataDir('floor');
   const sqlite = openSqlite(path.join(dir, 'floor.sqlite'));
   try {
@@ -46,12 +48,16 @@ export async function measureSqliteFloor(iterations: number): Promise<LatencySum
     });
     const samples: number[] = [];
     const warmup = Math.min(200, Math.ceil(iterations / 10));
+    let cpuFrom = process.cpuUsage();
     for (let i = 1; i <= warmup + iterations; i++) {
+      if (i === warmup + 1) cpuFrom = process.cpuUsage();
       const t0 = nowMs();
       tx.immediate(i);
       if (i > warmup) samples.push(nowMs() - t0);
     }
-    return summarize(samples);
+    // Nothing else runs in this process meanwhile: its CPU is the transactions'.
+    const cpu = process.cpuUsage(cpuFrom);
+    return { latency: summarize(samples), cpuMs: Math.round(((cpu.user + cpu.system) / 1000 / iterations) * 1000) / 1000 };
   } finally {
     sqlite.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -68,7 +74,7 @@ function connect(url: string): Promise<EchoSocket> {
   });
 }
 
-export async function measureNetworkFloor(iterations: number, fanoutSockets: number): Promise<Omit<FloorResult, 'sqliteTransaction'>> {
+export async function measureNetworkFloor(iterations: number, fanoutSockets: number): Promise<Omit<FloorResult, 'sqliteTransaction' | 'sqliteTransactionCpuMs'>> {
   const child = await startNodeChild<{ url: string }>('test/bench/echo-server.mjs', {}, [], { tsx: false });
   const http = new HttpClient(child.info.url);
   const sockets: EchoSocket[] = [];
@@ -127,7 +133,7 @@ export async function measureNetworkFloor(iterations: number, fanoutSockets: num
 }
 
 export async function measureFloor(opts: { iterations: number; fanoutSockets: number }): Promise<FloorResult> {
-  const sqliteTransaction = await measureSqliteFloor(opts.iterations);
+  const sqlite = await measureSqliteFloor(opts.iterations);
   const network = await measureNetworkFloor(opts.iterations, opts.fanoutSockets);
-  return { sqliteTransaction, ...network };
+  return { sqliteTransaction: sqlite.latency, sqliteTransactionCpuMs: sqlite.cpuMs, ...network };
 }
