@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gsm7Length } from '../../server/src/shared/domain/gsm7.js';
 import { PHONE_TEXTS } from '../../server/src/central/remote/phone/phone-texts.js';
 import { listDeliveries, notificationDb } from '../../server/src/central/notifications/index.js';
+import { smsAnswersTo } from '../support/visitor.js';
 import { OrangeSmsSimulator, type SimulatedSms } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import { UssdSimulator } from '../../server/src/simulators/ussd/ussd-simulator.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
@@ -43,10 +44,7 @@ describe.each(dialects)('joining from a phone: SMS and USSD (%s central)', (dial
   let proxy: FaultProxy;
 
   /** The answers central sent to one inbound message, as the phone received them (other SMS, "your turn is near"…, aside). */
-  async function answersTo(messageId: string): Promise<SimulatedSms[]> {
-    const sent = await listDeliveries(notificationDb(central.server.db), { eventKey: `sms_reply:${messageId}` });
-    return sms.messages.filter((m) => sent.some((d) => d.status === 'sent' && d.providerRef === m.id));
-  }
+  const answersTo = (messageId: string): Promise<SimulatedSms[]> => smsAnswersTo(central.server.db, sms, messageId);
 
   /** Text central from a phone and wait for its answer. */
   async function text(from: string, message: string): Promise<SimulatedSms> {

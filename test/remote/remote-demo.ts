@@ -6,12 +6,11 @@
 // without data. The transcript shows what each phone shows and what the branch's agents see (channel, not arrived).
 // Screenshots go to test-artifacts/remote-demo/. Needs Chromium (SMARTQUEUE_CHROMIUM, default /usr/bin/chromium).
 import type { TicketView } from '../../server/src/shared/contracts/api.js';
-import { listDeliveries, notificationDb } from '../../server/src/central/notifications/index.js';
 import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import { UssdSimulator } from '../../server/src/simulators/ussd/ussd-simulator.js';
 import { artifactPath, launchBrowser } from '../support/browser.js';
 import { startCentral, startSyncedBranch, waitFor } from '../support/central.js';
-import { codeFromSms, smsTracking } from '../support/visitor.js';
+import { codeFromSms, smsAnswersTo, smsTracking } from '../support/visitor.js';
 
 const SMS_KEY = 'demo-sms-key';
 const USSD_KEY = 'demo-ussd-key';
@@ -71,10 +70,7 @@ try {
   // The answer to a message, told apart from the "your turn is near" SMS the same phone may get meanwhile.
   const texted = async (from: string, message: string) => {
     const { messageId } = await sms.sendFromPhone(from, message);
-    const answer = await waitFor(`the answer to "${message}"`, async () => {
-      const sent = await listDeliveries(notificationDb(central.server.db), { eventKey: `sms_reply:${messageId}` });
-      return sms.messages.find((m) => sent.some((d) => d.status === 'sent' && d.providerRef === m.id));
-    }, 20_000);
+    const answer = await waitFor(`the answer to "${message}"`, async () => (await smsAnswersTo(central.server.db, sms, messageId))[0], 20_000);
     say('sms', `${from} texts "${message}" → ${answer.message}`);
   };
   await texted('+221772345678', 'plateau a');

@@ -1,6 +1,7 @@
 // A visitor proving a phone number the way the web site does (issue 18): ask central for a code, read it in the SMS
 // the simulated operator received, send it back, keep the token. Tokens are kept per phone (a few codes an hour each).
-import type { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import type { OrangeSmsSimulator, SimulatedSms } from '../../server/src/simulators/sms/orange-sms-simulator.js';
+import { listDeliveries, notificationDb } from '../../server/src/central/notifications/index.js';
 import type { VisitorCodeSent, VisitorToken } from '../../server/src/shared/contracts/visitor.js';
 import { normalizeSenegalPhone } from '../../server/src/shared/contracts/domain.js';
 import type { Clock } from '../../server/src/shared/clock.js';
@@ -14,6 +15,12 @@ export async function codeFromSms(sms: OrangeSmsSimulator, phone: string, after:
     const m = sms.messages.slice(after).reverse().find((x) => x.to.replace(/^tel:/, '') === phone && /SmartQueue/.test(x.message));
     return m?.message.match(/\b(\d{6})\b/)?.[1];
   }, 15_000);
+}
+
+/** The SMS central sent in answer to one inbound message (its delivery log's `sms_reply:<messageId>`), as the phone received them. */
+export async function smsAnswersTo(db: Parameters<typeof notificationDb>[0], sms: OrangeSmsSimulator, messageId: string): Promise<SimulatedSms[]> {
+  const sent = await listDeliveries(notificationDb(db), { eventKey: `sms_reply:${messageId}` });
+  return sms.messages.filter((m) => sent.some((d) => d.status === 'sent' && d.providerRef === m.id));
 }
 
 /** A visitor code's SMS text or e-mail subject (not a booking's or a ticket's message): tests that count messages skip them. */
