@@ -18,7 +18,7 @@ import { expectNoAxeViolations } from '../support/axe.js';
 import { artifactPath, chromiumAvailable, CHROMIUM_PATH, countTransfers, launchBrowser, layoutShift, watchLayoutShift } from '../support/browser.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { buildScreens } from '../support/ui-build.js';
-import { codeFromSms, smsTracking } from '../support/visitor.js';
+import { codeFromSms, isVisitorCodeText, smsTracking } from '../support/visitor.js';
 import { kioskText, openKiosk, PORTRAIT } from '../support/kiosk.js';
 import { PAGE_STRINGS } from '../../server/src/central/tracking/page.js';
 
@@ -250,7 +250,61 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     expect(held.body).toMatchObject({ status: 'booked', startsAt: slot.split('|')[1], service: { id: serviceId } });
     await expectNoAxeViolations(page, 'visitor site booked');
     await page.screenshot({ path: artifactPath('visitor-site', 'booked.png'), fullPage: true });
-  }, 120_000);
+
+    // The booking's page (code, QR code, cancel, move), from the confirmation: move it to another day chosen in the
+    // day picker (a plain form), with the phone confirmed moments ago (this tab keeps its token: no new code).
+    const weights: Record<string, number> = {};
+    weights.booking = await openWeighed(page, () => page.getByRole('link', { name: S.openBooking }).click());
+    expect(await page.getByTestId('booking-code').textContent()).toBe(code);
+    await page.getByRole('img', { name: S.bookingQr }).waitFor();
+    await expectNoAxeViolations(page, 'visitor site booking page');
+    const days = await page.locator('#day option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean));
+    const day = days.find((d) => d !== held.body.startsAt.slice(0, 10)) ?? (days[0] as string);
+    await page.locator('#day').selectOption(day);
+    weights.bookingDay = await openWeighed(page, () => page.getByRole('button', { name: S.showDay }).click());
+    expect(new URL(page.url()).searchParams.get('day')).toBe(day);
+    const newAt = (await page.locator('#moveSlot option').last().getAttribute('value')) as string;
+    expect(newAt.slice(0, 10)).toBe(day);
+    await page.locator('#moveSlot').selectOption(newAt);
+    const sentBefore = sms.messages.length;
+    await page.getByRole('button', { name: S.moveButton }).click();
+    await page.waitForURL((u) => !u.searchParams.has('day'));
+    await expect.poll(async () => (await central.api.get<{ startsAt: string }>(`/api/public/bookings/${encodeURIComponent(code)}`)).body.startsAt).toBe(newAt);
+    expect(sms.messages.slice(sentBefore).filter((m) => isVisitorCodeText(m.message))).toHaveLength(0);
+    await page.screenshot({ path: artifactPath('visitor-site', 'booking-moved.png'), fullPage: true });
+
+    // "My tickets and bookings" on another visit: the phone and its code, then the booking with its page.
+    const other = await phonePage();
+    weights.myBookings = await openWeighed(other, () => other.goto(`${central.url}/tickets`));
+    let sent = sms.messages.length;
+    await other.locator('#minePhone').fill('77 999 00 11');
+    await other.locator('#mine').getByRole('button', { name: S.sendCode }).click();
+    await other.locator('#code').fill(await codeFromSms(sms, '+221779990011', sent));
+    await other.getByRole('button', { name: S.confirm }).click();
+    const listed = other.getByTestId('my-bookings').getByRole('link', { name: new RegExp(`^${code} · ${serviceName} · Agence Plateau · `) });
+    await listed.waitFor();
+    expect(await listed.getAttribute('href')).toBe(`/r/${code.replace('-', '')}`);
+    await expectNoAxeViolations(other, 'visitor site my bookings');
+    await other.screenshot({ path: artifactPath('visitor-site', 'my-bookings.png'), fullPage: true });
+
+    // Its page opened elsewhere (no token there): the cancel asks for the booking's phone and its code first.
+    const elsewhere = await phonePage();
+    await elsewhere.goto(`${central.url}${(await listed.getAttribute('href')) as string}?lang=en`);
+    await elsewhere.getByRole('button', { name: SITE_STRINGS.en.cancelBooking }).click();
+    await elsewhere.locator('#whoPhone').fill('+221 77 999 00 11');
+    sent = sms.messages.length;
+    await elsewhere.getByRole('button', { name: SITE_STRINGS.en.sendCode }).click();
+    await elsewhere.locator('#code').fill(await codeFromSms(sms, '+221779990011', sent));
+    await elsewhere.getByRole('button', { name: SITE_STRINGS.en.confirmManage }).click();
+    await elsewhere.getByTestId('booking-status').filter({ hasText: SITE_STRINGS.en.statusCancelled }).waitFor({ timeout: 15_000 });
+    expect((await central.api.get<{ status: string }>(`/api/public/bookings/${encodeURIComponent(code)}`)).body.status).toBe('cancelled');
+    await expectNoAxeViolations(elsewhere, 'visitor site booking cancelled');
+    // Gone from the list.
+    const token = await other.evaluate<string>("JSON.parse(sessionStorage.getItem('sq-visitor')).token");
+    expect((await central.api.post<Array<{ code: string }>>('/api/public/my-bookings', { visitorToken: token })).body).toEqual([]);
+    for (const [name, bytes] of Object.entries(weights)) expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
+    fs.writeFileSync(artifactPath('visitor-site', 'booking-first-load-bytes.json'), `${JSON.stringify(weights, null, 2)}\n`);
+  }, 180_000);
 
   it('with the branch cut off: a clear refusal, and nothing is issued then or when it comes back', async () => {
     const page = await phonePage();

@@ -10,6 +10,7 @@ import type {
   BookingCreated, BookingView, CheckInResult, FreeSlot, PublicBookingView, PublicBranchView, PublicOrganizationView, PublicServiceView, SlotsResponse,
 } from '../../server/src/shared/contracts/appointments.js';
 import type { CommandResult } from '../../server/src/shared/contracts/api.js';
+import type { MyBooking } from '../../server/src/shared/contracts/visitor.js';
 import { appointmentsDb } from '../../server/src/central/booking/booking.service.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { CENTRAL_ADMIN_TOKEN, FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/central.js';
@@ -338,5 +339,86 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     expect([...new Set(late.map((s) => s.localDate))]).toEqual(['2026-12-24', '2026-12-28', '2026-12-30', '2026-12-31', '2027-01-04']);
     clock.set('2026-12-24T00:00:00Z'); // the 24th has begun: it is today, and its slots are still ahead
     expect((await slotsOf(serviceA))[0]?.startsAt).toBe('2026-12-24T09:30:00.000Z');
+  });
+
+  it("lists a phone's coming bookings (and today's while they can be checked in) in my bookings, each with its page to cancel or move it", async () => {
+    // 24 December 00:00 in Dakar: the phone's booking of the 23rd at 11:00 is over.
+    const phone = '+221771234567';
+    const a = await book({ branchId, serviceId: serviceA, startsAt: '2026-12-24T10:00:00.000Z', name: 'Moussa Ndiaye', phone });
+    const c = await book({ branchId, serviceId: serviceC, startsAt: '2026-12-28T09:00:00.000Z', name: 'Moussa Ndiaye', phone });
+    expect([a.status, c.status]).toEqual([201, 201]);
+    const mine = async (lang = 'fr') => pub().post<MyBooking[] & ErrorShape>(`/api/public/my-bookings?lang=${lang}`, { visitorToken: await visitors.token(phone) });
+    const listed = await mine();
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((x) => x.code)).toEqual([a.body.booking.code, c.body.booking.code]);
+    const code = encodeURIComponent(a.body.booking.code);
+    expect(listed.body[0]).toEqual({
+      code: a.body.booking.code, displayCode: a.body.booking.displayCode, status: 'booked', branchId, branchName: 'Agence Plateau',
+      serviceId: serviceA, serviceName: a.body.booking.service.name.fr, startsAt: '2026-12-24T10:00:00.000Z', endsAt: '2026-12-24T10:30:00.000Z',
+      timeZone: 'Africa/Dakar', localDate: '2026-12-24', localTime: '10:00', when: 'jeudi 24 décembre à 10 h 00', changeable: true,
+      checkInClosesAt: a.body.booking.checkInClosesAt, pagePath: `/r/${code}`, qrPath: `/api/public/bookings/${code}/qr.svg`,
+      cancelPath: `/api/public/bookings/${code}/cancel`, movePath: `/api/public/bookings/${code}/move`,
+    });
+    expect((await mine('en')).body[0]?.when).toMatch(/^Thursday 24 December at 10/);
+    // The paths it gives are the booking's page and the routes that cancel it.
+    const page = await fetch(`${central.url}${listed.body[0]?.pagePath as string}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(a.body.booking.displayCode);
+    expect(html).toContain('id="cancelForm"');
+    expect(html).toContain('<svg');
+    expect((await fetch(`${central.url}/r/ZZZZ-ZZZZ`)).status).toBe(404);
+    const cancelled = await pub().post<PublicBookingView>(listed.body[1]?.cancelPath as string, { visitorToken: await visitors.token(phone) });
+    expect(cancelled.body.status).toBe('cancelled');
+    // Started but still within its check-in window: listed, no longer changeable; its page offers no cancel.
+    clock.set('2026-12-24T10:05:00Z');
+    expect((await mine()).body.map((x) => [x.code, x.changeable])).toEqual([[a.body.booking.code, false]]);
+    expect(await (await fetch(`${central.url}/r/${code}`)).text()).not.toContain('id="cancelForm"');
+    // Only a phone's token: an e-mail's is refused, a made-up one too.
+    expect((await pub().post<ErrorShape>('/api/public/my-bookings', { visitorToken: await visitors.emailToken('awa@example.sn') })).status).toBe(403);
+    expect((await pub().post<ErrorShape>('/api/public/my-bookings', { visitorToken: 'sqv_made-up-token-000000000000' })).status).toBe(401);
+  });
+
+  it("says on the site's branch page that a closure day is closed, with the next opening after it, and offers no join", async () => {
+    // Days later the cached staff session has expired: a fresh login to push (central then hears from the branch now).
+    const pushNow = async () => {
+      const login = await b.api.post<{ token: string }>('/api/auth/login', { login: 'aminata', password: b.passwords.aminata });
+      expect((await b.api.post<{ ok: boolean }>('/api/sync/run', {}, login.body.token)).body.ok).toBe(true);
+    };
+    clock.set('2026-12-29T10:00:00Z'); // Tuesday 29: the branch's closure (Inventaire)
+    await pushNow();
+    const html = await (await fetch(`${central.url}/b/${branchId}`)).text();
+    expect(html).toContain("Fermé aujourd&#39;hui : Inventaire");
+    // The next opening is on the 30th (the hours alone would say this afternoon, or tomorrow morning on the 29th).
+    expect(html).toMatch(/Prochaine ouverture : mercredi 30 décembre/);
+    expect(html).toContain('data-testid="closed-today"');
+    expect(html).not.toContain('id="join"');
+    // Booking another day stays possible.
+    expect(html).toContain('id="bookSlot"');
+    // The day before, it is open (the hours say so), and the join is offered.
+    clock.set('2026-12-28T10:00:00Z');
+    await pushNow();
+    const before = await (await fetch(`${central.url}/b/${branchId}`)).text();
+    expect(before).not.toContain('data-testid="closed-today"');
+    expect(before).toContain('id="join"');
+  });
+
+  it('offers every free slot of a day chosen in the day picker (the first few without one)', async () => {
+    clock.set('2026-12-28T07:00:00Z');
+    const page = async (q = '') => (await (await fetch(`${central.url}/b/${branchId}${q}`)).text());
+    const count = (html: string, serviceId: string) => html.split(`value="${serviceId}|`).length - 1;
+    const first = await page();
+    expect(count(first, serviceA)).toBe(8);
+    // The days the picker offers: those with a free slot among the next two weeks (29 closed).
+    const days = [...first.matchAll(/<option value="(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]);
+    expect(days).toContain('2026-12-30');
+    expect(days).not.toContain('2026-12-29');
+    const day = await page('?day=2026-12-30');
+    const wanted = (await slotsOf(serviceA, '?from=2026-12-30&to=2026-12-30')).length;
+    expect(wanted).toBeGreaterThan(8);
+    expect(count(day, serviceA)).toBe(wanted);
+    expect(day).toContain('<option value="2026-12-30" selected>');
+    // A day not on offer shows the first few, never an error.
+    expect(count(await page('?day=2026-12-29'), serviceA)).toBe(8);
   });
 });

@@ -287,6 +287,19 @@ export async function getBooking(cdb: CentralDb, raw: string): Promise<PublicBoo
   return publicView(db, await findByCode(db, raw));
 }
 
+/**
+ * A phone's bookings still to come, and today's while they can still be checked in (the visitor site's "my bookings"):
+ * booked ones only (not cancelled, checked in or missed), soonest first.
+ */
+export async function currentBookingsOfPhone(cdb: CentralDb, phone: string, now: Date, limit = 20): Promise<PublicBookingView[]> {
+  const db = appointmentsDb(cdb);
+  // A check-in window closes at most a few hours after the start: a day back is wide enough, the window decides.
+  const rows = await db.selectFrom('bookings').selectAll().where('phone', '=', phone).where('status', '=', 'booked')
+    .where('starts_at', '>', new Date(now.getTime() - 86_400_000).toISOString()).orderBy('starts_at').limit(limit).execute();
+  const views = await Promise.all(rows.map((r) => publicView(db, r)));
+  return views.filter((v) => Date.parse(v.checkInClosesAt) > now.getTime());
+}
+
 function assertChangeable(b: CentralBookingsTable, now: Date, what: string): void {
   const shown = formatBookingCode(b.code);
   if (b.status === 'cancelled') throw new CentralError(409, 'BOOKING_CANCELLED', `booking ${shown} is already cancelled`);

@@ -1,18 +1,32 @@
 // The visitor site's one script (server/src/central/site/site-page.js, served at /site.js): the join and the booking on
-// a branch page. Name and phone → a code by SMS →
+// a branch page, "my tickets and bookings", and a booking's cancel and move. Name and phone → a code by SMS →
 // the code → the ticket the branch issued (number, position, wait, tracking link), or the branch's refusal said
-// plainly. Plain ES2017, no framework: it must run on old phones over 3G.
-/* global document */
+// plainly. The confirmed phone's token is kept for the tab (sessionStorage, until it expires): the next page of the
+// same visit asks no new code. Plain ES2017, no framework: it must run on old phones over 3G.
+/* global document, location */
 (function () {
   'use strict';
   var init = JSON.parse(document.getElementById('sq-init').textContent);
   var S = init.strings;
   var $ = function (id) { return document.getElementById(id); };
-  var join = $('join'), book = $('book'), mine = $('mine'), verify = $('verify'), result = $('result'), msg = $('msg');
-  /** mode: which form asked for the code (join or book); the verify step is shared. */
+  var join = $('join'), book = $('book'), mine = $('mine'), who = $('who'), verify = $('verify'), result = $('result'), msg = $('msg');
+  /** mode: which form asked for the code (join, book, mine or manage); the verify step is shared. */
   var state = { mode: 'join', codeId: null, phone: null, key: null, token: null };
   /** The form the visitor came from, shown again after a refusal. */
-  function back() { verify.hidden = true; ({ book: book, mine: mine }[state.mode] || join).hidden = false; }
+  function back() { if (verify) verify.hidden = true; ({ book: book, mine: mine, manage: who }[state.mode] || join).hidden = false; }
+
+  var KEPT = 'sq-visitor';
+  /** sessionStorage may be refused (private mode, old browsers): then the visitor just gets a new code next time. */
+  function stored(fn) { try { return fn(); } catch (e) { return e && null; } }
+  function keep() {
+    stored(function () {
+      if (state.token) sessionStorage.setItem(KEPT, JSON.stringify({ token: state.token, phone: state.phone, expiresAt: state.expiresAt }));
+      else sessionStorage.removeItem(KEPT);
+    });
+  }
+  var kept = stored(function () { return JSON.parse(sessionStorage.getItem(KEPT) || 'null'); });
+  if (kept && Date.parse(kept.expiresAt) > Date.now()) { state.token = kept.token; state.phone = kept.phone; state.expiresAt = kept.expiresAt; }
+  function forget() { state.token = null; keep(); }
 
   function fill(t, v) { return String(t).replace(/\{\{(\w+)\}\}/g, function (_, k) { return v[k] === undefined ? '' : String(v[k]); }); }
   function say(text, kind) { msg.textContent = text; msg.className = kind || (text ? 'err' : ''); }
@@ -43,7 +57,7 @@
       busy(button, false);
       if (j.status !== 200) {
         back();
-        if (j.status === 401) state.token = null;
+        if (j.status === 401) forget();
         state.key = newKey();
         return say(explain(j.status, j.body));
       }
@@ -66,13 +80,14 @@
       visitorToken: state.token,
     }).then(function (b) {
       busy(button, false);
-      if (b.status !== 201) { back(); if (b.status === 401) state.token = null; return say(explain(b.status, b.body)); }
+      if (b.status !== 201) { back(); if (b.status === 401) forget(); return say(explain(b.status, b.body)); }
       say('');
       verify.hidden = true;
       book.hidden = true;
       $('booked').hidden = false;
       $('bookedAt').textContent = slot.options[slot.selectedIndex].text;
       $('bookedCode').textContent = b.body.booking.displayCode;
+      $('bookedPage').href = '/r/' + encodeURIComponent(b.body.booking.code) + (init.lang === 'fr' ? '' : '?lang=' + init.lang);
     });
   }
 
@@ -90,7 +105,7 @@
       post('/api/public/visitor-codes', { phone: phoneInput.value, language: init.lang }).then(function (r) {
         busy(button, false);
         if (r.status !== 201) return say(explain(r.status, r.body));
-        state = { mode: mode, codeId: r.body.codeId, phone: phoneInput.value, key: newKey(), token: null };
+        state = { mode: mode, codeId: r.body.codeId, phone: phoneInput.value, key: newKey(), token: null, expiresAt: null };
         say('');
         form.hidden = true;
         verify.hidden = false;
@@ -99,31 +114,83 @@
       }, function () { busy(button, false); say(S.network); });
     });
   }
-  /** The confirmed phone's remote tickets, each with its tracking link. */
+  function item(list, href, text) {
+    var li = document.createElement('li'), a = document.createElement('a');
+    a.href = href;
+    a.textContent = text;
+    li.appendChild(a);
+    list.appendChild(li);
+  }
+  /** The confirmed phone's remote tickets, each with its tracking link, and its bookings, each with its page. */
   function doMine(button) {
-    return post('/api/public/my-tickets?lang=' + init.lang, { visitorToken: state.token }).then(function (r) {
+    var q = '?lang=' + init.lang, body = { visitorToken: state.token };
+    return Promise.all([post('/api/public/my-tickets' + q, body), post('/api/public/my-bookings' + q, body)]).then(function (r) {
       busy(button, false);
-      if (r.status !== 200) { back(); if (r.status === 401) state.token = null; return say(explain(r.status, r.body)); }
-      say(r.body.length ? '' : S.noTickets, 'small');
+      var bad = r[0].status !== 200 ? r[0] : r[1].status !== 200 ? r[1] : null;
+      if (bad) { back(); if (bad.status === 401) forget(); return say(explain(bad.status, bad.body)); }
+      say('');
       verify.hidden = true;
-      var list = $('mineList');
-      list.textContent = '';
-      r.body.forEach(function (t) {
-        var li = document.createElement('li'), a = document.createElement('a');
-        a.href = t.trackPath + '&lang=' + init.lang;
-        a.textContent = t.displayNumber + ' · ' + t.branchName + (t.serviceName ? ' · ' + t.serviceName : '');
-        li.appendChild(a);
-        list.appendChild(li);
+      var tickets = $('mineList'), bookings = $('mineBookings');
+      tickets.textContent = '';
+      bookings.textContent = '';
+      r[0].body.forEach(function (t) {
+        item(tickets, t.trackPath + '&lang=' + init.lang, t.displayNumber + ' · ' + t.branchName + (t.serviceName ? ' · ' + t.serviceName : ''));
       });
-      list.hidden = false;
+      r[1].body.forEach(function (b) {
+        item(bookings, b.pagePath + (init.lang === 'fr' ? '' : '?lang=' + init.lang), b.displayCode + ' · ' + b.serviceName + ' · ' + b.branchName + ' · ' + b.when);
+      });
+      $('mineNone').hidden = r[0].body.length > 0;
+      $('mineNoBookings').hidden = r[1].body.length > 0;
+      $('mineLists').hidden = false;
     });
   }
+
+  /** A booking's cancel or move (its page), with the token of its phone; without one, the phone is confirmed first. */
+  var pending = null;
+  function change(kind, button) {
+    var bk = init.booking, body = { visitorToken: state.token };
+    if (kind === 'move') body.startsAt = $('moveSlot').value;
+    return post(kind === 'move' ? bk.movePath : bk.cancelPath, body).then(function (r) {
+      busy(button, false);
+      if (r.status === 200) { location.href = bk.page; return; }
+      if (r.status === 401 || r.status === 403) {
+        // Not this booking's phone (or no longer confirmed): confirm it, then the same change goes on.
+        forget();
+        pending = kind;
+        if (!who) return say(S.noSms);
+        if (verify) verify.hidden = true;
+        who.hidden = false;
+        if (r.status === 403) say(explain(r.status, r.body));
+        else say('');
+        return;
+      }
+      say(explain(r.status, r.body));
+    });
+  }
+  function onChange(form, kind, button) {
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      busy(button, true);
+      if (!state.token) {
+        busy(button, false);
+        pending = kind;
+        if (!who) return say(S.noSms);
+        who.hidden = false;
+        $('whoPhone').focus();
+        return;
+      }
+      change(kind, button).catch(function () { busy(button, false); say(S.network); });
+    });
+  }
+  if ($('cancelForm')) onChange($('cancelForm'), 'cancel', $('cancelButton'));
+  if ($('moveForm')) onChange($('moveForm'), 'move', $('moveButton'));
 
   if (join) askCode('join', join, $('phone'), $('sendCode'), doJoin);
   if (mine) askCode('mine', mine, $('minePhone'), $('mineCode'), doMine);
   if (book) askCode('book', book, $('bookPhone'), $('bookCode'), doBook);
+  if (who) askCode('manage', who, $('whoPhone'), $('whoCode'), function (button) { return change(pending || 'cancel', button); });
 
-  verify.addEventListener('submit', function (ev) {
+  if (verify) verify.addEventListener('submit', function (ev) {
     ev.preventDefault();
     var button = $('confirm');
     busy(button, true);
@@ -135,6 +202,9 @@
         return;
       }
       state.token = r.body.token;
+      state.expiresAt = r.body.expiresAt;
+      keep();
+      if (state.mode === 'manage') { verify.hidden = true; return change(pending || 'cancel', button); }
       return state.mode === 'book' ? doBook(button) : state.mode === 'mine' ? doMine(button) : doJoin(button);
     }).catch(function () { busy(button, false); say(S.network); });
   });

@@ -1,5 +1,6 @@
-// The visitor web site's routes at central (issue 18): `/` (find a place), `/b/:branchId` (a branch's lines and the
-// join) and the page script. Pages are small, gzip-compressed and never cached (the figures are live).
+// The visitor web site's routes at central (issue 18): `/` (find a place), `/b/:branchId` (a branch's lines, the join and the
+// booking, with ?day= for one day's slots), `/tickets` (my tickets and bookings), `/r/:code` (a booking: cancel, move)
+// and the page script. Pages are small, gzip-compressed and never cached (the figures are live).
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { Region } from '../../shared/contracts/domain.js';
@@ -8,12 +9,17 @@ import type { CentralDb } from '../db/database.js';
 import type { CentralApi } from '../http/access.js';
 import { sendAsset, sendBody } from '../tracking/page.js';
 import type { VisitorCodes } from '../visitors/visitor-codes.js';
+import { bookingPageData, renderBooking } from './booking-page.js';
 import { activeBranches, branchPageData, renderBranch, renderHome, renderMyTickets, siteLanguage, siteScript } from './site.js';
 
 const HomeQuery = z.object({
   region: Region.optional(), q: z.string().max(80).optional(), lang: z.string().max(8).optional().describe('fr (default), wo or en'),
 });
 const BranchQuery = z.object({ lang: z.string().max(8).optional().describe('fr (default), wo or en') });
+const DayQuery = BranchQuery.extend({
+  // Not a strict date: a page never answers 400; a day not on offer shows the first free slots.
+  day: z.string().max(10).optional().describe('A local date (YYYY-MM-DD) among the days offered: every free slot of that day'),
+});
 
 function sendPage(req: Request, res: Response, html: string, status = 200): void {
   res.status(status);
@@ -41,17 +47,29 @@ export function registerSiteRoutes(router: Router, api: CentralApi, deps: { cdb:
 
   api.add(router, {
     method: 'get', path: '/b/:branchId', operationId: 'getSiteBranch', tag: 'remote', access: 'public', summary: "The visitor site: a branch's lines, and joining one",
-    params: z.object({ branchId: z.string().min(1).max(64) }), query: BranchQuery, produces: 'text/html',
+    params: z.object({ branchId: z.string().min(1).max(64) }), query: DayQuery, produces: 'text/html',
     description: 'People waiting and the estimated wait per service as central last heard from the branch, with their age; the join form '
       + '(name, phone, a code by SMS) when the branch is reachable and this central can send SMS. 404 for an unknown or inactive branch (a page).',
     responses: [{ status: 404, description: 'No such branch taking remote tickets (an HTML page)', contentType: 'text/html' }],
-  }, async ({ params, req, res }) => {
-    const data = await branchPageData(cdb, params.branchId as string, clock.now(), deps.staleAfterSeconds);
+  }, async ({ params, query, req, res }) => {
+    const data = await branchPageData(cdb, params.branchId as string, clock.now(), deps.staleAfterSeconds, query.day);
     sendPage(req, res, renderBranch(data, siteLanguage(req), { smsEnabled: codes.channels().sms }), data ? 200 : 404);
   });
 
   api.add(router, {
-    method: 'get', path: '/tickets', operationId: 'getSiteMyTickets', tag: 'remote', access: 'public', summary: "The visitor site: my tickets (a phone confirmed by a code)",
+    method: 'get', path: '/tickets', operationId: 'getSiteMyTickets', tag: 'remote', access: 'public', summary: 'The visitor site: my tickets and bookings (a phone confirmed by a code)',
     query: BranchQuery, produces: 'text/html',
   }, ({ req, res }) => sendPage(req, res, renderMyTickets(siteLanguage(req), { smsEnabled: codes.channels().sms })));
+
+  api.add(router, {
+    method: 'get', path: '/r/:code', operationId: 'getSiteBooking', tag: 'remote', access: 'public', summary: "The visitor site: a booking's page (code, QR code, cancel, move)",
+    params: z.object({ code: z.string().min(1).max(32) }), query: DayQuery, produces: 'text/html',
+    description: 'The booking (service, branch, time in the branch\'s time zone), its code and QR code; while it has not started, cancel '
+      + 'and move (the free slots of the service: the first few, or every one of ?day=), done by the page script with the visitor token '
+      + 'of the booking\'s phone. 404 for an unknown code (a page).',
+    responses: [{ status: 404, description: 'No booking with this code (an HTML page)', contentType: 'text/html' }],
+  }, async ({ params, query, req, res }) => {
+    const data = await bookingPageData(cdb, params.code as string, clock.now(), query.day);
+    sendPage(req, res, renderBooking(data, siteLanguage(req), { smsEnabled: codes.channels().sms }), data ? 200 : 404);
+  });
 }

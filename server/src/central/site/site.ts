@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Request } from 'express';
 import { LANGUAGES, ORGANIZATION_TYPES, REGIONS, type Language, type LocalizedText, type OrganizationType } from '../../shared/contracts/domain.js';
 import { WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
-import { isOpenAt, nextOpening } from '../../shared/domain/opening-hours.js';
+import { isOpenAt } from '../../shared/domain/opening-hours.js';
+import { branchClosures, branchHours, type BranchHours } from './branch-hours.js';
 import type { OpeningHours } from '../../shared/contracts/domain.js';
 import { formatDateTime } from '../notifications/templates.js';
 import { estimateWaitMinutes, noOpenCounter } from '../../shared/domain/wait-estimate.js';
@@ -18,13 +19,10 @@ import { branchFreshness, type Freshness } from '../notifications/freshness.js';
 import { syncStateOf } from '../tracking/views.js';
 import { freeSlots, listServices } from '../booking/booking.service.js';
 import { asset, type Asset } from '../tracking/page.js';
-import fr from './locales/fr.json' with { type: 'json' };
-import wo from './locales/wo.json' with { type: 'json' };
-import en from './locales/en.json' with { type: 'json' };
+import { esc, fill, layout, SITE_STRINGS, withLang, type SiteStrings } from './html.js';
+import { chosenDay, renderDayPicker, shownSlots, slotDays, type SlotDay } from './slot-days.js';
 
-export type SiteStrings = typeof fr;
-// Typed against fr: a key missing from wo or en fails the type check.
-export const SITE_STRINGS: Record<Language, SiteStrings> = { fr, wo, en };
+export { SITE_STRINGS, type SiteStrings } from './html.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const SITE_DIR = path.join(REPO_ROOT, 'server/src/central/site');
@@ -69,31 +67,37 @@ export interface SiteService {
 }
 export interface BranchPageData {
   branch: PlaceBranch; freshness: Freshness; services: SiteService[]; timeZone: string;
-  /** From the lines' hours: open now (any line), else the next opening; null when the branch did not send hours. */
-  hours: { openNow: boolean; nextOpening: string | null } | null;
-  /** The next free slots of each bookable service (the public booking API's), or null: the branch takes no bookings. */
-  booking: { timeZone: string; services: Array<{ id: string; name: LocalizedText; slots: string[] }> } | null;
+  /**
+   * From the lines' hours and the branch's closures: open now (any line), else the next opening (on a day that is not
+   * closed), and today's closure; null when the branch did not send hours.
+   */
+  hours: BranchHours | null;
+  /**
+   * Free slots of each bookable service (the public booking API's): the first few, or every one of the chosen day;
+   * the days that have some (the day picker). Null: the branch takes no bookings.
+   */
+  booking: { timeZone: string; days: SlotDay[]; day: string | null; services: Array<{ id: string; name: LocalizedText; slots: string[] }> } | null;
 }
 
-/** Slots offered per service on the branch page: the first few free ones (the booking API lists them all). */
-const SLOTS_SHOWN = 8;
-
-async function bookingOffer(cdb: CentralDb, branchId: string, now: Date): Promise<BranchPageData['booking']> {
+async function bookingOffer(cdb: CentralDb, branchId: string, now: Date, askedDay: string | undefined): Promise<BranchPageData['booking']> {
   const services = await listServices(cdb, branchId).catch(() => null);
   if (!services) return null;
   let timeZone = 'Africa/Dakar';
-  const out = [];
+  const free = [];
   for (const s of services) {
-    const free = await freeSlots(cdb, branchId, s.id, now).catch(() => null);
-    if (!free) continue;
-    timeZone = free.timeZone;
-    out.push({ id: s.id, name: s.name, slots: free.slots.filter((x) => x.free > 0).slice(0, SLOTS_SHOWN).map((x) => x.startsAt) });
+    const slots = await freeSlots(cdb, branchId, s.id, now).catch(() => null);
+    if (!slots) continue;
+    timeZone = slots.timeZone;
+    free.push({ service: s, slots: slots.slots.filter((x) => x.free > 0) });
   }
-  return { timeZone, services: out };
+  // The days any bookable service has a free slot; a chosen one shows all its slots, else the first few of each.
+  const days = slotDays(free.flatMap((f) => f.slots).sort((a, b) => a.startsAt.localeCompare(b.startsAt)), now, timeZone);
+  const day = chosenDay(askedDay, days);
+  return { timeZone, days, day, services: free.map((f) => ({ id: f.service.id, name: f.service.name, slots: shownSlots(f.slots, day) })) };
 }
 
 /** A branch's lines as central holds them: waiting per service and the wait a newcomer would get (the branch's pace). */
-export async function branchPageData(cdb: CentralDb, branchId: string, now: Date, staleAfterSeconds: number): Promise<BranchPageData | null> {
+export async function branchPageData(cdb: CentralDb, branchId: string, now: Date, staleAfterSeconds: number, askedDay?: string): Promise<BranchPageData | null> {
   const [branch] = await activeBranches(cdb, branchId);
   if (!branch) return null;
   const sync = await cdb.db.selectFrom('branch_sync').select(['last_push_at', 'last_seq', 'head_seq', 'oldest_pending_at']).where('branch_id', '=', branchId).executeTakeFirst();
@@ -107,11 +111,10 @@ export async function branchPageData(cdb: CentralDb, branchId: string, now: Date
   const pace = await cdb.db.selectFrom('branch_service_pace').select(['service_id', 'average_minutes', 'open_counters']).where('branch_id', '=', branchId).execute();
   const hoursOf = (s: { opening_hours: string | null }) => (s.opening_hours ? JSON.parse(s.opening_hours) as OpeningHours : null);
   const known = services.map(hoursOf).filter((h): h is OpeningHours => h !== null);
-  const openNow = known.some((h) => isOpenAt(h, now, timeZone));
-  const next = openNow ? null : known.map((h) => nextOpening(h, now, timeZone)).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  const hours = branchHours(known, await branchClosures(cdb, branchId), now, timeZone);
+  const closedToday = hours?.closure !== null && hours?.closure !== undefined;
   return {
-    branch, freshness, timeZone, booking: await bookingOffer(cdb, branchId, now),
-    hours: known.length ? { openNow, nextOpening: next?.toISOString() ?? null } : null,
+    branch, freshness, timeZone, booking: await bookingOffer(cdb, branchId, now, askedDay), hours,
     services: services.map((s) => {
       const n = waiting.filter((t) => t.service_id === s.service_id).length;
       const p = pace.find((x) => x.service_id === s.service_id);
@@ -120,7 +123,7 @@ export async function branchPageData(cdb: CentralDb, branchId: string, now: Date
       const h = hoursOf(s);
       return {
         id: s.service_id, prefix: s.prefix, name: { fr: s.name_fr, wo: s.name_wo, en: s.name_en }, waiting: n, waitMinutes,
-        noCounter: p ? noOpenCounter(Number(p.open_counters)) : false, openNow: h ? isOpenAt(h, now, timeZone) : null,
+        noCounter: p ? noOpenCounter(Number(p.open_counters)) : false, openNow: closedToday ? false : h ? isOpenAt(h, now, timeZone) : null,
       };
     }),
   };
@@ -128,35 +131,9 @@ export async function branchPageData(cdb: CentralDb, branchId: string, now: Date
 
 // ---------- rendering ----------
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-const jsonForScript = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-const fill = (t: string, v: Record<string, string | number>) => t.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(v[k] ?? ''));
 /** Accents and case aside: "thies" finds Thiès. */
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
-const CSS = `*{box-sizing:border-box}body{margin:0;font:17px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f5f4;color:#122}
-main{max-width:30rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.2rem 0 .8rem}h2{font-size:1.1rem;margin:.2rem 0 .6rem}
-h3{font-size:1rem;margin:.8rem 0 .3rem;color:#355}a{color:#0a5bd3}ul{list-style:none;padding:0;margin:0}
-li a{display:block;padding:.65rem .2rem;border-bottom:1px solid #dde;text-decoration:none}.card,section{background:#fff;border-radius:12px;padding:1rem;margin-bottom:.8rem;box-shadow:0 1px 3px #0002}
-.small{font-size:.85rem;color:#455}.warn{background:#fff4d6;border:1px solid #e0b040;border-radius:8px;padding:.7rem;margin:.6rem 0}
-.err{background:#fde8e8;border:1px solid #c33;border-radius:8px;padding:.7rem;margin:.6rem 0}.svc{padding:.5rem 0;border-bottom:1px solid #eee}
-.svc b{display:block}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:8px;background:#0a5bd3;color:#fff;width:100%;margin-top:.5rem}
-input,select{font:inherit;padding:.6rem;width:100%;border:1px solid #778;border-radius:8px;margin:.3rem 0 .5rem;background:#fff}label{display:block;font-size:.9rem}
-form.search{display:flex;gap:.4rem}form.search input{margin:0}form.search button{width:auto;margin:0}.num{font-size:3rem;font-weight:800;letter-spacing:.05em}
-.code{font-size:2rem;font-weight:800;letter-spacing:.05em}.row{display:flex;gap:1rem}.row>div{flex:1}.big{font-size:1.8rem;font-weight:700}nav{text-align:center;margin-top:1rem}nav a{margin:0 .5rem}
-[hidden]{display:none!important}`;
-
-function layout(lang: Language, S: SiteStrings, title: string, body: string, selfPath: string, withScript: boolean, init?: unknown): string {
-  const sep = selfPath.includes('?') ? '&' : '?';
-  const langs = LANGUAGES.map((l) => `<a href="${esc(`${selfPath}${sep}lang=${l}`)}" lang="${l}"${l === lang ? ' aria-current="true"' : ''}>${l.toUpperCase()}</a>`).join('');
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><meta name="theme-color" content="#0a5bd3"><link rel="icon" href="/favicon.ico"><style>${CSS}</style></head><body><main>
-${body}
-<nav aria-label="${esc(S.language)}">${langs}</nav>
-</main>${init !== undefined ? `<script id="sq-init" type="application/json">${jsonForScript(init)}</script>` : ''}${withScript ? '<script src="/site.js" defer></script>' : ''}</body></html>`;
-}
-
-const withLang = (href: string, lang: Language) => (lang === 'fr' ? href : `${href}${href.includes('?') ? '&' : '?'}lang=${lang}`);
 
 /** The home page: the search, the regions; a region's organizations by type; or the branches a search found. */
 export function renderHome(branches: PlaceBranch[], lang: Language, query: { region?: string; q?: string }): string {
@@ -210,10 +187,12 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
       : `<p class="small" data-testid="freshness">${esc(fill(S.fresh, { age: age(S, f.ageSeconds) }))}</p>`;
   // Open now, or closed with the next opening in the branch's time zone (dates as in the messages, in each language).
   let hoursLine = '';
+  const closure = data.hours?.closure ?? null;
   if (data.hours?.openNow) hoursLine = `<p data-testid="hours"><b>${esc(S.openNow)}</b></p>`;
   else if (data.hours) {
     const next = data.hours.nextOpening ? formatDateTime(data.hours.nextOpening, data.timeZone, lang) : null;
-    hoursLine = `<p data-testid="hours"><b>${esc(S.closedNow)}</b>${next ? ` · ${esc(fill(S.nextOpening, next))}` : ''}</p>`;
+    const closed = closure ? fill(S.closedTodayReason, { reason: closure.reason[lang] }) : S.closedNow;
+    hoursLine = `<p data-testid="hours"${closure ? ' class="warn"' : ''}><b>${esc(closed)}</b>${next ? ` · ${esc(fill(S.nextOpening, next))}` : ''}</p>`;
   }
   const services = data.services.map((s) => {
     const wait = s.openNow === false ? S.serviceClosed : s.noCounter ? S.noCounter : s.waitMinutes === null ? S.waitUnknown : fill(S.waitAbout, { n: s.waitMinutes });
@@ -221,8 +200,12 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
   }).join('');
   // A branch central has not heard from lately cannot take a join in time: say so instead of asking for a code.
   const reachable = !f.stale && data.services.length > 0;
+  // A join form (and its verify step) only where a join can be taken now.
+  const joinable = reachable && closure === null;
   let join: string;
   if (!opts.smsEnabled) join = `<p class="warn" data-testid="no-sms">${esc(S.noSms)}</p>`;
+  // Closed today by the admin: the branch would refuse the join (SERVICE_CLOSED); say so before any code is asked.
+  else if (closure) join = `<p class="warn" data-testid="closed-today">${esc(S.closedJoin)}</p>`;
   else if (!reachable) join = `<p class="warn" data-testid="offline">${esc(S.offline)}</p>`;
   else {
     const options = data.services.map((s) => `<option value="${esc(s.id)}">${esc(s.name[lang])}</option>`).join('');
@@ -245,26 +228,27 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
       const { date, time } = formatDateTime(at, data.booking?.timeZone ?? data.timeZone, lang);
       return `<option value="${esc(`${s.id}|${at}`)}">${esc(s.name[lang])} · ${esc(fill(S.bookedAt, { date, time }))}</option>`;
     }).join('')}</optgroup>`).join('');
-    book = `<section data-testid="book"><h2>${esc(S.bookTitle)}</h2>${groups ? `<form id="book" novalidate>
+    const picker = renderDayPicker(S, lang, `${self}#book-title`, data.booking.days, data.booking.day, data.booking.timeZone);
+    book = `<section data-testid="book"><h2 id="book-title">${esc(S.bookTitle)}</h2>${picker}${groups ? `<form id="book" novalidate>
 <label for="bookSlot">${esc(S.slot)}</label><select id="bookSlot" name="slot">${groups}</select>
 <label for="bookName">${esc(S.name)}</label><input id="bookName" name="name" autocomplete="name" required maxlength="80">
 <label for="bookPhone">${esc(S.phone)}</label><input id="bookPhone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required>
 <button type="submit" id="bookCode">${esc(S.bookButton)}</button></form>
-<div id="booked" hidden data-testid="booked"><b>${esc(S.booked)}</b><div id="bookedAt"></div><div class="small">${esc(S.bookingCode)}</div><div id="bookedCode" class="code"></div><p class="small">${esc(S.bookingHint)}</p></div>` : `<p>${esc(S.noSlot)}</p>`}</section>`;
+<div id="booked" hidden data-testid="booked"><b>${esc(S.booked)}</b><div id="bookedAt"></div><div class="small">${esc(S.bookingCode)}</div><div id="bookedCode" class="code"></div><p class="small">${esc(S.bookingHint)}</p><a id="bookedPage" href="#">${esc(S.openBooking)}</a></div>` : `<p>${esc(S.noSlot)}</p>`}</section>`;
   }
   const body = `<p class="small"><a href="${esc(withLang(`/?region=${encodeURIComponent(branch.region)}`, lang))}">${esc(branch.region)}</a> · ${esc(branch.organization.name)}</p>
 <h1>${esc(branch.name)}</h1>${hoursLine}${ageLine}
 <section><h2>${esc(S.services)}</h2><ul>${services}</ul></section>
 <section><h2>${esc(S.joinTitle)}</h2>${join}</section>${book}`;
   // The verify step and the messages are shared by both forms: they live in the join section, or here without it.
-  const shared = reachable ? '' : `<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
+  const shared = joinable ? '' : `<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
 <label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
 <button type="submit" id="confirm">${esc(S.confirm)}</button></form><div id="msg" role="alert" aria-live="assertive"></div>`;
-  const scripted = opts.smsEnabled && (reachable || book.includes('id="book"'));
+  const scripted = opts.smsEnabled && (joinable || book.includes('id="book"'));
   return layout(lang, S, `${branch.name} · SmartQueue`, body + (scripted ? shared : ''), self, scripted, scripted ? { branchId: branch.id, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again } } : undefined);
 }
 
-/** "My tickets": a phone, its code, then the phone's remote tickets (drawn by the script). */
+/** "My tickets and bookings": a phone, its code, then the phone's remote tickets and bookings (drawn by the script). */
 export function renderMyTickets(lang: Language, opts: { smsEnabled: boolean }): string {
   const S = SITE_STRINGS[lang];
   const form = opts.smsEnabled ? `<form id="mine" novalidate><label for="minePhone">${esc(S.phone)}</label>
@@ -273,7 +257,9 @@ export function renderMyTickets(lang: Language, opts: { smsEnabled: boolean }): 
 <form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
 <label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
 <button type="submit" id="confirm">${esc(S.confirm)}</button></form>
-<ul id="mineList" hidden data-testid="my-tickets"></ul><div id="msg" role="alert" aria-live="assertive"></div>` : `<p class="warn" data-testid="no-sms">${esc(S.noSms)}</p>`;
+<div id="mineLists" hidden><h2>${esc(S.ticketsHeading)}</h2><ul id="mineList" data-testid="my-tickets"></ul><p id="mineNone" class="small" hidden>${esc(S.noTickets)}</p>
+<h2>${esc(S.bookingsHeading)}</h2><ul id="mineBookings" data-testid="my-bookings"></ul><p id="mineNoBookings" class="small" hidden>${esc(S.noBookings)}</p></div>
+<div id="msg" role="alert" aria-live="assertive"></div>` : `<p class="warn" data-testid="no-sms">${esc(S.noSms)}</p>`;
   const body = `<p class="small"><a href="${esc(withLang('/', lang))}">${esc(S.back)}</a></p><h1>${esc(S.myTickets)}</h1><section><p class="small">${esc(S.myTicketsIntro)}</p>${form}</section>`;
   return layout(lang, S, `${S.myTickets} · SmartQueue`, body, '/tickets', opts.smsEnabled,
     opts.smsEnabled ? { branchId: null, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again, noTickets: S.noTickets } } : undefined);

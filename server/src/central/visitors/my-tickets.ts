@@ -1,7 +1,12 @@
-// "My tickets" on the visitor site (issue 18): a visitor who confirmed a phone sees that phone's remote tickets of the
-// last day that are not over (as central last heard from each branch), with their tracking links.
+// "My tickets and bookings" on the visitor site (issue 18): a visitor who confirmed a phone sees that phone's remote
+// tickets of the last day that are not over (as central last heard from each branch), with their tracking links, and
+// its bookings still to come (or today's, while they can be checked in), with the site's page to cancel or move each.
 import { displayTicketNumber } from '../../shared/domain/numbering.js';
-import type { MyTicket } from '../../shared/contracts/visitor.js';
+import type { MyBooking, MyTicket } from '../../shared/contracts/visitor.js';
+import type { Language } from '../../shared/contracts/domain.js';
+import { currentBookingsOfPhone } from '../booking/booking.service.js';
+import { formatDateTime } from '../notifications/templates.js';
+import { SITE_STRINGS } from '../site/site.js';
 import type { CentralDb } from '../db/database.js';
 import type { CentralRemoteTables } from '../remote/remote.migration.js';
 
@@ -29,4 +34,21 @@ export async function myTickets(cdb: CentralDb, phone: string, now: Date, langua
     });
   }
   return out;
+}
+
+export async function myBookings(cdb: CentralDb, phone: string, now: Date, language: Language = 'fr'): Promise<MyBooking[]> {
+  const bookings = await currentBookingsOfPhone(cdb, phone, now);
+  return bookings.map((b) => {
+    const code = encodeURIComponent(b.code);
+    const { date, time } = formatDateTime(b.startsAt, b.timeZone, language);
+    return {
+      code: b.code, displayCode: b.displayCode, status: 'booked', branchId: b.branch.id, branchName: b.branch.name,
+      serviceId: b.service.id, serviceName: b.service.name[language], startsAt: b.startsAt, endsAt: b.endsAt,
+      timeZone: b.timeZone, localDate: b.localDate, localTime: b.localTime,
+      when: SITE_STRINGS[language].bookedAt.replace('{{date}}', date).replace('{{time}}', time),
+      changeable: Date.parse(b.startsAt) > now.getTime(), checkInClosesAt: b.checkInClosesAt,
+      pagePath: `/r/${code}`, qrPath: `/api/public/bookings/${code}/qr.svg`,
+      cancelPath: `/api/public/bookings/${code}/cancel`, movePath: `/api/public/bookings/${code}/move`,
+    };
+  });
 }

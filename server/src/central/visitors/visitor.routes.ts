@@ -2,11 +2,11 @@
 // an e-mail address, send it back for a short-lived token (central/visitors/visitor-codes.ts).
 import type { Router } from 'express';
 import { z } from 'zod';
-import { MyTicket, MyTicketsBody, VisitorCodeChannels, VisitorCodeCheck, VisitorCodeRequest, VisitorCodeSent, VisitorToken } from '../../shared/contracts/visitor.js';
+import { MyBooking, MyTicket, MyTicketsBody, VisitorCodeChannels, VisitorCodeCheck, VisitorCodeRequest, VisitorCodeSent, VisitorToken } from '../../shared/contracts/visitor.js';
 import { Language } from '../../shared/contracts/domain.js';
 import type { Clock } from '../../shared/clock.js';
 import type { CentralDb } from '../db/database.js';
-import { myTickets } from './my-tickets.js';
+import { myBookings, myTickets } from './my-tickets.js';
 import type { CentralApi } from '../http/access.js';
 import type { VisitorCodes } from './visitor-codes.js';
 
@@ -41,4 +41,12 @@ export function registerVisitorRoutes(router: Router, api: CentralApi, deps: { c
     body: MyTicketsBody, bodyKind: small, query: z.object({ lang: Language.optional() }), response: z.array(MyTicket), errors: [401, 403],
     description: 'The remote tickets of the last day that are not over, as central last heard from each branch, with their tracking links.',
   }, async ({ body, query }) => myTickets(deps.cdb, await codes.phoneOf(body.visitorToken), deps.clock.now(), query.lang));
+
+  api.add(router, {
+    method: 'post', path: '/api/public/my-bookings', tag: 'remote', access: 'public', summary: "A confirmed visitor's bookings (the phone of the token)",
+    body: MyTicketsBody, bodyKind: small, query: z.object({ lang: Language.optional() }), response: z.array(MyBooking), errors: [401, 403],
+    description: 'The bookings of the phone still to come, and today\'s while they can be checked in (booked ones: not cancelled, checked in or missed), '
+      + 'soonest first, with the site\'s page of each (code, QR code, cancel, move). Cancel and move with the same visitorToken '
+      + '(POST /api/public/bookings/{code}/cancel and /move). 401 VISITOR_UNVERIFIED without a valid token, 403 for an e-mail\'s.',
+  }, async ({ body, query }) => myBookings(deps.cdb, await codes.phoneOf(body.visitorToken), deps.clock.now(), query.lang));
 }

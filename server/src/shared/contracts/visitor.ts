@@ -47,3 +47,27 @@ export const MyTicket = z.object({
   trackPath: z.string(), issuedAt: z.string(),
 });
 export type MyTicket = z.infer<typeof MyTicket>;
+
+/**
+ * A confirmed phone's booking that is still to come (or today's, while it can still be checked in): the visitor site's
+ * "my bookings". Cancel and move go through the public booking routes, with the same visitor token.
+ */
+export const MyBooking = z.object({
+  code: z.string(), displayCode: z.string(),
+  /** booked: not cancelled, not checked in, not missed. */
+  status: z.literal('booked'),
+  branchId: z.string(), branchName: z.string(), serviceId: z.string(), serviceName: z.string(),
+  startsAt: z.string(), endsAt: z.string(),
+  /** The branch's time zone; localDate / localTime are the start there. */
+  timeZone: z.string(), localDate: z.string(), localTime: z.string(),
+  /** The start as a visitor reads it, in the asked language and the branch's time zone ("mer. 23 déc. à 10h00"). */
+  when: z.string(),
+  /** Until the slot starts it can be cancelled or moved; after that only checked in (until checkInClosesAt). */
+  changeable: z.boolean(), checkInClosesAt: z.string(),
+  /** The site's page of the booking (code, QR code, cancel, move). */
+  pagePath: z.string(),
+  qrPath: z.string(),
+  /** POST with { visitorToken } / { startsAt, visitorToken }. */
+  cancelPath: z.string(), movePath: z.string(),
+});
+export type MyBooking = z.infer<typeof MyBooking>;
