@@ -1,7 +1,8 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, Kysely } from 'kysely';
 import type { CounterView } from '../../shared/contracts/api.js';
 import type { CounterStatus } from '../../shared/contracts/domain.js';
-import type { CounterEventsTable, CountersTable } from '../db/schema.js';
+import type { BranchDatabase, CounterEventsTable, CountersTable } from '../db/schema.js';
+import { preparedQuery } from '../../shared/db/prepared.js';
 import type { BranchStore } from '../db/store.js';
 
 export type CounterRow = Selectable<CountersTable>;
@@ -10,8 +11,10 @@ export function listCounters(store: BranchStore): CounterRow[] {
   return store.all(store.db.selectFrom('counters').selectAll().where('deleted_at', 'is', null).orderBy('number'));
 }
 
+const counterById = preparedQuery((db: Kysely<BranchDatabase>, p: { id: string }) => db.selectFrom('counters').selectAll().where('id', '=', p.id).where('deleted_at', 'is', null));
+
 export function findCounter(store: BranchStore, id: string): CounterRow | undefined {
-  return store.first(store.db.selectFrom('counters').selectAll().where('id', '=', id).where('deleted_at', 'is', null));
+  return store.first(counterById(store.db, { id }));
 }
 
 /** The services a counter serves, in its order of preference. */

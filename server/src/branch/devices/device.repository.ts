@@ -1,6 +1,7 @@
 // Plain functions over the devices table.
-import type { Selectable } from 'kysely';
-import type { DevicesTable } from '../db/schema.js';
+import type { Selectable, Kysely } from 'kysely';
+import type { BranchDatabase, DevicesTable } from '../db/schema.js';
+import { preparedQuery } from '../../shared/db/prepared.js';
 import type { BranchStore } from '../db/store.js';
 
 export type DeviceRow = Selectable<DevicesTable>;
@@ -13,8 +14,11 @@ export function findDevice(store: BranchStore, id: string): DeviceRow | undefine
   return store.first(store.db.selectFrom('devices').selectAll().where('id', '=', id));
 }
 
+// Every device request is authenticated by this query.
+const deviceByToken = preparedQuery((db: Kysely<BranchDatabase>, p: { tokenHash: string }) => db.selectFrom('devices').selectAll().where('token_hash', '=', p.tokenHash));
+
 export function findDeviceByToken(store: BranchStore, tokenHash: string): DeviceRow | undefined {
-  return store.first(store.db.selectFrom('devices').selectAll().where('token_hash', '=', tokenHash));
+  return store.first(deviceByToken(store.db, { tokenHash }));
 }
 
 /** Devices holding a pairing code still valid at `now`. */

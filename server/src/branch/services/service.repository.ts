@@ -1,18 +1,23 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, Kysely } from 'kysely';
 import type { ServiceView } from '../../shared/contracts/api.js';
 import type { OpeningHours, ServiceStatus } from '../../shared/contracts/domain.js';
-import type { ServicesTable } from '../db/schema.js';
+import type { BranchDatabase, ServicesTable } from '../db/schema.js';
+import { preparedQuery } from '../../shared/db/prepared.js';
 import type { BranchStore } from '../db/store.js';
 import { isOpenAt, rangesOn } from '../../shared/domain/opening-hours.js';
 
 export type ServiceRow = Selectable<ServicesTable>;
 
+// Both run in every issuance and every estimate.
+const allServices = preparedQuery((db: Kysely<BranchDatabase>) => db.selectFrom('services').selectAll().where('deleted_at', 'is', null).orderBy('sort_order').orderBy('prefix'));
+const serviceById = preparedQuery((db: Kysely<BranchDatabase>, p: { id: string }) => db.selectFrom('services').selectAll().where('id', '=', p.id).where('deleted_at', 'is', null));
+
 export function listServices(store: BranchStore): ServiceRow[] {
-  return store.all(store.db.selectFrom('services').selectAll().where('deleted_at', 'is', null).orderBy('sort_order').orderBy('prefix'));
+  return store.all(allServices(store.db, {}));
 }
 
 export function findService(store: BranchStore, id: string): ServiceRow | undefined {
-  return store.first(store.db.selectFrom('services').selectAll().where('id', '=', id).where('deleted_at', 'is', null));
+  return store.first(serviceById(store.db, { id }));
 }
 
 export function serviceHours(row: Pick<ServiceRow, 'opening_hours'>, branchHours: OpeningHours): OpeningHours {

@@ -1,6 +1,7 @@
 // Plain functions over the users and sessions tables.
-import type { Selectable } from 'kysely';
-import type { SessionsTable, UsersTable } from '../db/schema.js';
+import type { Selectable, Kysely } from 'kysely';
+import type { BranchDatabase, SessionsTable, UsersTable } from '../db/schema.js';
+import { preparedQuery } from '../../shared/db/prepared.js';
 import type { BranchStore } from '../db/store.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -47,12 +48,13 @@ export function revokeUserSessions(store: BranchStore, userId: string, at: strin
 }
 
 /** The session behind a token hash with its user's standing. */
+// Every staff request is authenticated by this query.
+const sessionByToken = preparedQuery((db: Kysely<BranchDatabase>, p: { tokenHash: string }) => db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
+  .select(['users.id', 'users.role', 'users.display_name', 'users.active', 'sessions.expires_at', 'sessions.revoked_at'])
+  .where('sessions.token_hash', '=', p.tokenHash));
+
 export function findSession(store: BranchStore, tokenHash: string) {
-  return store.first(
-    store.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['users.id', 'users.role', 'users.display_name', 'users.active', 'sessions.expires_at', 'sessions.revoked_at'])
-      .where('sessions.token_hash', '=', tokenHash),
-  );
+  return store.first(sessionByToken(store.db, { tokenHash }));
 }
 
 export function activeAdminCount(store: BranchStore): number {

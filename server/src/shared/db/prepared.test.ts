@@ -1,0 +1,45 @@
+// A prepared query gives what the same Kysely query built on every call gives, with the values of each call and the
+// query's own constants, and is built once per database.
+import { describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { createStore, openSqlite } from './sqlite.js';
+import { preparedQuery } from './prepared.js';
+
+interface Db { things: { id: string; kind: string; size: number; gone: string | null } }
+
+function store() {
+  const s = createStore<Db>(openSqlite(':memory:'));
+  s.sqlite.exec('CREATE TABLE things (id TEXT PRIMARY KEY, kind TEXT NOT NULL, size INTEGER NOT NULL, gone TEXT)');
+  const insert = s.sqlite.prepare('INSERT INTO things VALUES (?, ?, ?, ?)');
+  for (const [id, kind, size, gone] of [['a', 'box', 3, null], ['b', 'box', 7, null], ['c', 'bag', 5, null], ['d', 'box', 9, '2026-01-01']] as const) insert.run(id, kind, size, gone);
+  return s;
+}
+
+describe('preparedQuery', () => {
+  let builds = 0;
+  const bigOnes = preparedQuery((db: Kysely<Db>, p: { kind: string; min: number }) => {
+    builds++;
+    // 'gone is null' and the constant 'bag' stay in every call; kind and min are each call's.
+    return db.selectFrom('things').select(['id', 'size']).where('gone', 'is', null).where('kind', '!=', 'bag')
+      .where('kind', '=', p.kind).where('size', '>=', p.min).orderBy('id');
+  });
+
+  it('gives the rows of the query built with the same values, built once per database', () => {
+    const s = store();
+    for (const [kind, min] of [['box', 0], ['box', 5], ['bag', 0], ['box', 100]] as const) {
+      const adHoc = s.all(s.db.selectFrom('things').select(['id', 'size']).where('gone', 'is', null).where('kind', '!=', 'bag')
+        .where('kind', '=', kind).where('size', '>=', min).orderBy('id'));
+      expect(s.all(bigOnes(s.db, { kind, min }))).toEqual(adHoc);
+    }
+    expect(s.all(bigOnes(s.db, { kind: 'box', min: 5 }))).toEqual([{ id: 'b', size: 7 }]);
+    expect(builds).toBe(1);
+    const other = store();
+    expect(other.first(bigOnes(other.db, { kind: 'box', min: 8 }))).toBeUndefined();
+    expect(builds).toBe(2);
+  });
+
+  it('refuses a call without one of its values', () => {
+    const s = store();
+    expect(() => s.all(bigOnes(s.db, { kind: 'box' } as never))).toThrow(/no value for "min"/);
+  });
+});
