@@ -37,7 +37,8 @@ import { registerCounterStatsRoutes } from './counters/counter-stats.routes.js';
 import { registerBranchRoutes } from './settings/branch.routes.js';
 import { bootstrapBranch } from './settings/bootstrap.js';
 import { mountApiDocs, mountUis } from './http/ui.js';
-import { startSweeper } from './sweeper.js';
+import { startSweeper, SWEEP_MORE } from './sweeper.js';
+import { EXPIRY_BATCH } from './tickets/ticket.commands.js';
 import { StorageWatch } from './supervision/storage-watch.js';
 import { lockDataFolder, type FolderLock } from '../shared/db/folder-lock.js';
 import { systemClock, type BranchServer, type BranchServerOptions } from './options.js';
@@ -156,7 +157,8 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   const sweeper = startSweeper([
     () => tickets.sweepNoShows(),
     () => tickets.sweepAbsent(),
-    () => tickets.expireAtClosing(),
+    // A full batch: more may be due (a long line at closing), expired on the next turns of the event loop.
+    () => (tickets.expireAtClosing() === EXPIRY_BATCH ? SWEEP_MORE : undefined),
     () => appointments.sweepNoShows(),
     () => payments.expireUnlinkedCheckouts(),
     () => parts.longWaits.check(),

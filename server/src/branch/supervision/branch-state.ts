@@ -10,9 +10,9 @@ import { counterServicePairs, listCounters } from '../counters/counter.repositor
 import type { CounterService } from '../counters/counter.service.js';
 import type { ServiceCatalog } from '../services/service.service.js';
 import { listServices } from '../services/service.repository.js';
-import { callableWaiting, recentCallRows } from '../tickets/ticket.repository.js';
+import { recentCallRows, waitingLineStats } from '../tickets/ticket.repository.js';
 import type { TicketQueries } from '../tickets/ticket.queries.js';
-import { overTargetCount, waitedMinutes } from '../../shared/domain/wait-estimate.js';
+import { overTargetIssuedBy, waitedMinutes } from '../../shared/domain/wait-estimate.js';
 import type { BranchInfo } from '../settings/branch-info.js';
 import { getSetting } from '../settings/branch.repository.js';
 import { DISPLAY_MESSAGE_KEY, writeDisplayMessage } from './display-message.js';
@@ -62,26 +62,26 @@ export class BranchState {
     }));
   }
 
+  /** Per service: one aggregate over its waiting line (tickets_waiting_line), not the line read into memory. */
   queueSummary(): QueueSummary {
     const store = this.ctx.store;
     const now = this.ctx.clock.now();
     const services = listServices(store);
-    const waiting = callableWaiting(store);
     const counters = listCounters(store).filter((c) => c.status === 'open');
     const counterServices = counterServicePairs(store);
     const openIds = new Set(counters.map((c) => c.id));
     return {
       generatedAt: now.toISOString(),
       services: services.map((s) => {
-        const mine = waiting.filter((t) => t.service_id === s.id);
-        const oldest = mine.reduce<string | null>((min, t) => (min === null || t.issued_at < min ? t.issued_at : min), null);
+        const line = waitingLineStats(store, s.id, overTargetIssuedBy(s.target_wait_minutes, now));
         return {
           serviceId: s.id,
           status: s.status as ServiceStatus,
-          waitingCount: mine.length,
-          longestWaitMinutes: oldest ? waitedMinutes(oldest, now) : 0,
-          oldestIssuedAt: oldest,
-          overTargetCount: overTargetCount(mine.map((t) => t.issued_at), s.target_wait_minutes, now),
+          waitingCount: line.waiting,
+          longestWaitMinutes: line.oldestIssuedAt ? waitedMinutes(line.oldestIssuedAt, now) : 0,
+          oldestIssuedAt: line.oldestIssuedAt,
+          // isOverTarget's rule, as a bound on the issue time (every waiting ticket when the target is 0).
+          overTargetCount: s.target_wait_minutes <= 0 ? line.waiting : line.overTarget,
           openCounters: counterServices.filter((cs) => cs.service_id === s.id && openIds.has(cs.counter_id)).length,
           averageServiceMinutes: Math.round(this.tickets.averageServiceMinutes(s.id, s.default_service_minutes) * 10) / 10,
         };

@@ -27,8 +27,8 @@ import { ticketFact } from './ticket-fact.js';
 import { readRemoteSettings } from '../remote/remote-joins.js';
 import type { TicketQueries } from './ticket.queries.js';
 import {
-  absentPassedOverBefore, calledBefore, counterTargetedCandidates, findTicket, insertTicket, nextSequence, ticketEventInsert, updateTicket, waitingCandidates,
-  waitingForExpiry, type TicketRow,
+  absentPassedOverBefore, callCandidates, calledBefore, findTicket, insertTicket, nextSequence, ticketEventInsert, updateTicket, waitingDays, waitingForExpiry,
+  waitingOfDay, type TicketRow,
 } from './ticket.repository.js';
 
 export type IssueInput = z.output<typeof IssueTicketBody> & { dueAt?: string | null; bookingId?: string | null; queueType?: QueueType };
@@ -49,6 +49,8 @@ export interface TicketCommandDeps {
 interface CommandOutcome { ticketId: string | null }
 
 const SYSTEM: Actor = { kind: 'system' };
+/** Tickets the end-of-day sweep expires per commit (and per turn of the event loop). */
+export const EXPIRY_BATCH = 10;
 
 export class TicketCommands {
   constructor(private readonly d: TicketCommandDeps) {}
@@ -144,10 +146,9 @@ export class TicketCommands {
       const closed = new Set(listServices(tx).filter((s) => s.status === 'closed').map((s) => s.id));
       const eligible = calling.serviceIds.filter((id) => !closed.has(id));
       // The lines it serves, and the tickets transferred to it from other lines; which of them are candidates and in
-      // what order is the domain's rule (the agent's "next" list uses the same: counterCallOrder).
-      const sentHere = counterTargetedCandidates(tx, counter.id).filter((c) => !eligible.includes(c.serviceId));
-      // Ranked on the lean candidate rows; only the chosen ticket is read in full.
-      const candidates = [...waitingCandidates(tx, eligible), ...sentHere].filter((c) => isCandidateAt(c, calling, closed));
+      // what order is the domain's rule (the agent's "next" list uses the same: counterCallOrder). Only those that can
+      // be first are read (callCandidates); ranked on the lean candidate rows, only the chosen ticket is read in full.
+      const candidates = callCandidates(tx, counter.id, eligible).filter((c) => isCandidateAt(c, calling, closed));
       const skipAbsent = readRemoteSettings(tx).absent === 'skip';
       const { next: chosen, passedOver } = decideCall(candidates, counterCallContext(calling, now, skipAbsent));
       for (const absent of passedOver) this.passOver(tx, absent.id, actor, counter);
@@ -280,27 +281,40 @@ export class TicketCommands {
     return gone.length;
   }
 
-  /** Tickets still waiting at the end of their branch day (closing time, or midnight) become expired. */
-  expireAtClosing(): number {
-    const now = this.d.clock.now();
+  /**
+   * Tickets still waiting at the end of their branch day (closing time, or midnight) become expired: at most `limit`
+   * per call, in one commit (each its own history and outbox rows). The sweep calls again on the next turn of the
+   * event loop while a batch was full (sweeper.ts), so a line of thousands at closing never holds the thread long.
+   * Returns how many expired.
+   */
+  expireAtClosing(limit = EXPIRY_BATCH): number {
+    const now = this.d.clock.now().getTime();
     const hours = this.d.branch.openingHours();
     const keptOpen = this.d.branch.lastHoursChange();
-    // A ticket's end of day depends only on its branch day (service_day, the local date of its issue): worked out
-    // once per day, not once per ticket (this runs every 30 s over the whole line).
-    const ends = new Map<string, number>();
-    const due = waitingForExpiry(this.d.store).filter((t) => {
-      // …and on whether it was waiting before a change of hours that day (it then keeps its earlier end).
-      const waitingAtChange = keptOpen !== null && t.seq <= keptOpen.lastTicketSeq;
-      const key = waitingAtChange ? `${t.service_day}:before-change` : t.service_day;
-      let end = ends.get(key);
-      if (end === undefined) {
-        end = endOfBranchDay(hours, new Date(t.issued_at), this.timeZone, { keptOpen: waitingAtChange ? keptOpen : null }).getTime();
-        ends.set(key, end);
+    const changeSeq = keptOpen?.lastTicketSeq ?? null;
+    // A ticket's end of day depends only on its branch day (the local date of its issue), and on whether it was
+    // waiting before a change of hours that day (it then keeps its earlier end): worked out once per day, not per
+    // ticket, and the line is read only for the days that are over.
+    const due: string[] = [];
+    for (const day of waitingDays(this.d.store, changeSeq)) {
+      if (due.length >= limit) break;
+      const waitingAtChange = keptOpen !== null && day.before_change === 1;
+      const end = endOfBranchDay(hours, new Date(day.issued_at), this.timeZone, { keptOpen: waitingAtChange ? keptOpen : null }).getTime();
+      if (now >= end) due.push(...waitingOfDay(this.d.store, day.service_day, waitingAtChange, changeSeq, limit - due.length));
+    }
+    if (due.length === 0) return 0;
+    let expired = 0;
+    this.d.uow.run(() => {
+      for (const id of due) {
+        try {
+          this.expire(id, 'branch closed');
+          expired += 1;
+        } catch (err) {
+          this.d.logger.warn({ err, ticketId: id }, 'end-of-day sweep skipped a ticket');
+        }
       }
-      return now.getTime() >= end;
     });
-    for (const t of due) this.expire(t.id, 'branch closed');
-    return due.length;
+    return expired;
   }
 
   /** A supervisor closes the day now: every ticket still waiting becomes expired. */

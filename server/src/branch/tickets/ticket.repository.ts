@@ -1,6 +1,6 @@
 // Plain functions over the tickets tables. They run inside the caller's transaction when there is one.
-import { sql, type Selectable, type SqlBool } from 'kysely';
-import type { Channel, Language, PriorityReason, QueueType, TicketStatus } from '../../shared/contracts/domain.js';
+import { CompiledQuery, sql, type Compilable, type Selectable, type SqlBool } from 'kysely';
+import { QUEUE_TYPES, type Channel, type Language, type PriorityReason, type QueueType, type TicketStatus } from '../../shared/contracts/domain.js';
 import type { TicketView } from '../../shared/contracts/api.js';
 import type { BranchStore } from '../db/store.js';
 import type { TicketsTable } from '../db/schema.js';
@@ -17,6 +17,25 @@ export type TicketRow = Selectable<TicketsTable>;
 export const IN_ACTIVE_QUEUE = sql<SqlBool>`status IN ('waiting','transferred','called','serving')`;
 /** The WHERE term of the tickets_served_recent partial index. */
 export const IS_SERVED = sql<SqlBool>`status = 'served'`;
+
+// The hot reads of the waiting line (call-next, positions, the queue summary, the end-of-day sweep) are written by
+// hand over the indexes of tickets.migration.ts, prepared once per text (the store caches statements) and not
+// compiled by Kysely on every call. Each repeats its index's WHERE terms verbatim.
+/** The WHERE terms of tickets_waiting_line: the callable waiting line (waiting or transferred, not parked). */
+export const IN_WAITING_LINE = "status IN ('waiting','transferred') AND parked_at IS NULL";
+/** The extra WHERE term of tickets_waiting_special: what the call rule does not take in issue order within a class. */
+export const IS_SPECIAL = '(due_at IS NOT NULL OR target_counter_id IS NOT NULL OR arrived_at IS NULL)';
+/** Its complement: a walk-in of the line, here, sent to no counter, no appointment; its class is called oldest first. */
+const IS_PLAIN = 'due_at IS NULL AND target_counter_id IS NULL AND arrived_at IS NOT NULL';
+/** IN_ACTIVE_QUEUE as text, for hand-written statements over tickets_active. */
+const IN_ACTIVE_QUEUE_TERM = "status IN ('waiting','transferred','called','serving')";
+/** WAITING_STATUSES as text. */
+const IS_WAITING_STATUS = "status IN ('waiting','transferred')";
+
+/** A hand-written statement for the store (which prepares each text once and counts what it runs). */
+function raw<R>(text: string, parameters: readonly unknown[] = []): Compilable<R> {
+  return { compile: () => CompiledQuery.raw(text, [...parameters]) as CompiledQuery<R> };
+}
 
 export function findTicket(store: BranchStore, id: string): TicketRow | undefined {
   return store.first(store.db.selectFrom('tickets').selectAll().where('id', '=', id));
@@ -49,39 +68,76 @@ function toCandidate(r: CandidateRow): CallCandidate {
   return { id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at, targetCounterId: r.target_counter_id, arrivedAt: r.arrived_at };
 }
 
-/** The callable waiting tickets of the given services, as call-order candidates. */
+/** The callable waiting tickets of the given services, as call-order candidates (the whole line: tests, previews). */
 export function waitingCandidates(store: BranchStore, serviceIds: readonly string[]): CallCandidate[] {
   if (serviceIds.length === 0) return [];
   return store.all(callableLine(store).select(CANDIDATE_COLUMNS).where('service_id', 'in', serviceIds)).map(toCandidate);
 }
 
+const CANDIDATE_SQL = 'SELECT id, service_id, queue_type, issued_at, due_at, target_counter_id, arrived_at FROM tickets';
+
+/**
+ * The only waiting tickets that can win call-next at this counter, out of the lines of `serviceIds` and the tickets
+ * sent to the counter itself: the call rule (shared/domain/call-policy.ts) ranks the tickets of one service and one
+ * class without an appointment, a target counter or an absent visitor by issue time alone (their scores differ only
+ * by the minutes waited), so of each such class only its oldest can be first, and it is read with one seek of
+ * tickets_waiting_line (all of them when several share its issue time: the rule breaks that tie, not SQL). Every
+ * other ticket (appointments, tickets sent to a counter, remote visitors not checked in: tickets_waiting_special)
+ * is read, since the rule ranks them out of that order and decides which absent ones are passed over. Which of these
+ * is called stays the rule's decision (decideCall over them is decideCall over the whole line, ticket.candidates.test.ts);
+ * SQL only leaves out those that cannot be first. A call costs the number of classes, not the length of the line.
+ */
+export function callCandidates(store: BranchStore, counterId: string, serviceIds: readonly string[]): CallCandidate[] {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const head = `${IN_WAITING_LINE} AND service_id = ? AND queue_type = ? AND ${IS_PLAIN}`;
+  for (const serviceId of serviceIds) {
+    for (const queueType of QUEUE_TYPES) {
+      parts.push(`${CANDIDATE_SQL} WHERE ${head} AND issued_at = (SELECT min(issued_at) FROM tickets WHERE ${head})`);
+      params.push(serviceId, queueType, serviceId, queueType);
+    }
+  }
+  if (serviceIds.length > 0) {
+    parts.push(`${CANDIDATE_SQL} WHERE ${IN_WAITING_LINE} AND ${IS_SPECIAL} AND target_counter_id IS NULL AND service_id IN (${serviceIds.map(() => '?').join(', ')})`);
+    params.push(...serviceIds);
+  }
+  parts.push(`${CANDIDATE_SQL} WHERE ${IN_WAITING_LINE} AND ${IS_SPECIAL} AND target_counter_id = ?`);
+  params.push(counterId);
+  return store.all(raw<CandidateRow>(parts.join('\nUNION ALL\n'), params)).map(toCandidate);
+}
+
 /**
  * A service's waiting line split to count one ticket's position (see surelyAheadBefore): the callable tickets with no
- * appointment issued before `before` are only counted, by SQLite; the others are read as candidates. The line is
- * not read whole for every ticket issued or shown.
+ * appointment issued before `before` (and callable at the ticket's counter) are only counted, by SQLite over the
+ * covering tickets_waiting_line; the others are read as candidates. The line is not read whole for every ticket
+ * issued or shown.
  */
 export function waitingLineSplit(store: BranchStore, serviceId: string, before: string, counterId: string | null): { countedAhead: number; others: CallCandidate[] } {
-  const line = () => callableLine(store).where('service_id', '=', serviceId);
-  const counted = store.first(
-    line().select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('due_at', 'is', null)
-      .where('issued_at', '<', before)
-      .where((eb) => (counterId === null ? eb('target_counter_id', 'is', null) : eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]))),
-  );
-  const rows = store.all(
-    line().select(CANDIDATE_COLUMNS)
-      .where((eb) => eb.or([
-        eb('due_at', 'is not', null),
-        eb('issued_at', '>=', before),
-        counterId === null ? eb('target_counter_id', 'is not', null) : eb.and([eb('target_counter_id', 'is not', null), eb('target_counter_id', '!=', counterId)]),
-      ])),
-  );
+  const line = `${IN_WAITING_LINE} AND service_id = ?`;
+  const counted = counterId === null
+    ? store.first(raw<{ n: number }>(`SELECT count(*) AS n FROM tickets WHERE ${line} AND due_at IS NULL AND issued_at < ? AND target_counter_id IS NULL`, [serviceId, before]))
+    : store.first(raw<{ n: number }>(`SELECT count(*) AS n FROM tickets WHERE ${line} AND due_at IS NULL AND issued_at < ? AND (target_counter_id IS NULL OR target_counter_id = ?)`, [serviceId, before, counterId]));
+  const rows = counterId === null
+    ? store.all(raw<CandidateRow>(`${CANDIDATE_SQL} WHERE ${line} AND (due_at IS NOT NULL OR issued_at >= ? OR target_counter_id IS NOT NULL)`, [serviceId, before]))
+    : store.all(raw<CandidateRow>(`${CANDIDATE_SQL} WHERE ${line} AND (due_at IS NOT NULL OR issued_at >= ? OR (target_counter_id IS NOT NULL AND target_counter_id != ?))`, [serviceId, before, counterId]));
   return { countedAhead: Number(counted?.n ?? 0), others: rows.map(toCandidate) };
 }
 
-/** The callable waiting tickets sent to this very counter (by transfer), whatever their service. */
-export function counterTargetedCandidates(store: BranchStore, counterId: string): CallCandidate[] {
-  return store.all(callableLine(store).select(CANDIDATE_COLUMNS).where('target_counter_id', '=', counterId)).map(toCandidate);
+/** What the queue summary shows of a service's callable waiting line, in one aggregate over tickets_waiting_line. */
+export interface WaitingLineStats {
+  waiting: number;
+  /** Issue time of the oldest (null: nobody waits). */
+  oldestIssuedAt: string | null;
+  /** Tickets issued at or before `overTargetAt` (issue times are all toISOString's, so text order is time order). */
+  overTarget: number;
+}
+
+export function waitingLineStats(store: BranchStore, serviceId: string, overTargetAt: string): WaitingLineStats {
+  const row = store.first(raw<{ n: number; oldest: string | null; over: number | null }>(
+    `SELECT count(*) AS n, min(issued_at) AS oldest, sum(issued_at <= ?) AS over FROM tickets WHERE ${IN_WAITING_LINE} AND service_id = ?`,
+    [overTargetAt, serviceId],
+  ));
+  return { waiting: Number(row?.n ?? 0), oldestIssuedAt: row?.oldest ?? null, overTarget: Number(row?.over ?? 0) };
 }
 
 /** Called tickets not started since before `before` (no-show candidates). */
@@ -101,14 +157,30 @@ export function waitingForExpiry(store: BranchStore): Array<Pick<TicketRow, 'id'
   return store.all(store.db.selectFrom('tickets').select(['id', 'issued_at', 'service_day', sql<number>`rowid`.as('seq')]).where(IN_ACTIVE_QUEUE).where('status', 'in', WAITING_STATUSES as TicketStatus[]));
 }
 
+/**
+ * The branch days of the waiting tickets (parked ones too), each with its earliest issue time, split by whether the
+ * ticket was issued by `changeSeq` (the last ticket of a change of hours; null: none): the end-of-day sweep works out
+ * each day's end once, over tickets_active alone, and reads ticket ids only for the days that are over. INDEXED BY:
+ * left to itself SQLite groups along tickets_day, which saves a sort by reading every ticket ever issued.
+ */
+export function waitingDays(store: BranchStore, changeSeq: number | null): Array<{ service_day: string; issued_at: string; before_change: number }> {
+  return store.all(raw(
+    `SELECT service_day, min(issued_at) AS issued_at, rowid <= ? AS before_change FROM tickets INDEXED BY tickets_active WHERE ${IN_ACTIVE_QUEUE_TERM} AND ${IS_WAITING_STATUS} GROUP BY service_day, before_change`,
+    [changeSeq ?? -1],
+  ));
+}
+
+/** Up to `limit` waiting tickets (parked ones too) of a branch day, issued by `changeSeq` or after it. */
+export function waitingOfDay(store: BranchStore, day: string, beforeChange: boolean, changeSeq: number | null, limit: number): string[] {
+  return store.all(raw<{ id: string }>(
+    `SELECT id FROM tickets INDEXED BY tickets_active WHERE ${IN_ACTIVE_QUEUE_TERM} AND ${IS_WAITING_STATUS} AND service_day = ? AND (rowid <= ?) = ? LIMIT ?`,
+    [day, changeSeq ?? -1, beforeChange ? 1 : 0, limit],
+  )).map((r) => r.id);
+}
+
 /** The `seq` of the last ticket issued (0 when none). */
 export function lastTicketSeq(store: BranchStore): number {
   return store.first(store.db.selectFrom('tickets').select(sql<number>`coalesce(max(rowid), 0)`.as('seq')))?.seq ?? 0;
-}
-
-/** The callable waiting tickets of every service, as the queue summary counts them. */
-export function callableWaiting(store: BranchStore): Array<Pick<TicketRow, 'service_id' | 'issued_at'>> {
-  return store.all(callableLine(store).select(['service_id', 'issued_at']));
 }
 
 /** Whether a service still has tickets in its line (waiting, called or serving). */

@@ -43,3 +43,12 @@ export function isOverTarget(issuedAt: string, targetWaitMinutes: number, now: D
 export function overTargetCount(issuedAts: readonly string[], targetWaitMinutes: number, now: Date | number): number {
   return issuedAts.filter((at) => isOverTarget(at, targetWaitMinutes, now)).length;
 }
+
+/**
+ * The latest issue time that is over the target at `now` (isOverTarget as a bound, for a count in SQL): a ticket issued
+ * at or before it has waited the target's minutes. Meant for targets of 1 minute or more (0: every ticket is over).
+ */
+export function overTargetIssuedBy(targetWaitMinutes: number, now: Date | number): string {
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  return new Date(nowMs - targetWaitMinutes * 60_000).toISOString();
+}
