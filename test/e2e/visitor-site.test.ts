@@ -4,7 +4,9 @@
 // and by a search), sees its lines with their age, joins with the code read from the SMS, and gets a number that the
 // branch's agent app shows with its channel and "pas encore arrivé"; at the branch the kiosk reads the tracking page's
 // QR code, the ticket is arrived, the agent calls it and the tracking page says so. With the branch cut off: a clear refusal and
-// nothing issued, then or when it comes back. Each page's first load stays under 60 KB and nothing shifts; axe-core.
+// nothing issued, then or when it comes back. A booking made with an e-mail only is moved and cancelled from its page
+// after the code sent to its address (read from the SMTP sink; the page shows the address masked). Each page's first
+// load stays under 60 KB and nothing shifts; axe-core.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,11 +16,12 @@ import type { SyncDetails } from '../../server/src/branch/sync/worker.js';
 import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import { SITE_STRINGS } from '../../server/src/central/site/site.js';
 import { FaultProxy } from '../fixtures/fault-proxy.js';
+import { SmtpSink } from '../fixtures/smtp-sink.js';
 import { expectNoAxeViolations } from '../support/axe.js';
 import { artifactPath, chromiumAvailable, CHROMIUM_PATH, countTransfers, launchBrowser, layoutShift, watchLayoutShift } from '../support/browser.js';
 import { startCentral, startSyncedBranch, waitFor, type SyncedBranch, type TestCentral } from '../support/central.js';
 import { buildScreens } from '../support/ui-build.js';
-import { codeFromSms, isVisitorCodeText, smsTracking } from '../support/visitor.js';
+import { codeFromMail, codeFromSms, isVisitorCodeText, smsTracking, Visitors } from '../support/visitor.js';
 import { kioskText, openKiosk, PORTRAIT } from '../support/kiosk.js';
 import { PAGE_STRINGS } from '../../server/src/central/tracking/page.js';
 
@@ -44,6 +47,7 @@ function branchTickets(branch: SyncedBranch): Array<{ id: string; number: string
 describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
   let screens: { uiRoot: string; remove(): void };
   let sms: OrangeSmsSimulator;
+  let mail: SmtpSink;
   let central: TestCentral;
   let proxy: FaultProxy;
   let branch: SyncedBranch;
@@ -78,8 +82,13 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
   beforeAll(async () => {
     screens = await buildScreens(['agent', 'kiosk']);
     sms = await new OrangeSmsSimulator().start();
-    // Stale after 10 s without news (90 s in production): the cut-off test waits that long.
-    central = await startCentral('sqlite', { tracking: { ...smsTracking(sms), staleAfterSeconds: 10 } });
+    mail = await new SmtpSink().start();
+    const tracking = smsTracking(sms);
+    // Stale after 10 s without news (90 s in production): the cut-off test waits that long. E-mail to the SMTP sink
+    // (the codes of bookings made with an e-mail only).
+    central = await startCentral('sqlite', {
+      tracking: { ...tracking, channels: { ...tracking.channels, email: { url: mail.url, from: 'SmartQueue <no-reply@smartqueue.sn>' } }, staleAfterSeconds: 10 },
+    });
     proxy = await FaultProxy.start({ target: central.url, paths: ['/api/sync/'] });
     branch = await startSyncedBranch(central, { centralUrl: proxy.url, name: 'Agence Plateau', uiRoot: screens.uiRoot, organization: { id: 'org-teranga', name: 'Banque Teranga', type: 'bank' } });
     // A line taking tickets now (the demo's hours decide which).
@@ -105,6 +114,7 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     await proxy?.close();
     await central?.destroy();
     await sms?.close();
+    await mail?.close();
     screens?.remove();
   });
 
@@ -305,6 +315,64 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     for (const [name, bytes] of Object.entries(weights)) expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
     fs.writeFileSync(artifactPath('visitor-site', 'booking-first-load-bytes.json'), `${JSON.stringify(weights, null, 2)}\n`);
   }, 180_000);
+
+  it("a booking made with an e-mail only: its page sends a code to the booking's address (shown masked), then moves and cancels it", async () => {
+    // Booked by e-mail only (the API, with the address's token from its code), in the service the last test opened to bookings.
+    const email = 'awa.ndiaye@example.sn';
+    const token = await new Visitors(central.api, sms, mail).emailToken(email);
+    const slots = (await central.api.get<{ slots: Array<{ startsAt: string }> }>(`/api/public/branches/${branch.server.branchId}/services/${serviceId}/slots`)).body.slots;
+    const made = await central.api.post<{ booking: { code: string; displayCode: string; startsAt: string } }>('/api/public/bookings', {
+      branchId: branch.server.branchId, serviceId, startsAt: (slots[0] as { startsAt: string }).startsAt, name: 'Awa Ndiaye', email, language: 'fr', visitorToken: token,
+    });
+    expect(made.status).toBe(201);
+    const { code, displayCode } = made.body.booking;
+
+    const page = await phonePage();
+    const weights: Record<string, number> = {};
+    weights.emailBooking = await openWeighed(page, () => page.goto(`${central.url}/r/${encodeURIComponent(code)}`));
+    expect(await page.getByTestId('booking-code').textContent()).toBe(displayCode);
+    const bookedWhen = await page.getByTestId('booking-when').textContent();
+    await expectNoAxeViolations(page, 'visitor site e-mail booking page');
+    // The move asks for the booking's e-mail first: shown masked, never typed, never in the page.
+    const newAt = (await page.locator('#moveSlot option').last().getAttribute('value')) as string;
+    await page.locator('#moveSlot').selectOption(newAt);
+    await page.getByRole('button', { name: S.moveButton }).click();
+    const intro = page.getByTestId('manage-email');
+    await intro.waitFor();
+    expect(await intro.textContent()).toBe(S.manageIntroEmail.replace('{{to}}', 'a***@example.sn'));
+    expect(await page.locator('#whoPhone').count()).toBe(0);
+    expect((await page.content()).toLowerCase()).not.toContain(email);
+    await expectNoAxeViolations(page, 'visitor site e-mail booking asks a code');
+    const before = mail.messages.length;
+    await page.getByRole('button', { name: S.sendCodeEmail }).click();
+    await page.locator('#verify').waitFor();
+    expect(await page.locator('#sentTo').textContent()).toBe(S.codeSentEmail.replace('{{to}}', 'a•••@example.sn'));
+    expect(await page.getByLabel(S.codeEmail).count()).toBe(1);
+    const digits = await codeFromMail(mail, email, before);
+    // A wrong code first: said plainly, with the tries left.
+    await page.locator('#code').fill(digits === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: S.confirmManage }).click();
+    await page.locator('#msg', { hasText: S.errors.CODE_WRONG.replace('{{n}}', '4') }).waitFor();
+    await expectNoAxeViolations(page, 'visitor site e-mail booking wrong code');
+    await page.screenshot({ path: artifactPath('visitor-site', 'email-booking-code.png'), fullPage: true });
+    await page.locator('#code').fill(digits);
+    await page.getByRole('button', { name: S.confirmManage }).click();
+    await expect.poll(async () => (await central.api.get<{ startsAt: string }>(`/api/public/bookings/${encodeURIComponent(code)}`)).body.startsAt, { timeout: 15_000 }).toBe(newAt);
+    // The page loads again with the new time.
+    await expect.poll(() => page.getByTestId('booking-when').textContent(), { timeout: 15_000 }).not.toBe(bookedWhen);
+    await page.screenshot({ path: artifactPath('visitor-site', 'email-booking-moved.png'), fullPage: true });
+
+    // The cancel right after: the tab keeps the address's token, no new code.
+    const sent = mail.messages.length;
+    weights.emailBookingMoved = await openWeighed(page, () => page.reload());
+    await page.getByRole('button', { name: S.cancelBooking }).click();
+    await page.getByTestId('booking-status').filter({ hasText: S.statusCancelled }).waitFor({ timeout: 15_000 });
+    expect((await central.api.get<{ status: string }>(`/api/public/bookings/${encodeURIComponent(code)}`)).body.status).toBe('cancelled');
+    expect(mail.messages.slice(sent).filter((m) => isVisitorCodeText(m.subject))).toHaveLength(0);
+    await expectNoAxeViolations(page, 'visitor site e-mail booking cancelled');
+    for (const [name, bytes] of Object.entries(weights)) expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
+    fs.writeFileSync(artifactPath('visitor-site', 'email-booking-first-load-bytes.json'), `${JSON.stringify(weights, null, 2)}\n`);
+  }, 120_000);
 
   it('with the branch cut off: a clear refusal, and nothing is issued then or when it comes back', async () => {
     const page = await phonePage();

@@ -10,15 +10,16 @@ import type {
   BookingCreated, BookingView, CheckInResult, FreeSlot, PublicBookingView, PublicBranchView, PublicOrganizationView, PublicServiceView, SlotsResponse,
 } from '../../server/src/shared/contracts/appointments.js';
 import type { CommandResult } from '../../server/src/shared/contracts/api.js';
-import type { MyBooking } from '../../server/src/shared/contracts/visitor.js';
+import type { MyBooking, VisitorCodeSent, VisitorToken } from '../../server/src/shared/contracts/visitor.js';
 import { appointmentsDb } from '../../server/src/central/booking/booking.service.js';
+import { SITE_STRINGS } from '../../server/src/central/site/site.js';
 import { startBranch, type TestBranch } from '../support/branch.js';
 import { CENTRAL_ADMIN_TOKEN, FAST_SYNC, startCentral, waitFor, type TestCentral } from '../support/central.js';
 import { TestClock } from '../support/clock.js';
 import { centralDialects } from '../support/postgres.js';
 import { OrangeSmsSimulator } from '../../server/src/simulators/sms/orange-sms-simulator.js';
 import { SmtpSink } from '../fixtures/smtp-sink.js';
-import { smsTracking, Visitors } from '../support/visitor.js';
+import { codeFromMail, smsTracking, Visitors } from '../support/visitor.js';
 import type { TrackingOptions } from '../../server/src/central/tracking/index.js';
 
 type ErrorShape = { error: { code: string; message: string; details?: Record<string, unknown> } };
@@ -420,5 +421,76 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     expect(day).toContain('<option value="2026-12-30" selected>');
     // A day not on offer shows the first few, never an error.
     expect(count(await page('?day=2026-12-29'), serviceA)).toBe(8);
+  });
+
+  it("changes an e-mail-only booking from its page: a code sent to the booking's own address (shown masked), its token moves and cancels", async () => {
+    clock.set('2026-12-28T07:00:00Z');
+    const email = 'Khady.Ba@example.sn';
+    const inbox = 'khady.ba@example.sn';
+    const booked = await book({ branchId, serviceId: serviceC, startsAt: '2026-12-30T10:00:00.000Z', name: 'Khady Ba', email });
+    expect(booked.status).toBe(201);
+    const code = booked.body.booking.code;
+    const path = `/api/public/bookings/${encodeURIComponent(code)}/email-code`;
+    // The page asks for no address and shows it masked only; it holds the route that sends the code there.
+    const html = await (await fetch(`${central.url}/r/${code}?lang=en`)).text();
+    expect(html).toContain('data-testid="manage-email"');
+    expect(html).toContain('K***@example.sn');
+    expect(html.toLowerCase()).not.toContain(inbox);
+    expect(html).toContain(path);
+    expect(html).not.toContain('id="whoPhone"');
+    expect(html).toContain(SITE_STRINGS.en.bookingHintEmail);
+
+    const ask = async () => {
+      const before = sink.messages.length;
+      const sent = await pub().post<VisitorCodeSent & ErrorShape>(path, { language: 'en' });
+      return { sent, code: sent.status === 201 ? await codeFromMail(sink, inbox, before) : '' };
+    };
+    const check = (codeId: string, digits: string) => pub().post<VisitorToken & ErrorShape>(`/api/public/visitor-codes/${codeId}/verify`, { code: digits });
+    const wrong = (digits: string) => (digits === '000000' ? '111111' : '000000');
+
+    // A wrong code, then the right one: the token of the booking's address moves it.
+    const first = await ask();
+    expect(first.sent.status).toBe(201);
+    expect(first.sent.body).toMatchObject({ channel: 'email', sentTo: 'k•••@example.sn' });
+    expect(JSON.stringify(first.sent.body).toLowerCase()).not.toContain(inbox);
+    const miss = await check(first.sent.body.codeId, wrong(first.code));
+    expect([miss.status, miss.body.error.code, miss.body.error.details?.attemptsLeft]).toEqual([422, 'CODE_WRONG', 4]);
+    const token = (await check(first.sent.body.codeId, first.code)).body.token;
+    const moved = await pub().post<BookingCreated & ErrorShape>(`/api/public/bookings/${code}/move`, { startsAt: '2026-12-30T10:15:00.000Z', visitorToken: token });
+    expect(moved.status).toBe(200);
+    expect(moved.body.booking.localTime).toBe('10:15');
+    // Used once: the same code again says so.
+    expect((await check(first.sent.body.codeId, first.code)).body.error.details?.reason).toBe('used');
+
+    // Five wrong codes spend a code: the fifth and the right one after it say "too many tries".
+    const second = await ask();
+    for (let i = 0; i < 4; i++) expect((await check(second.sent.body.codeId, wrong(second.code))).status).toBe(422);
+    const spent = await check(second.sent.body.codeId, wrong(second.code));
+    expect([spent.status, spent.body.error.code, spent.body.error.details?.reason]).toEqual([410, 'CODE_EXPIRED', 'tries']);
+    expect((await check(second.sent.body.codeId, second.code)).body.error.details?.reason).toBe('tries');
+    // Three codes to one address in an hour (the booking's and these two): the fourth waits.
+    const fourth = await pub().post<ErrorShape>(path, { language: 'en' });
+    expect([fourth.status, fourth.body.error.code]).toEqual([429, 'RATE_LIMITED']);
+
+    // An hour later: the move's token has expired (401); a code sent back after its 10 minutes says "expired".
+    clock.set('2026-12-28T08:01:00Z');
+    expect((await pub().post<ErrorShape>(`/api/public/bookings/${code}/cancel`, { visitorToken: token })).status).toBe(401);
+    const late = await ask();
+    expect(late.sent.status).toBe(201);
+    clock.set('2026-12-28T08:11:30Z');
+    const expired = await check(late.sent.body.codeId, late.code);
+    expect([expired.status, expired.body.error.code, expired.body.error.details?.reason]).toEqual([410, 'CODE_EXPIRED', 'expired']);
+    const last = await ask();
+    const cancelled = await pub().post<PublicBookingView & ErrorShape>(`/api/public/bookings/${code}/cancel`, { visitorToken: (await check(last.sent.body.codeId, last.code)).body.token });
+    expect([cancelled.status, cancelled.body.status]).toEqual([200, 'cancelled']);
+    // Nothing left to change: no code sent. A booking with a phone only has no address to send one to; a made-up code is no booking's.
+    const after = sink.messages.length;
+    expect((await pub().post<ErrorShape>(path, {})).body.error.code).toBe('BOOKING_CANCELLED');
+    const byPhone = await book({ branchId, serviceId: serviceC, startsAt: '2026-12-30T11:00:00.000Z', name: 'Moussa Ndiaye', phone: '+221771234567' });
+    expect(byPhone.status).toBe(201);
+    const noMail = await pub().post<ErrorShape>(`/api/public/bookings/${byPhone.body.booking.code}/email-code`, {});
+    expect([noMail.status, noMail.body.error.code]).toEqual([409, 'BOOKING_NO_EMAIL']);
+    expect((await pub().post<ErrorShape>('/api/public/bookings/ZZZZ-ZZZZ/email-code', {})).body.error.code).toBe('VALIDATION_ERROR');
+    expect(sink.messages.slice(after).filter((m) => m.to.includes(inbox))).toHaveLength(0);
   });
 });

@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import {
-  BookBody, BookingCreated, BranchBookingLookup, CancelBody, MoveBody, PublicBookingView, PublicBranchView, PublicOrganizationView, PublicServiceView, SlotsResponse,
+  BookBody, BookingCreated, BookingEmailCodeBody, BranchBookingLookup, CancelBody, MoveBody, PublicBookingView, PublicBranchView, PublicOrganizationView, PublicServiceView, SlotsResponse,
 } from '../../shared/contracts/appointments.js';
 import { LocalDate, Region } from '../../shared/contracts/domain.js';
 import type { Clock } from '../../shared/clock.js';
@@ -13,7 +13,8 @@ import { callerBranch, type CentralApi } from '../http/access.js';
 import type { BookingNotices } from './booking-notices.js';
 import type { BookingLimits } from './booking-limits.js';
 import type { VisitorCodes } from '../visitors/visitor-codes.js';
-import { book, bookingQr, cancel, freeSlots, getBooking, listBranches, listOrganizations, listServices, lookupForBranch, move } from './booking.service.js';
+import { VisitorCodeSent } from '../../shared/contracts/visitor.js';
+import { book, bookingQr, cancel, changeableBookingEmail, freeSlots, getBooking, listBranches, listOrganizations, listServices, lookupForBranch, move } from './booking.service.js';
 
 export interface BookingRouteDeps {
   cdb: CentralDb;
@@ -24,9 +25,10 @@ export interface BookingRouteDeps {
   limits?: BookingLimits;
   /**
    * Checks the visitor token of a booking, a cancel or a move: the booking's phone or e-mail, confirmed by a one-time
-   * code (issue 18: nothing is booked in the name of a phone or an address the visitor does not hold).
+   * code (issue 18: nothing is booked in the name of a phone or an address the visitor does not hold); and sends the
+   * code to a booking's e-mail address from its page.
    */
-  visitors: Pick<VisitorCodes, 'requireContact'>;
+  visitors: Pick<VisitorCodes, 'requireContact' | 'request'>;
 }
 
 const RegionQuery = z.object({ region: Region.optional() });
@@ -97,6 +99,18 @@ export function registerBookingRoutes(router: Router, api: CentralApi, deps: Boo
     description: "visitorToken: the token of the booking's phone or e-mail address (401 VISITOR_UNVERIFIED without one, 403 for another's): "
       + 'the booking code alone is printed and shown, it does not prove who holds the booking.',
   }, async ({ params, body }) => cancel(cdb, params.code as string, clock.now(), (b) => deps.visitors.requireContact(body.visitorToken, b)));
+  api.add(router, {
+    method: 'post', path: '/api/public/bookings/:code/email-code', tag: 'bookings', access: 'public', summary: "Send a one-time code to a booking's e-mail address",
+    params: CodeParams, body: BookingEmailCodeBody, bodyKind: small, response: VisitorCodeSent, status: 201, errors: [404, 409, 429],
+    description: 'For the booking\'s page of a booking made with an e-mail address (and no phone): the code goes to the booking\'s own '
+      + 'address, which the caller neither gives nor gets back (sentTo is masked); verify it (POST /api/public/visitor-codes/{codeId}/verify) '
+      + 'for the visitorToken of the cancel and the move. Same code rules and limits as POST /api/public/visitor-codes (3 an hour per '
+      + 'address, 20 per network address: 429 RATE_LIMITED). 409 BOOKING_NO_EMAIL (booked with a phone only), BOOKING_CANCELLED, '
+      + 'ALREADY_CHECKED_IN or BOOKING_PAST (nothing left to change), CHANNEL_OFF (this central sends no e-mail).',
+  }, async ({ params, body, req }) => {
+    const { email, branchId } = await changeableBookingEmail(cdb, params.code as string, clock.now());
+    return deps.visitors.request({ email, language: body.language }, req.socket.remoteAddress ?? 'unknown', branchId);
+  });
   api.add(router, {
     method: 'post', path: '/api/public/bookings/:code/move', tag: 'bookings', access: 'public', summary: 'Move a booking to another slot',
     params: CodeParams, body: MoveBody, bodyKind: small, response: BookingCreated, errors: [401, 403, 409, 422],

@@ -307,6 +307,18 @@ function assertChangeable(b: CentralBookingsTable, now: Date, what: string): voi
   if (b.status === 'no_show' || Date.parse(b.starts_at) <= now.getTime()) throw new CentralError(409, 'BOOKING_PAST', `booking ${shown} has started or is over: it can no longer be ${what}`);
 }
 
+/**
+ * Where a booking's page sends the code that proves its e-mail address (an e-mail-only booking's cancel and move): the
+ * address itself stays at central. Only while the booking can still be changed (a code for nothing would only be mail
+ * to someone), and 409 BOOKING_NO_EMAIL when it was booked with a phone alone.
+ */
+export async function changeableBookingEmail(cdb: CentralDb, raw: string, now: Date): Promise<{ email: string; branchId: string }> {
+  const b = await findByCode(appointmentsDb(cdb), raw);
+  assertChangeable(b, now, 'changed');
+  if (!b.email) throw new CentralError(409, 'BOOKING_NO_EMAIL', `booking ${formatBookingCode(b.code)} has no e-mail address: confirm its phone number`);
+  return { email: b.email, branchId: b.branch_id };
+}
+
 /** Who may change a booking: resolves when the caller holds its phone or e-mail (the visitor token), throws otherwise. */
 export type BookingAuthorizer = (contacts: { phone: string | null; email: string | null }) => Promise<void>;
 

@@ -1,8 +1,9 @@
 // The visitor site's one script (server/src/central/site/site-page.js, served at /site.js): the join and the booking on
 // a branch page, "my tickets and bookings", and a booking's cancel and move. Name and phone → a code by SMS →
 // the code → the ticket the branch issued (number, position, wait, tracking link), or the branch's refusal said
-// plainly. The confirmed phone's token is kept for the tab (sessionStorage, until it expires): the next page of the
-// same visit asks no new code. Plain ES2017, no framework: it must run on old phones over 3G.
+// plainly. A booking made with an e-mail only is changed after a code sent to its own address (the page shows it
+// masked). The confirmed token is kept for the tab (sessionStorage, until it expires): the next page of the same visit
+// asks no new code. Plain ES2017, no framework: it must run on old phones over 3G.
 /* global document, location */
 (function () {
   'use strict';
@@ -39,6 +40,9 @@
   function explain(status, body) {
     var e = (body && body.error) || {};
     if (e.code === 'CODE_WRONG') return fill(S.CODE_WRONG, { n: e.details && e.details.attemptsLeft });
+    // Why a code no longer works: too many wrong tries, or its 10 minutes are over (else: already used).
+    var why = e.code === 'CODE_EXPIRED' && e.details && { tries: S.CODE_TOO_MANY_TRIES, expired: S.CODE_TIMED_OUT }[e.details.reason];
+    if (why) return why;
     if (S[e.code]) return S[e.code];
     return fill(S.other, { message: e.message || String(status) });
   }
@@ -114,6 +118,27 @@
       }, function () { busy(button, false); say(S.network); });
     });
   }
+  /**
+   * A code to the booking's own e-mail address (an e-mail-only booking's page): central sends it there; the page holds
+   * only the masked address and shows where it went.
+   */
+  function askMailCode(form, button, path) {
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      busy(button, true);
+      post(path, { language: init.lang }).then(function (r) {
+        busy(button, false);
+        if (r.status !== 201) return say(explain(r.status, r.body));
+        state = { mode: 'manage', codeId: r.body.codeId, phone: null, key: null, token: null, expiresAt: null };
+        say('');
+        form.hidden = true;
+        verify.hidden = false;
+        $('sentTo').textContent = fill(S.codeSent, { to: r.body.sentTo });
+        $('code').value = '';
+        $('code').focus();
+      }, function () { busy(button, false); say(S.network); });
+    });
+  }
   function item(list, href, text) {
     var li = document.createElement('li'), a = document.createElement('a');
     a.href = href;
@@ -145,7 +170,10 @@
     });
   }
 
-  /** A booking's cancel or move (its page), with the token of its phone; without one, the phone is confirmed first. */
+  /**
+   * A booking's cancel or move (its page), with the token of its phone (or of its e-mail address for an e-mail-only
+   * booking); without one, the phone (or address) is confirmed first.
+   */
   var pending = null;
   function change(kind, button) {
     var bk = init.booking, body = { visitorToken: state.token };
@@ -176,7 +204,7 @@
         pending = kind;
         if (!who) return say(S.noSms);
         who.hidden = false;
-        $('whoPhone').focus();
+        ($('whoPhone') || $('whoCode')).focus();
         return;
       }
       change(kind, button).catch(function () { busy(button, false); say(S.network); });
@@ -188,7 +216,8 @@
   if (join) askCode('join', join, $('phone'), $('sendCode'), doJoin);
   if (mine) askCode('mine', mine, $('minePhone'), $('mineCode'), doMine);
   if (book) askCode('book', book, $('bookPhone'), $('bookCode'), doBook);
-  if (who) askCode('manage', who, $('whoPhone'), $('whoCode'), function (button) { return change(pending || 'cancel', button); });
+  if (who && init.booking.emailCodePath) askMailCode(who, $('whoCode'), init.booking.emailCodePath);
+  else if (who) askCode('manage', who, $('whoPhone'), $('whoCode'), function (button) { return change(pending || 'cancel', button); });
 
   if (verify) verify.addEventListener('submit', function (ev) {
     ev.preventDefault();

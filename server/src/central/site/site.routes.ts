@@ -66,10 +66,12 @@ export function registerSiteRoutes(router: Router, api: CentralApi, deps: { cdb:
     params: z.object({ code: z.string().min(1).max(32) }), query: DayQuery, produces: 'text/html',
     description: 'The booking (service, branch, time in the branch\'s time zone), its code and QR code; while it has not started, cancel '
       + 'and move (the free slots of the service: the first few, or every one of ?day=), done by the page script with the visitor token '
-      + 'of the booking\'s phone. 404 for an unknown code (a page).',
+      + 'of the booking\'s phone (a code by SMS), or for a booking with an e-mail only of its e-mail address (a code sent to it by '
+      + 'POST /api/public/bookings/{code}/email-code; the page shows the address masked). 404 for an unknown code (a page).',
     responses: [{ status: 404, description: 'No booking with this code (an HTML page)', contentType: 'text/html' }],
   }, async ({ params, query, req, res }) => {
     const data = await bookingPageData(cdb, params.code as string, clock.now(), query.day);
-    sendPage(req, res, renderBooking(data, siteLanguage(req), { smsEnabled: codes.channels().sms }), data ? 200 : 404);
+    const channels = codes.channels();
+    sendPage(req, res, renderBooking(data, siteLanguage(req), { smsEnabled: channels.sms, emailEnabled: channels.email }), data ? 200 : 404);
   });
 }

@@ -128,16 +128,17 @@ export class VisitorCodes {
     if (wait > 0) throw rateLimited('too many wrong codes from this network: wait before trying again', wait);
     const row = await this.db.selectFrom('visitor_codes').selectAll().where('id', '=', codeId).executeTakeFirst();
     if (!row) throw new CentralError(404, 'NOT_FOUND', 'no such code: ask for a new one');
-    if (row.verified_at || row.attempts >= this.rules.attempts || Date.parse(row.expires_at) <= now.getTime()) {
-      throw new CentralError(410, 'CODE_EXPIRED', 'this code can no longer be used: ask for a new one');
-    }
+    // details.reason tells the visitor why (the site says "too many wrong codes" apart from "expired").
+    if (row.verified_at) throw new CentralError(410, 'CODE_EXPIRED', 'this code was already used: ask for a new one', { reason: 'used' });
+    if (row.attempts >= this.rules.attempts) throw new CentralError(410, 'CODE_EXPIRED', 'too many wrong codes: ask for a new one', { reason: 'tries' });
+    if (Date.parse(row.expires_at) <= now.getTime()) throw new CentralError(410, 'CODE_EXPIRED', 'this code has expired: ask for a new one', { reason: 'expired' });
     if (!sameHex(row.code_hash, codeHash(row.id, code))) {
       // Counted in one guarded update: two wrong tries at once are two tries.
       await this.db.updateTable('visitor_codes').set({ attempts: sql<number>`attempts + 1` })
         .where('id', '=', row.id).where('verified_at', 'is', null).execute();
       this.wrongFrom.fail(address, now.getTime());
       const left = Math.max(0, this.rules.attempts - row.attempts - 1);
-      if (left === 0) throw new CentralError(410, 'CODE_EXPIRED', 'wrong code, and no tries left: ask for a new one');
+      if (left === 0) throw new CentralError(410, 'CODE_EXPIRED', 'wrong code, and no tries left: ask for a new one', { reason: 'tries' });
       throw new CentralError(422, 'CODE_WRONG', `wrong code: ${left} ${left === 1 ? 'try' : 'tries'} left`, { attemptsLeft: left });
     }
     const token = `${VISITOR_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -146,7 +147,7 @@ export class VisitorCodes {
     const done = await this.db.updateTable('visitor_codes')
       .set({ verified_at: now.toISOString(), token_hash: sha256(token), token_expires_at: tokenExpiresAt })
       .where('id', '=', row.id).where('verified_at', 'is', null).where('attempts', '<', this.rules.attempts).executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) throw new CentralError(410, 'CODE_EXPIRED', 'this code can no longer be used: ask for a new one');
+    if (Number(done.numUpdatedRows) !== 1) throw new CentralError(410, 'CODE_EXPIRED', 'this code can no longer be used: ask for a new one', { reason: 'used' });
     return { token, expiresAt: tokenExpiresAt, phone: row.channel === 'sms' ? row.target : null, email: row.channel === 'email' ? row.target : null };
   }
 

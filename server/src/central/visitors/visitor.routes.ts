@@ -32,7 +32,7 @@ export function registerVisitorRoutes(router: Router, api: CentralApi, deps: { c
   api.add(router, {
     method: 'post', path: '/api/public/visitor-codes/:codeId/verify', tag: 'remote', access: 'public', summary: 'Send the code back: a short-lived token of the phone or address',
     params: CodeParams, body: VisitorCodeCheck, bodyKind: small, response: VisitorToken, errors: [410, 422, 429],
-    description: '422 CODE_WRONG (details.attemptsLeft); 410 CODE_EXPIRED (expired, already used, or no tries left: ask for a new code); '
+    description: '422 CODE_WRONG (details.attemptsLeft); 410 CODE_EXPIRED (details.reason: expired, used, or tries when no tries are left: ask for a new code); '
       + '429: too many wrong codes from this network.',
   }, ({ params, body, req }) => codes.verify(params.codeId as string, body.code, req.socket.remoteAddress ?? 'unknown'));
 

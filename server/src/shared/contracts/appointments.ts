@@ -235,6 +235,11 @@ export type BookBody = z.input<typeof BookBody>;
 export const MoveBody = z.strictObject({ startsAt: Iso, visitorToken: VisitorTokenField });
 /** A visitor cancels with the token of the booking's phone or e-mail address (required, 401 without it). */
 export const CancelBody = z.strictObject({ visitorToken: VisitorTokenField });
+/**
+ * A code to a booking's own e-mail address, asked from its page: the visitor neither types nor sees the address (the page
+ * shows it masked); the verified code gives the token its cancel and move need.
+ */
+export const BookingEmailCodeBody = z.strictObject({ language: Language.default('fr') });
 
 export const PublicBookingView = z.object({
   code: z.string(),
