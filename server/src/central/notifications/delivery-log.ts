@@ -51,20 +51,28 @@ export function toDelivery(r: NotificationDeliveriesTable): Delivery {
 
 /** Queue messages; rows whose (event_key, channel, recipient) is already logged are left alone. */
 export async function enqueueDeliveries(db: NotificationDb, items: readonly NewDelivery[], now: string): Promise<{ queued: string[]; duplicates: number }> {
-  const queued: string[] = [];
-  let duplicates = 0;
+  // The first of the same (event_key, channel, recipient) in one call wins, as it would queued one by one.
+  const rows = new Map<string, NotificationDeliveriesTable>();
   for (const item of items) {
-    const id = newId();
-    const inserted = await db.insertInto('notification_deliveries').values({
-      id, event_key: item.eventKey, channel: item.recipient.channel, recipient: item.recipient.address, kind: item.message.kind,
+    const key = `${item.eventKey}\u0000${item.recipient.channel}\u0000${item.recipient.address}`;
+    if (rows.has(key)) continue;
+    rows.set(key, {
+      id: newId(), event_key: item.eventKey, channel: item.recipient.channel, recipient: item.recipient.address, kind: item.message.kind,
       language: item.message.language, target: JSON.stringify(item.recipient), message: JSON.stringify(item.message), status: 'pending',
       attempts: 0, next_attempt_at: now, lease_until: null, expires_at: item.expiresAt ?? null, last_error: null, provider_ref: null,
       ref_type: item.ref?.type ?? null, ref_id: item.ref?.id ?? null, branch_id: item.branchId ?? null, created_at: now, updated_at: now, sent_at: null,
-    }).onConflict((oc) => oc.columns(['event_key', 'channel', 'recipient']).doNothing()).returning('id').execute();
-    if (inserted.length) queued.push(id);
-    else duplicates++;
+    });
   }
-  return { queued, duplicates };
+  const inserted = new Set<string>();
+  const list = [...rows.values()];
+  // Multi-row inserts (21 columns × 200 rows stay under both dialects' bound-parameter limits).
+  for (let i = 0; i < list.length; i += 200) {
+    const done = await db.insertInto('notification_deliveries').values(list.slice(i, i + 200))
+      .onConflict((oc) => oc.columns(['event_key', 'channel', 'recipient']).doNothing()).returning('id').execute();
+    for (const r of done) inserted.add(r.id);
+  }
+  const queued = list.filter((r) => inserted.has(r.id)).map((r) => r.id);
+  return { queued, duplicates: items.length - queued.length };
 }
 
 /**

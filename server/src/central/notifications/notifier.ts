@@ -46,15 +46,23 @@ export class Notifier {
    * then commit with the caller's change (call `queued()` after the commit to wake the worker).
    */
   async notify(db: NotificationDb, input: NotifyInput, now: string): Promise<NotifyResult> {
+    return this.notifyMany(db, [input], now);
+  }
+
+  /** Several messages at once: their deliveries are queued in as few statements as the log allows. */
+  async notifyMany(db: NotificationDb, inputs: readonly NotifyInput[], now: string): Promise<NotifyResult> {
     const skipped: NotifyResult['skipped'] = [];
     const items = [];
-    for (const r of input.recipients) {
-      if (!this.enabled.has(r.channel)) {
-        skipped.push({ channel: r.channel, address: r.address });
-        continue;
+    for (const input of inputs) {
+      for (const r of input.recipients) {
+        if (!this.enabled.has(r.channel)) {
+          skipped.push({ channel: r.channel, address: r.address });
+          continue;
+        }
+        items.push({ eventKey: input.eventKey, recipient: r, message: renderNotification(input.params, r.language), expiresAt: input.expiresAt ?? null, ref: input.ref ?? null, branchId: input.branchId ?? null });
       }
-      items.push({ eventKey: input.eventKey, recipient: r, message: renderNotification(input.params, r.language), expiresAt: input.expiresAt ?? null, ref: input.ref ?? null, branchId: input.branchId ?? null });
     }
+    if (!items.length) return { queued: 0, duplicates: 0, skipped };
     const { queued, duplicates } = await enqueueDeliveries(db, items, now);
     return { queued: queued.length, duplicates, skipped };
   }

@@ -55,20 +55,26 @@ export async function branchSyncFreshness(db: TrackQuery, branchId: string, now:
   return branchFreshness(syncStateOf(row), now, staleAfterSeconds);
 }
 
-/** The waiting line of one service as central knows it. */
-async function loadQueue(db: TrackQuery, branchId: string, serviceId: string, now: Date): Promise<QueueEntry[]> {
+/** The waiting lines of some services of a branch as central knows them, by service. */
+async function loadQueues(db: TrackQuery, branchId: string, serviceIds: readonly string[], now: Date): Promise<Map<string, QueueEntry[]>> {
   const rows = await db.selectFrom('tickets as t')
     .leftJoin('tracking_tickets as x', (j) => j.onRef('x.ticket_id', '=', 't.id').onRef('x.branch_id', '=', 't.branch_id'))
     .select(['t.id', 't.service_id', 't.queue_type', 't.issued_at', 't.due_at', 'x.target_counter_id', 'x.parked_at'])
     .where('t.branch_id', '=', branchId)
     .where('t.issued_at', '>=', new Date(now.getTime() - QUEUE_HORIZON_MS).toISOString())
-    .where('t.service_id', '=', serviceId)
+    .where('t.service_id', 'in', serviceIds)
     .where('t.status', 'in', WAITING as TicketStatus[])
     .execute();
-  return rows.map((r) => ({
-    id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at,
-    targetCounterId: r.target_counter_id ?? null, parked: r.parked_at !== null && r.parked_at !== undefined,
-  }));
+  const out = new Map<string, QueueEntry[]>();
+  for (const r of rows) {
+    const list = out.get(r.service_id) ?? [];
+    list.push({
+      id: r.id, serviceId: r.service_id, queueType: r.queue_type as QueueType, issuedAt: r.issued_at, dueAt: r.due_at,
+      targetCounterId: r.target_counter_id ?? null, parked: r.parked_at !== null && r.parked_at !== undefined,
+    });
+    out.set(r.service_id, list);
+  }
+  return out;
 }
 
 /**
@@ -104,10 +110,10 @@ interface ServicePace { average: number; openCounters: number }
  * The branch's own pace for the service, as it last sent it (a completion or a counter opening sends it again; it is
  * as current as the branch's data, whose age the view carries). No counter open: no estimate, as at the kiosk.
  */
-async function branchPace(db: TrackQuery, branchId: string, serviceId: string): Promise<ServicePace | undefined> {
-  const row = await db.selectFrom('branch_service_pace').select(['average_minutes', 'open_counters'])
-    .where('branch_id', '=', branchId).where('service_id', '=', serviceId).executeTakeFirst();
-  return row ? { average: Number(row.average_minutes), openCounters: Number(row.open_counters) } : undefined;
+async function branchPaces(db: TrackQuery, branchId: string, serviceIds: readonly string[]): Promise<Map<string, ServicePace>> {
+  const rows = await db.selectFrom('branch_service_pace').select(['service_id', 'average_minutes', 'open_counters'])
+    .where('branch_id', '=', branchId).where('service_id', 'in', serviceIds).execute();
+  return new Map(rows.map((r) => [r.service_id, { average: Number(r.average_minutes), openCounters: Number(r.open_counters) }]));
 }
 
 /**
@@ -143,16 +149,26 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
   const wanted = refs.filter((r) => r.ticketId.length > 0 && r.ticketId.length <= 64);
   const ids = [...new Set(wanted.map((r) => r.ticketId))];
   if (!ids.length) return out;
-  const held: TicketFacts[] = await db.selectFrom('tickets as t')
-    .leftJoin('tracking_tickets as x', (j) => j.onRef('x.ticket_id', '=', 't.id').onRef('x.branch_id', '=', 't.branch_id'))
-    .select(['t.id', 't.branch_id', 't.service_id', 't.number', 't.status', 't.language', 't.called_at', 't.channel', 'x.counter_number'])
-    .where('t.id', 'in', ids)
-    .execute() as TicketFacts[];
+  const held: TicketFacts[] = [];
+  // IN lists of a bounded size: SQLite caps bound parameters.
+  for (let i = 0; i < ids.length; i += 1000) {
+    held.push(...await db.selectFrom('tickets as t')
+      .leftJoin('tracking_tickets as x', (j) => j.onRef('x.ticket_id', '=', 't.id').onRef('x.branch_id', '=', 't.branch_id'))
+      .select(['t.id', 't.branch_id', 't.service_id', 't.number', 't.status', 't.language', 't.called_at', 't.channel', 'x.counter_number'])
+      .where('t.id', 'in', ids.slice(i, i + 1000))
+      .execute() as TicketFacts[]);
+  }
   // Each ref resolves to the one ticket of its branch, or of the only branch holding that id.
   const resolved = new Map<string, TicketFacts>();
   const ambiguous = new Map<string, TicketFacts[]>();
+  const byId = new Map<string, TicketFacts[]>();
+  for (const t of held) {
+    const list = byId.get(t.id);
+    if (list) list.push(t);
+    else byId.set(t.id, [t]);
+  }
   for (const r of wanted) {
-    const candidates = held.filter((t) => t.id === r.ticketId && (!r.branchId || t.branch_id === r.branchId));
+    const candidates = (byId.get(r.ticketId) ?? []).filter((t) => !r.branchId || t.branch_id === r.branchId);
     if (candidates.length === 1) resolved.set(refKey(r), candidates[0] as TicketFacts);
     else if (candidates.length > 1) ambiguous.set(refKey(r), candidates);
   }
@@ -160,41 +176,55 @@ export async function buildViews(db: TrackQuery, refs: readonly TicketRef[], ctx
 
   const branchIds = [...new Set(tickets.map((t) => t.branch_id))];
   const branches = new Map<string, { name: string; hasLocation: boolean; freshness: Freshness }>();
-  for (const b of branchIds) {
-    const info = await db.selectFrom('branches').leftJoin('tracking_branches as tb', 'tb.branch_id', 'branches.id')
-      .select(['branches.name', 'tb.latitude', 'tb.longitude']).where('branches.id', '=', b).executeTakeFirst();
-    branches.set(b, {
-      name: info?.name ?? '',
-      hasLocation: info?.latitude !== null && info?.latitude !== undefined && info?.longitude !== null && info?.longitude !== undefined,
-      freshness: await branchSyncFreshness(db, b, ctx.now, ctx.staleAfterSeconds),
-    });
+  if (branchIds.length) {
+    // Name, location and sync state of every branch in one read.
+    const infos = await db.selectFrom('branches').leftJoin('tracking_branches as tb', 'tb.branch_id', 'branches.id')
+      .leftJoin('branch_sync as bs', 'bs.branch_id', 'branches.id')
+      .select(['branches.id', 'branches.name', 'tb.latitude', 'tb.longitude', 'bs.last_push_at', 'bs.last_seq', 'bs.head_seq', 'bs.oldest_pending_at'])
+      .where('branches.id', 'in', branchIds).execute();
+    for (const info of infos) {
+      const sync = info.last_seq === null || info.last_seq === undefined ? undefined
+        : { last_push_at: info.last_push_at ?? null, last_seq: Number(info.last_seq), head_seq: Number(info.head_seq ?? 0), oldest_pending_at: info.oldest_pending_at ?? null };
+      branches.set(info.id, {
+        name: info.name,
+        hasLocation: info.latitude !== null && info.latitude !== undefined && info.longitude !== null && info.longitude !== undefined,
+        freshness: branchFreshness(syncStateOf(sync), ctx.now, ctx.staleAfterSeconds),
+      });
+    }
   }
 
   const services = new Map<string, { name: LocalizedText | null; notifyAt: number; defaultMinutes: number; queue?: QueueEntry[]; positions?: LinePositions; rate?: ServicePace }>();
   const serviceKey = (t: TicketFacts) => `${t.branch_id}\u0000${t.service_id}`;
-  for (const t of tickets) {
-    const key = serviceKey(t);
-    let s = services.get(key);
-    if (!s) {
-      const cfg = await db.selectFrom('tracking_services').selectAll().where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
-      // The head office's name for the service, else the branch's own (its directory: what the kiosk and the paper
-      // ticket say), else the one it sent with its appointment settings (a branch from before directories).
-      const listed = await db.selectFrom('branch_services')
-        .select(['name_fr', 'name_wo', 'name_en', 'notify_at_position']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
-      const booked = cfg?.name || listed ? undefined : await db.withTables<CentralAppointmentTables>().selectFrom('appointment_services')
-        .select(['name_fr', 'name_wo', 'name_en']).where('branch_id', '=', t.branch_id).where('service_id', '=', t.service_id).executeTakeFirst();
-      const named = cfg?.name ? undefined : listed ?? booked;
-      s = {
+  // Each branch's services are read together: a few statements per branch, not per service.
+  for (const b of branchIds) {
+    const mine = tickets.filter((t) => t.branch_id === b);
+    const serviceIds = [...new Set(mine.map((t) => t.service_id))];
+    const waitingIds = [...new Set(mine.filter((t) => WAITING.includes(t.status as TicketStatus)).map((t) => t.service_id))];
+    const cfgs = new Map((await db.selectFrom('tracking_services').selectAll().where('branch_id', '=', b).where('service_id', 'in', serviceIds).execute()).map((c) => [c.service_id, c]));
+    // The head office's name for the service, else the branch's own (its directory: what the kiosk and the paper
+    // ticket say), else the one it sent with its appointment settings (a branch from before directories).
+    const listed = new Map((await db.selectFrom('branch_services')
+      .select(['service_id', 'name_fr', 'name_wo', 'name_en', 'notify_at_position']).where('branch_id', '=', b).where('service_id', 'in', serviceIds).execute()).map((l) => [l.service_id, l]));
+    const unnamed = serviceIds.filter((id) => !cfgs.get(id)?.name && !listed.has(id));
+    const booked = new Map(unnamed.length ? (await db.withTables<CentralAppointmentTables>().selectFrom('appointment_services')
+      .select(['service_id', 'name_fr', 'name_wo', 'name_en']).where('branch_id', '=', b).where('service_id', 'in', unnamed).execute()).map((a) => [a.service_id, a]) : []);
+    const queues = waitingIds.length ? await loadQueues(db, b, waitingIds, ctx.now) : new Map<string, QueueEntry[]>();
+    const paces = waitingIds.length ? await branchPaces(db, b, waitingIds) : new Map<string, ServicePace>();
+    for (const serviceId of serviceIds) {
+      const cfg = cfgs.get(serviceId);
+      const l = listed.get(serviceId);
+      const named = cfg?.name ? undefined : l ?? booked.get(serviceId);
+      const s: { name: LocalizedText | null; notifyAt: number; defaultMinutes: number; queue?: QueueEntry[]; rate?: ServicePace } = {
         name: cfg?.name ? (JSON.parse(cfg.name) as LocalizedText) : named ? { fr: named.name_fr, wo: named.name_wo, en: named.name_en } : null,
         // The branch's own position for the service (set on screen there), else head office's for it, else its default.
-        notifyAt: listed?.notify_at_position ?? cfg?.notify_at_position ?? ctx.defaultNotifyAt,
+        notifyAt: l?.notify_at_position ?? cfg?.notify_at_position ?? ctx.defaultNotifyAt,
         defaultMinutes: cfg?.default_service_minutes ?? DEFAULT_SERVICE_MINUTES,
       };
-      services.set(key, s);
-    }
-    if (WAITING.includes(t.status as TicketStatus) && !s.queue) {
-      s.queue = await loadQueue(db, t.branch_id, t.service_id, ctx.now);
-      s.rate = await branchPace(db, t.branch_id, t.service_id) ?? await serviceRate(db, t.branch_id, t.service_id, s.defaultMinutes, ctx.now);
+      if (waitingIds.includes(serviceId)) {
+        s.queue = queues.get(serviceId) ?? [];
+        s.rate = paces.get(serviceId) ?? await serviceRate(db, b, serviceId, s.defaultMinutes, ctx.now);
+      }
+      services.set(`${b}\u0000${serviceId}`, s);
     }
   }
 
