@@ -18,7 +18,7 @@ import { enrolBranch, HttpClient, inBatches, pushRecords, startCentralChild } fr
 
 /** An instance of central on the shared database. */
 const startInstance = (databaseUrl: string) => startCentralChild({ BENCH_ADMIN_TOKEN: ADMIN, BENCH_CENTRAL_DATABASE_URL: databaseUrl });
-import { memory, ProcSampler, type ProcUsage } from './proc.js';
+import { memory, PgBackendSampler, ProcSampler, type ProcUsage } from './proc.js';
 import { nowMs, sleep, summarize, type LatencySummary } from './stats.js';
 
 const ADMIN = 'bench-central-admin-token-national';
@@ -34,6 +34,13 @@ export interface NationalResult {
   ingest: {
     branches: number; instances: number; records: number; seconds: number; recordsPerSecond: number;
     pushLatency: LatencySummary; centralCpu: ProcUsage[];
+    /** From the first push until both instances' trackers had projected every record, s. */
+    projectedSeconds: number;
+    /**
+     * CPU per 1,000 records from the first push until every record was projected (ingest and tracking projection):
+     * each instance's process, and the PostgreSQL backends of the bench's database.
+     */
+    cpuMsPer1000: { instances: number[]; postgres: number };
     /** After every branch pushed everything again through the other instance: records held ÷ records sent (1 = exactly once). */
     heldAfterReplay: number; replaySeconds: number;
   };
@@ -64,15 +71,39 @@ async function measureIngest(databaseUrl: string, opts: NationalOptions, log: (l
       fleet.push({ id, n: i, credential: await enrolBranch(clients[0] as HttpClient, ADMIN, id), records: servedTickets(id, Math.ceil(opts.recordsPerBranch / 4)).slice(0, opts.recordsPerBranch) });
     }
     const latencies: number[] = [];
+    const watch = new pg.Client({ connectionString: databaseUrl });
+    await watch.connect();
+    const dbName = new URL(databaseUrl).pathname.slice(1);
+    const backends = async () => (await watch.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName])).rows.map((r) => r.pid);
+    const pgSampler = new PgBackendSampler(backends);
     const samplers = instances.map((i) => new ProcSampler(i.pid));
-    for (const s of samplers) s.start();
-    const t0 = nowMs();
-    // Half the branches reach one instance, half the other.
-    await Promise.all(fleet.map((b) => pushAll(clients[b.n % 2] as HttpClient, b.credential, b.id, b.records, latencies)));
-    const seconds = (nowMs() - t0) / 1000;
-    const centralCpu = samplers.map((s) => s.stop());
+    let centralCpu: ProcUsage[];
+    let seconds: number;
+    let projectedSeconds: number;
+    let pgCpu: number;
     const records = opts.branches * opts.recordsPerBranch;
-    log(`ingest: ${records.toLocaleString('en')} records from ${opts.branches} branches through 2 instances in ${seconds.toFixed(1)} s`);
+    try {
+      await pgSampler.start();
+      for (const s of samplers) s.start();
+      const t0 = nowMs();
+      // Half the branches reach one instance, half the other.
+      await Promise.all(fleet.map((b) => pushAll(clients[b.n % 2] as HttpClient, b.credential, b.id, b.records, latencies)));
+      seconds = (nowMs() - t0) / 1000;
+      // The trackers project what was pushed behind the acknowledgements: their work is central's cost too.
+      for (;;) {
+        const behind = await watch.query<{ n: string }>(
+          "SELECT count(*) AS n FROM branch_sync s LEFT JOIN tracking_cursor c ON c.branch_id = s.branch_id WHERE s.branch_id LIKE 'nat-%' AND coalesce(c.last_seq, 0) < s.last_seq",
+        );
+        if (Number(behind.rows[0]?.n ?? 0) === 0) break;
+        await sleep(50);
+      }
+      projectedSeconds = (nowMs() - t0) / 1000;
+      centralCpu = samplers.map((s) => s.stop());
+      pgCpu = await pgSampler.stop();
+    } finally {
+      await watch.end();
+    }
+    log(`ingest: ${records.toLocaleString('en')} records from ${opts.branches} branches through 2 instances in ${seconds.toFixed(1)} s (projected in ${projectedSeconds.toFixed(1)} s)`);
 
     // Every acknowledgement lost: each branch sends everything again, through the other instance.
     const r0 = nowMs();
@@ -92,7 +123,9 @@ async function measureIngest(databaseUrl: string, opts: NationalOptions, log: (l
     }
     return {
       branches: opts.branches, instances: 2, records, seconds: Math.round(seconds * 100) / 100, recordsPerSecond: Math.round(records / seconds),
-      pushLatency: summarize(latencies), centralCpu, heldAfterReplay: Math.round((held / records) * 10_000) / 10_000, replaySeconds: Math.round(replaySeconds * 100) / 100,
+      pushLatency: summarize(latencies), centralCpu, projectedSeconds: Math.round(projectedSeconds * 100) / 100,
+      cpuMsPer1000: { instances: centralCpu.map((c) => Math.round((c.cpuSeconds * 1e6) / records)), postgres: Math.round((pgCpu * 1e6) / records) },
+      heldAfterReplay: Math.round((held / records) * 10_000) / 10_000, replaySeconds: Math.round(replaySeconds * 100) / 100,
     };
   } finally {
     for (const c of clients) c.close();
@@ -170,7 +203,7 @@ export async function runNationalBench(opts: NationalOptions, log: (line: string
   const problem = await postgresProblem();
   if (problem) {
     log(`PostgreSQL unreachable (${problem}): national-scale central skipped`);
-    return { ingest: { branches: 0, instances: 0, records: 0, seconds: 0, recordsPerSecond: 0, pushLatency: summarize([]), centralCpu: [], heldAfterReplay: 0, replaySeconds: 0 }, fanout: null, skipped: problem };
+    return { ingest: { branches: 0, instances: 0, records: 0, seconds: 0, recordsPerSecond: 0, pushLatency: summarize([]), centralCpu: [], projectedSeconds: 0, cpuMsPer1000: { instances: [], postgres: 0 }, heldAfterReplay: 0, replaySeconds: 0 }, fanout: null, skipped: problem };
   }
   const ingestDb = await createPgDatabase();
   let ingest: NationalResult['ingest'];

@@ -166,3 +166,52 @@ export class ProcSampler {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * CPU of the PostgreSQL backends serving one database (on this machine: the bench's PostgreSQL is local), from
+ * /proc like the other figures: the backends are listed from pg_stat_activity while the phase runs (the pools open
+ * and close connections), and each one's CPU is counted from the start of the phase or its birth. Other databases'
+ * backends (other work on a shared server) are not counted; PostgreSQL's background writers are not either.
+ */
+export class PgBackendSampler {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private listing: Promise<void> | null = null;
+
+  constructor(private readonly list: () => Promise<number[]>, private readonly everyMs = 200) {}
+
+  async start(): Promise<void> {
+    for (const pid of await this.list()) this.read(pid, true);
+    this.timer = setInterval(() => { this.listing ??= this.sample().finally(() => { this.listing = null; }); }, this.everyMs);
+    this.timer.unref();
+  }
+
+  private read(pid: number, atStart: boolean): void {
+    try {
+      const cpu = cpuSeconds(pid);
+      if (!this.first.has(pid)) this.first.set(pid, atStart ? cpu : 0);
+      this.last.set(pid, cpu);
+    } catch {
+      // the backend ended: its last reading stays
+    }
+  }
+
+  private async sample(): Promise<void> {
+    try {
+      for (const pid of new Set([...this.last.keys(), ...await this.list()])) this.read(pid, false);
+    } catch {
+      // the listing failed once: the next sample catches up
+    }
+  }
+
+  /** CPU seconds the backends used during the phase. */
+  async stop(): Promise<number> {
+    if (this.timer) clearInterval(this.timer);
+    await this.listing;
+    await this.sample();
+    let total = 0;
+    for (const [pid, cpu] of this.last) total += cpu - (this.first.get(pid) ?? 0);
+    return Math.round(total * 100) / 100;
+  }
+}

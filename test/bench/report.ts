@@ -309,6 +309,7 @@ export function formatTable(r: BenchResults, centralText: string | null): string
       const i = n.ingest;
       lines.push('', `Central at national scale (PostgreSQL, ${i.instances} instances on one database)`);
       lines.push(`  ingest: ${i.records.toLocaleString('en')} records from ${i.branches} branches at once in ${i.seconds} s = ${i.recordsPerSecond.toLocaleString('en')} records/s (push p50 ${ms(i.pushLatency.p50)}, p99 ${ms(i.pushLatency.p99)}); instance CPU ${i.centralCpu.map((c) => `${c.cpuPercent}%`).join(' + ')}`);
+      lines.push(`  every record projected by the trackers ${i.projectedSeconds} s after the first push; CPU per 1,000 records over that time: instances ${i.cpuMsPer1000.instances.map((c) => `${c} ms`).join(' + ')}, PostgreSQL backends ${i.cpuMsPer1000.postgres} ms`);
       lines.push(`  replay of everything through the other instance: ${i.replaySeconds} s; ticket events held ÷ sent = ${i.heldAfterReplay}`);
       if (n.fanout) {
         const f = n.fanout;
