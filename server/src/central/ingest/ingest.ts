@@ -42,11 +42,17 @@ function reject(raw: Envelope, reason: string): Decision {
   return { kind: 'rejected', seq: raw.seq, eventId: raw.eventId, reason, recordText };
 }
 
+/**
+ * What the push route's envelope did not check of a record (its seq and event id are typed already). Each field is
+ * validated once: the envelope at the edge, the rest here, where a malformed record is quarantined, not refused.
+ */
+const RecordRest = SyncEvent.omit({ seq: true, eventId: true });
+
 /** Decide, without touching the database, what to do with one record. */
 export function classifyRecord(branchId: string, raw: Envelope): Decision {
-  const parsed = SyncEvent.safeParse(raw);
+  const parsed = RecordRest.safeParse(raw);
   if (!parsed.success) return reject(raw, `malformed record: ${zodMessage(parsed.error)}`);
-  const event = parsed.data;
+  const event: SyncEvent = { ...parsed.data, seq: raw.seq, eventId: raw.eventId };
   const payloadText = JSON.stringify(event.payload ?? null);
   if (payloadText.length > MAX_RECORD_BYTES) return reject(raw, `payload is larger than ${MAX_RECORD_BYTES} bytes`);
   if (event.aggregateType !== 'ticket') {
@@ -255,8 +261,11 @@ async function quarantineCollisions(trx: CentralTrx, branchId: string, decisions
 function utc(iso: string): string;
 function utc(iso: string | null): string | null;
 function utc(iso: string | null): string | null {
-  return iso === null ? null : new Date(iso).toISOString();
+  if (iso === null) return null;
+  // Already in that shape (what branches send): as is, without a Date round trip per column (4 % of an ingest).
+  return CANONICAL_UTC.test(iso) ? iso : new Date(iso).toISOString();
 }
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function ticketRow(t: TicketSnapshotV1, seq: number): CentralTicketsTable {
   return {
