@@ -13,20 +13,53 @@ import { buildViews, refKey, syncStateOf, type TicketRef } from './views.js';
 const MAX_TICKETS_PER_SOCKET = 5;
 
 /** A followed ref, the branch its view resolved to (null: none yet, or several) and what was last sent. */
-interface Watched { ref: TicketRef; branchId: string | null; lastSent: string }
+interface Watched { ref: TicketRef; branchId: string | null; lastSent: TrackView }
 
 type TrackSocket = Socket<TrackClientToServer, TrackServerToClient>;
 
-/** What changes for the visitor (not the clock). */
-function signature(v: TrackView): string {
-  return JSON.stringify({ ...v, serverTime: null, freshness: { ...v.freshness, ageSeconds: null } });
+/** Views sent between two yields to the event loop: a refresh of 10,000 pages must not hold the thread. */
+const EMIT_CHUNK = 500;
+/** Joins whose views are built together (one read of each line for all of them). */
+const JOIN_BATCH = 1000;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+/** Whether a visitor would see a difference (the clock, serverTime and the data's age, aside), field by field. */
+function sameView(a: TrackView, b: TrackView): boolean {
+  const keys = Object.keys(a) as Array<keyof TrackView>;
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    if (k === 'serverTime') continue;
+    if (k === 'freshness') {
+      const fa = a.freshness;
+      const fb = b.freshness;
+      if (fa.dataAsOf !== fb.dataAsOf || fa.stale !== fb.stale || fa.reason !== fb.reason) return false;
+      continue;
+    }
+    if (!sameValue(a[k], b[k])) return false;
+  }
+  return true;
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class TrackingHub {
   private readonly watched = new Map<string, Watched>();
   private readonly branchMarks = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  /** Joins waiting for their first view, built in batches. */
+  private readonly joins: Array<{ ref: TicketRef; resolve: (v: TrackView) => void; reject: (err: unknown) => void }> = [];
+  private joining = false;
+  /** Branches to refresh (null: tickets not resolved yet), with tickets projected meanwhile; one refresh at a time. */
+  private readonly pending = new Map<string | null, Set<string>>();
+  private refreshing: Promise<void> | null = null;
 
   constructor(
     private readonly io: Server,
@@ -65,7 +98,7 @@ export class TrackingHub {
       mine.add(key);
       void socket.join(this.room(key));
       void this.viewOf(ref).then((view) => {
-        this.watched.set(key, { ref, branchId: view.branch?.id ?? null, lastSent: signature(view) });
+        this.watched.set(key, { ref, branchId: view.branch?.id ?? null, lastSent: view });
         reply({ ok: true, data: view });
       }).catch((err: unknown) => {
         this.deps.logger.error({ err, ticketId }, 'tracking view failed');
@@ -77,27 +110,78 @@ export class TrackingHub {
     });
   }
 
-  private async viewOf(ref: TicketRef): Promise<TrackView> {
-    const views = await buildViews(this.deps.db, [ref], this.deps.viewContext());
-    return views.get(refKey(ref)) as TrackView;
+  /**
+   * A joining page's view. Joins arriving while views are being built wait and are built together: 10,000 pages
+   * joining read the line a few dozen times, not 10,000 times.
+   */
+  private viewOf(ref: TicketRef): Promise<TrackView> {
+    return new Promise<TrackView>((resolve, reject) => {
+      this.joins.push({ ref, resolve, reject });
+      void this.buildJoins();
+    });
   }
 
-  /** Recompute and push the views of followed tickets of a branch (and of tickets central did not know yet). */
-  async refresh(branchId: string | null, alsoTickets: readonly string[] = []): Promise<void> {
-    const also = new Set(alsoTickets);
+  private async buildJoins(): Promise<void> {
+    if (this.joining) return;
+    this.joining = true;
+    try {
+      while (this.joins.length) {
+        const batch = this.joins.splice(0, JOIN_BATCH);
+        try {
+          const views = await buildViews(this.deps.db, batch.map((j) => j.ref), this.deps.viewContext());
+          for (const j of batch) j.resolve(views.get(refKey(j.ref)) as TrackView);
+        } catch (err) {
+          for (const j of batch) j.reject(err);
+        }
+      }
+    } finally {
+      this.joining = false;
+    }
+  }
+
+  /**
+   * Recompute and push the views of followed tickets of a branch (and of tickets central did not know yet).
+   * Refreshes run one after another (a newer view is never overtaken by an older one); asked again meanwhile, a
+   * branch is refreshed once more after.
+   */
+  refresh(branchId: string | null, alsoTickets: readonly string[] = []): Promise<void> {
+    const also = this.pending.get(branchId) ?? new Set<string>();
+    for (const t of alsoTickets) also.add(t);
+    this.pending.set(branchId, also);
+    this.refreshing ??= this.runRefreshes().finally(() => { this.refreshing = null; });
+    return this.refreshing;
+  }
+
+  private async runRefreshes(): Promise<void> {
+    for (;;) {
+      const next = this.pending.entries().next();
+      if (next.done) return;
+      const [branchId, also] = next.value;
+      this.pending.delete(branchId);
+      try {
+        await this.refreshBranch(branchId, also);
+      } catch (err) {
+        this.deps.logger.error({ err, branchId }, 'tracking refresh failed');
+      }
+    }
+  }
+
+  private async refreshBranch(branchId: string | null, also: ReadonlySet<string>): Promise<void> {
     // A bare ref becomes ambiguous when another branch pushes the same id: the projected ids (`also`) catch it.
     const refs = [...this.watched.values()].filter((w) => w.branchId === branchId || w.branchId === null || also.has(w.ref.ticketId)).map((w) => w.ref);
     if (!refs.length) return;
     const views = await buildViews(this.deps.db, refs, this.deps.viewContext());
     const nsp = this.io.of(TRACK_NAMESPACE);
+    let sent = 0;
     for (const [id, view] of views) {
       const w = this.watched.get(id);
       if (!w) continue;
-      const sig = signature(view);
       w.branchId = view.branch?.id ?? null;
-      if (sig === w.lastSent) continue;
-      w.lastSent = sig;
+      if (sameView(view, w.lastSent)) continue;
+      w.lastSent = view;
       nsp.to(this.room(id)).emit('track:update', view);
+      // Let the sockets write and other work run between chunks.
+      if (++sent % EMIT_CHUNK === 0) await yieldToLoop();
     }
   }
 
@@ -108,13 +192,16 @@ export class TrackingHub {
     try {
       const branchIds = [...new Set([...this.watched.values()].map((w) => w.branchId).filter((b): b is string => b !== null))];
       const ctx = this.deps.viewContext();
+      // With the tracking cursor: facts another instance projected after the push (a call's counter, parking)
+      // change the views too.
       const rows = branchIds.length
-        ? await this.deps.db.selectFrom('branch_sync').select(['branch_id', 'last_seq', 'last_push_at', 'oldest_pending_at', 'head_seq']).where('branch_id', 'in', branchIds).execute()
+        ? await this.deps.db.selectFrom('branch_sync as s').leftJoin('tracking_cursor as c', 'c.branch_id', 's.branch_id')
+          .select(['s.branch_id', 's.last_seq', 's.last_push_at', 's.oldest_pending_at', 's.head_seq', 'c.last_seq as tracked_seq']).where('s.branch_id', 'in', branchIds).execute()
         : [];
       for (const r of rows) {
         // The views' own rule: a mark that flips when, and only when, the views' freshness does.
         const { stale } = branchFreshness(syncStateOf(r), ctx.now, ctx.staleAfterSeconds);
-        const mark = `${r.last_seq}|${r.last_push_at}|${r.head_seq}|${r.oldest_pending_at}|${stale}`;
+        const mark = `${r.last_seq}|${r.tracked_seq ?? 0}|${r.last_push_at}|${r.head_seq}|${r.oldest_pending_at}|${stale}`;
         if (this.branchMarks.get(r.branch_id) === mark) continue;
         this.branchMarks.set(r.branch_id, mark);
         await this.refresh(r.branch_id);
