@@ -109,9 +109,12 @@ export function Supervisor({ session, live, commands }: Props) {
             const waiting = snapshot.activeTickets
               .filter((x) => x.serviceId === s.id && isWaitingStatus(x.status) && !x.parkedAt)
               .sort((a, b) => (a.position ?? 999) - (b.position ?? 999) || a.issuedAt.localeCompare(b.issuedAt));
-            const overCount = overTargetCount(waiting.map((x) => x.issuedAt), s.targetWaitMinutes, now);
+            // The screen holds the head of a long line only (docs/realtime.md): its counts are the queue summary's.
+            // A line held whole is counted here, as the minutes pass; a longer one by the server.
+            const whole = q === undefined || waiting.length >= q.waitingCount;
+            const overCount = whole ? overTargetCount(waiting.map((x) => x.issuedAt), s.targetWaitMinutes, now) : q.overTargetCount;
             return (
-              <div key={s.id} className={`service-card status-${s.status}${overCount ? ' has-over' : ''}`} data-testid={`sup-service-${s.prefix}`} data-status={s.status} data-waiting={waiting.length}>
+              <div key={s.id} className={`service-card status-${s.status}${overCount ? ' has-over' : ''}`} data-testid={`sup-service-${s.prefix}`} data-status={s.status} data-waiting={q?.waitingCount ?? waiting.length}>
                 <div className="service-head">
                   <strong>{serviceName(s)}</strong>
                   <span className={`service-status status-${s.status}`}>{t(`serviceStatus.${s.status}`)}</span>

@@ -9,7 +9,7 @@ import { centralConfigMigration } from '../services/central-config.migration.js'
 import { adminAuditMigration } from '../audit/audit.migration.js';
 import { remoteMigration, absentMigration } from '../remote/remote.migration.js';
 import { notifyAtMigration } from '../services/notify-at.migration.js';
-import { waitingLineMigration } from '../tickets/tickets.migration.js';
+import { parkedMigration, waitingLineMigration } from '../tickets/tickets.migration.js';
 
 export const branchMigrations: Record<string, Migration> = {
   '0001_initial': {
@@ -197,4 +197,5 @@ export const branchMigrations: Record<string, Migration> = {
   '0008_absent': absentMigration,
   '0009_notify_at': notifyAtMigration,
   '0010_waiting_line': waitingLineMigration,
+  '0011_parked': parkedMigration,
 };

@@ -10,7 +10,7 @@ import type { BranchState } from '../supervision/branch-state.js';
 import type { TicketQueries } from '../tickets/ticket.queries.js';
 import type { TicketRow } from '../tickets/ticket.repository.js';
 
-/** The queue summary reads the whole waiting line: worked out at most this often while things change. */
+/** The queue summary counts over every line (one aggregate per service): worked out at most this often while things change. */
 export const QUEUE_MIN_MS = 50;
 /**
  * Call boards and kiosks show only the waiting count per line: a new count rides their next batch (a call, a message),
@@ -20,7 +20,7 @@ export const SCREEN_QUEUE_MS = 1_000;
 
 export interface FanoutDeps {
   state: Pick<BranchState, 'snapshot' | 'queueSummary'>;
-  ticketViews: Pick<TicketQueries, 'view'>;
+  ticketViews: Pick<TicketQueries, 'view' | 'lineEdges'>;
   counters: Pick<CounterService, 'find'>;
   /** How many sockets an audience's room holds now. */
   size(audience: Audience): number;
@@ -45,6 +45,8 @@ export class Fanout {
   // Gathered during the current turn.
   private calls: CallEvent[] = [];
   private tickets = new Map<string, { row: TicketRow; view?: TicketView }>();
+  /** Changes this turn that may have taken a ticket out of a line (a call, a transfer, a cancellation …). */
+  private departed = 0;
   private counterIds = new Set<string>();
   private message: { text: string | null } | null = null;
   private alerts: Alert[] = [];
@@ -73,11 +75,14 @@ export class Fanout {
 
   called(ticket: TicketRow, call: CallEvent): void {
     this.calls.push(call);
+    this.departed += 1;
     this.tickets.set(ticket.id, { row: ticket });
     this.queueChanged();
   }
 
   changed(ticket: TicketRow): void {
+    // A start or a completion takes nobody out of a line: the ticket had been called.
+    if (ticket.status !== 'serving' && ticket.status !== 'served') this.departed += 1;
     this.tickets.set(ticket.id, { row: ticket });
     this.queueChanged();
   }
@@ -166,7 +171,8 @@ export class Fanout {
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = null;
     const now = performance.now();
-    const { calls, tickets, counterIds, message, alerts, kioskChanged, resync } = this;
+    const { calls, tickets, counterIds, message, alerts, kioskChanged, resync, departed } = this;
+    this.departed = 0;
     this.calls = [];
     this.tickets = new Map();
     this.counterIds = new Set();
@@ -193,7 +199,11 @@ export class Fanout {
       if (resync) batch.snapshot = this.forAudience('staff', this.d.state.snapshot(true));
       if (calls.length) batch.calls = calls;
       if (!resync) {
-        if (tickets.size) batch.tickets = [...tickets.values()].map((t) => t.view ?? this.d.ticketViews.view(t.row));
+        const views = [...tickets.values()].map((t) => t.view ?? this.d.ticketViews.view(t.row));
+        // Staff screens hold the head of each line, not all of it: tickets that left a line move others into its
+        // head, which are sent with them (lineEdges).
+        for (const edge of this.d.ticketViews.lineEdges(departed)) if (!tickets.has(edge.id)) views.push(edge);
+        if (views.length) batch.tickets = views;
         const changed = this.changedCounters(counterIds);
         if (changed.length) batch.counters = changed;
         if (queue) batch.queue = queue;

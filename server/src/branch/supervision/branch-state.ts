@@ -118,7 +118,8 @@ export class BranchState {
       counters: this.counters.list(),
       queue: this.queueSummary(),
       recentCalls: this.calls,
-      activeTickets: forStaff ? this.tickets.activeViews() : [],
+      // The heads of the lines, not every waiting ticket (docs/realtime.md); GET /api/tickets has them all.
+      activeTickets: forStaff ? this.tickets.staffViews() : [],
       message: this.message(),
       skipAbsent: readRemoteSettings(this.ctx.store).absent === 'skip',
       closure: this.branch.closureAt(this.ctx.clock.now()),

@@ -12,7 +12,13 @@ import { averageServiceMinutes, estimateWaitMinutes, noOpenCounter, SERVICE_TIME
 import type { BranchStore } from '../db/store.js';
 import { countOpenCountersByService, countOpenCountersFor } from '../counters/counter.repository.js';
 import { findService, listServices } from '../services/service.repository.js';
-import { activeTickets, findTicket, recentServiceMinutes, toTicketView, waitingForExpiry, waitingLineSplit, type TicketRow } from './ticket.repository.js';
+import { activeTickets, findTicket, lineHeads, recentServiceMinutes, staffOwnTickets, ticketsById, toTicketView, waitingForExpiry, waitingLineSplit, type TicketRow } from './ticket.repository.js';
+
+/**
+ * How many of each line's first tickets a staff screen holds (with every ticket at a counter and every special one):
+ * the agent's "next" list and the supervisor's view need the head of the line, not 5,000 tickets per snapshot.
+ */
+export const STAFF_LINE_HEAD = 100;
 
 /** What a service's estimated waits are worked out from. */
 export interface EstimateBasis { averageMinutes: number; openCounters: number }
@@ -74,6 +80,58 @@ export class TicketQueries {
       if (position === null) return this.view(r);
       return toTicketView(r, { position, ...this.estimate(r.service_id, position, bases) });
     });
+  }
+
+  /**
+   * What a staff screen's snapshot holds (docs/realtime.md): the first STAFF_LINE_HEAD of each service's line, every
+   * special waiting ticket (appointments, tickets sent to a counter, remote visitors not checked in), the parked ones
+   * and those at counters, by issue time, with positions as activeViews gives them. The counts are the queue summary's.
+   */
+  staffViews(): TicketView[] {
+    const now = this.d.clock.now();
+    const bases = new Map<string, EstimateBasis>();
+    const own = staffOwnTickets(this.d.store);
+    const views = new Map<string, TicketView>();
+    const positions = new Map<string, number>();
+    const heads: string[] = [];
+    for (const service of listServices(this.d.store)) {
+      this.lineHead(service.id, now).forEach((c, i) => {
+        positions.set(c.id, i + 1);
+        heads.push(c.id);
+      });
+    }
+    const ownIds = new Set(own.map((r) => r.id));
+    for (const r of [...own, ...ticketsById(this.d.store, heads.filter((id) => !ownIds.has(id)))]) {
+      const position = positions.get(r.id);
+      views.set(r.id, position === undefined ? this.view(r) : toTicketView(r, { position, ...this.estimate(r.service_id, position, bases) }));
+    }
+    return [...views.values()].sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * The tickets that may have just moved into the head of a line a staff screen holds, after `departed` tickets left
+   * lines: whatever they left, a ticket that moves up by departures is now among the last `departed` of the head (it
+   * was below it, and each departure moves it up one place at most). Sent with the staff batch, so a screen that had
+   * the head keeps it without a snapshot.
+   */
+  lineEdges(departed: number): TicketView[] {
+    if (departed <= 0) return [];
+    const now = this.d.clock.now();
+    const positions = new Map<string, number>();
+    for (const service of listServices(this.d.store)) {
+      const head = this.lineHead(service.id, now);
+      for (let i = Math.max(0, STAFF_LINE_HEAD - departed); i < head.length; i++) positions.set((head[i] as CallCandidate).id, i + 1);
+    }
+    const bases = new Map<string, EstimateBasis>();
+    return ticketsById(this.d.store, [...positions.keys()]).map((r) => {
+      const position = positions.get(r.id) as number;
+      return toTicketView(r, { position, ...this.estimate(r.service_id, position, bases) });
+    });
+  }
+
+  /** The first STAFF_LINE_HEAD of a service's line in the call rule's order (no counter's preferences). */
+  private lineHead(serviceId: string, now: Date): CallCandidate[] {
+    return rankForCall(lineHeads(this.d.store, serviceId, STAFF_LINE_HEAD), { now, counterId: null }).slice(0, STAFF_LINE_HEAD);
   }
 
   averageServiceMinutes(serviceId: string, defaultMinutes: number): number {

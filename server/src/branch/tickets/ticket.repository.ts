@@ -107,6 +107,42 @@ export function callCandidates(store: BranchStore, counterId: string, serviceIds
 }
 
 /**
+ * The head of a service's line for the staff screens: the first `limit` of each class of plain walk-ins (issue order,
+ * one range of tickets_waiting_line each) and its special tickets sent to no counter. The call rule ranks them; its
+ * first `limit` are the line's first `limit` (each class is called in issue order), read without the rest.
+ */
+export function lineHeads(store: BranchStore, serviceId: string, limit: number): CallCandidate[] {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const queueType of QUEUE_TYPES) {
+    parts.push(`SELECT * FROM (${CANDIDATE_SQL} WHERE ${IN_WAITING_LINE} AND service_id = ? AND queue_type = ? AND ${IS_PLAIN} ORDER BY issued_at, id LIMIT ?)`);
+    params.push(serviceId, queueType, limit);
+  }
+  parts.push(`${CANDIDATE_SQL} WHERE ${IN_WAITING_LINE} AND ${IS_SPECIAL} AND target_counter_id IS NULL AND service_id = ?`);
+  params.push(serviceId);
+  return store.all(raw<CandidateRow>(parts.join('\nUNION ALL\n'), params)).map(toCandidate);
+}
+
+/** Tickets by id, whole (the staff screens' views of a line's head). */
+export function ticketsById(store: BranchStore, ids: readonly string[]): TicketRow[] {
+  if (ids.length === 0) return [];
+  return store.all(raw<TicketRow>(`SELECT * FROM tickets WHERE id IN (${ids.map(() => '?').join(', ')})`, ids));
+}
+
+/**
+ * The active tickets a staff screen holds besides the heads of the lines: those called or being served, those parked
+ * at a counter, and every special waiting ticket (appointments, tickets sent to a counter, remote visitors not
+ * checked in), whole.
+ */
+export function staffOwnTickets(store: BranchStore): TicketRow[] {
+  return store.all(raw<TicketRow>([
+    `SELECT * FROM tickets WHERE ${IN_ACTIVE_QUEUE_TERM} AND status IN ('called','serving')`,
+    `SELECT * FROM tickets WHERE ${IS_WAITING_STATUS} AND parked_at IS NOT NULL`,
+    `SELECT * FROM tickets WHERE ${IN_WAITING_LINE} AND ${IS_SPECIAL}`,
+  ].join('\nUNION ALL\n')));
+}
+
+/**
  * A service's waiting line split to count one ticket's position (see surelyAheadBefore): the callable tickets with no
  * appointment issued before `before` (and callable at the ticket's counter) are only counted, by SQLite over the
  * covering tickets_waiting_line; the others are read as candidates. The line is not read whole for every ticket

@@ -25,3 +25,11 @@ export const waitingLineMigration: Migration = {
     await sql`CREATE INDEX tickets_active ON tickets(service_id, status, service_day, issued_at) WHERE status IN ('waiting','transferred','called','serving')`.execute(db);
   },
 };
+
+// Branch migration 0011_parked (issue 19): the tickets parked at a counter, which the staff snapshot reads whole
+// beside the heads of the lines (ticket.repository.ts: staffOwnTickets) without going through the whole line.
+export const parkedMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE INDEX tickets_parked ON tickets(target_counter_id) WHERE status IN ('waiting','transferred') AND parked_at IS NOT NULL`.execute(db);
+  },
+};
