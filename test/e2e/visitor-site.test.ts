@@ -5,7 +5,8 @@
 // branch's agent app shows with its channel and "pas encore arrivé"; at the branch the kiosk reads the tracking page's
 // QR code, the ticket is arrived, the agent calls it and the tracking page says so. With the branch cut off: a clear refusal and
 // nothing issued, then or when it comes back. A booking made with an e-mail only is moved and cancelled from its page
-// after the code sent to its address (read from the SMTP sink; the page shows the address masked). Each page's first
+// after the code sent to its address (read from the SMTP sink; the page shows the address masked), and a time is booked
+// from the branch page with an e-mail instead of a phone (the code by e-mail, no phone at central). Each page's first
 // load stays under 60 KB and nothing shifts; axe-core.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ import { buildScreens } from '../support/ui-build.js';
 import { codeFromMail, codeFromSms, isVisitorCodeText, smsTracking, Visitors } from '../support/visitor.js';
 import { kioskText, openKiosk, PORTRAIT } from '../support/kiosk.js';
 import { PAGE_STRINGS } from '../../server/src/central/tracking/page.js';
+import { appointmentsDb } from '../../server/src/central/booking/booking.service.js';
 
 const haveChromium = chromiumAvailable();
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-SN' } as const;
@@ -372,6 +374,66 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     await expectNoAxeViolations(page, 'visitor site e-mail booking cancelled');
     for (const [name, bytes] of Object.entries(weights)) expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
     fs.writeFileSync(artifactPath('visitor-site', 'email-booking-first-load-bytes.json'), `${JSON.stringify(weights, null, 2)}\n`);
+  }, 120_000);
+
+  it('books a time with an e-mail instead of a phone: the code from the SMTP sink, the booking with no phone, its page', async () => {
+    // The service the booking test opened to bookings; this central sends both SMS and e-mail: a choice, phone first.
+    const page = await phonePage();
+    const weights: Record<string, number> = {};
+    weights.branch = await openWeighed(page, () => page.goto(`${central.url}/b/${branch.server.branchId}`));
+    const form = page.locator('#book');
+    await form.waitFor();
+    expect(await page.getByRole('radio', { name: S.viaPhone }).isChecked()).toBe(true);
+    expect(await page.locator('#bookPhone').isVisible()).toBe(true);
+    expect(await page.locator('#bookEmail').isVisible()).toBe(false);
+    await expectNoAxeViolations(page, 'visitor site booking form');
+    await page.getByRole('radio', { name: S.viaEmail }).check();
+    expect(await page.locator('#bookPhone').isVisible()).toBe(false);
+    const slot = (await page.locator('#bookSlot option').first().getAttribute('value')) as string;
+    await page.locator('#bookSlot').selectOption(slot);
+    await page.locator('#bookName').fill('Fatou Diop');
+    // A mistyped address: said in the address's words, not the number's; no code sent.
+    const mailsBefore = mail.messages.length;
+    await page.getByLabel(S.email).fill('fatou.diop@');
+    await form.getByRole('button', { name: S.sendCodeEmail }).click();
+    await page.locator('#msg', { hasText: S.errors.VALIDATION_ERROR_EMAIL }).waitFor();
+    await expectNoAxeViolations(page, 'visitor site booking by e-mail, bad address');
+    await page.screenshot({ path: artifactPath('visitor-site', 'book-by-email-form.png'), fullPage: true });
+    const email = 'Fatou.Diop@example.sn';
+    await page.getByLabel(S.email).fill(email);
+    const smsBefore = sms.messages.length;
+    await form.getByRole('button', { name: S.sendCodeEmail }).click();
+    await page.locator('#verify').waitFor();
+    expect(await page.getByLabel(S.codeEmail).count()).toBe(1);
+    expect(await page.locator('#sentTo').textContent()).toBe(S.codeSentEmail.replace('{{to}}', 'f•••@example.sn'));
+    await expectNoAxeViolations(page, 'visitor site booking by e-mail, code');
+    await page.locator('#code').fill(await codeFromMail(mail, email, mailsBefore));
+    await page.getByRole('button', { name: S.confirm }).click();
+    await page.getByTestId('booked').waitFor({ timeout: 15_000 });
+    expect(await page.locator('#bookedHint').textContent()).toBe(S.bookingHintEmail);
+    const displayCode = ((await page.locator('#bookedCode').textContent()) as string).trim();
+    const href = (await page.getByRole('link', { name: S.openBooking }).getAttribute('href')) as string;
+    const code = displayCode.replace('-', '');
+    expect(href).toBe(`/r/${code}`);
+    // Central holds it with the e-mail address alone: no phone; no code went by SMS.
+    const held = await appointmentsDb(central.server.central).selectFrom('bookings').select(['phone', 'email', 'status', 'starts_at', 'service_id']).where('code', '=', code).executeTakeFirstOrThrow();
+    expect(held).toMatchObject({ phone: null, email, status: 'booked', starts_at: slot.split('|')[1], service_id: slot.split('|')[0] });
+    const shown = await central.api.get<{ phone: string | null; email: string | null }>(`/api/public/bookings/${encodeURIComponent(code)}`);
+    expect([shown.status, shown.body.phone]).toEqual([200, null]);
+    expect(sms.messages.slice(smsBefore).filter((m) => isVisitorCodeText(m.message))).toHaveLength(0);
+    await expectNoAxeViolations(page, 'visitor site booked by e-mail');
+    await page.screenshot({ path: artifactPath('visitor-site', 'booked-by-email.png'), fullPage: true });
+
+    // Its page from the confirmation: the code, and a cancel with the address confirmed moments ago (no new code).
+    const sent = mail.messages.length;
+    weights.booking = await openWeighed(page, () => page.getByRole('link', { name: S.openBooking }).click());
+    expect(await page.getByTestId('booking-code').textContent()).toBe(displayCode);
+    await page.getByRole('button', { name: S.cancelBooking }).click();
+    await page.getByTestId('booking-status').filter({ hasText: S.statusCancelled }).waitFor({ timeout: 15_000 });
+    expect((await central.api.get<{ status: string }>(`/api/public/bookings/${encodeURIComponent(code)}`)).body.status).toBe('cancelled');
+    expect(mail.messages.slice(sent).filter((m) => isVisitorCodeText(m.subject))).toHaveLength(0);
+    for (const [name, bytes] of Object.entries(weights)) expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(PAGE_BUDGET_BYTES);
+    fs.writeFileSync(artifactPath('visitor-site', 'email-book-first-load-bytes.json'), `${JSON.stringify(weights, null, 2)}\n`);
   }, 120_000);
 
   it('with the branch cut off: a clear refusal, and nothing is issued then or when it comes back', async () => {

@@ -22,7 +22,7 @@ li a{display:block;padding:.65rem .2rem;border-bottom:1px solid #dde;text-decora
 input,select{font:inherit;padding:.6rem;width:100%;border:1px solid #778;border-radius:8px;margin:.3rem 0 .5rem;background:#fff}label{display:block;font-size:.9rem}
 .search{display:flex;gap:.4rem}.search input,.search select{margin:0}.search button{width:auto;margin:0}.num{font-size:3rem;font-weight:800;letter-spacing:.05em}
 .code{font-size:2rem;font-weight:800;letter-spacing:.05em}.row{display:flex;gap:1rem}.row>div{flex:1}.big{font-size:1.8rem;font-weight:700}nav{text-align:center;margin-top:1rem}nav a{margin:0 .5rem}
-select+button{margin-top:0}.qr svg{display:block;width:12rem;height:12rem;margin:.5rem auto}
+select+button{margin-top:0}fieldset.via{border:0;padding:0;margin:.2rem 0 .4rem}.via legend{font-size:.9rem;padding:0}.via label{display:flex;gap:.5rem;align-items:center;padding:.35rem 0;font-size:1rem}.via input{width:auto;margin:0}.qr svg{display:block;width:12rem;height:12rem;margin:.5rem auto}
 [hidden]{display:none!important}`;
 
 export function layout(lang: Language, S: SiteStrings, title: string, body: string, selfPath: string, withScript: boolean, init?: unknown): string {

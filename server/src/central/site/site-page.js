@@ -12,7 +12,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var join = $('join'), book = $('book'), mine = $('mine'), who = $('who'), verify = $('verify'), result = $('result'), msg = $('msg');
   /** mode: which form asked for the code (join, book, mine or manage); the verify step is shared. */
-  var state = { mode: 'join', codeId: null, phone: null, key: null, token: null };
+  var state = { mode: 'join', via: 'sms', codeId: null, phone: null, email: null, key: null, token: null };
   /** The form the visitor came from, shown again after a refusal. */
   function back() { if (verify) verify.hidden = true; ({ book: book, mine: mine, manage: who }[state.mode] || join).hidden = false; }
 
@@ -21,12 +21,12 @@
   function stored(fn) { try { return fn(); } catch (e) { return e && null; } }
   function keep() {
     stored(function () {
-      if (state.token) sessionStorage.setItem(KEPT, JSON.stringify({ token: state.token, phone: state.phone, expiresAt: state.expiresAt }));
+      if (state.token) sessionStorage.setItem(KEPT, JSON.stringify({ token: state.token, phone: state.phone, email: state.email, expiresAt: state.expiresAt }));
       else sessionStorage.removeItem(KEPT);
     });
   }
   var kept = stored(function () { return JSON.parse(sessionStorage.getItem(KEPT) || 'null'); });
-  if (kept && Date.parse(kept.expiresAt) > Date.now()) { state.token = kept.token; state.phone = kept.phone; state.expiresAt = kept.expiresAt; }
+  if (kept && Date.parse(kept.expiresAt) > Date.now()) { state.token = kept.token; state.phone = kept.phone; state.email = kept.email || null; state.expiresAt = kept.expiresAt; }
   function forget() { state.token = null; keep(); }
 
   function fill(t, v) { return String(t).replace(/\{\{(\w+)\}\}/g, function (_, k) { return v[k] === undefined ? '' : String(v[k]); }); }
@@ -43,6 +43,8 @@
     // Why a code no longer works: too many wrong tries, or its 10 minutes are over (else: already used).
     var why = e.code === 'CODE_EXPIRED' && e.details && { tries: S.CODE_TOO_MANY_TRIES, expired: S.CODE_TIMED_OUT }[e.details.reason];
     if (why) return why;
+    // A contact given as an e-mail address: the address's words, not the number's (a bad address, no e-mail channel).
+    if (state.via === 'email' && S[e.code + '_EMAIL']) return S[e.code + '_EMAIL'];
     if (S[e.code]) return S[e.code];
     return fill(S.other, { message: e.message || String(status) });
   }
@@ -78,11 +80,11 @@
 
   /** A booking of the chosen slot with the confirmed phone's token; the booking code is what the kiosk reads. */
   function doBook(button) {
-    var slot = $('bookSlot'), parts = slot.value.split('|');
-    return post('/api/public/bookings', {
-      branchId: init.branchId, serviceId: parts[0], startsAt: parts[1], name: $('bookName').value, phone: state.phone, language: init.lang,
-      visitorToken: state.token,
-    }).then(function (b) {
+    var slot = $('bookSlot'), parts = slot.value.split('|'), byMail = state.via === 'email';
+    var body = { branchId: init.branchId, serviceId: parts[0], startsAt: parts[1], name: $('bookName').value, language: init.lang, visitorToken: state.token };
+    // The booking holds the one contact that was confirmed: the phone, or the e-mail address alone.
+    if (byMail) body.email = state.email; else body.phone = state.phone;
+    return post('/api/public/bookings', body).then(function (b) {
       busy(button, false);
       if (b.status !== 201) { back(); if (b.status === 401) forget(); return say(explain(b.status, b.body)); }
       say('');
@@ -91,33 +93,52 @@
       $('booked').hidden = false;
       $('bookedAt').textContent = slot.options[slot.selectedIndex].text;
       $('bookedCode').textContent = b.body.booking.displayCode;
+      if (byMail && S.bookingHintEmail) $('bookedHint').textContent = S.bookingHintEmail;
       $('bookedPage').href = '/r/' + encodeURIComponent(b.body.booking.code) + (init.lang === 'fr' ? '' : '?lang=' + init.lang);
     });
   }
 
-  /** Ask for a code for the phone of `form` (or go on at once with the token this phone already has). */
-  function askCode(mode, form, phoneInput, button, go) {
+  /** The verify step's words for the channel the code went by (the branch page's booking may go by e-mail). */
+  function codeWords(via, sentTo) {
+    var label = document.querySelector('label[for="code"]');
+    if (label && S.codeEmail) label.textContent = via === 'email' ? S.codeEmail : S.code;
+    $('sentTo').textContent = fill(via === 'email' && S.codeSentEmail ? S.codeSentEmail : S.codeSent, { to: sentTo });
+  }
+  /**
+   * Ask for a code for the contact of `form`: `contact()` gives { via: 'sms', value: phone } or { via: 'email', value:
+   * address } (or go on at once with the token this contact already has).
+   */
+  function askCode(mode, form, contact, button, go) {
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
+      var c = contact();
       busy(button, true);
-      if (state.token && state.phone === phoneInput.value) {
+      if (state.token && (c.via === 'email' ? state.email : state.phone) === c.value) {
         state.mode = mode;
+        state.via = c.via;
         state.key = newKey();
         go(button).catch(function () { busy(button, false); say(S.network); });
         return;
       }
-      post('/api/public/visitor-codes', { phone: phoneInput.value, language: init.lang }).then(function (r) {
+      state.via = c.via;
+      var ask = c.via === 'email' ? { email: c.value, language: init.lang } : { phone: c.value, language: init.lang };
+      post('/api/public/visitor-codes', ask).then(function (r) {
         busy(button, false);
         if (r.status !== 201) return say(explain(r.status, r.body));
-        state = { mode: mode, codeId: r.body.codeId, phone: phoneInput.value, key: newKey(), token: null, expiresAt: null };
+        state = {
+          mode: mode, via: c.via, codeId: r.body.codeId, phone: c.via === 'sms' ? c.value : null, email: c.via === 'email' ? c.value : null,
+          key: newKey(), token: null, expiresAt: null,
+        };
         say('');
         form.hidden = true;
         verify.hidden = false;
-        $('sentTo').textContent = fill(S.codeSent, { to: r.body.sentTo });
+        codeWords(c.via, r.body.sentTo);
+        $('code').value = '';
         $('code').focus();
       }, function () { busy(button, false); say(S.network); });
     });
   }
+  function byPhone(input) { return function () { return { via: 'sms', value: input.value }; }; }
   /**
    * A code to the booking's own e-mail address (an e-mail-only booking's page): central sends it there; the page holds
    * only the masked address and shows where it went.
@@ -129,7 +150,7 @@
       post(path, { language: init.lang }).then(function (r) {
         busy(button, false);
         if (r.status !== 201) return say(explain(r.status, r.body));
-        state = { mode: 'manage', codeId: r.body.codeId, phone: null, key: null, token: null, expiresAt: null };
+        state = { mode: 'manage', via: 'email', codeId: r.body.codeId, phone: null, email: null, key: null, token: null, expiresAt: null };
         say('');
         form.hidden = true;
         verify.hidden = false;
@@ -213,11 +234,23 @@
   if ($('cancelForm')) onChange($('cancelForm'), 'cancel', $('cancelButton'));
   if ($('moveForm')) onChange($('moveForm'), 'move', $('moveButton'));
 
-  if (join) askCode('join', join, $('phone'), $('sendCode'), doJoin);
-  if (mine) askCode('mine', mine, $('minePhone'), $('mineCode'), doMine);
-  if (book) askCode('book', book, $('bookPhone'), $('bookCode'), doBook);
+  if (join) askCode('join', join, byPhone($('phone')), $('sendCode'), doJoin);
+  if (mine) askCode('mine', mine, byPhone($('minePhone')), $('mineCode'), doMine);
+  if (book) {
+    // A phone (SMS) or an e-mail address (e-mail): the radio choice when central sends both, else the one it sends.
+    var chosen = function () { var r = book.querySelector('input[name="via"]:checked'); return r ? r.value : book.getAttribute('data-via'); };
+    var shown = function () {
+      var via = chosen();
+      if ($('bookPhoneField')) $('bookPhoneField').hidden = via !== 'sms';
+      if ($('bookEmailField')) $('bookEmailField').hidden = via !== 'email';
+      $('bookCode').textContent = via === 'email' ? S.sendCodeEmail : (S.bookButton || $('bookCode').textContent);
+    };
+    Array.prototype.forEach.call(book.querySelectorAll('input[name="via"]'), function (r) { r.addEventListener('change', function () { say(''); shown(); }); });
+    shown();
+    askCode('book', book, function () { var via = chosen(); return { via: via, value: $(via === 'email' ? 'bookEmail' : 'bookPhone').value.trim() }; }, $('bookCode'), doBook);
+  }
   if (who && init.booking.emailCodePath) askMailCode(who, $('whoCode'), init.booking.emailCodePath);
-  else if (who) askCode('manage', who, $('whoPhone'), $('whoCode'), function (button) { return change(pending || 'cancel', button); });
+  else if (who) askCode('manage', who, byPhone($('whoPhone')), $('whoCode'), function (button) { return change(pending || 'cancel', button); });
 
   if (verify) verify.addEventListener('submit', function (ev) {
     ev.preventDefault();

@@ -49,11 +49,12 @@ export function registerSiteRoutes(router: Router, api: CentralApi, deps: { cdb:
     method: 'get', path: '/b/:branchId', operationId: 'getSiteBranch', tag: 'remote', access: 'public', summary: "The visitor site: a branch's lines, and joining one",
     params: z.object({ branchId: z.string().min(1).max(64) }), query: DayQuery, produces: 'text/html',
     description: 'People waiting and the estimated wait per service as central last heard from the branch, with their age; the join form '
-      + '(name, phone, a code by SMS) when the branch is reachable and this central can send SMS. 404 for an unknown or inactive branch (a page).',
+      + '(name, phone, a code by SMS) when the branch is reachable and this central can send SMS; the booking form (name, a phone confirmed by SMS or an e-mail address confirmed by e-mail, whichever this central can send). 404 for an unknown or inactive branch (a page).',
     responses: [{ status: 404, description: 'No such branch taking remote tickets (an HTML page)', contentType: 'text/html' }],
   }, async ({ params, query, req, res }) => {
     const data = await branchPageData(cdb, params.branchId as string, clock.now(), deps.staleAfterSeconds, query.day);
-    sendPage(req, res, renderBranch(data, siteLanguage(req), { smsEnabled: codes.channels().sms }), data ? 200 : 404);
+    const channels = codes.channels();
+    sendPage(req, res, renderBranch(data, siteLanguage(req), { smsEnabled: channels.sms, emailEnabled: channels.email }), data ? 200 : 404);
   });
 
   api.add(router, {

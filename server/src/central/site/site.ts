@@ -174,8 +174,8 @@ function age(S: SiteStrings, seconds: number): string {
   return fill(S.hoursAge, { n: Math.floor(seconds / 3600) });
 }
 
-/** A branch's page: its lines with their age, and the join form (when the branch can be reached and SMS is on). */
-export function renderBranch(data: BranchPageData | null, lang: Language, opts: { smsEnabled: boolean }): string {
+/** A branch's page: its lines with their age, the join form (SMS) and the booking form (a phone by SMS or an e-mail address by e-mail). */
+export function renderBranch(data: BranchPageData | null, lang: Language, opts: { smsEnabled: boolean; emailEnabled: boolean }): string {
   const S = SITE_STRINGS[lang];
   if (!data) return layout(lang, S, S.title, `<h1>${esc(S.homeTitle)}</h1><p class="warn">${esc(S.branchUnknown)}</p><p><a href="${esc(withLang('/', lang))}">${esc(S.back)}</a></p>`, '/', false);
   const { branch, freshness: f } = data;
@@ -223,29 +223,44 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
 <div id="msg" role="alert" aria-live="assertive"></div>`;
   }
   let book = '';
-  if (data.booking && opts.smsEnabled) {
+  // A booking is confirmed by SMS to its phone or by e-mail to its address: phone first when central sends both, the
+  // one it can send otherwise, and said plainly when it can send neither.
+  const via = [...(opts.smsEnabled ? ['sms'] : []), ...(opts.emailEnabled ? ['email'] : [])] as Array<'sms' | 'email'>;
+  if (data.booking && !via.length) book = `<section data-testid="book"><h2 id="book-title">${esc(S.bookTitle)}</h2><p class="warn" data-testid="no-book">${esc(S.noBook)}</p></section>`;
+  else if (data.booking) {
     const groups = data.booking.services.filter((s) => s.slots.length).map((s) => `<optgroup label="${esc(s.name[lang])}">${s.slots.map((at) => {
       const { date, time } = formatDateTime(at, data.booking?.timeZone ?? data.timeZone, lang);
       return `<option value="${esc(`${s.id}|${at}`)}">${esc(s.name[lang])} · ${esc(fill(S.bookedAt, { date, time }))}</option>`;
     }).join('')}</optgroup>`).join('');
     const picker = renderDayPicker(S, lang, `${self}#book-title`, data.booking.days, data.booking.day, data.booking.timeZone);
-    book = `<section data-testid="book"><h2 id="book-title">${esc(S.bookTitle)}</h2>${picker}${groups ? `<form id="book" novalidate>
+    const first = via[0] as 'sms' | 'email';
+    const choice = via.length > 1 ? `<fieldset class="via"><legend>${esc(S.bookVia)}</legend>
+<label><input type="radio" name="via" value="sms" checked> ${esc(S.viaPhone)}</label><label><input type="radio" name="via" value="email"> ${esc(S.viaEmail)}</label></fieldset>` : '';
+    const phoneField = opts.smsEnabled ? `<div id="bookPhoneField"><label for="bookPhone">${esc(S.phone)}</label><input id="bookPhone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required></div>` : '';
+    const emailField = opts.emailEnabled ? `<div id="bookEmailField"${first === 'email' ? '' : ' hidden'}><label for="bookEmail">${esc(S.email)}</label><input id="bookEmail" name="email" type="email" inputmode="email" autocomplete="email" placeholder="${esc(S.emailPlaceholder)}" maxlength="254" required></div>` : '';
+    book = `<section data-testid="book"><h2 id="book-title">${esc(S.bookTitle)}</h2>${picker}${groups ? `<form id="book" novalidate data-via="${first}">
 <label for="bookSlot">${esc(S.slot)}</label><select id="bookSlot" name="slot">${groups}</select>
 <label for="bookName">${esc(S.name)}</label><input id="bookName" name="name" autocomplete="name" required maxlength="80">
-<label for="bookPhone">${esc(S.phone)}</label><input id="bookPhone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required>
-<button type="submit" id="bookCode">${esc(S.bookButton)}</button></form>
-<div id="booked" hidden data-testid="booked"><b>${esc(S.booked)}</b><div id="bookedAt"></div><div class="small">${esc(S.bookingCode)}</div><div id="bookedCode" class="code"></div><p class="small">${esc(S.bookingHint)}</p><a id="bookedPage" href="#">${esc(S.openBooking)}</a></div>` : `<p>${esc(S.noSlot)}</p>`}</section>`;
+${choice}${phoneField}${emailField}
+<button type="submit" id="bookCode">${esc(first === 'email' ? S.sendCodeEmail : S.bookButton)}</button></form>
+<div id="booked" hidden data-testid="booked"><b>${esc(S.booked)}</b><div id="bookedAt"></div><div class="small">${esc(S.bookingCode)}</div><div id="bookedCode" class="code"></div><p class="small" id="bookedHint">${esc(S.bookingHint)}</p><a id="bookedPage" href="#">${esc(S.openBooking)}</a></div>` : `<p>${esc(S.noSlot)}</p>`}</section>`;
   }
   const body = `<p class="small"><a href="${esc(withLang(`/?region=${encodeURIComponent(branch.region)}`, lang))}">${esc(branch.region)}</a> · ${esc(branch.organization.name)}</p>
 <h1>${esc(branch.name)}</h1>${hoursLine}${ageLine}
 <section><h2>${esc(S.services)}</h2><ul>${services}</ul></section>
 <section><h2>${esc(S.joinTitle)}</h2>${join}</section>${book}`;
   // The verify step and the messages are shared by both forms: they live in the join section, or here without it.
-  const shared = joinable ? '' : `<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
+  const joinForm = opts.smsEnabled && joinable;
+  const shared = joinForm ? '' : `<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
 <label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
 <button type="submit" id="confirm">${esc(S.confirm)}</button></form><div id="msg" role="alert" aria-live="assertive"></div>`;
-  const scripted = opts.smsEnabled && (joinable || book.includes('id="book"'));
-  return layout(lang, S, `${branch.name} · SmartQueue`, body + (scripted ? shared : ''), self, scripted, scripted ? { branchId: branch.id, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again } } : undefined);
+  const scripted = joinForm || book.includes('<form id="book"');
+  // The e-mail's words where the phone's would be wrong (the code's label, its hint, the button, a bad address).
+  const strings = {
+    ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again,
+    ...(opts.emailEnabled ? { code: S.code, codeEmail: S.codeEmail, codeSentEmail: S.codeSentEmail, bookButton: S.bookButton, sendCodeEmail: S.sendCodeEmail, bookingHint: S.bookingHint, bookingHintEmail: S.bookingHintEmail } : {}),
+  };
+  return layout(lang, S, `${branch.name} · SmartQueue`, body + (scripted ? shared : ''), self, scripted, scripted ? { branchId: branch.id, lang, strings } : undefined);
 }
 
 /** "My tickets and bookings": a phone, its code, then the phone's remote tickets and bookings (drawn by the script). */
