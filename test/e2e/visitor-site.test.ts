@@ -376,7 +376,7 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     fs.writeFileSync(artifactPath('visitor-site', 'email-booking-first-load-bytes.json'), `${JSON.stringify(weights, null, 2)}\n`);
   }, 120_000);
 
-  it('books a time with an e-mail instead of a phone: the code from the SMTP sink, the booking with no phone, its page', async () => {
+  it('books a time with an e-mail instead of a phone: the code from the SMTP sink, the booking with no phone, my bookings by the address, its page', async () => {
     // The service the booking test opened to bookings; this central sends both SMS and e-mail: a choice, phone first.
     const page = await phonePage();
     const weights: Record<string, number> = {};
@@ -423,6 +423,24 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     expect(sms.messages.slice(smsBefore).filter((m) => isVisitorCodeText(m.message))).toHaveLength(0);
     await expectNoAxeViolations(page, 'visitor site booked by e-mail');
     await page.screenshot({ path: artifactPath('visitor-site', 'booked-by-email.png'), fullPage: true });
+
+    // "My tickets and bookings" on another visit, with the address (phone first in the choice): its code by e-mail,
+    // then the booking with its page; no ticket list for an address.
+    const other = await phonePage();
+    weights.myBookings = await openWeighed(other, () => other.goto(`${central.url}/tickets`));
+    expect(await other.getByRole('radio', { name: S.viaPhoneMine }).isChecked()).toBe(true);
+    await other.getByRole('radio', { name: S.viaEmailMine }).check();
+    await other.getByLabel(S.email).fill('fatou.diop@example.sn');
+    const asked = mail.messages.length;
+    await other.locator('#mine').getByRole('button', { name: S.sendCodeEmail }).click();
+    await other.getByLabel(S.codeEmail).fill(await codeFromMail(mail, email, asked));
+    await other.getByRole('button', { name: S.confirm }).click();
+    const listed = other.getByTestId('my-bookings').getByRole('link', { name: new RegExp(`^${displayCode} · `) });
+    await listed.waitFor();
+    expect(await listed.getAttribute('href')).toBe(href);
+    expect(await other.getByRole('heading', { name: S.ticketsHeading, exact: true }).isVisible()).toBe(false);
+    await expectNoAxeViolations(other, 'visitor site my bookings by e-mail');
+    await other.screenshot({ path: artifactPath('visitor-site', 'my-bookings-by-email.png'), fullPage: true });
 
     // Its page from the confirmation: the code, and a cancel with the address confirmed moments ago (no new code).
     const sent = mail.messages.length;

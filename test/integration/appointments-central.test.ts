@@ -375,8 +375,15 @@ describe.each(dialects)('remote booking through central (%s)', (dialect) => {
     clock.set('2026-12-24T10:05:00Z');
     expect((await mine()).body.map((x) => [x.code, x.changeable])).toEqual([[a.body.booking.code, false]]);
     expect(await (await fetch(`${central.url}/r/${code}`)).text()).not.toContain('id="cancelForm"');
-    // Only a phone's token: an e-mail's is refused, a made-up one too.
-    expect((await pub().post<ErrorShape>('/api/public/my-bookings', { visitorToken: await visitors.emailToken('awa@example.sn') })).status).toBe(403);
+    // An e-mail address's token lists the bookings made with that address (written in any case), not the phone's;
+    // another address's none; remote tickets stay a phone's. A made-up token is refused.
+    const byMail = await book({ branchId, serviceId: serviceC, startsAt: '2026-12-28T10:00:00.000Z', name: 'Awa Sow', email: 'Awa.Sow@example.sn' });
+    expect(byMail.status).toBe(201);
+    const ofMail = await pub().post<MyBooking[] & ErrorShape>('/api/public/my-bookings?lang=en', { visitorToken: await visitors.emailToken('awa.sow@example.sn') });
+    expect(ofMail.status).toBe(200);
+    expect(ofMail.body.map((x) => [x.code, x.pagePath, x.changeable])).toEqual([[byMail.body.booking.code, `/r/${encodeURIComponent(byMail.body.booking.code)}`, true]]);
+    expect((await pub().post<MyBooking[]>('/api/public/my-bookings', { visitorToken: await visitors.emailToken('awa@example.sn') })).body).toEqual([]);
+    expect((await pub().post<ErrorShape>('/api/public/my-tickets', { visitorToken: await visitors.emailToken('awa.sow@example.sn') })).status).toBe(403);
     expect((await pub().post<ErrorShape>('/api/public/my-bookings', { visitorToken: 'sqv_made-up-token-000000000000' })).status).toBe(401);
   });
 

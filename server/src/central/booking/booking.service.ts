@@ -291,10 +291,16 @@ export async function getBooking(cdb: CentralDb, raw: string): Promise<PublicBoo
  * A phone's bookings still to come, and today's while they can still be checked in (the visitor site's "my bookings"):
  * booked ones only (not cancelled, checked in or missed), soonest first.
  */
-export async function currentBookingsOfPhone(cdb: CentralDb, phone: string, now: Date, limit = 20): Promise<PublicBookingView[]> {
+/**
+ * The booked bookings of a confirmed phone, or of a confirmed e-mail address (`email`, lower-case: a booking keeps the
+ * address as typed, the code proves it in any case).
+ */
+export async function currentBookingsOfContact(cdb: CentralDb, contact: { phone: string } | { email: string }, now: Date, limit = 20): Promise<PublicBookingView[]> {
   const db = appointmentsDb(cdb);
   // A check-in window closes at most a few hours after the start: a day back is wide enough, the window decides.
-  const rows = await db.selectFrom('bookings').selectAll().where('phone', '=', phone).where('status', '=', 'booked')
+  const rows = await db.selectFrom('bookings').selectAll()
+    .where((eb) => ('phone' in contact ? eb('phone', '=', contact.phone) : eb(eb.fn('lower', ['email']), '=', contact.email)))
+    .where('status', '=', 'booked')
     .where('starts_at', '>', new Date(now.getTime() - 86_400_000).toISOString()).orderBy('starts_at').limit(limit).execute();
   const views = await Promise.all(rows.map((r) => publicView(db, r)));
   return views.filter((v) => Date.parse(v.checkInClosesAt) > now.getTime());

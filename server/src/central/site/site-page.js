@@ -169,8 +169,10 @@
   }
   /** The confirmed phone's remote tickets, each with its tracking link, and its bookings, each with its page. */
   function doMine(button) {
-    var q = '?lang=' + init.lang, body = { visitorToken: state.token };
-    return Promise.all([post('/api/public/my-tickets' + q, body), post('/api/public/my-bookings' + q, body)]).then(function (r) {
+    var q = '?lang=' + init.lang, body = { visitorToken: state.token }, byMail = state.via === 'email';
+    // An e-mail address has bookings only (remote tickets are a phone's): no ticket list for it.
+    var ticketsOf = byMail ? Promise.resolve({ status: 200, body: [] }) : post('/api/public/my-tickets' + q, body);
+    return Promise.all([ticketsOf, post('/api/public/my-bookings' + q, body)]).then(function (r) {
       busy(button, false);
       var bad = r[0].status !== 200 ? r[0] : r[1].status !== 200 ? r[1] : null;
       if (bad) { back(); if (bad.status === 401) forget(); return say(explain(bad.status, bad.body)); }
@@ -186,6 +188,8 @@
         item(bookings, b.pagePath + (init.lang === 'fr' ? '' : '?lang=' + init.lang), b.displayCode + ' · ' + b.serviceName + ' · ' + b.branchName + ' · ' + b.when);
       });
       $('mineNone').hidden = r[0].body.length > 0;
+      $('mineTickets').hidden = byMail;
+      if (S.noBookingsEmail) $('mineNoBookings').textContent = byMail ? S.noBookingsEmail : S.noBookings;
       $('mineNoBookings').hidden = r[1].body.length > 0;
       $('mineLists').hidden = false;
     });
@@ -235,20 +239,24 @@
   if ($('moveForm')) onChange($('moveForm'), 'move', $('moveButton'));
 
   if (join) askCode('join', join, byPhone($('phone')), $('sendCode'), doJoin);
-  if (mine) askCode('mine', mine, byPhone($('minePhone')), $('mineCode'), doMine);
-  if (book) {
-    // A phone (SMS) or an e-mail address (e-mail): the radio choice when central sends both, else the one it sends.
-    var chosen = function () { var r = book.querySelector('input[name="via"]:checked'); return r ? r.value : book.getAttribute('data-via'); };
+  /**
+   * A form that confirms a phone (SMS) or an e-mail address (e-mail), ids `<p>Phone`, `<p>Email` and their fields: the
+   * radio choice when central sends both, else the one it sends; the button says which way the code goes.
+   */
+  function byChoice(form, p, button, phoneLabel) {
+    var chosen = function () { var r = form.querySelector('input[name="via"]:checked'); return r ? r.value : form.getAttribute('data-via'); };
     var shown = function () {
       var via = chosen();
-      if ($('bookPhoneField')) $('bookPhoneField').hidden = via !== 'sms';
-      if ($('bookEmailField')) $('bookEmailField').hidden = via !== 'email';
-      $('bookCode').textContent = via === 'email' ? S.sendCodeEmail : (S.bookButton || $('bookCode').textContent);
+      if ($(p + 'PhoneField')) $(p + 'PhoneField').hidden = via !== 'sms';
+      if ($(p + 'EmailField')) $(p + 'EmailField').hidden = via !== 'email';
+      if (S.sendCodeEmail) button.textContent = via === 'email' ? S.sendCodeEmail : phoneLabel;
     };
-    Array.prototype.forEach.call(book.querySelectorAll('input[name="via"]'), function (r) { r.addEventListener('change', function () { say(''); shown(); }); });
+    Array.prototype.forEach.call(form.querySelectorAll('input[name="via"]'), function (r) { r.addEventListener('change', function () { say(''); shown(); }); });
     shown();
-    askCode('book', book, function () { var via = chosen(); return { via: via, value: $(via === 'email' ? 'bookEmail' : 'bookPhone').value.trim() }; }, $('bookCode'), doBook);
+    return function () { var via = chosen(); return { via: via, value: $(p + (via === 'email' ? 'Email' : 'Phone')).value.trim() }; };
   }
+  if (mine) askCode('mine', mine, byChoice(mine, 'mine', $('mineCode'), S.sendCode), $('mineCode'), doMine);
+  if (book) askCode('book', book, byChoice(book, 'book', $('bookCode'), S.bookButton), $('bookCode'), doBook);
   if (who && init.booking.emailCodePath) askMailCode(who, $('whoCode'), init.booking.emailCodePath);
   else if (who) askCode('manage', who, byPhone($('whoPhone')), $('whoCode'), function (button) { return change(pending || 'cancel', button); });
 

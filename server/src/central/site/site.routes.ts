@@ -58,9 +58,12 @@ export function registerSiteRoutes(router: Router, api: CentralApi, deps: { cdb:
   });
 
   api.add(router, {
-    method: 'get', path: '/tickets', operationId: 'getSiteMyTickets', tag: 'remote', access: 'public', summary: 'The visitor site: my tickets and bookings (a phone confirmed by a code)',
+    method: 'get', path: '/tickets', operationId: 'getSiteMyTickets', tag: 'remote', access: 'public', summary: 'The visitor site: my tickets and bookings (a phone, or an e-mail address for bookings, confirmed by a code)',
     query: BranchQuery, produces: 'text/html',
-  }, ({ req, res }) => sendPage(req, res, renderMyTickets(siteLanguage(req), { smsEnabled: codes.channels().sms })));
+  }, ({ req, res }) => {
+    const channels = codes.channels();
+    sendPage(req, res, renderMyTickets(siteLanguage(req), { smsEnabled: channels.sms, emailEnabled: channels.email }));
+  });
 
   api.add(router, {
     method: 'get', path: '/r/:code', operationId: 'getSiteBooking', tag: 'remote', access: 'public', summary: "The visitor site: a booking's page (code, QR code, cancel, move)",

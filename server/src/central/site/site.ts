@@ -263,19 +263,33 @@ ${choice}${phoneField}${emailField}
   return layout(lang, S, `${branch.name} · SmartQueue`, body + (scripted ? shared : ''), self, scripted, scripted ? { branchId: branch.id, lang, strings } : undefined);
 }
 
-/** "My tickets and bookings": a phone, its code, then the phone's remote tickets and bookings (drawn by the script). */
-export function renderMyTickets(lang: Language, opts: { smsEnabled: boolean }): string {
+/**
+ * "My tickets and bookings": a phone (code by SMS) or an e-mail address (code by e-mail), then the phone's remote
+ * tickets and bookings, or the bookings made with the address (drawn by the script). The choice, phone first, follows
+ * what central can send, as on the branch page's booking form.
+ */
+export function renderMyTickets(lang: Language, opts: { smsEnabled: boolean; emailEnabled: boolean }): string {
   const S = SITE_STRINGS[lang];
-  const form = opts.smsEnabled ? `<form id="mine" novalidate><label for="minePhone">${esc(S.phone)}</label>
-<input id="minePhone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required>
-<button type="submit" id="mineCode">${esc(S.sendCode)}</button></form>
+  const any = opts.smsEnabled || opts.emailEnabled;
+  const first = opts.smsEnabled ? 'sms' : 'email';
+  const choice = opts.smsEnabled && opts.emailEnabled ? `<fieldset class="via"><legend>${esc(S.mineVia)}</legend>
+<label><input type="radio" name="via" value="sms" checked> ${esc(S.viaPhoneMine)}</label><label><input type="radio" name="via" value="email"> ${esc(S.viaEmailMine)}</label></fieldset>` : '';
+  const phoneField = opts.smsEnabled ? `<div id="minePhoneField"><label for="minePhone">${esc(S.phone)}</label>
+<input id="minePhone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required></div>` : '';
+  const emailField = opts.emailEnabled ? `<div id="mineEmailField"${first === 'email' ? '' : ' hidden'}><p class="small">${esc(S.mineEmailHint)}</p><label for="mineEmail">${esc(S.email)}</label>
+<input id="mineEmail" name="email" type="email" inputmode="email" autocomplete="email" placeholder="${esc(S.emailPlaceholder)}" maxlength="254" required></div>` : '';
+  const form = any ? `<form id="mine" novalidate data-via="${first}">${choice}${phoneField}${emailField}
+<button type="submit" id="mineCode">${esc(first === 'email' ? S.sendCodeEmail : S.sendCode)}</button></form>
 <form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
 <label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
 <button type="submit" id="confirm">${esc(S.confirm)}</button></form>
-<div id="mineLists" hidden><h2>${esc(S.ticketsHeading)}</h2><ul id="mineList" data-testid="my-tickets"></ul><p id="mineNone" class="small" hidden>${esc(S.noTickets)}</p>
+<div id="mineLists" hidden><div id="mineTickets"><h2>${esc(S.ticketsHeading)}</h2><ul id="mineList" data-testid="my-tickets"></ul><p id="mineNone" class="small" hidden>${esc(S.noTickets)}</p></div>
 <h2>${esc(S.bookingsHeading)}</h2><ul id="mineBookings" data-testid="my-bookings"></ul><p id="mineNoBookings" class="small" hidden>${esc(S.noBookings)}</p></div>
 <div id="msg" role="alert" aria-live="assertive"></div>` : `<p class="warn" data-testid="no-sms">${esc(S.noSms)}</p>`;
   const body = `<p class="small"><a href="${esc(withLang('/', lang))}">${esc(S.back)}</a></p><h1>${esc(S.myTickets)}</h1><section><p class="small">${esc(S.myTicketsIntro)}</p>${form}</section>`;
-  return layout(lang, S, `${S.myTickets} · SmartQueue`, body, '/tickets', opts.smsEnabled,
-    opts.smsEnabled ? { branchId: null, lang, strings: { ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again, noTickets: S.noTickets } } : undefined);
+  const strings = {
+    ...S.errors, working: S.working, codeSent: S.codeSent, minutes: S.minutes, again: S.again, noTickets: S.noTickets,
+    ...(opts.emailEnabled ? { code: S.code, codeEmail: S.codeEmail, codeSentEmail: S.codeSentEmail, sendCode: S.sendCode, sendCodeEmail: S.sendCodeEmail, noBookings: S.noBookings, noBookingsEmail: S.noBookingsEmail } : {}),
+  };
+  return layout(lang, S, `${S.myTickets} · SmartQueue`, body, '/tickets', any, any ? { branchId: null, lang, strings } : undefined);
 }

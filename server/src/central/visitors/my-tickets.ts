@@ -1,10 +1,12 @@
 // "My tickets and bookings" on the visitor site (issue 18): a visitor who confirmed a phone sees that phone's remote
 // tickets of the last day that are not over (as central last heard from each branch), with their tracking links, and
 // its bookings still to come (or today's, while they can be checked in), with the site's page to cancel or move each.
+// A confirmed e-mail address sees the bookings made with it (remote tickets are a phone's only).
 import { displayTicketNumber } from '../../shared/domain/numbering.js';
 import type { MyBooking, MyTicket } from '../../shared/contracts/visitor.js';
 import type { Language } from '../../shared/contracts/domain.js';
-import { currentBookingsOfPhone } from '../booking/booking.service.js';
+import { currentBookingsOfContact } from '../booking/booking.service.js';
+import type { VisitorContact } from './visitor-codes.js';
 import { formatDateTime } from '../notifications/templates.js';
 import { SITE_STRINGS } from '../site/site.js';
 import type { CentralDb } from '../db/database.js';
@@ -36,8 +38,9 @@ export async function myTickets(cdb: CentralDb, phone: string, now: Date, langua
   return out;
 }
 
-export async function myBookings(cdb: CentralDb, phone: string, now: Date, language: Language = 'fr'): Promise<MyBooking[]> {
-  const bookings = await currentBookingsOfPhone(cdb, phone, now);
+/** The bookings of the token's phone, or of its e-mail address (the bookings made with that address). */
+export async function myBookings(cdb: CentralDb, contact: VisitorContact, now: Date, language: Language = 'fr'): Promise<MyBooking[]> {
+  const bookings = await currentBookingsOfContact(cdb, contact.channel === 'sms' ? { phone: contact.target } : { email: contact.target.toLowerCase() }, now);
   return bookings.map((b) => {
     const code = encodeURIComponent(b.code);
     const { date, time } = formatDateTime(b.startsAt, b.timeZone, language);

@@ -42,6 +42,8 @@ export const VISITOR_CODE_DEFAULTS: Required<VisitorCodeOptions> = {
 };
 
 export const VISITOR_TOKEN_PREFIX = 'sqv_';
+/** What a confirmed visitor token stands for: a phone (by SMS) or an e-mail address (by e-mail, lower-case). */
+export type VisitorContact = { channel: 'sms' | 'email'; target: string };
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The code's hash, salted with its id: the same 6 digits never give the same hash twice. */
@@ -159,6 +161,15 @@ export class VisitorCodes {
     }
     if (row.channel !== 'sms') throw new CentralError(403, 'VISITOR_PHONE_MISMATCH', 'this confirmation is for an e-mail address: confirm a phone number');
     return row.target;
+  }
+
+  /** The phone or e-mail address (lower-case) a visitor token stands for, or a 401 (missing, unknown, expired). */
+  async contactOf(token: string): Promise<VisitorContact> {
+    const row = token.startsWith(VISITOR_TOKEN_PREFIX) ? await this.byToken(token) : undefined;
+    if (!row || !row.token_expires_at || Date.parse(row.token_expires_at) <= this.deps.clock.now().getTime()) {
+      throw new CentralError(401, 'VISITOR_UNVERIFIED', 'confirm your phone number (or e-mail address) with the code sent to it first (the confirmation lasts a few minutes)');
+    }
+    return row.channel === 'sms' ? { channel: 'sms', target: row.target } : { channel: 'email', target: row.target };
   }
 
   /** The phone a visitor token stands for, or a 401 (missing, unknown, expired) / 403 (another phone). */

@@ -43,10 +43,11 @@ export function registerVisitorRoutes(router: Router, api: CentralApi, deps: { c
   }, async ({ body, query }) => myTickets(deps.cdb, await codes.phoneOf(body.visitorToken), deps.clock.now(), query.lang));
 
   api.add(router, {
-    method: 'post', path: '/api/public/my-bookings', tag: 'remote', access: 'public', summary: "A confirmed visitor's bookings (the phone of the token)",
-    body: MyTicketsBody, bodyKind: small, query: z.object({ lang: Language.optional() }), response: z.array(MyBooking), errors: [401, 403],
-    description: 'The bookings of the phone still to come, and today\'s while they can be checked in (booked ones: not cancelled, checked in or missed), '
+    method: 'post', path: '/api/public/my-bookings', tag: 'remote', access: 'public', summary: "A confirmed visitor's bookings (the phone or e-mail address of the token)",
+    body: MyTicketsBody, bodyKind: small, query: z.object({ lang: Language.optional() }), response: z.array(MyBooking), errors: [401],
+    description: 'The bookings of the phone (or, for an e-mail address\'s token, those made with that address, in any case) still to come, '
+      + 'and today\'s while they can be checked in (booked ones: not cancelled, checked in or missed), '
       + 'soonest first, with the site\'s page of each (code, QR code, cancel, move). Cancel and move with the same visitorToken '
-      + '(POST /api/public/bookings/{code}/cancel and /move). 401 VISITOR_UNVERIFIED without a valid token, 403 for an e-mail\'s.',
-  }, async ({ body, query }) => myBookings(deps.cdb, await codes.phoneOf(body.visitorToken), deps.clock.now(), query.lang));
+      + '(POST /api/public/bookings/{code}/cancel and /move). 401 VISITOR_UNVERIFIED without a valid token.',
+  }, async ({ body, query }) => myBookings(deps.cdb, await codes.contactOf(body.visitorToken), deps.clock.now(), query.lang));
 }
