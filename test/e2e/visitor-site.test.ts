@@ -397,6 +397,8 @@ describe.skipIf(!haveChromium)('visitor web site on a 3G phone', () => {
     await page.getByLabel(S.email).fill('fatou.diop@');
     await form.getByRole('button', { name: S.sendCodeEmail }).click();
     await page.locator('#msg', { hasText: S.errors.VALIDATION_ERROR_EMAIL }).waitFor();
+    // Said beside the booking form that asked, not in the join section above it (off screen on a phone).
+    expect(await page.locator('[data-testid="book"] #msg').textContent()).toBe(S.errors.VALIDATION_ERROR_EMAIL);
     await expectNoAxeViolations(page, 'visitor site booking by e-mail, bad address');
     await page.screenshot({ path: artifactPath('visitor-site', 'book-by-email-form.png'), fullPage: true });
     const email = 'Fatou.Diop@example.sn';

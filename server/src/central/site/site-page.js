@@ -108,9 +108,19 @@
    * Ask for a code for the contact of `form`: `contact()` gives { via: 'sms', value: phone } or { via: 'email', value:
    * address } (or go on at once with the token this contact already has).
    */
+  /**
+   * The verify step and the messages are shared by the page's forms: they go right after the form that asked, so that
+   * a visitor booking at the bottom of the page reads the answer there, not in the join section above.
+   */
+  function beside(form) {
+    var parent = form.parentNode, after = form.nextSibling;
+    if (verify) { parent.insertBefore(verify, after); after = verify.nextSibling; }
+    parent.insertBefore(msg, after);
+  }
   function askCode(mode, form, contact, button, go) {
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
+      beside(form);
       var c = contact();
       busy(button, true);
       if (state.token && (c.via === 'email' ? state.email : state.phone) === c.value) {
@@ -146,6 +156,7 @@
   function askMailCode(form, button, path) {
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
+      beside(form);
       busy(button, true);
       post(path, { language: init.lang }).then(function (r) {
         busy(button, false);
