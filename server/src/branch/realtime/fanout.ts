@@ -45,8 +45,11 @@ export class Fanout {
   // Gathered during the current turn.
   private calls: CallEvent[] = [];
   private tickets = new Map<string, { row: TicketRow; view?: TicketView }>();
-  /** Changes this turn that may have taken a ticket out of a line (a call, a transfer, a cancellation …). */
-  private departed = 0;
+  /**
+   * Tickets that left lines this turn: a call leaves its own line (by service); another change (a transfer, a
+   * cancellation …) is counted against every line, since the row no longer says which line it left.
+   */
+  private departed: { any: number; byService: Map<string, number> } = { any: 0, byService: new Map() };
   private counterIds = new Set<string>();
   private message: { text: string | null } | null = null;
   private alerts: Alert[] = [];
@@ -75,14 +78,14 @@ export class Fanout {
 
   called(ticket: TicketRow, call: CallEvent): void {
     this.calls.push(call);
-    this.departed += 1;
+    this.departed.byService.set(ticket.service_id, (this.departed.byService.get(ticket.service_id) ?? 0) + 1);
     this.tickets.set(ticket.id, { row: ticket });
     this.queueChanged();
   }
 
   changed(ticket: TicketRow): void {
     // A start or a completion takes nobody out of a line: the ticket had been called.
-    if (ticket.status !== 'serving' && ticket.status !== 'served') this.departed += 1;
+    if (ticket.status !== 'serving' && ticket.status !== 'served') this.departed.any += 1;
     this.tickets.set(ticket.id, { row: ticket });
     this.queueChanged();
   }
@@ -172,7 +175,7 @@ export class Fanout {
     this.immediate = null;
     const now = performance.now();
     const { calls, tickets, counterIds, message, alerts, kioskChanged, resync, departed } = this;
-    this.departed = 0;
+    this.departed = { any: 0, byService: new Map() };
     this.calls = [];
     this.tickets = new Map();
     this.counterIds = new Set();

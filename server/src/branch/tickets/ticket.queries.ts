@@ -20,6 +20,9 @@ import { activeTickets, findTicket, lineHeads, recentServiceMinutes, staffOwnTic
  */
 export const STAFF_LINE_HEAD = 100;
 
+/** Tickets that left lines in one turn: `any` from every line (the line unknown), `byService` from that line. */
+export interface LineDepartures { any: number; byService: ReadonlyMap<string, number> }
+
 /** What a service's estimated waits are worked out from. */
 export interface EstimateBasis { averageMinutes: number; openCounters: number }
 
@@ -109,16 +112,19 @@ export class TicketQueries {
   }
 
   /**
-   * The tickets that may have just moved into the head of a line a staff screen holds, after `departed` tickets left
-   * lines: whatever they left, a ticket that moves up by departures is now among the last `departed` of the head (it
-   * was below it, and each departure moves it up one place at most). Sent with the staff batch, so a screen that had
+   * The tickets that may have just moved into the head of a line a staff screen holds, after tickets left lines: a
+   * ticket that moves up by `departed` departures from its line is now among the last `departed` of the head (it was
+   * below it, and each departure moves it up one place at most). Sent with the staff batch, so a screen that had
    * the head keeps it without a snapshot.
    */
-  lineEdges(departed: number): TicketView[] {
-    if (departed <= 0) return [];
+  lineEdges(departures: LineDepartures): TicketView[] {
+    if (departures.any <= 0 && departures.byService.size === 0) return [];
     const now = this.d.clock.now();
     const positions = new Map<string, number>();
     for (const service of listServices(this.d.store)) {
+      // A line nothing left keeps its head: not read.
+      const departed = departures.any + (departures.byService.get(service.id) ?? 0);
+      if (departed <= 0) continue;
       const head = this.lineHead(service.id, now);
       for (let i = Math.max(0, STAFF_LINE_HEAD - departed); i < head.length; i++) positions.set((head[i] as CallCandidate).id, i + 1);
     }
