@@ -80,8 +80,7 @@ export class BranchState {
           waitingCount: line.waiting,
           longestWaitMinutes: line.oldestIssuedAt ? waitedMinutes(line.oldestIssuedAt, now) : 0,
           oldestIssuedAt: line.oldestIssuedAt,
-          // isOverTarget's rule, as a bound on the issue time (every waiting ticket when the target is 0).
-          overTargetCount: s.target_wait_minutes <= 0 ? line.waiting : line.overTarget,
+          overTargetCount: line.overTarget,
           openCounters: counterServices.filter((cs) => cs.service_id === s.id && openIds.has(cs.counter_id)).length,
           averageServiceMinutes: Math.round(this.tickets.averageServiceMinutes(s.id, s.default_service_minutes) * 10) / 10,
         };

@@ -150,12 +150,16 @@ export function staffOwnTickets(store: BranchStore): TicketRow[] {
  */
 export function waitingLineSplit(store: BranchStore, serviceId: string, before: string, counterId: string | null): { countedAhead: number; others: CallCandidate[] } {
   const line = `${IN_WAITING_LINE} AND service_id = ?`;
-  const counted = counterId === null
-    ? store.first(raw<{ n: number }>(`SELECT count(*) AS n FROM tickets WHERE ${line} AND due_at IS NULL AND issued_at < ? AND target_counter_id IS NULL`, [serviceId, before]))
-    : store.first(raw<{ n: number }>(`SELECT count(*) AS n FROM tickets WHERE ${line} AND due_at IS NULL AND issued_at < ? AND (target_counter_id IS NULL OR target_counter_id = ?)`, [serviceId, before, counterId]));
-  const rows = counterId === null
-    ? store.all(raw<CandidateRow>(`${CANDIDATE_SQL} WHERE ${line} AND (due_at IS NOT NULL OR issued_at >= ? OR target_counter_id IS NOT NULL)`, [serviceId, before]))
-    : store.all(raw<CandidateRow>(`${CANDIDATE_SQL} WHERE ${line} AND (due_at IS NOT NULL OR issued_at >= ? OR (target_counter_id IS NOT NULL AND target_counter_id != ?))`, [serviceId, before, counterId]));
+  // One text for both contexts: with no counter (null) `target_counter_id = ?` is never true and `IS NOT ?` always is,
+  // so a ticket sent to any counter is read rather than counted.
+  const counted = store.first(raw<{ n: number }>(
+    `SELECT count(*) AS n FROM tickets WHERE ${line} AND due_at IS NULL AND issued_at < ? AND (target_counter_id IS NULL OR target_counter_id = ?)`,
+    [serviceId, before, counterId],
+  ));
+  const rows = store.all(raw<CandidateRow>(
+    `${CANDIDATE_SQL} WHERE ${line} AND (due_at IS NOT NULL OR issued_at >= ? OR (target_counter_id IS NOT NULL AND target_counter_id IS NOT ?))`,
+    [serviceId, before, counterId],
+  ));
   return { countedAhead: Number(counted?.n ?? 0), others: rows.map(toCandidate) };
 }
 

@@ -46,9 +46,12 @@ export function overTargetCount(issuedAts: readonly string[], targetWaitMinutes:
 
 /**
  * The latest issue time that is over the target at `now` (isOverTarget as a bound, for a count in SQL): a ticket issued
- * at or before it has waited the target's minutes. Meant for targets of 1 minute or more (0: every ticket is over).
+ * at or before it has waited the target's minutes. With no target (0 or less) every waiting ticket is over, even one
+ * stamped after `now` by a clock ahead: the bound is then the latest time there is.
  */
 export function overTargetIssuedBy(targetWaitMinutes: number, now: Date | number): string {
+  // The last four-digit year: issue times are compared as text, and a later year's "+275760-…" sorts first.
+  if (targetWaitMinutes <= 0) return '9999-12-31T23:59:59.999Z';
   const nowMs = typeof now === 'number' ? now : now.getTime();
   return new Date(nowMs - targetWaitMinutes * 60_000).toISOString();
 }
