@@ -1,6 +1,7 @@
 // Live updates for tracking pages: a Socket.IO namespace (/track) on central where each page joins its ticket's
 // room. Views are pushed when this instance projected new facts of the branch, and when a poll of branch_sync sees
 // that the branch pushed (through any central instance) or that its data turned stale.
+import { isDeepStrictEqual } from 'node:util';
 import type { Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../shared/contracts/tracking.js';
@@ -22,14 +23,6 @@ const EMIT_CHUNK = 500;
 /** Joins whose views are built together (one read of each line for all of them). */
 const JOIN_BATCH = 1000;
 
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
 /** Whether a visitor would see a difference (the clock, serverTime and the data's age, aside), field by field. */
 function sameView(a: TrackView, b: TrackView): boolean {
   const keys = Object.keys(a) as Array<keyof TrackView>;
@@ -42,7 +35,7 @@ function sameView(a: TrackView, b: TrackView): boolean {
       if (fa.dataAsOf !== fb.dataAsOf || fa.stale !== fb.stale || fa.reason !== fb.reason) return false;
       continue;
     }
-    if (!sameValue(a[k], b[k])) return false;
+    if (!isDeepStrictEqual(a[k], b[k])) return false;
   }
   return true;
 }
