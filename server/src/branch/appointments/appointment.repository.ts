@@ -7,7 +7,7 @@ import type { Language, LocalizedText, OpeningHours } from '../../shared/contrac
 import type { BranchDatabase } from '../db/schema.js';
 import type { BranchStore } from '../db/store.js';
 import { formatBookingCode } from '../../shared/domain/booking-code.js';
-import type { HolidayOverride, MovableHolidayKey } from '../../shared/domain/holidays.js';
+import { localized, type HolidayOverride, type MovableHolidayKey } from '../../shared/domain/holidays.js';
 import { checkInWindow } from '../../shared/domain/slots.js';
 
 // Type aliases, not interfaces: Kysely's withTables wants types with an implicit index signature.
@@ -89,7 +89,7 @@ export function closureOn(store: BranchStore, db: AppointmentDb, date: string): 
   const row = store.first(db.selectFrom('holiday_overrides').selectAll().where('kind', '=', 'closure').where('date', '=', date).orderBy('created_at'));
   if (!row) return null;
   const label = toOverride(row);
-  return label.kind === 'closure' ? (typeof label.label === 'string' ? { fr: label.label, wo: label.label, en: label.label } : label.label) : null;
+  return label.kind === 'closure' ? localized(label.label) : null;
 }
 
 // ---------- bookings ----------

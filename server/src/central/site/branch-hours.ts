@@ -6,7 +6,7 @@
 // next opening is the first one on a day that is not closed.
 import { DateTime } from 'luxon';
 import type { LocalizedText, OpeningHours } from '../../shared/contracts/domain.js';
-import type { HolidayOverride } from '../../shared/domain/holidays.js';
+import { localized, type HolidayOverride } from '../../shared/domain/holidays.js';
 import { serviceDay } from '../../shared/domain/numbering.js';
 import { isOpenAt, nextOpening } from '../../shared/domain/opening-hours.js';
 import type { CentralDb } from '../db/database.js';
@@ -26,7 +26,7 @@ export async function branchClosures(cdb: CentralDb, branchId: string): Promise<
   const out = new Map<string, LocalizedText>();
   for (const o of row ? JSON.parse(row.overrides) as HolidayOverride[] : []) {
     // The first closure of a day gives its reason, as at the branch (closureOn).
-    if (o.kind === 'closure' && !out.has(o.date)) out.set(o.date, typeof o.label === 'string' ? { fr: o.label, wo: o.label, en: o.label } : o.label);
+    if (o.kind === 'closure' && !out.has(o.date)) out.set(o.date, localized(o.label));
   }
   return out;
 }

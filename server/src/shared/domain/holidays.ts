@@ -225,7 +225,8 @@ function computedOccurrences(from: number, to: number): Occurrence[] {
   return found.filter((o) => o.day >= from && o.day <= to);
 }
 
-function localized(label: string | LocalizedText): LocalizedText {
+/** A closure's or a holiday's label in the three languages (one given as plain text reads the same in each). */
+export function localized(label: string | LocalizedText): LocalizedText {
   return typeof label === 'string' ? { fr: label, wo: label, en: label } : label;
 }
 
