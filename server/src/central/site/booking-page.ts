@@ -11,7 +11,7 @@ import type { CentralDb } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
 import { bookingQr, freeSlots, getBooking } from '../booking/booking.service.js';
 import { formatDateTime } from '../notifications/templates.js';
-import { esc, fill, layout, SITE_STRINGS, withLang } from './html.js';
+import { esc, fill, layout, SITE_STRINGS, verifyForm, withLang } from './html.js';
 import { chosenDay, renderDayPicker, shownSlots, slotDays, type SlotDay } from './slot-days.js';
 
 export interface BookingPageData {
@@ -84,9 +84,7 @@ ${b.status === 'booked' ? `<div class="qr" role="img" aria-label="${esc(S.bookin
       : proof === 'email' ? `<form id="who" hidden novalidate><p class="small" data-testid="manage-email">${esc(fill(S.manageIntroEmail, { to: b.email ?? '' }))}</p>
 <button type="submit" id="whoCode">${esc(S.sendCodeEmail)}</button></form>` : '';
     const who = proof ? `${ask}
-<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
-<label for="code">${esc(proof === 'email' ? S.codeEmail : S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
-<button type="submit" id="confirm">${esc(S.confirmManage)}</button></form>` : '';
+${verifyForm(proof === 'email' ? S.codeEmail : S.code, S.confirmManage)}` : '';
     manage = `<section data-testid="manage"><h2 id="manage">${esc(S.manageTitle)}</h2><form id="cancelForm" novalidate><button type="submit" id="cancelButton">${esc(S.cancelBooking)}</button></form>
 ${moveForm}${who}<div id="msg" role="alert" aria-live="assertive"></div></section>`;
   }

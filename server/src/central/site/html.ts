@@ -36,3 +36,13 @@ ${body}
 }
 
 export const withLang = (href: string, lang: Language) => (lang === 'fr' ? href : `${href}${href.includes('?') ? '&' : '?'}lang=${lang}`);
+
+/**
+ * The one-time code step every form of the site shares (the page script shows it after a code is sent; it holds the
+ * ids the script uses): where the code went, the code, and the button that confirms it.
+ */
+export function verifyForm(codeLabel: string, confirmLabel: string): string {
+  return `<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
+<label for="code">${esc(codeLabel)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
+<button type="submit" id="confirm">${esc(confirmLabel)}</button></form>`;
+}

@@ -19,7 +19,7 @@ import { branchFreshness, type Freshness } from '../notifications/freshness.js';
 import { syncStateOf } from '../tracking/views.js';
 import { freeSlots, listServices } from '../booking/booking.service.js';
 import { asset, type Asset } from '../tracking/page.js';
-import { esc, fill, layout, SITE_STRINGS, withLang, type SiteStrings } from './html.js';
+import { esc, fill, layout, SITE_STRINGS, verifyForm, withLang, type SiteStrings } from './html.js';
 import { chosenDay, renderDayPicker, shownSlots, slotDays, type SlotDay } from './slot-days.js';
 
 export { SITE_STRINGS, type SiteStrings } from './html.js';
@@ -214,9 +214,7 @@ export function renderBranch(data: BranchPageData | null, lang: Language, opts: 
 <label for="name">${esc(S.name)}</label><input id="name" name="name" autocomplete="name" required maxlength="80">
 <label for="phone">${esc(S.phone)}</label><input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="${esc(S.phonePlaceholder)}" required>
 <button type="submit" id="sendCode">${esc(S.sendCode)}</button></form>
-<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
-<label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
-<button type="submit" id="confirm">${esc(S.confirm)}</button></form>
+${verifyForm(S.code, S.confirm)}
 <div id="result" hidden data-testid="ticket"><div class="small">${esc(S.ticket)}</div><div id="num" class="num"></div>
 <div class="row"><div><div class="small">${esc(S.position)}</div><div id="pos" class="big"></div></div><div><div class="small">${esc(S.wait)}</div><div id="wait" class="big"></div></div></div>
 <p class="small">${esc(S.arriveHint)}</p><a id="track" href="#">${esc(S.track)}</a></div>
@@ -251,9 +249,7 @@ ${choice}${phoneField}${emailField}
 <section><h2>${esc(S.joinTitle)}</h2>${join}</section>${book}`;
   // The verify step and the messages are shared by both forms: they live in the join section, or here without it.
   const joinForm = opts.smsEnabled && joinable;
-  const shared = joinForm ? '' : `<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
-<label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
-<button type="submit" id="confirm">${esc(S.confirm)}</button></form><div id="msg" role="alert" aria-live="assertive"></div>`;
+  const shared = joinForm ? '' : `${verifyForm(S.code, S.confirm)}<div id="msg" role="alert" aria-live="assertive"></div>`;
   const scripted = joinForm || book.includes('<form id="book"');
   // The e-mail's words where the phone's would be wrong (the code's label, its hint, the button, a bad address).
   const strings = {
@@ -280,9 +276,7 @@ export function renderMyTickets(lang: Language, opts: { smsEnabled: boolean; ema
 <input id="mineEmail" name="email" type="email" inputmode="email" autocomplete="email" placeholder="${esc(S.emailPlaceholder)}" maxlength="254" required></div>` : '';
   const form = any ? `<form id="mine" novalidate data-via="${first}">${choice}${phoneField}${emailField}
 <button type="submit" id="mineCode">${esc(first === 'email' ? S.sendCodeEmail : S.sendCode)}</button></form>
-<form id="verify" hidden novalidate><p id="sentTo" class="small" aria-live="polite"></p>
-<label for="code">${esc(S.code)}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
-<button type="submit" id="confirm">${esc(S.confirm)}</button></form>
+${verifyForm(S.code, S.confirm)}
 <div id="mineLists" hidden><div id="mineTickets"><h2>${esc(S.ticketsHeading)}</h2><ul id="mineList" data-testid="my-tickets"></ul><p id="mineNone" class="small" hidden>${esc(S.noTickets)}</p></div>
 <h2>${esc(S.bookingsHeading)}</h2><ul id="mineBookings" data-testid="my-bookings"></ul><p id="mineNoBookings" class="small" hidden>${esc(S.noBookings)}</p></div>
 <div id="msg" role="alert" aria-live="assertive"></div>` : `<p class="warn" data-testid="no-sms">${esc(S.noSms)}</p>`;
