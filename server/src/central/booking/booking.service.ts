@@ -288,12 +288,9 @@ export async function getBooking(cdb: CentralDb, raw: string): Promise<PublicBoo
 }
 
 /**
- * A phone's bookings still to come, and today's while they can still be checked in (the visitor site's "my bookings"):
- * booked ones only (not cancelled, checked in or missed), soonest first.
- */
-/**
- * The booked bookings of a confirmed phone, or of a confirmed e-mail address (`email`, lower-case: a booking keeps the
- * address as typed, the code proves it in any case).
+ * The bookings of a confirmed phone, or of a confirmed e-mail address (`email`, lower-case: a booking keeps the address
+ * as typed, the code proves it in any case), for the visitor site's "my bookings": those still to come, and today's
+ * while they can still be checked in; booked ones only (not cancelled, checked in or missed), soonest first.
  */
 export async function currentBookingsOfContact(cdb: CentralDb, contact: { phone: string } | { email: string }, now: Date, limit = 20): Promise<PublicBookingView[]> {
   const db = appointmentsDb(cdb);

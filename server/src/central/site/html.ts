@@ -11,7 +11,8 @@ export const SITE_STRINGS: Record<Language, SiteStrings> = { fr, wo, en };
 
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 export const jsonForScript = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-export const fill = (t: string, v: Record<string, string | number>) => t.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(v[k] ?? ''));
+// One template filler for every text central sends or shows: a missing value is a bug, never a page with "{{…}}".
+export { fill } from '../notifications/templates.js';
 export const CSS = `*{box-sizing:border-box}body{margin:0;font:17px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f5f4;color:#122}
 main{max-width:30rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.2rem 0 .8rem}h2{font-size:1.1rem;margin:.2rem 0 .6rem}
 h3{font-size:1rem;margin:.8rem 0 .3rem;color:#355}a{color:#0a5bd3}ul{list-style:none;padding:0;margin:0}

@@ -7,7 +7,7 @@ import type { MyBooking, MyTicket } from '../../shared/contracts/visitor.js';
 import type { Language } from '../../shared/contracts/domain.js';
 import { currentBookingsOfContact } from '../booking/booking.service.js';
 import type { VisitorContact } from './visitor-codes.js';
-import { formatDateTime } from '../notifications/templates.js';
+import { fill, formatDateTime } from '../notifications/templates.js';
 import { SITE_STRINGS } from '../site/site.js';
 import type { CentralDb } from '../db/database.js';
 import type { CentralRemoteTables } from '../remote/remote.migration.js';
@@ -48,7 +48,7 @@ export async function myBookings(cdb: CentralDb, contact: VisitorContact, now: D
       code: b.code, displayCode: b.displayCode, status: 'booked', branchId: b.branch.id, branchName: b.branch.name,
       serviceId: b.service.id, serviceName: b.service.name[language], startsAt: b.startsAt, endsAt: b.endsAt,
       timeZone: b.timeZone, localDate: b.localDate, localTime: b.localTime,
-      when: SITE_STRINGS[language].bookedAt.replace('{{date}}', date).replace('{{time}}', time),
+      when: fill(SITE_STRINGS[language].bookedAt, { date, time }),
       changeable: Date.parse(b.startsAt) > now.getTime(), checkInClosesAt: b.checkInClosesAt,
       pagePath: `/r/${code}`, qrPath: `/api/public/bookings/${code}/qr.svg`,
       cancelPath: `/api/public/bookings/${code}/cancel`, movePath: `/api/public/bookings/${code}/move`,
