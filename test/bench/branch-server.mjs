@@ -64,7 +64,7 @@ const timers = {
 let profiler = null;
 const control = http.createServer((req, res) => {
   const send = (/** @type {unknown} */ body) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(body)); };
-  if (req.url === '/counters') return send({ statements });
+  if (req.url === '/counters') return send({ statements, commits: parts.ctx.uow.commits });
   if (req.url === '/profile/start' && req.method === 'POST') {
     void (async () => {
       profiler = new Session();

@@ -56,6 +56,11 @@ export interface BranchPeakResult {
   serverCpuMsPerCommand: number;
   /** How long work waited for the server's thread during the measurement (ms). */
   serverEventLoopDelay: { p50: number; p99: number; max: number };
+  /**
+   * SQLite commits (one fsync each) per command answered in the measurement: below 1 when the group commit shares
+   * one among the commands of a turn (server/src/branch/db/unit-of-work.ts); the periodic jobs' commits count too.
+   */
+  commitsPerCommand: number | null;
   /** The bench's own process during the measurement: if it is saturated, the latencies include its delay. */
   /**
    * The bench's own process (both threads) and its main thread, which times the requests: when that thread waits for
@@ -273,6 +278,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     const ownSampler = new ProcSampler(process.pid, 1000);
     ownSampler.start();
     await server.eventLoopDelay(); // resets the server's histogram
+    const commitsBefore = await commitCount(server);
     sampler.start();
     measuring = true;
     const t0 = nowMs();
@@ -281,6 +287,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     const measuredSeconds = (nowMs() - t0) / 1000;
     const usage = sampler.stop();
     const serverEventLoopDelay = await server.eventLoopDelay();
+    const commitsAfter = await commitCount(server);
     loopDelay.disable();
     const ownUsed = process.cpuUsage(ownCpu);
     const loadGenerator = {
@@ -312,6 +319,8 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
       server: usage,
       serverCpuMsPerCommand: Math.round((usage.cpuSeconds * 1000 / Math.max(1, issueSamples.length + callSamples.length + commandSamples.length + emptyCalls)) * 100) / 100,
       serverEventLoopDelay,
+      commitsPerCommand: commitsBefore === null || commitsAfter === null ? null
+        : Math.round(((commitsAfter - commitsBefore) / Math.max(1, issueSamples.length + callSamples.length + commandSamples.length + emptyCalls)) * 100) / 100,
       loadGenerator,
     };
   } finally {
@@ -320,4 +329,11 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The server's outermost SQLite commits so far, from its control port (null without one). */
+async function commitCount(server: BenchServer): Promise<number | null> {
+  if (!server.control) return null;
+  const res = await fetch(`${server.control}/counters`);
+  return ((await res.json()) as { commits: number }).commits;
 }

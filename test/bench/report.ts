@@ -235,6 +235,7 @@ export function formatTable(r: BenchResults, centralText: string | null): string
     lines.push(row(['  call-to-display', '', ...lat(b.callToDisplay.latency), x(rt?.callToDisplay.p99), b.callToDisplay.incomplete], wb));
     lines.push(row(['  start/complete', b.agentCommands.perSecond, ...lat(b.agentCommands.latency), '', b.agentCommands.errors], wb));
     lines.push(`  server process: ${b.server.cpuPercent}% of one core (${b.serverCpuMsPerCommand} ms of CPU a command), peak RSS ${b.server.peakRssMb} MB; ${b.socketMessagesPerSecond} socket messages/s delivered; ${b.waitingAtEnd ?? '?'} tickets waiting at the end`);
+    if (b.commitsPerCommand !== null && b.commitsPerCommand !== undefined) lines.push(`  SQLite commits (fsyncs) per command: ${b.commitsPerCommand} (group commit: the commands of one event-loop turn share one)`);
     const mt = b.server.mainThread;
     const mc = b.server.machine;
     if (mc) lines.push(`  whole machine: ${mc.busyPercent}% busy (all cores, every process), ${mc.iowaitPercent}% waiting for the disk, ${mc.stealPercent}% stolen by the hypervisor`);

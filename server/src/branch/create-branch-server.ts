@@ -10,6 +10,7 @@ import { branchMigrations } from './db/migrations.js';
 import { createStore, migrate, openSqlite } from '../shared/db/sqlite.js';
 import type { BranchDatabase } from './db/schema.js';
 import { createBranchApi } from './http/access.js';
+import { answerOnceDurable } from './db/unit-of-work.js';
 import { authenticate } from './http/auth.js';
 import { registerCommandRoutes } from './http/commands.js';
 import { apiNotFound, errorHandler } from '../shared/http/errors.js';
@@ -97,7 +98,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   if (recorder) app.use(recorder.middleware);
   app.use('/api', express.json({ limit: '16kb' }));
   app.use('/api', authenticate(parts));
-  const api = createBranchApi();
+  const api = createBranchApi({ run: answerOnceDurable, durable: () => ctx.uow.durable() });
   const commands = ticketCommandSpecs(tickets);
   const router = express.Router();
   // With a central configured, the sync worker ships the outbox and applies the feed; otherwise standalone.
@@ -195,6 +196,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
       await printing.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      ctx.uow.settle();
       store.close();
       lock.release();
     },

@@ -6,7 +6,15 @@
 // - the history row and the outbox row of each fact, written in that transaction (see ../shared/design/SYNC.md);
 // - a queue of after-commit effects (broadcasts, printing, caches): they run once the OUTERMOST transaction has
 //   committed, and are dropped when it, or the savepoint that queued them, rolls back. A booking check-in that
-//   issues a ticket therefore announces nothing before the check-in itself has committed.
+//   issues a ticket therefore announces nothing before the check-in itself has committed;
+// - group commit: the commands (`command()`, the counter's and the kiosk's hot path) of one turn of the event loop
+//   that are run for a caller who answers only once they are durable (an HTTP route or a socket command, marked by
+//   `answerOnceDurable`) share ONE transaction, each in its own savepoint, committed right after that turn
+//   (setImmediate). A plain `run()` (admin changes, whose callers may read caches its effects refresh) never waits. One fsync for all of them instead of one each,
+//   with `synchronous = FULL` kept: such a caller awaits `durable()` before it answers, so nothing is answered before
+//   it is on disk. Any other caller (a timer, the sync worker, a test) gets its change durable when `run` returns:
+//   it commits the open group with its own change.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { Compilable } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
@@ -42,21 +50,53 @@ export function requestFingerprint(input: { commandId?: string | undefined } & R
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
+/** Callers that answer only after `durable()`: their units of work may share a commit (see the header). */
+const answering = new AsyncLocalStorage<true>();
+
+/** Run fn (and everything it awaits) as a caller that awaits `UnitOfWork.durable()` before it answers. */
+export function answerOnceDurable<T>(fn: () => T): T {
+  return answering.run(true, fn);
+}
+
+/** The transaction shared by the grouped commands of one turn. */
+interface CommitGroup {
+  done: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+  timer: NodeJS.Immediate;
+}
+
 export class UnitOfWork {
   private depth = 0;
   private effects: Array<() => void> = [];
   private outboxWritten = false;
+  private group: CommitGroup | null = null;
+  private committed = 0;
   private readonly tx: Tx;
+  private readonly begin: { run(): unknown };
+  private readonly commit: { run(): unknown };
+  private readonly rollback: { run(): unknown };
 
-  /** `onOutbox` runs after a commit that wrote outbox rows (the sync worker pushes soon after). */
-  constructor(private readonly store: BranchStore, private readonly clock: Clock, private readonly onOutbox: () => void = () => {}) {
-    this.tx = {
-      ...store,
-      afterCommit: (effect) => {
+  /**
+   * `onOutbox` runs after a commit that wrote outbox rows (the sync worker pushes soon after); `onEffectError`
+   * hears an after-commit effect that failed after a group commit (there is no caller left to tell).
+   */
+  constructor(
+    private readonly store: BranchStore,
+    private readonly clock: Clock,
+    private readonly onOutbox: () => void = () => {},
+    private readonly onEffectError: (err: unknown) => void = () => {},
+  ) {
+    this.begin = store.sqlite.prepare<[]>('BEGIN IMMEDIATE');
+    this.commit = store.sqlite.prepare<[]>('COMMIT');
+    this.rollback = store.sqlite.prepare<[]>('ROLLBACK');
+    // The store's own methods, looked up at each call (not copied): whoever wraps the store sees the tx's queries too.
+    this.tx = Object.assign(Object.create(store) as BranchStore, {
+      afterCommit: (effect: () => void) => {
         this.assertOpen();
         this.effects.push(effect);
       },
-      record: (history, fact) => {
+      record: (history: Compilable<unknown> | null, fact?: OutboxFact) => {
         this.assertOpen();
         if (history) store.run(history);
         if (fact) {
@@ -64,7 +104,7 @@ export class UnitOfWork {
           this.outboxWritten = true;
         }
       },
-    };
+    });
   }
 
   /** True while a unit of work runs (its effects wait for the outermost commit). */
@@ -72,26 +112,64 @@ export class UnitOfWork {
     return this.depth > 0;
   }
 
-  /** Run fn in one transaction (a savepoint when nested); its effects run after the outermost commit. */
+  /** Outermost commits so far (each is one fsync): the bench divides them by the commands answered. */
+  get commits(): number {
+    return this.committed;
+  }
+
+  /** True while grouped commands wait for their commit. */
+  get pendingCommit(): boolean {
+    return this.group !== null;
+  }
+
+  /** Resolves once every change made so far is on disk (at once when nothing waits); rejects if that commit failed. */
+  durable(): Promise<void> {
+    return this.group ? this.group.done : Promise.resolve();
+  }
+
+  /** Commit what waits now (before the database closes). */
+  settle(): void {
+    if (this.group && this.depth === 0) this.commitGroup(false);
+  }
+
+  /**
+   * Run fn in one transaction (a savepoint when nested, or inside a commit group); its effects run after the
+   * outermost commit.
+   */
   run<T>(fn: (tx: Tx) => T): T {
-    if (this.depth === 0 && this.store.sqlite.inTransaction) {
+    return this.runIn(fn, false);
+  }
+
+  /** `groupable`: a command (see command()) that may join the turn's group when its caller answers once durable. */
+  private runIn<T>(fn: (tx: Tx) => T, groupable: boolean): T {
+    const outer = this.depth === 0;
+    if (outer && !this.group && this.store.sqlite.inTransaction) {
       // A transaction opened beside the unit of work would commit our writes without running their effects.
       throw new Error('a unit of work cannot start inside a transaction it does not own');
     }
-    const outer = this.depth === 0;
+    const grouped = outer && groupable && answering.getStore() === true;
+    if (grouped && !this.group) this.openGroup();
     const mark = this.effects.length;
+    const outboxMark = this.outboxWritten;
     this.depth += 1;
     let result: T;
     try {
+      // Inside a group (or nested), better-sqlite3 makes this a savepoint: a failing command undoes only itself.
       result = this.store.transaction(() => fn(this.tx));
     } catch (err) {
-      this.effects.length = outer ? 0 : mark; // what the rolled-back part queued never happens
-      if (outer) this.outboxWritten = false;
+      this.effects.length = mark; // what the rolled-back part queued never happens
+      this.outboxWritten = outboxMark;
       throw err;
     } finally {
       this.depth -= 1;
     }
-    if (outer) this.flush();
+    if (outer) {
+      if (!this.group) {
+        this.committed += 1;
+        this.flush(true);
+      }
+      else if (!grouped) this.commitGroup(true); // this caller answers when run returns: commit now
+    }
     return result;
   }
 
@@ -100,7 +178,7 @@ export class UnitOfWork {
    * returned again to a repeat, which runs nothing and so announces nothing. Results must be JSON.
    */
   command<T>(key: CommandKey, fn: (tx: Tx) => T): T {
-    return this.run((tx) => {
+    return this.runIn((tx) => {
       if (key.commandId) {
         const seen = findCommand(tx, key.commandId);
         if (seen) {
@@ -118,10 +196,41 @@ export class UnitOfWork {
         insertCommand(tx, { command_id: key.commandId, principal_id: key.principal, kind: key.kind, result: JSON.stringify(result), created_at: this.clock.now().toISOString() });
       }
       return result;
-    });
+    }, true);
   }
 
-  private flush(): void {
+  private openGroup(): void {
+    this.begin.run();
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+    done.catch(() => {}); // a failed commit is told to those who await it; nobody awaiting is not a crash
+    this.group = { done, resolve, reject, timer: setImmediate(() => this.commitGroup(false)) };
+  }
+
+  /** COMMIT the group, then run its effects; `rethrow` for a caller that is waiting on it synchronously. */
+  private commitGroup(rethrow: boolean): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = null;
+    clearImmediate(group.timer);
+    try {
+      this.commit.run();
+    } catch (err) {
+      // Nothing of the group is on disk: none of its commands is answered as done, none of its effects runs.
+      if (this.store.sqlite.inTransaction) this.rollback.run();
+      this.effects = [];
+      this.outboxWritten = false;
+      group.reject(err);
+      if (rethrow) throw err;
+      return;
+    }
+    this.committed += 1;
+    group.resolve();
+    this.flush(rethrow);
+  }
+
+  private flush(rethrow: boolean): void {
     const effects = this.effects;
     const wroteOutbox = this.outboxWritten;
     this.effects = [];
@@ -136,7 +245,10 @@ export class UnitOfWork {
         failure ??= err;
       }
     }
-    if (failure) throw failure;
+    if (failure) {
+      if (rethrow) throw failure;
+      this.onEffectError(failure);
+    }
   }
 
   private assertOpen(): void {

@@ -1,6 +1,6 @@
 // Who may call a branch route: devices by role, staff by rank.
 import { DomainError } from '../../shared/domain/errors.js';
-import { ApiRegistry, type AccessPolicy } from '../../shared/http/route.js';
+import { ApiRegistry, type AccessPolicy, type AnswerGate } from '../../shared/http/route.js';
 import type { Actor } from '../core/actor.js';
 
 export type BranchAccess = 'public' | 'reader' | 'issuer' | 'staff' | 'supervisor' | 'admin';
@@ -36,4 +36,5 @@ export const branchAccess: AccessPolicy<BranchAccess, Actor> = {
 /** The branch's route registry. */
 export type BranchApi = ApiRegistry<BranchAccess, Actor>;
 // The JSON parser on every /api route (create-branch-server.ts) answers 413 to a body over 16 KB, whatever the route.
-export const createBranchApi = (): BranchApi => new ApiRegistry(branchAccess, [413]);
+// Answers wait for the group commit of their changes (db/unit-of-work.ts).
+export const createBranchApi = (gate: AnswerGate | null = null): BranchApi => new ApiRegistry(branchAccess, [413], gate);

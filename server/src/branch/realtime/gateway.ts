@@ -114,12 +114,19 @@ export function createGateway(httpServer: HttpServer, d: GatewayDeps): Gateway {
       socket.on(spec.name, ((payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return;
         const reply = ack as (res: Response<unknown>) => void;
-        try {
-          // The session is checked on every command: a revoked or expired token stops working at once.
-          reply({ ok: true, data: runSocketCommand(spec, d.api, resolveActor(d, socket.data.token), payload) });
-        } catch (err) {
+        const refuse = (err: unknown) => {
           const { body } = toErrorBody(err);
           reply({ ok: false, error: { code: body.error.code, message: body.error.message } });
+        };
+        try {
+          // The session is checked on every command: a revoked or expired token stops working at once.
+          const run = () => runSocketCommand(spec, d.api, resolveActor(d, socket.data.token), payload);
+          const gate = d.api.gate;
+          const data = gate ? gate.run(run) : run();
+          // Answered once its change is on disk, as the HTTP route is (the commit is shared with its turn).
+          void (gate ? gate.durable() : Promise.resolve()).then(() => reply({ ok: true, data }), refuse);
+        } catch (err) {
+          refuse(err);
         }
       }) as never);
     }

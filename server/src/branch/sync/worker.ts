@@ -316,6 +316,8 @@ export class SyncWorker implements SyncStatusSource {
     let rewinds = 0;
     for (let round = 0; ; round++) {
       if (this.stopped) throw new Error('sync worker stopped');
+      // Only committed records leave the branch: grouped commands of this turn wait for their commit first.
+      while (this.ctx.uow.pendingCommit) await this.ctx.uow.durable().catch(() => undefined);
       const acked = readSyncState(store, this.db).acked_seq;
       const batch = pendingRecords(store, acked, this.batchSize);
       if (batch.length === 0 && round > 0) return pushed;

@@ -79,14 +79,25 @@ function jsonParser(limit: string | number): RequestHandler {
   return parser;
 }
 
+/**
+ * How a server holds a handler's answer until what it changed is on disk: the branch commits the changes of one
+ * turn together (db/unit-of-work.ts), so a handler returns before its commit and its answer waits for `durable`.
+ */
+export interface AnswerGate {
+  /** Runs the handler as a caller that answers only after `durable()`. */
+  run<T>(fn: () => T): T;
+  /** Resolves once every change made so far is durable; rejects when that commit failed. */
+  durable(): Promise<void>;
+}
+
 export class ApiRegistry<A extends string, Caller> {
   readonly routes: RouteSpec<A>[] = [];
 
   /**
    * `commonErrors`: statuses any route of this server may answer whatever its declaration says, e.g. 413 from a
-   * server-wide body parser that reads a body sent to any route.
+   * server-wide body parser that reads a body sent to any route. `gate`: see AnswerGate.
    */
-  constructor(readonly policy: AccessPolicy<A, Caller>, readonly commonErrors: readonly number[] = []) {}
+  constructor(readonly policy: AccessPolicy<A, Caller>, readonly commonErrors: readonly number[] = [], readonly gate: AnswerGate | null = null) {}
 
   add<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodType<Request['query']>>(
     router: Router,
@@ -105,7 +116,15 @@ export class ApiRegistry<A extends string, Caller> {
       const params = spec.params ? parseWith(spec.params, req.params) as Record<string, string> : req.params as Record<string, string>;
       const query = (spec.query ? parseWith(spec.query, req.query) : req.query) as z.output<Q>;
       const body = spec.body && spec.bodyKind?.kind !== 'raw' ? parseWith(spec.body, req.body ?? {}) : undefined;
-      const result = await handler({ body: body as z.output<B>, params, query, raw, actor, req, res });
+      const input = { body: body as z.output<B>, params, query, raw, actor, req, res };
+      const gate = this.gate;
+      let result: unknown;
+      if (gate) {
+        result = await gate.run(() => handler(input));
+        await gate.durable();
+      } else {
+        result = await handler(input);
+      }
       if (res.headersSent) return;
       if (result === undefined) res.status(spec.status ?? 204).end();
       else res.status(spec.status ?? 200).json(result);
