@@ -38,9 +38,11 @@ export async function buildTestParts(start = '2026-03-10T09:00:00Z'): Promise<Te
   const store = createStore<BranchDatabase>(openSqlite(path.join(dir, 'branch.sqlite')));
   const clock = new TestClock(start);
   const parts = buildBranchParts({ store, branchId, clock, logger: pino({ level: 'silent' }) });
+  parts.ctx.uow.settle(); // what the parts wrote in the background while starting (the services' pace) is on disk
   return {
     ...parts, clock,
     close() {
+      parts.ctx.uow.settle();
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

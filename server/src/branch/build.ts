@@ -72,7 +72,7 @@ export function buildBranchParts(o: BranchPartsOptions): BranchParts {
   const { store, clock, logger, branchId } = o;
   const events = new DomainEvents();
   events.setMaxListeners(50);
-  const uow = new UnitOfWork(store, clock, () => events.emit('outbox.appended'), (err) => logger.error({ err }, 'an after-commit effect failed'));
+  const uow = new UnitOfWork(store, clock, () => events.emit('outbox.appended'), (err) => logger.error({ err }, 'a group commit or an effect after it failed'));
   const branch = new BranchInfo(store, branchId);
   const ctx: BranchContext = {
     store, uow, clock, logger, branchId, events,

@@ -152,6 +152,17 @@ describe('unit of work', () => {
       expect(seen).toEqual(['done']);
     });
 
+    it('lets a background change share the turn\'s commit, or open one', async () => {
+      const before = onDisk();
+      p.ctx.uow.background(() => { p.tickets.issue({ serviceId: serviceId() }, { kind: 'system' }); });
+      expect(p.ctx.uow.pendingCommit).toBe(true);
+      answerOnceDurable(() => p.tickets.issue({ serviceId: serviceId() }, { kind: 'system' }));
+      const commits = p.ctx.uow.commits;
+      await p.ctx.uow.durable();
+      expect(p.ctx.uow.commits).toBe(commits + 1);
+      expect(onDisk()).toBe(before + 2);
+    });
+
     it('commits what waits when asked (before the database closes)', () => {
       const before = onDisk();
       answerOnceDurable(() => p.tickets.issue({ serviceId: serviceId() }, { kind: 'system' }));

@@ -78,14 +78,14 @@ export class UnitOfWork {
   private readonly rollback: { run(): unknown };
 
   /**
-   * `onOutbox` runs after a commit that wrote outbox rows (the sync worker pushes soon after); `onEffectError`
-   * hears an after-commit effect that failed after a group commit (there is no caller left to tell).
+   * `onOutbox` runs after a commit that wrote outbox rows (the sync worker pushes soon after); `onLostError`
+   * hears what failed with no caller left to tell: an effect after a group commit, or the group commit itself.
    */
   constructor(
     private readonly store: BranchStore,
     private readonly clock: Clock,
     private readonly onOutbox: () => void = () => {},
-    private readonly onEffectError: (err: unknown) => void = () => {},
+    private readonly onLostError: (err: unknown) => void = () => {},
   ) {
     this.begin = store.sqlite.prepare<[]>('BEGIN IMMEDIATE');
     this.commit = store.sqlite.prepare<[]>('COMMIT');
@@ -137,17 +137,25 @@ export class UnitOfWork {
    * outermost commit.
    */
   run<T>(fn: (tx: Tx) => T): T {
-    return this.runIn(fn, false);
+    return this.runIn(fn, 'now');
   }
 
-  /** `groupable`: a command (see command()) that may join the turn's group when its caller answers once durable. */
-  private runIn<T>(fn: (tx: Tx) => T, groupable: boolean): T {
+  /**
+   * A change nobody is answered about and that a crash may lose (it is worked out again), e.g. the services' pace
+   * for head office: it joins the turn's commit group, opening one if none is open, instead of costing a commit.
+   */
+  background(fn: (tx: Tx) => void): void {
+    this.runIn(fn, 'background');
+  }
+
+  /** 'command' (see command()) joins the turn's group when its caller answers once durable; 'now' never waits. */
+  private runIn<T>(fn: (tx: Tx) => T, mode: 'now' | 'command' | 'background'): T {
     const outer = this.depth === 0;
     if (outer && !this.group && this.store.sqlite.inTransaction) {
       // A transaction opened beside the unit of work would commit our writes without running their effects.
       throw new Error('a unit of work cannot start inside a transaction it does not own');
     }
-    const grouped = outer && groupable && answering.getStore() === true;
+    const grouped = outer && (mode === 'background' || (mode === 'command' && answering.getStore() === true));
     if (grouped && !this.group) this.openGroup();
     const mark = this.effects.length;
     const outboxMark = this.outboxWritten;
@@ -196,7 +204,7 @@ export class UnitOfWork {
         insertCommand(tx, { command_id: key.commandId, principal_id: key.principal, kind: key.kind, result: JSON.stringify(result), created_at: this.clock.now().toISOString() });
       }
       return result;
-    }, true);
+    }, 'command');
   }
 
   private openGroup(): void {
@@ -223,6 +231,7 @@ export class UnitOfWork {
       this.outboxWritten = false;
       group.reject(err);
       if (rethrow) throw err;
+      this.onLostError(err);
       return;
     }
     this.committed += 1;
@@ -247,7 +256,7 @@ export class UnitOfWork {
     }
     if (failure) {
       if (rethrow) throw failure;
-      this.onEffectError(failure);
+      this.onLostError(failure);
     }
   }
 

@@ -61,7 +61,8 @@ export class ServicePace {
       changed.push({ serviceId, ...basis, at });
     }
     if (!changed.length) return 0;
-    this.ctx.uow.run((tx) => {
+    // Lost by a crash, it is worked out again at the next change: it shares the commands' commit instead of its own.
+    this.ctx.uow.background((tx) => {
       for (const p of changed) {
         tx.record(null, { eventId: newId(), aggregateType: PACE_AGGREGATE, aggregateId: p.serviceId, eventType: SERVICE_PACE, occurredAt: at, payload: p });
       }
