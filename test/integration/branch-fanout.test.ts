@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult, TicketView } from '../../server/src/shared/contracts/api.js';
 import type { BranchSnapshot, CallEvent, ChangeBatch } from '../../server/src/shared/contracts/events.js';
-import { SCREEN_QUEUE_MS, STAFF_COALESCE_MS } from '../../server/src/branch/realtime/fanout.js';
+import { SCREEN_QUEUE_MS } from '../../server/src/branch/realtime/fanout.js';
 import { liveStore, LiveStore, type LiveSource } from '../../ui-shared/live-store.js';
 import { io as ioClient } from 'socket.io-client';
 import { startBranch, type TestBranch, type TypedSocket } from '../support/branch.js';
@@ -103,50 +103,6 @@ describe('branch broadcasts (issue 19)', () => {
     expect(Object.keys(got.kiosk[0] ?? {}).sort()).toEqual(['queue', 'revision']);
     expect(got.kiosk[0]?.queue).toEqual(st?.queue); // one summary worked out for all
     tickets().noShow(called?.id as string, SYSTEM); // counter 1 free for the next tests
-  });
-
-  it('lets staff-only changes of a few milliseconds share one batch, and sends a call at once with what waits', async () => {
-    const staff = await b.socket(await b.login('aminata'));
-    const display = await b.socket(await b.displayToken());
-    const counter = (await b.counter(1)).id; // serves A
-    await quiet();
-    const got = { staff: record(staff), display: record(display) };
-    // A first issuance opens a window; three more, each in its own turn, land inside it.
-    const first = tickets().issue({ serviceId: serviceA }, SYSTEM);
-    await new Promise((resolve) => setImmediate(resolve));
-    const sentAt = Date.now();
-    const later: TicketView[] = [];
-    for (let i = 0; i < 3; i++) {
-      later.push(tickets().issue({ serviceId: serviceA }, SYSTEM));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    const inWindow = Date.now() - sentAt < STAFF_COALESCE_MS; // on a very slow machine the window may have passed
-    await sleep(STAFF_COALESCE_MS * 4);
-    // (The queue summary may follow alone: it is worked out at most every QUEUE_MIN_MS.)
-    const withTickets = got.staff.filter((c) => c.tickets);
-    expect(withTickets[0]?.tickets?.map((t) => t.id)).toEqual([first.id]);
-    if (inWindow) {
-      expect(withTickets).toHaveLength(2);
-      expect(withTickets[1]?.tickets?.map((t) => t.id).sort()).toEqual(later.map((t) => t.id).sort());
-    }
-    expect(got.staff.flatMap((c) => c.tickets ?? []).map((t) => t.id).sort()).toEqual([first, ...later].map((t) => t.id).sort());
-    expect(got.display.every((c) => !c.tickets && !c.calls)).toBe(true); // a board shows no ticket, only its line's count
-
-    // A ticket issued just after a batch waits; a call in the next turn takes it along, at once.
-    tickets().issue({ serviceId: serviceA }, SYSTEM); // after a quiet spell: sent at once, and a window opens
-    await new Promise((resolve) => setImmediate(resolve));
-    const before = got.staff.length; // (the batch just sent may still be on its way: counted after it or not)
-    const waiting = tickets().issue({ serviceId: serviceA }, SYSTEM);
-    await new Promise((resolve) => setImmediate(resolve));
-    const called = tickets().callNext(counter, SYSTEM);
-    await until('the call on the board', () => got.display.some((c) => c.calls));
-    const batch = got.staff.slice(before).find((c) => c.calls);
-    expect(batch?.calls?.map((c) => c.ticketId)).toEqual([called?.id]);
-    // The waiting ticket came with the call, not in a batch of its own before it.
-    expect(got.staff.filter((c) => c.tickets?.some((t) => t.id === waiting.id))).toEqual([batch]);
-    tickets().noShow(called?.id as string, SYSTEM);
-    staff.disconnect();
-    display.disconnect();
   });
 
   it('sends a kiosk nothing of a call cycle but the line\'s new count, and a call board nothing of a start or a completion', async () => {
