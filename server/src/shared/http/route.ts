@@ -117,14 +117,8 @@ export class ApiRegistry<A extends string, Caller> {
       const query = (spec.query ? parseWith(spec.query, req.query) : req.query) as z.output<Q>;
       const body = spec.body && spec.bodyKind?.kind !== 'raw' ? parseWith(spec.body, req.body ?? {}) : undefined;
       const input = { body: body as z.output<B>, params, query, raw, actor, req, res };
-      const gate = this.gate;
-      let result: unknown;
-      if (gate) {
-        result = await gate.run(() => handler(input));
-        await gate.durable();
-      } else {
-        result = await handler(input);
-      }
+      const result = await (this.gate ? this.gate.run(() => handler(input)) : handler(input));
+      await this.gate?.durable();
       if (res.headersSent) return;
       if (result === undefined) res.status(spec.status ?? 204).end();
       else res.status(spec.status ?? 200).json(result);
