@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { CommandResult, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import {
-  commandId, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir, type BenchAgent, type BenchServer,
+  commandId, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir, serverCounters, type BenchAgent, type BenchServer,
 } from './harness.js';
 import { ProcSampler, type ProcUsage } from './proc.js';
 import { nowMs, sleep, summarize, type LatencySummary } from './stats.js';
@@ -278,7 +278,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     const ownSampler = new ProcSampler(process.pid, 1000);
     ownSampler.start();
     await server.eventLoopDelay(); // resets the server's histogram
-    const commitsBefore = await commitCount(server);
+    const commitsBefore = (await serverCounters(server))?.commits ?? null;
     sampler.start();
     measuring = true;
     const t0 = nowMs();
@@ -287,7 +287,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     const measuredSeconds = (nowMs() - t0) / 1000;
     const usage = sampler.stop();
     const serverEventLoopDelay = await server.eventLoopDelay();
-    const commitsAfter = await commitCount(server);
+    const commitsAfter = (await serverCounters(server))?.commits ?? null;
     loopDelay.disable();
     const ownUsed = process.cpuUsage(ownCpu);
     const loadGenerator = {
@@ -307,6 +307,7 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     if (errorLog.size) log(`  errors: ${[...errorLog].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
 
     const per = (n: number) => Math.round((n / measuredSeconds) * 10) / 10;
+    const commands = Math.max(1, issueSamples.length + callSamples.length + commandSamples.length + emptyCalls);
     return {
       config: { ...opts, cpuProfDir: opts.cpuProfDir ?? null },
       measuredSeconds: Math.round(measuredSeconds * 10) / 10,
@@ -317,10 +318,10 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
       socketMessagesPerSecond: per(messagesDuring),
       waitingAtEnd,
       server: usage,
-      serverCpuMsPerCommand: Math.round((usage.cpuSeconds * 1000 / Math.max(1, issueSamples.length + callSamples.length + commandSamples.length + emptyCalls)) * 100) / 100,
+      serverCpuMsPerCommand: Math.round((usage.cpuSeconds * 1000 / commands) * 100) / 100,
       serverEventLoopDelay,
       commitsPerCommand: commitsBefore === null || commitsAfter === null ? null
-        : Math.round(((commitsAfter - commitsBefore) / Math.max(1, issueSamples.length + callSamples.length + commandSamples.length + emptyCalls)) * 100) / 100,
+        : Math.round(((commitsAfter - commitsBefore) / commands) * 100) / 100,
       loadGenerator,
     };
   } finally {
@@ -329,11 +330,4 @@ export async function runBranchPeak(options: BranchPeakOptions, log: (line: stri
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** The server's outermost SQLite commits so far, from its control port (null without one). */
-async function commitCount(server: BenchServer): Promise<number | null> {
-  if (!server.control) return null;
-  const res = await fetch(`${server.control}/counters`);
-  return ((await res.json()) as { commits: number }).commits;
 }

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import type { CommandResult, QueueSummary, ServiceView, TicketView } from '../../server/src/shared/contracts/api.js';
 import { startScreens, type ScreenTraffic } from './branch.js';
-import { commandId, counters, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir, inBatches, type BenchServer } from './harness.js';
+import { commandId, counters, HttpClient, pairDevice, prepareAgents, services, startBenchServer, tempDataDir, inBatches, serverCounters, type BenchServer } from './harness.js';
 import { cpuSeconds, writeSyscalls } from './proc.js';
 import { sleep } from './stats.js';
 import { SCREEN_QUEUE_MS } from '../../server/src/branch/realtime/fanout.js';
@@ -93,13 +93,8 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     const counterServes = new Map((await counters(client)).map((c) => [c.id, c.serviceIds]));
     const callers = agents.filter((a) => counterServes.get(a.counterId)?.includes(service.id));
 
-    const statements = async (): Promise<number | null> => {
-      if (!srv.control) return null;
-      const res = await fetch(`${srv.control}/counters`);
-      return ((await res.json()) as { statements: number }).statements;
-    };
     const read = async (): Promise<Counters> => ({
-      cpu: cpuSeconds(srv.pid), writes: writeSyscalls(srv.pid), statements: await statements(), traffic: screens ? (await screens.stats()).byKind : {},
+      cpu: cpuSeconds(srv.pid), writes: writeSyscalls(srv.pid), statements: (await serverCounters(srv))?.statements ?? null, traffic: screens ? (await screens.stats()).byKind : {},
     });
     // Broadcasts may be coalesced for a few tens of ms after the last answer: wait them out before reading.
     const settle = () => sleep(300);

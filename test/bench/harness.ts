@@ -337,3 +337,10 @@ export function connectSocket(url: string, token: string): Promise<BenchSocket> 
 export function commandId(): string {
   return randomUUID();
 }
+
+/** What the bench server has counted so far (test/bench/branch-server.mjs): SQL statements and SQLite commits; null without a control port. */
+export async function serverCounters(server: BenchServer): Promise<{ statements: number; commits: number } | null> {
+  if (!server.control) return null;
+  const res = await fetch(`${server.control}/counters`);
+  return (await res.json()) as { statements: number; commits: number };
+}
