@@ -7,13 +7,14 @@
 // - a queue of after-commit effects (broadcasts, printing, caches): they run once the OUTERMOST transaction has
 //   committed, and are dropped when it, or the savepoint that queued them, rolls back. A booking check-in that
 //   issues a ticket therefore announces nothing before the check-in itself has committed;
-// - group commit: the commands (`command()`: the kiosks' and counters' hot path) run synchronously by a caller that
+// - group commit: the commands (`command()`: the kiosks' and counters' hot path) run by a caller that
 //   answers only once they are durable (an HTTP route or a socket command, through `answerOnceDurable`) share ONE
 //   transaction, each in its own savepoint, committed right after that turn of the event loop (setImmediate): one
 //   fsync for all of them, `synchronous = FULL` kept, every answer sent after `durable()`. Everything else (a plain
 //   `run()`: admin changes, whose callers may read caches its effects refresh; timers; the sync worker; tests) is on
 //   disk when its call returns: it commits a waiting group together with its own change. `background()` (a change
 //   nobody is answered about) joins or opens a group.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { Compilable } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
@@ -49,21 +50,12 @@ export function requestFingerprint(input: { commandId?: string | undefined } & R
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
-/**
- * How many callers that answer only after `durable()` are running now. A plain counter, not AsyncLocalStorage (whose
- * promise hooks would cost every request): a command run after an `await` of such a caller is simply not grouped,
- * so it commits at once, which is always safe.
- */
-let answering = 0;
+/** Callers that answer only after `durable()`: the commands they run may share a commit (see the header). */
+const answering = new AsyncLocalStorage<true>();
 
-/** Run fn as a caller that awaits `UnitOfWork.durable()` before it answers: the commands it runs synchronously may share a commit. */
+/** Run fn (and everything it awaits) as a caller that awaits `UnitOfWork.durable()` before it answers. */
 export function answerOnceDurable<T>(fn: () => T): T {
-  answering += 1;
-  try {
-    return fn();
-  } finally {
-    answering -= 1;
-  }
+  return answering.run(true, fn);
 }
 
 /** The transaction shared by the grouped commands of one turn. */
@@ -163,7 +155,7 @@ export class UnitOfWork {
       // A transaction opened beside the unit of work would commit our writes without running their effects.
       throw new Error('a unit of work cannot start inside a transaction it does not own');
     }
-    const grouped = outer && (mode === 'background' || (mode === 'command' && answering > 0));
+    const grouped = outer && (mode === 'background' || (mode === 'command' && answering.getStore() === true));
     if (grouped && !this.group) this.openGroup();
     const mark = this.effects.length;
     const outboxMark = this.outboxWritten;
