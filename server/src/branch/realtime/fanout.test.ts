@@ -19,7 +19,7 @@ describe('fan-out: staff coalescing window', () => {
   const turn = () => vi.advanceTimersToNextTimerAsync(); // runs the next setImmediate or timer
 
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
     sent = [];
     const queue = { services: [] } as unknown as QueueSummary;
     fanout = new Fanout({
@@ -28,6 +28,7 @@ describe('fan-out: staff coalescing window', () => {
       counters: { find: (id: string) => ({ id } as CounterView) },
       size: (audience) => (audience === 'kiosks' ? 0 : 1),
       emit: (audience, batch) => { sent.push({ audience, batch }); },
+      now: () => Date.now(), // the fake clock: real time under CI load must not end a window early
     });
   });
   afterEach(() => {

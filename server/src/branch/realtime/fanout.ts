@@ -32,6 +32,8 @@ export interface FanoutDeps {
   size(audience: Audience): number;
   /** Send a batch to every socket of the audience's room (Socket.IO encodes it once for the room). */
   emit(audience: Audience, batch: ChangeBatch): void;
+  /** The clock of the coalescing windows, in milliseconds (a test passes its fake clock). */
+  now?: () => number;
 }
 
 type Screen = Exclude<Audience, 'staff'>;
@@ -77,7 +79,11 @@ export class Fanout {
   private timerAt = Number.POSITIVE_INFINITY;
   private closed = false;
 
-  constructor(private readonly d: FanoutDeps) {}
+  private readonly now: () => number;
+
+  constructor(private readonly d: FanoutDeps) {
+    this.now = d.now ?? (() => performance.now());
+  }
 
   // ---- what happened (domain events, after their commit) ----
   issued(ticket: TicketRow, view?: TicketView): void {
@@ -155,7 +161,7 @@ export class Fanout {
     this.gathered = true;
     if (this.immediate) return;
     const due = this.lastFlushAt + STAFF_COALESCE_MS;
-    if (urgent || performance.now() >= due) this.immediate = setImmediate(() => this.flush());
+    if (urgent || this.now() >= due) this.immediate = setImmediate(() => this.flush());
     else this.later(due);
   }
 
@@ -168,7 +174,7 @@ export class Fanout {
       this.timer = null;
       this.timerAt = Number.POSITIVE_INFINITY;
       this.flush();
-    }, Math.max(0, at - performance.now()));
+    }, Math.max(0, at - this.now()));
   }
 
   private forAudience(audience: Audience, snapshot: BranchSnapshot): BranchSnapshot {
@@ -189,7 +195,7 @@ export class Fanout {
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = null;
     this.gathered = false;
-    const now = performance.now();
+    const now = this.now();
     this.lastFlushAt = now;
     const { calls, tickets, counterIds, message, alerts, kioskChanged, resync, departed } = this;
     this.departed = { any: 0, byService: new Map() };
