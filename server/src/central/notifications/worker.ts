@@ -21,8 +21,8 @@ export interface DeliveryWorkerOptions {
   backoff?: Partial<BackoffPolicy>;
   /** How long a claimed row is ours before another worker may take it over. Default 2 min. */
   leaseMs?: number;
-  /** A push subscription answered 404/410, an address was refused for good: the owner may forget it. */
-  onPermanentFailure?: (delivery: Delivery, error: ChannelError) => Promise<void> | void;
+  /** A push subscription answered 404/410, an address was refused for good: the owner may forget it, in `trx`. */
+  onPermanentFailure?: (delivery: Delivery, error: ChannelError, trx: NotificationDb) => Promise<void> | void;
   random?: () => number;
 }
 
@@ -118,9 +118,16 @@ export class DeliveryWorker {
     } catch (err) {
       const error = err instanceof ChannelError ? err : new ChannelError(d.channel, err instanceof Error ? err.message : String(err), false, null, { cause: err });
       if (error.permanent || d.attempts >= this.backoff.maxAttempts) {
-        await markFailed(db, d.id, error.message, at());
+        const forget = error.permanent ? this.options.onPermanentFailure : undefined;
+        // The failure and what its owner forgets because of it are one transaction: the log never says "failed for
+        // good" of a recipient that is still kept.
+        if (forget) {
+          await db.transaction().execute(async (trx) => {
+            await markFailed(trx, d.id, error.message, at());
+            await forget(d, error, trx);
+          });
+        } else await markFailed(db, d.id, error.message, at());
         logger?.warn({ deliveryId: d.id, channel: d.channel, attempts: d.attempts, err: error.message }, 'notification failed for good');
-        if (error.permanent) await this.options.onPermanentFailure?.(d, error);
         return 'failed';
       }
       const next = new Date(this.now().getTime() + retryDelayMs(d.attempts, this.backoff, this.options.random)).toISOString();

@@ -81,12 +81,12 @@ export class TrackingService {
     this.worker = new DeliveryWorker({
       db: notificationDb(cdb.db), channels: this.channels, now: () => clock.now(), logger, pollMs: options.delivery?.pollMs,
       backoff: options.delivery?.backoff,
-      onPermanentFailure: async (d, error) => {
+      onPermanentFailure: async (d, error, trx) => {
         // Forget the recipient only when the refusal is about them: the browser dropped this push subscription, the
         // mail server says the mailbox does not exist. A refusal of our own settings (credentials, VAPID key) or of one
         // message keeps every contact.
         if (!isGoneSubscription(error) && !(error.channel === 'email' && MAILBOX_GONE.has(error.httpStatus ?? 0))) return;
-        await this.db.updateTable('tracking_subscriptions').set({ revoked_at: clock.now().toISOString() })
+        await trackDb(trx).updateTable('tracking_subscriptions').set({ revoked_at: clock.now().toISOString() })
           .where('channel', '=', d.channel).where('recipient', '=', d.recipient.address).where('revoked_at', 'is', null).execute();
       },
     });
