@@ -57,7 +57,18 @@ export async function createPgDatabase(): Promise<TestPgDatabase> {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // A pool just destroyed may still be closing its sessions: a forced drop would kill them and the FATAL
+        // reaches a client no longer listening (an uncaught error in whatever test runs then). Give them a moment;
+        // force only a session that truly stayed.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name}${attempt < 40 ? '' : ' WITH (FORCE)'}`);
+            break;
+          } catch (err) {
+            if (attempt >= 40 || (err as { code?: string }).code !== '55006') throw err; // 55006: still in use
+            await new Promise((r) => setTimeout(r, 25));
+          }
+        }
       } finally {
         await c.end();
       }

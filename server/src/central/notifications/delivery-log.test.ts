@@ -49,7 +49,9 @@ afterAll(async () => {
 async function openDb(dialect: Dialect, migrate = true): Promise<{ db: Kysely<NotificationTables>; close(): Promise<void> }> {
   if (dialect === 'postgres') {
     const pgdb = await createPgDatabase();
-    const db = new Kysely<NotificationTables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgdb.url, max: 4 }) }) });
+    const pool = new pg.Pool({ connectionString: pgdb.url, max: 4 });
+    pool.on('error', () => undefined); // as central's own pool: an idle session ended by the server is simply replaced
+    const db = new Kysely<NotificationTables>({ dialect: new PostgresDialect({ pool }) });
     if (migrate) await migrateNotifications(db);
     return { db, async close() { await db.destroy(); await pgdb.drop(); } };
   }
