@@ -17,6 +17,7 @@ import { CentralError } from '../http/errors.js';
 import { appendFeed } from '../ingest/feed.js';
 import { newId } from '../../shared/ids.js';
 import { bookingCodeFromValues, formatBookingCode, normalizeBookingCode, BOOKING_CODE_RANDOM_SYMBOLS } from '../../shared/domain/booking-code.js';
+import { maskContact } from '../../shared/domain/contact-mask.js';
 import { senegalHolidaysBetween, type HolidayOverride } from '../../shared/domain/holidays.js';
 import { checkInWindow, DEFAULT_APPOINTMENT_HOURS, generateSlots, MAX_SCAN_DAYS, type Slot } from '../../shared/domain/slots.js';
 import type { AppointmentServicesTable, CentralAppointmentTables, CentralBookingsTable } from './booking.migration.js';
@@ -191,14 +192,6 @@ async function publish(trx: CentralTrx, cdb: CentralDb, b: CentralBookingsTable,
   await appendFeed(trx, cdb.dialect, b.branch_id, { entityType: BOOKING_ENTITY, entityId: b.id, op: 'upsert', payload: feedPayload(b) }, now);
 }
 
-function maskPhone(phone: string | null): string | null {
-  return phone ? `${phone.slice(0, 6)}** *** ${phone.slice(-2)}` : null;
-}
-function maskEmail(email: string | null): string | null {
-  if (!email) return null;
-  const [user = '', domain = ''] = email.split('@');
-  return `${user.slice(0, 1)}***@${domain}`;
-}
 
 async function publicView(db: Db, b: CentralBookingsTable): Promise<PublicBookingView> {
   const branch = await db.selectFrom('branches as b').leftJoin('appointment_branches as ab', 'ab.branch_id', 'b.id')
@@ -213,7 +206,7 @@ async function publicView(db: Db, b: CentralBookingsTable): Promise<PublicBookin
     branch: { id: branch.id, name: branch.name, region: branch.region },
     service: { id: b.service_id, name: service ? nameOf(service) : { fr: b.service_id, wo: b.service_id, en: b.service_id } },
     startsAt: b.starts_at, endsAt: b.ends_at, timeZone: zone, localDate: local.toISODate() as string, localTime: local.toFormat('HH:mm'),
-    name: b.name, phone: maskPhone(b.phone), email: maskEmail(b.email), language: b.language as Language,
+    name: b.name, phone: b.phone ? maskContact('sms', b.phone) : null, email: b.email ? maskContact('email', b.email) : null, language: b.language as Language,
     checkInOpensAt: window.opensAt.toISOString(), checkInClosesAt: window.closesAt.toISOString(),
   };
 }

@@ -3,7 +3,7 @@
 // another free slot (the day picker without script, the change itself by the page script with the visitor token of
 // the booking's phone, or of its e-mail address for a booking made with an e-mail only: the code alone does not prove
 // who holds the booking). The phone is typed and gets a code by SMS; the e-mail address is never typed nor shown
-// (only masked, a***@example.sn): the page asks central to send the code to the booking's own address. Linked from the
+// (only masked, a•••@example.sn): the page asks central to send the code to the booking's own address. Linked from the
 // booking's confirmation and from "my tickets and bookings".
 import type { Language } from '../../shared/contracts/domain.js';
 import type { PublicBookingView } from '../../shared/contracts/appointments.js';

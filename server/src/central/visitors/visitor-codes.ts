@@ -19,6 +19,7 @@ import type { Notifier } from '../notifications/notifier.js';
 import { notificationDb } from '../notifications/store.js';
 import type { Recipient } from '../notifications/types.js';
 import type { CentralVisitorTables, VisitorCodesTable } from './visitor.migration.js';
+import { maskContact } from '../../shared/domain/contact-mask.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -55,12 +56,6 @@ function sameHex(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** +221 77 ••• •• 67 / a•••@example.sn: enough for the visitor to recognise, not enough to read someone's number. */
-export function maskTarget(channel: 'sms' | 'email', target: string): string {
-  if (channel === 'sms') return `${target.slice(0, 4)} ${target.slice(4, 6)} ••• •• ${target.slice(-2)}`;
-  const [name = '', domain = ''] = target.split('@');
-  return `${name.slice(0, 1)}•••@${domain}`;
-}
 
 export class VisitorCodes {
   readonly rules: Required<VisitorCodeOptions>;
@@ -120,7 +115,7 @@ export class VisitorCodes {
       }, now.toISOString());
     });
     this.deps.notifier.queued();
-    return { codeId: id, channel, sentTo: maskTarget(channel, target), expiresAt, attempts: this.rules.attempts };
+    return { codeId: id, channel, sentTo: maskContact(channel, target), expiresAt, attempts: this.rules.attempts };
   }
 
   /** The visitor sends the code back: the token of the phone or address, or why not. */
