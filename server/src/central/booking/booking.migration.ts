@@ -1,7 +1,7 @@
 // Central migration 0003_appointments: each branch's appointment settings (pushed by the branch) and the bookings
 // central owns. Portable types only (text, integer) for SQLite and PostgreSQL. Listed in central/migrations.ts.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 export const centralAppointmentsMigration: Migration = {
   async up(db: Kysely<any>) {
@@ -59,6 +59,17 @@ export const centralAppointmentsMigration: Migration = {
       .execute();
     await db.schema.createIndex('bookings_slot').on('bookings').columns(['branch_id', 'service_id', 'starts_at']).execute();
     await db.schema.createIndex('bookings_reminder').on('bookings').columns(['status', 'reminder_due_at']).execute();
+  },
+};
+
+/**
+ * Central migration 0018_booking_contacts: "my bookings" finds a visitor's bookings by their confirmed phone or by
+ * lower(email) (currentBookingsOfContact); without these it read every booking.
+ */
+export const bookingContactsMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('bookings_phone').on('bookings').columns(['phone', 'starts_at']).execute();
+    await db.schema.createIndex('bookings_email').on('bookings').expression(sql`lower(email), starts_at`).execute();
   },
 };
 

@@ -288,12 +288,17 @@ export async function getBooking(cdb: CentralDb, raw: string): Promise<PublicBoo
 export async function currentBookingsOfContact(cdb: CentralDb, contact: { phone: string } | { email: string }, now: Date, limit = 20): Promise<PublicBookingView[]> {
   const db = appointmentsDb(cdb);
   // A check-in window closes at most a few hours after the start: a day back is wide enough, the window decides.
-  const rows = await db.selectFrom('bookings').selectAll()
-    .where((eb) => ('phone' in contact ? eb('phone', '=', contact.phone) : eb(eb.fn('lower', ['email']), '=', contact.email)))
-    .where('status', '=', 'booked')
-    .where('starts_at', '>', new Date(now.getTime() - 86_400_000).toISOString()).orderBy('starts_at').limit(limit).execute();
+  const rows = await contactBookingsQuery(cdb, contact, new Date(now.getTime() - 86_400_000).toISOString(), limit).execute();
   const views = await Promise.all(rows.map((r) => publicView(db, r)));
   return views.filter((v) => Date.parse(v.checkInClosesAt) > now.getTime());
+}
+
+/** The booked bookings of a contact starting after `since`, soonest first (over bookings_phone / bookings_email). */
+export function contactBookingsQuery(cdb: CentralDb, contact: { phone: string } | { email: string }, since: string, limit: number) {
+  return appointmentsDb(cdb).selectFrom('bookings').selectAll()
+    .where((eb) => ('phone' in contact ? eb('phone', '=', contact.phone) : eb(eb.fn('lower', ['email']), '=', contact.email)))
+    .where('status', '=', 'booked')
+    .where('starts_at', '>', since).orderBy('starts_at').limit(limit);
 }
 
 function assertChangeable(b: CentralBookingsTable, now: Date, what: string): void {

@@ -4,7 +4,7 @@
 import { remoteJoinsMigration, remotePhoneMigration } from '../remote/remote.migration.js';
 import { visitorCodesMigration } from '../visitors/visitor.migration.js';
 import type { Kysely, Migration } from 'kysely';
-import { centralAppointmentsMigration } from '../booking/booking.migration.js';
+import { bookingContactsMigration, centralAppointmentsMigration } from '../booking/booking.migration.js';
 import { centralPaymentHistoryMigration, centralPaymentsMigration } from '../payments/payments.central-migration.js';
 import { rekeyTable } from './rekey.js';
 import { officeAccountsMigration } from '../accounts/accounts.migration.js';
@@ -173,4 +173,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0015_remote_phone': remotePhoneMigration,
   '0016_visitor_codes': visitorCodesMigration,
   '0017_branch_service_hours': branchServiceHoursMigration,
+  '0018_booking_contacts': bookingContactsMigration,
 };
