@@ -192,7 +192,6 @@ async function publish(trx: CentralTrx, cdb: CentralDb, b: CentralBookingsTable,
   await appendFeed(trx, cdb.dialect, b.branch_id, { entityType: BOOKING_ENTITY, entityId: b.id, op: 'upsert', payload: feedPayload(b) }, now);
 }
 
-
 async function publicView(db: Db, b: CentralBookingsTable): Promise<PublicBookingView> {
   const branch = await db.selectFrom('branches as b').leftJoin('appointment_branches as ab', 'ab.branch_id', 'b.id')
     .select(['b.id', 'b.name', 'b.region', 'b.time_zone', 'ab.time_zone as appointment_zone']).where('b.id', '=', b.branch_id).executeTakeFirstOrThrow();
