@@ -56,7 +56,6 @@ function sameHex(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-
 export class VisitorCodes {
   readonly rules: Required<VisitorCodeOptions>;
   private readonly perAddress: WindowLimit;
