@@ -62,7 +62,7 @@ export class BranchState {
     }));
   }
 
-  /** Per service: one aggregate over its waiting line (tickets_waiting_line), not the line read into memory. */
+  /** Per service: its line's kept counts and oldest ticket (waitingLineStats), not the line read into memory. */
   queueSummary(): QueueSummary {
     const store = this.ctx.store;
     const now = this.ctx.clock.now();

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../shared/contracts/api.js';
 import { startBranch, type TestBranch } from '../../../../test/support/branch.js';
+import { QUEUE_TYPES } from '../../shared/contracts/domain.js';
 import { IN_WAITING_LINE } from './ticket.repository.js';
 
 describe('ticket queries use the partial indexes', () => {
@@ -79,17 +80,25 @@ describe('ticket queries use the partial indexes', () => {
       return planOf(q as string);
     };
     // Call-next: the head of each class by one seek, the special tickets from their own index.
-    const candidates = find('call-next candidates', (q) => q.includes('UNION ALL'));
+    const candidates = find('call-next candidates', (q) => q.includes('issued_at = (SELECT min(issued_at)'));
     expect(candidates).toContain('SEARCH tickets USING COVERING INDEX tickets_waiting_line (service_id=? AND queue_type=? AND issued_at=?)');
     expect(candidates).toContain('SEARCH tickets USING COVERING INDEX tickets_waiting_line (service_id=? AND queue_type=?)');
     expect(candidates).toContain('SEARCH tickets USING COVERING INDEX tickets_waiting_special (target_counter_id=? AND service_id=?)');
     expect(candidates).toContain('SEARCH tickets USING COVERING INDEX tickets_waiting_special (target_counter_id=?)');
-    // The queue summary and positions count over the index without reading the table.
-    expect(find('queue summary', (q) => q.includes('sum(issued_at'))).toEqual(['SEARCH tickets USING COVERING INDEX tickets_waiting_line (service_id=?)']);
+    // The queue summary: the count comes from waiting_line_counts, the oldest ticket from one seek per class.
+    const oldest = find('queue summary', (q) => q.startsWith('SELECT min(issued_at) AS oldest'));
+    expect(oldest.filter((d) => /^SEARCH tickets/.test(d))).toEqual(QUEUE_TYPES.map(() => 'SEARCH tickets USING COVERING INDEX tickets_waiting_line (service_id=? AND queue_type=?)'));
+    // A position: the recent arrivals by one range per class, the special tickets from their own index, and the
+    // tickets sent to the counter counted there; nothing counts over the whole line (the count is the triggers').
+    const split = find('position', (q) => q.includes('issued_at >= ?'));
+    expect(split.filter((d) => /^(SEARCH|SCAN) tickets/.test(d))).toEqual([
+      ...QUEUE_TYPES.map(() => 'SEARCH tickets USING COVERING INDEX tickets_waiting_line (service_id=? AND queue_type=? AND issued_at>?)'),
+      'SCAN tickets USING COVERING INDEX tickets_waiting_special',
+    ]);
     const counts = line.filter((q) => /^SELECT count\(\*\) AS n FROM tickets/.test(q));
-    // One statement counts for the line (no counter) and for a counter alike (waitingLineSplit).
-    expect(counts.length, 'positions counted by one statement, for the line and for a counter').toBe(1);
-    for (const q of counts) expect(planOf(q)).toEqual(['SEARCH tickets USING COVERING INDEX tickets_waiting_line (service_id=?)']);
+    expect(counts.length, 'only the tickets sent to a counter are counted over tickets').toBe(1);
+    for (const q of counts) expect(planOf(q)).toEqual(['SEARCH tickets USING COVERING INDEX tickets_waiting_special (target_counter_id=? AND service_id=?)']);
+    expect([...seen].some((q) => q.includes('FROM waiting_line_counts')), 'the line counts are read from the triggers\' table').toBe(true);
     // Every lean read of the line (whole rows, read for a few tickets, come from the table by nature).
     for (const q of line.filter((x) => !/SELECT \* FROM tickets/.test(x))) {
       for (const step of planOf(q).filter((d) => /^(SEARCH|SCAN) tickets/.test(d))) expect(step, q).toMatch(/USING COVERING INDEX tickets_waiting_(line|special)/);

@@ -142,28 +142,49 @@ export function staffOwnTickets(store: BranchStore): TicketRow[] {
   ].join('\nUNION ALL\n')));
 }
 
-/**
- * A service's waiting line split to count one ticket's position (see surelyAheadBefore): the callable tickets with no
- * appointment issued before `before` (and callable at the ticket's counter) are only counted, by SQLite over the
- * covering tickets_waiting_line; the others are read as candidates. The line is not read whole for every ticket
- * issued or shown.
- */
-export function waitingLineSplit(store: BranchStore, serviceId: string, before: string, counterId: string | null): { countedAhead: number; others: CallCandidate[] } {
-  const line = `${IN_WAITING_LINE} AND service_id = ?`;
-  // One text for both contexts: with no counter (null) `target_counter_id = ?` is never true and `IS NOT ?` always is,
-  // so a ticket sent to any counter is read rather than counted.
-  const counted = store.first(raw<{ n: number }>(
-    `SELECT count(*) AS n FROM tickets WHERE ${line} AND due_at IS NULL AND issued_at < ? AND (target_counter_id IS NULL OR target_counter_id = ?)`,
-    [serviceId, before, counterId],
-  ));
-  const rows = store.all(raw<CandidateRow>(
-    `${CANDIDATE_SQL} WHERE ${line} AND (due_at IS NOT NULL OR issued_at >= ? OR (target_counter_id IS NOT NULL AND target_counter_id IS NOT ?))`,
-    [serviceId, before, counterId],
-  ));
-  return { countedAhead: Number(counted?.n ?? 0), others: rows.map(toCandidate) };
+/** A service's callable waiting line in numbers, kept by triggers (tickets.migration.ts: 0012_waiting_counts). */
+export interface WaitingLineCounts {
+  /** Tickets in tickets_waiting_line (waiting or transferred, not parked). */
+  waiting: number;
+  /** Of those, the ones with no appointment time and sent to no counter. */
+  undated: number;
 }
 
-/** What the queue summary shows of a service's callable waiting line, in one aggregate over tickets_waiting_line. */
+export function waitingLineCounts(store: BranchStore, serviceId: string): WaitingLineCounts {
+  const row = store.first(raw<WaitingLineCounts>('SELECT waiting, undated FROM waiting_line_counts WHERE service_id = ?', [serviceId]));
+  return { waiting: Number(row?.waiting ?? 0), undated: Number(row?.undated ?? 0) };
+}
+
+/** One range of tickets_waiting_line per class: a service's callable tickets with an issue time `op` the bound. */
+function lineRange(select: string, op: '>=' | '>', serviceId: string, bound: string): { text: string; params: unknown[] } {
+  return {
+    text: QUEUE_TYPES.map(() => `${select} WHERE ${IN_WAITING_LINE} AND service_id = ? AND queue_type = ? AND issued_at ${op} ?`).join('\nUNION ALL\n'),
+    params: QUEUE_TYPES.flatMap((queueType) => [serviceId, queueType, bound]),
+  };
+}
+
+/**
+ * A service's waiting line split to count one ticket's position (see surelyAheadBefore): the callable tickets with no
+ * appointment issued before `before` (and callable at the ticket's counter) are only counted; the others are read as
+ * candidates. Neither walks the whole line: the count is the line's `undated` (waitingLineCounts) less those of them
+ * issued since `before` (read anyway, as candidates: one range of tickets_waiting_line per class), plus the few sent
+ * to this counter (tickets_waiting_special). A long line costs its recent arrivals and its special tickets.
+ */
+export function waitingLineSplit(store: BranchStore, serviceId: string, before: string, counterId: string | null): { countedAhead: number; others: CallCandidate[] } {
+  const recent = lineRange(CANDIDATE_SQL, '>=', serviceId, before);
+  // Issued earlier but not counted: appointments, and tickets sent to another counter (with no counter, null, any).
+  const special = `${CANDIDATE_SQL} INDEXED BY tickets_waiting_special WHERE ${IN_WAITING_LINE} AND ${IS_SPECIAL} AND service_id = ? AND issued_at < ?
+    AND (due_at IS NOT NULL OR (target_counter_id IS NOT NULL AND target_counter_id IS NOT ?))`;
+  const rows = store.all(raw<CandidateRow>(`${recent.text}\nUNION ALL\n${special}`, [...recent.params, serviceId, before, counterId]));
+  const undatedSince = rows.filter((r) => r.issued_at >= before && r.due_at === null && r.target_counter_id === null).length;
+  const sentHere = counterId === null ? 0 : Number(store.first(raw<{ n: number }>(
+    `SELECT count(*) AS n FROM tickets INDEXED BY tickets_waiting_special WHERE ${IN_WAITING_LINE} AND ${IS_SPECIAL} AND target_counter_id = ? AND service_id = ? AND due_at IS NULL AND issued_at < ?`,
+    [counterId, serviceId, before],
+  ))?.n ?? 0);
+  return { countedAhead: waitingLineCounts(store, serviceId).undated - undatedSince + sentHere, others: rows.map(toCandidate) };
+}
+
+/** What the queue summary shows of a service's callable waiting line. */
 export interface WaitingLineStats {
   waiting: number;
   /** Issue time of the oldest (null: nobody waits). */
@@ -172,12 +193,22 @@ export interface WaitingLineStats {
   overTarget: number;
 }
 
+/**
+ * The line's count (waitingLineCounts), its oldest ticket (one seek per class of tickets_waiting_line) and how many
+ * waited past the target: none when the oldest has not, else the line less those issued since `overTargetAt`, which
+ * walks the recent arrivals only (a long line is long because its old tickets wait).
+ */
 export function waitingLineStats(store: BranchStore, serviceId: string, overTargetAt: string): WaitingLineStats {
-  const row = store.first(raw<{ n: number; oldest: string | null; over: number | null }>(
-    `SELECT count(*) AS n, min(issued_at) AS oldest, sum(issued_at <= ?) AS over FROM tickets WHERE ${IN_WAITING_LINE} AND service_id = ?`,
-    [overTargetAt, serviceId],
-  ));
-  return { waiting: Number(row?.n ?? 0), oldestIssuedAt: row?.oldest ?? null, overTarget: Number(row?.over ?? 0) };
+  const { waiting } = waitingLineCounts(store, serviceId);
+  if (waiting === 0) return { waiting, oldestIssuedAt: null, overTarget: 0 };
+  const heads = QUEUE_TYPES.map(() => `SELECT * FROM (SELECT issued_at FROM tickets WHERE ${IN_WAITING_LINE} AND service_id = ? AND queue_type = ? ORDER BY issued_at LIMIT 1)`);
+  const oldest = store.first(raw<{ oldest: string | null }>(
+    `SELECT min(issued_at) AS oldest FROM (${heads.join('\nUNION ALL\n')})`, QUEUE_TYPES.flatMap((queueType) => [serviceId, queueType]),
+  ))?.oldest ?? null;
+  if (oldest === null || oldest > overTargetAt) return { waiting, oldestIssuedAt: oldest, overTarget: 0 };
+  const since = lineRange('SELECT 1 AS one FROM tickets', '>', serviceId, overTargetAt);
+  const notYet = Number(store.first(raw<{ n: number }>(`SELECT count(*) AS n FROM (${since.text})`, since.params))?.n ?? 0);
+  return { waiting, oldestIssuedAt: oldest, overTarget: waiting - notYet };
 }
 
 /** Called tickets not started since before `before` (no-show candidates). */

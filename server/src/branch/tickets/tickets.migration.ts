@@ -33,3 +33,36 @@ export const parkedMigration: Migration = {
     await sql`CREATE INDEX tickets_parked ON tickets(target_counter_id) WHERE status IN ('waiting','transferred') AND parked_at IS NOT NULL`.execute(db);
   },
 };
+
+// Branch migration 0012_waiting_counts (issue 19): how many tickets each service's callable line holds, kept by
+// triggers in the same transaction as every write to tickets, so a position or the queue summary costs a lookup
+// and a walk over the recent tickets, not a count over the whole line. Triggers, not the commands, keep it: every
+// path that writes tickets (commands, sweeps, check-ins, a migration, a test) keeps it true without knowing of it.
+// `waiting` is the line of tickets_waiting_line; `undated` is the part of it with no appointment time and sent to
+// no counter (what a position counts as surely ahead). ticket.counts.test.ts checks it against SQL counts.
+const IN_LINE_NEW = "new.status IN ('waiting','transferred') AND new.parked_at IS NULL";
+const IN_LINE_OLD = "old.status IN ('waiting','transferred') AND old.parked_at IS NULL";
+const LINE_COLUMNS = 'status, parked_at, service_id, due_at, target_counter_id';
+
+export const waitingCountsMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE waiting_line_counts (
+      service_id TEXT PRIMARY KEY,
+      waiting INTEGER NOT NULL,
+      undated INTEGER NOT NULL
+    )`.execute(db);
+    await sql`INSERT INTO waiting_line_counts (service_id, waiting, undated)
+      SELECT service_id, count(*), sum(due_at IS NULL AND target_counter_id IS NULL) FROM tickets
+      WHERE status IN ('waiting','transferred') AND parked_at IS NULL GROUP BY service_id`.execute(db);
+    const enter = `INSERT INTO waiting_line_counts (service_id, waiting, undated)
+        VALUES (new.service_id, 1, new.due_at IS NULL AND new.target_counter_id IS NULL)
+        ON CONFLICT (service_id) DO UPDATE SET waiting = waiting + 1, undated = undated + excluded.undated;`;
+    const leave = `UPDATE waiting_line_counts SET waiting = waiting - 1,
+        undated = undated - (old.due_at IS NULL AND old.target_counter_id IS NULL) WHERE service_id = old.service_id;`;
+    // An update that keeps a ticket in its line fires both (out, then in again): the counts stay right whatever changed.
+    await sql.raw(`CREATE TRIGGER tickets_line_insert AFTER INSERT ON tickets WHEN ${IN_LINE_NEW} BEGIN ${enter} END`).execute(db);
+    await sql.raw(`CREATE TRIGGER tickets_line_delete AFTER DELETE ON tickets WHEN ${IN_LINE_OLD} BEGIN ${leave} END`).execute(db);
+    await sql.raw(`CREATE TRIGGER tickets_line_leave AFTER UPDATE OF ${LINE_COLUMNS} ON tickets WHEN ${IN_LINE_OLD} BEGIN ${leave} END`).execute(db);
+    await sql.raw(`CREATE TRIGGER tickets_line_enter AFTER UPDATE OF ${LINE_COLUMNS} ON tickets WHEN ${IN_LINE_NEW} BEGIN ${enter} END`).execute(db);
+  },
+};
