@@ -18,10 +18,11 @@ export function findCounter(store: BranchStore, id: string): CounterRow | undefi
 }
 
 /** The services a counter serves, in its order of preference. */
+const servicesOfCounter = preparedQuery((db: Kysely<BranchDatabase>, p: { counterId: string }) => db.selectFrom('counter_services').select('service_id')
+  .where('counter_id', '=', p.counterId).orderBy('position'));
+
 export function counterServiceIds(store: BranchStore, counterId: string): string[] {
-  return store
-    .all(store.db.selectFrom('counter_services').select('service_id').where('counter_id', '=', counterId).orderBy('position'))
-    .map((r) => r.service_id);
+  return store.all(servicesOfCounter(store.db, { counterId })).map((r) => r.service_id);
 }
 
 export function allCounterServices(store: BranchStore): Map<string, string[]> {
@@ -62,21 +63,27 @@ export function toCounterView(
 }
 
 /** The open counters' services: what "a counter open for the service" means, for one service or all at once. */
-function openCounterServices(store: BranchStore) {
-  return store.db.selectFrom('counters').innerJoin('counter_services', 'counter_services.counter_id', 'counters.id')
+function openCounterServices(db: Kysely<BranchDatabase>) {
+  return db.selectFrom('counters').innerJoin('counter_services', 'counter_services.counter_id', 'counters.id')
     .where('counters.status', '=', 'open')
     .where('counters.deleted_at', 'is', null);
 }
 
+// Both run for the estimated waits of every change the screens hear of: built once.
+const openCountersFor = preparedQuery((db: Kysely<BranchDatabase>, p: { serviceId: string }) => openCounterServices(db)
+  .select((eb) => eb.fn.countAll<number>().as('open')).where('counter_services.service_id', '=', p.serviceId));
+const openCountersByService = preparedQuery((db: Kysely<BranchDatabase>) => openCounterServices(db)
+  .select((eb) => ['counter_services.service_id', eb.fn.countAll<number>().as('open')]).groupBy('counter_services.service_id'));
+
 /** Open counters serving a service: counted in SQL (it runs for every ticket shown with an estimated wait). */
 export function countOpenCountersFor(store: BranchStore, serviceId: string): number {
-  const row = store.first(openCounterServices(store).select((eb) => eb.fn.countAll<number>().as('open')).where('counter_services.service_id', '=', serviceId));
+  const row = store.first(openCountersFor(store.db, { serviceId }));
   return Number(row?.open ?? 0);
 }
 
 /** Open counters per service, in one query (services with none are absent). */
 export function countOpenCountersByService(store: BranchStore): Map<string, number> {
-  const rows = store.all(openCounterServices(store).select((eb) => ['counter_services.service_id', eb.fn.countAll<number>().as('open')]).groupBy('counter_services.service_id'));
+  const rows = store.all(openCountersByService(store.db, {}));
   return new Map(rows.map((r) => [r.service_id, Number(r.open)]));
 }
 

@@ -1,7 +1,7 @@
 // The command ids already run (see unit-of-work.ts): a retried command returns the result stored here.
 import type { Selectable, Kysely } from 'kysely';
 import type { BranchDatabase, CommandsTable } from './schema.js';
-import { preparedQuery } from '../../shared/db/prepared.js';
+import { preparedQuery, rowKeys } from '../../shared/db/prepared.js';
 import type { BranchStore } from './store.js';
 
 // Every command looks its id up first.
@@ -11,6 +11,10 @@ export function findCommand(store: BranchStore, commandId: string): Selectable<C
   return store.first(commandById(store.db, { commandId }));
 }
 
+const commandInsert = preparedQuery((db: Kysely<BranchDatabase>, p: Selectable<CommandsTable>) => db.insertInto('commands').values(p), rowKeys<CommandsTable>({
+  command_id: true, principal_id: true, kind: true, result: true, created_at: true,
+}));
+
 export function insertCommand(store: BranchStore, row: CommandsTable): void {
-  store.run(store.db.insertInto('commands').values(row));
+  store.run(commandInsert(store.db, row));
 }

@@ -1,9 +1,10 @@
 // Plain functions over the tickets tables. They run inside the caller's transaction when there is one.
-import { CompiledQuery, sql, type Compilable, type Selectable, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { QUEUE_TYPES, type Channel, type Language, type PriorityReason, type QueueType, type TicketStatus } from '../../shared/contracts/domain.js';
 import type { TicketView } from '../../shared/contracts/api.js';
 import type { BranchStore } from '../db/store.js';
-import type { TicketsTable } from '../db/schema.js';
+import type { BranchDatabase, TicketEventsTable, TicketsTable } from '../db/schema.js';
+import { preparedQuery, rowKeys, type QueryValue } from '../../shared/db/prepared.js';
 import { ACTIVE_STATUSES, WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
 import type { CallCandidate } from '../../shared/domain/call-policy.js';
 
@@ -37,8 +38,11 @@ function raw<R>(text: string, parameters: readonly unknown[] = []): Compilable<R
   return { compile: () => CompiledQuery.raw(text, [...parameters]) as CompiledQuery<R> };
 }
 
+// The statements every command runs (read a ticket, write it, its history row, its number) are built once.
+const ticketById = preparedQuery((db: Kysely<BranchDatabase>, p: { id: string }) => db.selectFrom('tickets').selectAll().where('id', '=', p.id));
+
 export function findTicket(store: BranchStore, id: string): TicketRow | undefined {
-  return store.first(store.db.selectFrom('tickets').selectAll().where('id', '=', id));
+  return store.first(ticketById(store.db, { id }));
 }
 
 /** Waiting tickets (callable or parked) of the given services: the active-queue index keeps this small and fast. */
@@ -295,24 +299,46 @@ export function activeTickets(store: BranchStore): TicketRow[] {
   );
 }
 
+const sequenceUpsert = preparedQuery((db: Kysely<BranchDatabase>, p: { serviceId: string; serviceDay: string }) => db.insertInto('ticket_sequences')
+  .values({ service_id: p.serviceId, service_day: p.serviceDay, last_number: 1 })
+  .onConflict((oc) => oc.columns(['service_id', 'service_day']).doUpdateSet((eb) => ({ last_number: eb('ticket_sequences.last_number', '+', 1) })))
+  .returning('last_number'));
+
 /** Next number of a service for a branch day (atomic inside the issuing transaction). */
 export function nextSequence(store: BranchStore, serviceId: string, serviceDay: string): number {
-  const row = store.first(
-    store.db.insertInto('ticket_sequences')
-      .values({ service_id: serviceId, service_day: serviceDay, last_number: 1 })
-      .onConflict((oc) => oc.columns(['service_id', 'service_day']).doUpdateSet((eb) => ({ last_number: eb('ticket_sequences.last_number', '+', 1) })))
-      .returning('last_number'),
-  );
+  const row = store.first(sequenceUpsert(store.db, { serviceId, serviceDay }));
   if (!row) throw new Error('ticket sequence upsert returned nothing');
   return row.last_number;
 }
 
+const TICKET_COLUMNS = rowKeys<TicketRow>({
+  id: true, branch_id: true, service_id: true, service_day: true, seq: true, number: true, status: true, queue_type: true, priority_reason: true,
+  channel: true, language: true, phone: true, email: true, issued_at: true, due_at: true, called_at: true, started_at: true, finished_at: true,
+  counter_id: true, target_counter_id: true, parked_at: true, recall_count: true, agent_id: true, device_id: true, booking_id: true,
+  outcome: true, note: true, updated_at: true, arrived_at: true, passed_over_at: true,
+});
+const ticketInsert = preparedQuery((db: Kysely<BranchDatabase>, p: TicketRow) => db.insertInto('tickets').values(p), TICKET_COLUMNS);
+
 export function insertTicket(store: BranchStore, row: TicketRow): void {
-  store.run(store.db.insertInto('tickets').values(row));
+  store.run(ticketInsert(store.db, row));
 }
 
-export function updateTicket(store: BranchStore, id: string, patch: Partial<TicketRow>): void {
-  store.run(store.db.updateTable('tickets').set(patch).where('id', '=', id));
+type TicketPatch = Partial<TicketRow>;
+/** One prepared update per set of columns a command changes (a handful: each command changes its own few). */
+const ticketUpdates = new Map<string, (db: Kysely<BranchDatabase>, values: Record<string, QueryValue>) => Compilable<unknown>>();
+
+export function updateTicket(store: BranchStore, id: string, patch: TicketPatch): void {
+  const values: Record<string, QueryValue> = {};
+  for (const [column, value] of Object.entries(patch)) if (value !== undefined) values[column] = value;
+  const columns = Object.keys(values).sort();
+  const shape = columns.join(',');
+  let update = ticketUpdates.get(shape);
+  if (!update) {
+    update = preparedQuery((db: Kysely<BranchDatabase>, p: Record<string, QueryValue>) => db.updateTable('tickets')
+      .set(Object.fromEntries(columns.map((c) => [c, p[c]])) as TicketPatch).where('id', '=', p['\u0000id'] as string));
+    ticketUpdates.set(shape, update);
+  }
+  store.run(update(store.db, { ...values, '\u0000id': id }));
 }
 
 export interface TicketEventInput {
@@ -328,9 +354,14 @@ export interface TicketEventInput {
   data?: Record<string, unknown> | null;
 }
 
+const ticketEventRow = preparedQuery((db: Kysely<BranchDatabase>, p: Selectable<TicketEventsTable>) => db.insertInto('ticket_events').values(p), rowKeys<TicketEventsTable>({
+  id: true, ticket_id: true, branch_id: true, service_id: true, type: true, from_status: true, to_status: true, at: true, counter_id: true,
+  user_id: true, device_id: true, data: true,
+}));
+
 /** The history row of a ticket's change, for the unit of work to write with its outbox fact (Tx.record). */
-export function ticketEventInsert(store: BranchStore, e: TicketEventInput) {
-  return store.db.insertInto('ticket_events').values({
+export function ticketEventInsert(store: BranchStore, e: TicketEventInput): Compilable<unknown> {
+  return ticketEventRow(store.db, {
     id: e.id,
     ticket_id: e.ticket.id,
     branch_id: e.ticket.branch_id,

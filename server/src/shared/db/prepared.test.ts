@@ -42,4 +42,14 @@ describe('preparedQuery', () => {
     const s = store();
     expect(() => s.all(bigOnes(s.db, { kind: 'box' } as never))).toThrow(/no value for "min"/);
   });
+
+  it('inserts a whole row given as the stand-ins of its keys', () => {
+    const s = store();
+    const insertThing = preparedQuery((db: Kysely<Db>, p: Db['things']) => db.insertInto('things').values(p), ['id', 'kind', 'size', 'gone']);
+    s.run(insertThing(s.db, { id: 'e', kind: 'crate', size: 2, gone: null }));
+    s.run(insertThing(s.db, { id: 'f', kind: 'box', size: 4, gone: '2026-02-01' }));
+    expect(s.sqlite.prepare("SELECT * FROM things WHERE id IN ('e', 'f') ORDER BY id").all()).toEqual([
+      { id: 'e', kind: 'crate', size: 2, gone: null }, { id: 'f', kind: 'box', size: 4, gone: '2026-02-01' },
+    ]);
+  });
 });

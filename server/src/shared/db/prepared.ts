@@ -17,16 +17,19 @@ interface Template<R> {
 
 /**
  * `build` gets the database and stand-ins for the parameters (use each as a value, never in a computation); the
- * result, called with a database and the values, is a Compilable for store.all/first/run.
+ * result, called with a database and the values, is a Compilable for store.all/first/run. With `keys`, the stand-ins
+ * are a plain object of those keys, which can be given whole where Kysely lists an object's keys (an insert's row).
  */
 export function preparedQuery<DB, P extends Record<string, QueryValue>, R>(
   build: (db: Kysely<DB>, p: P) => Compilable<R>,
+  keys?: readonly (keyof P & string)[],
 ): (db: Kysely<DB>, values: P) => Compilable<R> {
   const templates = new WeakMap<Kysely<DB>, Template<R>>();
   const template = (db: Kysely<DB>): Template<R> => {
     let t = templates.get(db);
     if (!t) {
-      const standIns = new Proxy({}, { get: (_, key) => `${STAND_IN}${String(key)}` }) as P;
+      const standIns = (keys ? Object.fromEntries(keys.map((k) => [k, `${STAND_IN}${k}`]))
+        : new Proxy({}, { get: (_, key) => `${STAND_IN}${String(key)}` })) as P;
       const compiled = build(db, standIns).compile();
       const names = compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(STAND_IN) ? v.slice(STAND_IN.length) : null));
       t = { compiled, names };
@@ -45,4 +48,9 @@ export function preparedQuery<DB, P extends Record<string, QueryValue>, R>(
       return { ...t.compiled, parameters };
     },
   });
+}
+
+/** Every key of a row type, checked complete by the compiler: the `keys` of a prepared insert. */
+export function rowKeys<T>(all: Record<keyof T & string, true>): Array<keyof T & string> {
+  return Object.keys(all) as Array<keyof T & string>;
 }
