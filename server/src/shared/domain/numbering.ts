@@ -1,12 +1,10 @@
 // Ticket numbers: the service's letter and three digits (A001 …), counted per service per branch day.
 // The branch day is the calendar date in the branch's own time zone, so numbering restarts at local midnight
 // without any cron job: a new day simply has no numbers yet.
-import { DateTime } from 'luxon';
+import { localDay } from './local-day.js';
 
 export function serviceDay(at: Date, timeZone: string): string {
-  const day = DateTime.fromJSDate(at, { zone: timeZone }).toISODate();
-  if (!day) throw new Error(`invalid time zone ${timeZone}`);
-  return day;
+  return localDay(at, timeZone).date;
 }
 
 /** A042; past 999 the number simply grows (A1000) rather than colliding with A001 of the same day. */

@@ -1,6 +1,7 @@
 // Opening hours in the branch's time zone: is a service open now, and when does the branch day end.
 import { DateTime } from 'luxon';
 import type { OpeningHours, OpeningRange } from '../contracts/domain.js';
+import { localDay, localMinuteOfDay } from './local-day.js';
 
 export const ALWAYS_OPEN: OpeningHours = {
   1: [{ open: '00:00', close: '24:00' }], 2: [{ open: '00:00', close: '24:00' }], 3: [{ open: '00:00', close: '24:00' }],
@@ -20,13 +21,11 @@ function minutesOf(hhmm: string): number {
 }
 
 export function rangesOn(hours: OpeningHours, at: Date, timeZone: string): OpeningRange[] {
-  const local = DateTime.fromJSDate(at, { zone: timeZone });
-  return hours[local.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7];
+  return hours[localDay(at, timeZone).weekday];
 }
 
 export function isOpenAt(hours: OpeningHours, at: Date, timeZone: string): boolean {
-  const local = DateTime.fromJSDate(at, { zone: timeZone });
-  const minute = local.hour * 60 + local.minute;
+  const minute = localMinuteOfDay(at, timeZone);
   return rangesOn(hours, at, timeZone).some((r) => minute >= minutesOf(r.open) && minute < minutesOf(r.close));
 }
 
