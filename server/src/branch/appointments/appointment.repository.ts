@@ -6,6 +6,7 @@ import type { AppointmentSettings, BookingFeedPayload, BookingStatus, BookingVie
 import type { Language, LocalizedText, OpeningHours } from '../../shared/contracts/domain.js';
 import type { BranchDatabase } from '../db/schema.js';
 import type { BranchStore } from '../db/store.js';
+import { preparedQuery } from '../../shared/db/prepared.js';
 import { formatBookingCode } from '../../shared/domain/booking-code.js';
 import { localized, type HolidayOverride, type MovableHolidayKey } from '../../shared/domain/holidays.js';
 import { checkInWindow } from '../../shared/domain/slots.js';
@@ -30,8 +31,16 @@ export type AppointmentDb = Kysely<BranchDatabase & AppointmentTables>;
 export type BookingRow = Selectable<BookingsTable>;
 export type SettingsRow = Selectable<AppointmentSettingsTable>;
 
+// One per store: withTables makes a new Kysely each time, and prepared queries are kept per Kysely.
+const appointmentDbs = new WeakMap<BranchStore['db'], AppointmentDb>();
+
 export function appointmentDb(store: BranchStore): AppointmentDb {
-  return store.db.withTables<AppointmentTables>();
+  let db = appointmentDbs.get(store.db);
+  if (!db) {
+    db = store.db.withTables<AppointmentTables>();
+    appointmentDbs.set(store.db, db);
+  }
+  return db;
 }
 
 /** What a service gets before an admin sets anything: no appointments, the defaults otherwise. */
@@ -84,9 +93,13 @@ export function toOverrideView(row: Selectable<HolidayOverridesTable>): HolidayO
   };
 }
 
+// Every ticket issued asks whether today is closed: built once.
+const closureByDate = preparedQuery((db: AppointmentDb, p: { date: string }) => db.selectFrom('holiday_overrides').selectAll()
+  .where('kind', '=', 'closure').where('date', '=', p.date).orderBy('created_at'));
+
 /** The closure an admin set on a local date (YYYY-MM-DD), with its reason; null on a day the branch is not closed. */
 export function closureOn(store: BranchStore, db: AppointmentDb, date: string): LocalizedText | null {
-  const row = store.first(db.selectFrom('holiday_overrides').selectAll().where('kind', '=', 'closure').where('date', '=', date).orderBy('created_at'));
+  const row = store.first(closureByDate(db, { date }));
   if (!row) return null;
   const label = toOverride(row);
   return label.kind === 'closure' ? localized(label.label) : null;

@@ -2,7 +2,7 @@ import type { Insertable, Selectable, Kysely } from 'kysely';
 import type { CounterView } from '../../shared/contracts/api.js';
 import type { CounterStatus } from '../../shared/contracts/domain.js';
 import type { BranchDatabase, CounterEventsTable, CountersTable } from '../db/schema.js';
-import { preparedQuery } from '../../shared/db/prepared.js';
+import { preparedPatch, preparedQuery } from '../../shared/db/prepared.js';
 import type { BranchStore } from '../db/store.js';
 
 export type CounterRow = Selectable<CountersTable>;
@@ -103,8 +103,11 @@ export function insertCounter(store: BranchStore, row: CounterRow): void {
   store.run(store.db.insertInto('counters').values(row));
 }
 
+// Every call, start and completion holds or frees its counter: one prepared update per set of columns.
+const counterUpdate = preparedPatch((db: Kysely<BranchDatabase>, set, id) => db.updateTable('counters').set(set as Partial<CounterRow>).where('id', '=', id));
+
 export function updateCounter(store: BranchStore, id: string, patch: Partial<Pick<CounterRow, 'number' | 'name' | 'status' | 'agent_id' | 'current_ticket_id' | 'updated_at' | 'deleted_at'>>): void {
-  store.run(store.db.updateTable('counters').set(patch).where('id', '=', id));
+  store.run(counterUpdate(store.db, id, patch));
 }
 
 /** A removed counter keeps its row (past tickets name it) but serves nothing. */

@@ -10,7 +10,7 @@ import type { BranchState } from '../supervision/branch-state.js';
 import type { TicketQueries } from '../tickets/ticket.queries.js';
 import type { TicketRow } from '../tickets/ticket.repository.js';
 
-/** The queue summary counts over every line (one aggregate per service): worked out at most this often while things change. */
+/** The queue summary (a few statements per service: waitingLineStats): worked out at most this often while things change. */
 export const QUEUE_MIN_MS = 50;
 /**
  * Call boards and kiosks show only the waiting count per line: a new count rides their next batch (a call, a message),

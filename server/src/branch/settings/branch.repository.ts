@@ -1,14 +1,23 @@
+import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { BranchUpdateBody, BranchView } from '../../shared/contracts/api.js';
 import type { OpeningHours, OrganizationType, Region } from '../../shared/contracts/domain.js';
+import type { BranchDatabase } from '../db/schema.js';
 import type { BranchStore } from '../db/store.js';
+import { preparedQuery } from '../../shared/db/prepared.js';
+
+// Read and written with many commands (the remote settings, the sync pace): built once.
+const settingByKey = preparedQuery((db: Kysely<BranchDatabase>, p: { key: string }) => db.selectFrom('settings').select('value').where('key', '=', p.key));
 
 export function getSetting(store: BranchStore, key: string): string | undefined {
-  return store.first(store.db.selectFrom('settings').select('value').where('key', '=', key))?.value;
+  return store.first(settingByKey(store.db, { key }))?.value;
 }
 
+const settingUpsert = preparedQuery((db: Kysely<BranchDatabase>, p: { key: string; value: string }) => db.insertInto('settings').values({ key: p.key, value: p.value })
+  .onConflict((oc) => oc.column('key').doUpdateSet({ value: p.value })));
+
 export function setSetting(store: BranchStore, key: string, value: string): void {
-  store.run(store.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })));
+  store.run(settingUpsert(store.db, { key, value }));
 }
 
 export function deleteSetting(store: BranchStore, key: string): void {

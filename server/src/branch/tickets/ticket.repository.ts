@@ -4,7 +4,7 @@ import { QUEUE_TYPES, type Channel, type Language, type PriorityReason, type Que
 import type { TicketView } from '../../shared/contracts/api.js';
 import type { BranchStore } from '../db/store.js';
 import type { BranchDatabase, TicketEventsTable, TicketsTable } from '../db/schema.js';
-import { preparedQuery, rowKeys, type QueryValue } from '../../shared/db/prepared.js';
+import { preparedPatch, preparedQuery, rowKeys } from '../../shared/db/prepared.js';
 import { ACTIVE_STATUSES, WAITING_STATUSES } from '../../shared/domain/ticket-state.js';
 import type { CallCandidate } from '../../shared/domain/call-policy.js';
 
@@ -323,22 +323,10 @@ export function insertTicket(store: BranchStore, row: TicketRow): void {
   store.run(ticketInsert(store.db, row));
 }
 
-type TicketPatch = Partial<TicketRow>;
-/** One prepared update per set of columns a command changes (a handful: each command changes its own few). */
-const ticketUpdates = new Map<string, (db: Kysely<BranchDatabase>, values: Record<string, QueryValue>) => Compilable<unknown>>();
+const ticketUpdate = preparedPatch((db: Kysely<BranchDatabase>, set, id) => db.updateTable('tickets').set(set as Partial<TicketRow>).where('id', '=', id));
 
-export function updateTicket(store: BranchStore, id: string, patch: TicketPatch): void {
-  const values: Record<string, QueryValue> = {};
-  for (const [column, value] of Object.entries(patch)) if (value !== undefined) values[column] = value;
-  const columns = Object.keys(values).sort();
-  const shape = columns.join(',');
-  let update = ticketUpdates.get(shape);
-  if (!update) {
-    update = preparedQuery((db: Kysely<BranchDatabase>, p: Record<string, QueryValue>) => db.updateTable('tickets')
-      .set(Object.fromEntries(columns.map((c) => [c, p[c]])) as TicketPatch).where('id', '=', p['\u0000id'] as string));
-    ticketUpdates.set(shape, update);
-  }
-  store.run(update(store.db, { ...values, '\u0000id': id }));
+export function updateTicket(store: BranchStore, id: string, patch: Partial<TicketRow>): void {
+  store.run(ticketUpdate(store.db, id, patch));
 }
 
 export interface TicketEventInput {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createStore, openSqlite } from './sqlite.js';
-import { preparedQuery } from './prepared.js';
+import { preparedPatch, preparedQuery } from './prepared.js';
 
 interface Db { things: { id: string; kind: string; size: number; gone: string | null } }
 
@@ -51,5 +51,22 @@ describe('preparedQuery', () => {
     expect(s.sqlite.prepare("SELECT * FROM things WHERE id IN ('e', 'f') ORDER BY id").all()).toEqual([
       { id: 'e', kind: 'crate', size: 2, gone: null }, { id: 'f', kind: 'box', size: 4, gone: '2026-02-01' },
     ]);
+  });
+
+  it('updates the columns a patch names, one statement per set of columns, leaving undefined ones alone', () => {
+    const s = store();
+    let built = 0;
+    const patchThing = preparedPatch((db: Kysely<Db>, set, id) => {
+      built++;
+      return db.updateTable('things').set(set as Partial<Db['things']>).where('id', '=', id);
+    });
+    s.run(patchThing(s.db, 'a', { size: 30, kind: undefined }));
+    s.run(patchThing(s.db, 'b', { size: 70 }));
+    s.run(patchThing(s.db, 'c', { kind: 'box', gone: '2026-03-01' }));
+    s.run(patchThing(s.db, 'b', { gone: null, kind: 'bag' }));
+    expect(s.sqlite.prepare("SELECT * FROM things WHERE id IN ('a', 'b', 'c') ORDER BY id").all()).toEqual([
+      { id: 'a', kind: 'box', size: 30, gone: null }, { id: 'b', kind: 'bag', size: 70, gone: null }, { id: 'c', kind: 'box', size: 5, gone: '2026-03-01' },
+    ]);
+    expect(built, 'one build per set of columns: {size}, {gone, kind}').toBe(2);
   });
 });

@@ -50,6 +50,30 @@ export function preparedQuery<DB, P extends Record<string, QueryValue>, R>(
   });
 }
 
+const ROW_ID = '\u0000row-id';
+
+/**
+ * An update of one row by id whose columns vary with the call (each command changes its own few): one prepared
+ * query per set of columns, built the first time that set is seen. Columns given as undefined are left alone.
+ */
+export function preparedPatch<DB, R>(
+  build: (db: Kysely<DB>, set: Record<string, QueryValue>, id: string) => Compilable<R>,
+): (db: Kysely<DB>, id: string, patch: Record<string, QueryValue | undefined>) => Compilable<R> {
+  const byColumns = new Map<string, (db: Kysely<DB>, values: Record<string, QueryValue>) => Compilable<R>>();
+  return (db, id, patch) => {
+    const values: Record<string, QueryValue> = {};
+    for (const [column, value] of Object.entries(patch)) if (value !== undefined) values[column] = value;
+    const columns = Object.keys(values).sort();
+    const shape = columns.join(',');
+    let update = byColumns.get(shape);
+    if (!update) {
+      update = preparedQuery((d: Kysely<DB>, p: Record<string, QueryValue>) => build(d, Object.fromEntries(columns.map((c) => [c, p[c] ?? null])), p[ROW_ID] as string));
+      byColumns.set(shape, update);
+    }
+    return update(db, { ...values, [ROW_ID]: id });
+  };
+}
+
 /** Every key of a row type, checked complete by the compiler: the `keys` of a prepared insert. */
 export function rowKeys<T>(all: Record<keyof T & string, true>): Array<keyof T & string> {
   return Object.keys(all) as Array<keyof T & string>;
