@@ -9,6 +9,7 @@ import { counterCallOrder } from '../../server/src/shared/domain/call-policy.js'
 import { isWaitingStatus } from '../../server/src/shared/domain/ticket-state.js';
 import { STAFF_LINE_HEAD } from '../../server/src/branch/tickets/ticket.queries.js';
 import type { Actor } from '../../server/src/branch/core/actor.js';
+import { staffActor } from '../support/actors.js';
 import { liveStore, type LiveStore } from '../../ui-shared/live-store.js';
 import { io as ioClient } from 'socket.io-client';
 import { startBranch, type TestBranch, type TypedSocket } from '../support/branch.js';
@@ -47,8 +48,7 @@ describe('staff screens hold the head of each line (issue 19)', () => {
     const early = await connect(token);
     const serviceA = (await b.service('A')).id;
     const counter1 = await b.counter(1);
-    const sup = s.ctx.store.sqlite.prepare("SELECT id, display_name FROM users WHERE login = 'aminata'").get() as { id: string; display_name: string };
-    const supervisor: Actor = { kind: 'staff', userId: sup.id, role: 'supervisor', displayName: sup.display_name };
+    const supervisor = staffActor(s.ctx.store, 'aminata');
     const kiosk: Actor = { kind: 'device', deviceId: 'kiosk-test', role: 'kiosk' };
     const line = STAFF_LINE_HEAD + 40;
     for (let i = 0; i < line; i++) s.tickets.issue({ serviceId: serviceA, ...(i % 7 === 3 ? { priority: 'elderly' as const } : {}) }, kiosk);

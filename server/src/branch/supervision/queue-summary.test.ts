@@ -5,6 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestParts, type TestParts } from '../../../../test/support/parts.js';
 import type { Actor } from '../core/actor.js';
+import { staffActor } from '../../../../test/support/actors.js';
+import { seededRandom } from '../../../../test/support/random.js';
 import { overTargetCount, waitedMinutes } from '../../shared/domain/wait-estimate.js';
 import { waitingCandidates } from '../tickets/ticket.repository.js';
 
@@ -15,13 +17,11 @@ describe('queue summary', () => {
 
   it('counts what the per-ticket rule counts, to the minute', () => {
     const store = p.ctx.store;
-    const sup = store.sqlite.prepare("SELECT id, display_name FROM users WHERE login = 'aminata'").get() as { id: string; display_name: string };
-    const supervisor: Actor = { kind: 'staff', userId: sup.id, role: 'supervisor', displayName: sup.display_name };
+    const supervisor = staffActor(store, 'aminata');
     const kiosk: Actor = { kind: 'device', deviceId: 'kiosk-1', role: 'kiosk' };
     const services = p.catalog.list();
     const counters = p.counters.list().map((c) => c.id);
-    let seed = 424242;
-    const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const random = seededRandom(424242);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 
     for (let i = 0; i < 120; i++) {

@@ -5,6 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestParts, type TestParts } from '../../../../test/support/parts.js';
 import type { Actor } from '../core/actor.js';
+import { staffActor } from '../../../../test/support/actors.js';
+import { seededRandom } from '../../../../test/support/random.js';
 import { counterCallContext, decideCall, isCandidateAt, rankForCall, type CallCandidate } from '../../shared/domain/call-policy.js';
 import { counterServiceIds } from '../counters/counter.repository.js';
 import { callCandidates, waitingCandidates } from './ticket.repository.js';
@@ -19,13 +21,11 @@ describe('call-next candidates', () => {
   for (const seedStart of [1, 2, 3, 4, 5, 6]) {
     it(`pick the ticket ranking the whole line picks (random line ${seedStart})`, () => {
       const store = p.ctx.store;
-      const sup = store.sqlite.prepare("SELECT id, display_name FROM users WHERE login = 'aminata'").get() as { id: string; display_name: string };
-      const supervisor: Actor = { kind: 'staff', userId: sup.id, role: 'supervisor', displayName: sup.display_name };
+      const supervisor = staffActor(store, 'aminata');
       const kiosk: Actor = { kind: 'device', deviceId: 'kiosk-1', role: 'kiosk' };
       const services = p.catalog.list().map((s) => s.id);
       const counters = p.counters.list().map((c) => c.id);
-      let seed = seedStart * 7919;
-      const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+      const random = seededRandom(seedStart * 7919);
       const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 
       for (let i = 0; i < 150; i++) {

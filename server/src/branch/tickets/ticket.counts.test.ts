@@ -7,6 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestParts, type TestParts } from '../../../../test/support/parts.js';
 import type { Actor } from '../core/actor.js';
+import { staffActor } from '../../../../test/support/actors.js';
+import { seededRandom } from '../../../../test/support/random.js';
 import { branchMigrations } from '../db/migrations.js';
 import { migrate } from '../../shared/db/sqlite.js';
 import { surelyAheadBefore } from '../../shared/domain/call-policy.js';
@@ -38,14 +40,12 @@ describe('waiting line counts', () => {
 
   it('stay what SQL counts, through every command, and give the plain counts\' positions and summary', () => {
     const store = p.ctx.store;
-    const sup = store.sqlite.prepare("SELECT id, display_name FROM users WHERE login = 'aminata'").get() as { id: string; display_name: string };
-    const supervisor: Actor = { kind: 'staff', userId: sup.id, role: 'supervisor', displayName: sup.display_name };
+    const supervisor = staffActor(store, 'aminata');
     const kiosk: Actor = { kind: 'device', deviceId: 'kiosk-1', role: 'kiosk' };
     const services = p.catalog.list();
     const serviceIds = services.map((s) => s.id);
     const counters = p.counters.list().map((c) => c.id);
-    let seed = 20261203;
-    const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const random = seededRandom(20261203);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const done = new Map<string, number>();
     const tried = (what: string, f: () => unknown) => {

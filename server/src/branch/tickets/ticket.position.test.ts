@@ -2,7 +2,8 @@
 // by the call rule over the others: on a real database, with every class, appointments early and late, tickets sent
 // to a counter and a clock that moves, it must be the place the call rule gives over the whole line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../core/actor.js';
+import { staffActor } from '../../../../test/support/actors.js';
+import { seededRandom } from '../../../../test/support/random.js';
 import { positionForCall } from '../../shared/domain/call-policy.js';
 import { startBranch, type TestBranch } from '../../../../test/support/branch.js';
 import { TestClock } from '../../../../test/support/clock.js';
@@ -19,10 +20,8 @@ describe('ticket position on a long, mixed line', () => {
     const store = s.ctx.store;
     const serviceA = (await b.service('A')).id;
     const counters = (await b.counters()).map((c) => c.id);
-    const sup = store.sqlite.prepare("SELECT id, display_name FROM users WHERE login = 'aminata'").get() as { id: string; display_name: string };
-    const supervisor: Actor = { kind: 'staff', userId: sup.id, role: 'supervisor', displayName: sup.display_name };
-    let seed = 20261124;
-    const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const supervisor = staffActor(store, 'aminata');
+    const random = seededRandom(20261124);
 
     for (let i = 0; i < 120; i++) {
       clock.advance(Math.floor(random() * 90_000)); // up to a minute and a half between arrivals, often the same second

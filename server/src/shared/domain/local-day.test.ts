@@ -2,6 +2,7 @@
 // summer time (a day of 23 or 25 hours, a day whose midnight does not exist), and refuse a zone that is not one.
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../../test/support/random.js';
 import { localDay, localMinuteOfDay } from './local-day.js';
 
 describe('localDay', () => {
@@ -11,8 +12,7 @@ describe('localDay', () => {
   const around = ['2026-03-29T00:30:00Z', '2026-10-25T00:30:00Z', '2026-03-08T06:00:00Z', '2026-11-01T05:00:00Z', '2018-11-04T02:00:00Z', '2026-12-03T08:00:00Z'];
 
   it('is luxon\'s date, weekday, day bounds and wall-clock minute, hit or missed', () => {
-    let seed = 42;
-    const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const random = seededRandom(42);
     let checked = 0;
     for (const zone of zones) {
       for (const base of around) {
