@@ -6,7 +6,7 @@
 // Coarser ones, maintained the same way, answer the queries over many branches and long periods: per branch,
 // service and day (counts), per branch, day and hour (issued, served: the hour charts and the heat map) and the
 // histograms per month. Each is the sum of the fine rows it groups (coarseRollups fills them from those).
-import { DateTime } from 'luxon';
+import { localDay, localMinuteOfDay } from '../../shared/domain/local-day.js';
 import { sql, type Kysely } from 'kysely';
 import type { CentralDatabase, CentralTicketsTable } from '../db/schema.js';
 import type { CentralTrx } from '../db/database.js';
@@ -33,14 +33,18 @@ export class RollupDelta {
   readonly monthHist = new Map<string, number>();
 
   add(t: RollupTicket, zone: string, sign: 1 | -1): void {
-    const local = DateTime.fromISO(t.issued_at, { zone });
-    const day = local.toISODate() as string;
-    const hourKey = [t.branch_id, t.service_id, day, String(local.hour), String(local.weekday)].join('\u0000');
+    // The branch's local day and hour of issue: the kept local day (a push's tickets share a few days), not a luxon
+    // DateTime per ticket (5.8 % of an instance's ingest).
+    const issuedAt = new Date(t.issued_at);
+    const local = localDay(issuedAt, zone);
+    const day = local.date;
+    const hour = String(Math.floor(localMinuteOfDay(issuedAt, zone) / 60));
+    const hourKey = [t.branch_id, t.service_id, day, hour, String(local.weekday)].join('\u0000');
     const cell = this.hours.get(hourKey) ?? { ...ZERO };
     const month = day.slice(0, 7);
     const dayKey = [t.branch_id, t.service_id, day].join('\u0000');
     const dayCell = this.days.get(dayKey) ?? { issued: 0, served: 0, no_show: 0, cancelled: 0, expired: 0 };
-    const bhKey = [t.branch_id, day, String(local.hour), String(local.weekday)].join('\u0000');
+    const bhKey = [t.branch_id, day, hour, String(local.weekday)].join('\u0000');
     const bh = this.branchHours.get(bhKey) ?? { issued: 0, served: 0 };
     dayCell.issued += sign;
     bh.issued += sign;
