@@ -1,7 +1,7 @@
 // The central database: SQLite (embedded default, one file) or PostgreSQL (production, several central instances).
 // Both go through Kysely's async dialects with the same migrations and queries; what differs between the two
 // dialects lives here and nowhere else.
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Insertable, type InsertQueryBuilder, type InsertResult, type Transaction } from 'kysely';
 import pg from 'pg';
 import path from 'node:path';
 import { migrate, openSqlite } from '../../shared/db/sqlite.js';
@@ -84,4 +84,22 @@ export function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
+}
+
+/** A column of a multi-row insert, with its PostgreSQL type for `unnest`. */
+export type RowColumn<R> = readonly [keyof R & string, 'text' | 'integer'];
+
+/**
+ * An insert of many rows of one table (chunks of a push). PostgreSQL gets them as `SELECT * FROM unnest($1::text[],
+ * $2::integer[], …)`: one array parameter per column and one short statement text, where VALUES takes a parameter per
+ * value in a statement as long as the batch, which Kysely builds value by value and PostgreSQL parses whole. SQLite
+ * keeps VALUES. Callers add their ON CONFLICT to the builder.
+ */
+export function insertRows<T extends keyof CentralDatabase & string>(
+  trx: CentralTrx, dialect: CentralDialect, table: T, columns: ReadonlyArray<RowColumn<Insertable<CentralDatabase[T]>>>, rows: ReadonlyArray<Insertable<CentralDatabase[T]>>,
+): InsertQueryBuilder<CentralDatabase, T, InsertResult> {
+  const insert = trx.insertInto(table);
+  if (dialect !== 'postgres') return insert.values(rows as Insertable<CentralDatabase[T]>[]);
+  const arrays = columns.map(([name, type]) => sql`${sql.val(rows.map((r) => r[name] ?? null))}::${sql.raw(type)}[]`);
+  return insert.columns(columns.map(([name]) => name) as never).expression(sql`SELECT * FROM unnest(${sql.join(arrays)})`);
 }

@@ -6,7 +6,7 @@
 import { TicketPayloadV1, type TicketSnapshotV1 } from '../../shared/contracts/replicated.js';
 import { MAX_PUSH_EVENTS, SyncEvent, type PushRequest, type PushResponse, type RejectedEvent } from '../../shared/contracts/sync.js';
 import { zodMessage } from '../../shared/http/errors.js';
-import { chunks, lockBranchSync, type CentralDb, type CentralTrx } from '../db/database.js';
+import { chunks, insertRows, lockBranchSync, type CentralDb, type CentralTrx, type RowColumn } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
 import type { CentralTicketEventsTable, CentralTicketsTable, SyncEventsTable } from '../db/schema.js';
 import { applyAppointmentFacts } from '../booking/booking-ingest.js';
@@ -142,7 +142,7 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
     }
     for (const part of chunks(accepted, CHUNK)) {
       // The branch's sync row is locked and its event ids were checked: a conflict here is a bug, not a race.
-      await trx.insertInto('sync_events').values(part).execute();
+      await insertRows(trx, cdb.dialect, 'sync_events', SYNC_EVENT_COLUMNS, part).execute();
     }
     // Rollups: the rows these tickets replace take their contribution away, the new rows add theirs.
     const rollups = opts.rollups ?? true;
@@ -166,7 +166,7 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
       await applyRollupDelta(trx, delta);
     }
     for (const part of chunks([...tickets.values()], CHUNK)) {
-      await trx.insertInto('tickets').values(part)
+      await insertRows(trx, cdb.dialect, 'tickets', TICKET_COLUMNS, part)
         .onConflict((oc) => oc.columns(['branch_id', 'id'])
           .doUpdateSet((eb) => ({
             service_id: eb.ref('excluded.service_id'), service_day: eb.ref('excluded.service_day'), number: eb.ref('excluded.number'),
@@ -182,7 +182,7 @@ export async function applyPush(cdb: CentralDb, branchId: string, input: PushInp
         .execute();
     }
     for (const part of chunks(ticketEvents, CHUNK)) {
-      await trx.insertInto('ticket_events').values(part).onConflict((oc) => oc.columns(['branch_id', 'id']).doNothing()).execute();
+      await insertRows(trx, cdb.dialect, 'ticket_events', TICKET_EVENT_COLUMNS, part).onConflict((oc) => oc.columns(['branch_id', 'id']).doNothing()).execute();
     }
 
     // Appointment facts (settings, check-ins, no-shows) take effect in this same transaction.
@@ -256,6 +256,22 @@ async function quarantineCollisions(trx: CentralTrx, branchId: string, decisions
     if (seq !== undefined) decisions[i] = reject(d.event, `event id ${d.event.eventId} is already held by central (from seq ${seq})`);
   }
 }
+
+// The columns of the three inserts every push makes, with their types for PostgreSQL's unnest (db/database.ts).
+const SYNC_EVENT_COLUMNS: ReadonlyArray<RowColumn<SyncEventsTable>> = [
+  ['event_id', 'text'], ['branch_id', 'text'], ['seq', 'integer'], ['aggregate_type', 'text'], ['aggregate_id', 'text'], ['event_type', 'text'],
+  ['event_version', 'integer'], ['payload', 'text'], ['occurred_at', 'text'], ['received_at', 'text'], ['status', 'text'],
+];
+const TICKET_COLUMNS: ReadonlyArray<RowColumn<CentralTicketsTable>> = [
+  ['id', 'text'], ['branch_id', 'text'], ['service_id', 'text'], ['service_day', 'text'], ['number', 'text'], ['status', 'text'], ['queue_type', 'text'],
+  ['priority_reason', 'text'], ['channel', 'text'], ['language', 'text'], ['issued_at', 'text'], ['due_at', 'text'], ['called_at', 'text'],
+  ['started_at', 'text'], ['finished_at', 'text'], ['counter_id', 'text'], ['agent_id', 'text'], ['booking_id', 'text'], ['outcome', 'text'],
+  ['recall_count', 'integer'], ['updated_at', 'text'], ['source_seq', 'integer'], ['first_called_at', 'text'],
+];
+const TICKET_EVENT_COLUMNS: ReadonlyArray<RowColumn<CentralTicketEventsTable>> = [
+  ['id', 'text'], ['ticket_id', 'text'], ['branch_id', 'text'], ['service_id', 'text'], ['type', 'text'], ['from_status', 'text'], ['to_status', 'text'],
+  ['at', 'text'], ['counter_id', 'text'], ['user_id', 'text'], ['device_id', 'text'], ['data', 'text'],
+];
 
 /** Timestamps are stored as UTC ISO strings of one shape, so that they compare correctly as text in both dialects. */
 function utc(iso: string): string;
