@@ -86,8 +86,8 @@ export function chunks<T>(list: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A column of a multi-row insert, with its PostgreSQL type for `unnest`. */
-export type RowColumn<R> = readonly [keyof R & string, 'text' | 'integer'];
+/** Every column of a row with its PostgreSQL type for `unnest`: the compiler checks that none is left out. */
+export type ColumnTypes<R> = { readonly [K in keyof R & string]-?: 'text' | 'integer' };
 
 /**
  * An insert of many rows of one table (chunks of a push). PostgreSQL gets them as `SELECT * FROM unnest($1::text[],
@@ -96,10 +96,11 @@ export type RowColumn<R> = readonly [keyof R & string, 'text' | 'integer'];
  * keeps VALUES. Callers add their ON CONFLICT to the builder.
  */
 export function insertRows<T extends keyof CentralDatabase & string>(
-  trx: CentralTrx, dialect: CentralDialect, table: T, columns: ReadonlyArray<RowColumn<Insertable<CentralDatabase[T]>>>, rows: ReadonlyArray<Insertable<CentralDatabase[T]>>,
+  trx: CentralTrx, dialect: CentralDialect, table: T, types: ColumnTypes<Insertable<CentralDatabase[T]>>, rows: ReadonlyArray<Insertable<CentralDatabase[T]>>,
 ): InsertQueryBuilder<CentralDatabase, T, InsertResult> {
   const insert = trx.insertInto(table);
   if (dialect !== 'postgres') return insert.values(rows as Insertable<CentralDatabase[T]>[]);
+  const columns = Object.entries(types) as Array<[keyof Insertable<CentralDatabase[T]> & string, 'text' | 'integer']>;
   const arrays = columns.map(([name, type]) => sql`${sql.val(rows.map((r) => r[name] ?? null))}::${sql.raw(type)}[]`);
   return insert.columns(columns.map(([name]) => name) as never).expression(sql`SELECT * FROM unnest(${sql.join(arrays)})`);
 }

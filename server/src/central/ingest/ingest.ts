@@ -6,7 +6,7 @@
 import { TicketPayloadV1, type TicketSnapshotV1 } from '../../shared/contracts/replicated.js';
 import { MAX_PUSH_EVENTS, SyncEvent, type PushRequest, type PushResponse, type RejectedEvent } from '../../shared/contracts/sync.js';
 import { zodMessage } from '../../shared/http/errors.js';
-import { chunks, insertRows, lockBranchSync, type CentralDb, type CentralTrx, type RowColumn } from '../db/database.js';
+import { chunks, insertRows, lockBranchSync, type CentralDb, type CentralTrx, type ColumnTypes } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
 import type { CentralTicketEventsTable, CentralTicketsTable, SyncEventsTable } from '../db/schema.js';
 import { applyAppointmentFacts } from '../booking/booking-ingest.js';
@@ -258,20 +258,19 @@ async function quarantineCollisions(trx: CentralTrx, branchId: string, decisions
 }
 
 // The columns of the three inserts every push makes, with their types for PostgreSQL's unnest (db/database.ts).
-const SYNC_EVENT_COLUMNS: ReadonlyArray<RowColumn<SyncEventsTable>> = [
-  ['event_id', 'text'], ['branch_id', 'text'], ['seq', 'integer'], ['aggregate_type', 'text'], ['aggregate_id', 'text'], ['event_type', 'text'],
-  ['event_version', 'integer'], ['payload', 'text'], ['occurred_at', 'text'], ['received_at', 'text'], ['status', 'text'],
-];
-const TICKET_COLUMNS: ReadonlyArray<RowColumn<CentralTicketsTable>> = [
-  ['id', 'text'], ['branch_id', 'text'], ['service_id', 'text'], ['service_day', 'text'], ['number', 'text'], ['status', 'text'], ['queue_type', 'text'],
-  ['priority_reason', 'text'], ['channel', 'text'], ['language', 'text'], ['issued_at', 'text'], ['due_at', 'text'], ['called_at', 'text'],
-  ['started_at', 'text'], ['finished_at', 'text'], ['counter_id', 'text'], ['agent_id', 'text'], ['booking_id', 'text'], ['outcome', 'text'],
-  ['recall_count', 'integer'], ['updated_at', 'text'], ['source_seq', 'integer'], ['first_called_at', 'text'],
-];
-const TICKET_EVENT_COLUMNS: ReadonlyArray<RowColumn<CentralTicketEventsTable>> = [
-  ['id', 'text'], ['ticket_id', 'text'], ['branch_id', 'text'], ['service_id', 'text'], ['type', 'text'], ['from_status', 'text'], ['to_status', 'text'],
-  ['at', 'text'], ['counter_id', 'text'], ['user_id', 'text'], ['device_id', 'text'], ['data', 'text'],
-];
+const SYNC_EVENT_COLUMNS: ColumnTypes<SyncEventsTable> = {
+  event_id: 'text', branch_id: 'text', seq: 'integer', aggregate_type: 'text', aggregate_id: 'text', event_type: 'text', event_version: 'integer',
+  payload: 'text', occurred_at: 'text', received_at: 'text', status: 'text',
+};
+const TICKET_COLUMNS: ColumnTypes<CentralTicketsTable> = {
+  id: 'text', branch_id: 'text', service_id: 'text', service_day: 'text', number: 'text', status: 'text', queue_type: 'text', priority_reason: 'text',
+  channel: 'text', language: 'text', issued_at: 'text', due_at: 'text', called_at: 'text', started_at: 'text', finished_at: 'text', counter_id: 'text',
+  agent_id: 'text', booking_id: 'text', outcome: 'text', recall_count: 'integer', updated_at: 'text', source_seq: 'integer', first_called_at: 'text',
+};
+const TICKET_EVENT_COLUMNS: ColumnTypes<CentralTicketEventsTable> = {
+  id: 'text', ticket_id: 'text', branch_id: 'text', service_id: 'text', type: 'text', from_status: 'text', to_status: 'text', at: 'text',
+  counter_id: 'text', user_id: 'text', device_id: 'text', data: 'text',
+};
 
 /** Timestamps are stored as UTC ISO strings of one shape, so that they compare correctly as text in both dialects. */
 function utc(iso: string): string;
