@@ -17,10 +17,11 @@ export function findCounter(store: BranchStore, id: string): CounterRow | undefi
   return store.first(counterById(store.db, { id }));
 }
 
-/** The services a counter serves, in its order of preference. */
+// Every call-next reads it: built once.
 const servicesOfCounter = preparedQuery((db: Kysely<BranchDatabase>, p: { counterId: string }) => db.selectFrom('counter_services').select('service_id')
   .where('counter_id', '=', p.counterId).orderBy('position'));
 
+/** The services a counter serves, in its order of preference. */
 export function counterServiceIds(store: BranchStore, counterId: string): string[] {
   return store.all(servicesOfCounter(store.db, { counterId })).map((r) => r.service_id);
 }
