@@ -5,6 +5,7 @@ import type { CentralBranchView } from '../../server/src/shared/contracts/sync.j
 import { FigureChart } from './Chart.js';
 import { download, toCsv } from './csv.js';
 import type { OfficeApi } from './session.js';
+import { useReport } from './use-report.js';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10} %`);
@@ -17,15 +18,9 @@ export default function Analytics({ api }: { api: OfficeApi }) {
   const [to, setTo] = useState(day(today));
   const [branchId, setBranchId] = useState('');
   const [branches, setBranches] = useState<CentralBranchView[]>([]);
-  const [report, setReport] = useState<AnalyticsReport | null>(null);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   useEffect(() => { void api<CentralBranchView[]>('/api/central/branches').then(setBranches, () => undefined); }, [api]);
-  useEffect(() => {
-    setBusy(true);
-    const q = new URLSearchParams({ from, to, ...(branchId && { branchId }) });
-    api<AnalyticsReport>(`/api/office/analytics?${q}`).then((r) => { setReport(r); setError(''); }, (e: Error) => setError(e.message)).finally(() => setBusy(false));
-  }, [api, from, to, branchId]);
+  const q = new URLSearchParams({ from, to, ...(branchId && { branchId }) });
+  const { data: report, busy, error } = useReport<AnalyticsReport>(api, `/api/office/analytics?${q}`);
   const days = useMemo(() => report?.byDay ?? [], [report]);
   const dayChart = useMemo(() => [
     { label: t('analytics.issued'), data: days.map((d) => d.issued), color: '#1d4ed8' },

@@ -1,7 +1,7 @@
 // Configuration pushed to branches: head office edits its organization's service catalog (letters, names fr/wo/en,
 // targets, fees, appointment settings) and the call-board message once, saves a revision, applies it to chosen
 // branches through their feed, and sees which branches applied (or refused) which revision.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatalogService, OrgConfigView } from '../../server/src/shared/contracts/org-config.js';
 import type { CentralBranchView } from '../../server/src/shared/contracts/sync.js';
@@ -37,7 +37,14 @@ export function Configuration({ api, user }: { api: OfficeApi; user: OfficeUserV
     }, (e: Error) => setError(e.message));
   }, [api, user.organizationId]);
   const query = user.organizationId ? '' : `?organizationId=${encodeURIComponent(org)}`;
-  const show = useCallback((v: OrgConfigView) => { setView(v); setServices(v.services); setMessage(v.displayMessage); }, []);
+  // An answer for the organization picked before the current one is dropped: its services must never land in the
+  // editor of another organization (saving would push them there).
+  const shownOrg = useRef(org);
+  shownOrg.current = org;
+  const show = useCallback((v: OrgConfigView) => {
+    if (v.organizationId !== shownOrg.current) return;
+    setView(v); setServices(v.services); setMessage(v.displayMessage);
+  }, []);
   const load = useCallback(() => {
     if (!org) return;
     api<OrgConfigView>(`/api/office/config${query}`).then(show, (e: Error) => setError(e.message));
@@ -45,7 +52,7 @@ export function Configuration({ api, user }: { api: OfficeApi; user: OfficeUserV
   useEffect(() => { load(); }, [load]);
   // The branches' answers arrive with their next sync: keep the table fresh while the screen is open.
   useEffect(() => {
-    const timer = setInterval(() => { if (org) api<OrgConfigView>(`/api/office/config${query}`).then(setView, () => undefined); }, 5000);
+    const timer = setInterval(() => { if (org) api<OrgConfigView>(`/api/office/config${query}`).then((v) => { if (v.organizationId === shownOrg.current) setView(v); }, () => undefined); }, 5000);
     return () => clearInterval(timer);
   }, [api, org, query]);
 
@@ -77,7 +84,7 @@ export function Configuration({ api, user }: { api: OfficeApi; user: OfficeUserV
       <p className="muted">{t('config.help')}</p>
       {!user.organizationId && (
         <div className="filters"><label>{t('branches.org')}
-          <select value={org} onChange={(e) => setOrg(e.target.value)}>{orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}</select></label></div>
+          <select value={org} onChange={(e) => { setView(null); setServices([]); setMessage(''); setOrg(e.target.value); }}>{orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}</select></label></div>
       )}
       {error && <p role="alert" className="error">{t('error', { message: error })}</p>}
       <p role="status" data-testid="config-status">{status}</p>

@@ -1,8 +1,9 @@
 // The notification delivery log: per channel, how many were sent, failed, are still being retried and how many
 // retries it took; then each delivery with its outcome, attempts, next try and last error.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OfficeApi } from './session.js';
+import { useReport } from './use-report.js';
 
 interface Delivery { id: string; channel: string; kind: string; status: string; attempts: number; nextAttemptAt: string | null; lastError: string | null; createdAt: string; sentAt: string | null }
 
@@ -10,12 +11,9 @@ const CHANNELS = ['sms', 'email', 'push'] as const;
 
 export function Notifications({ api }: { api: OfficeApi }) {
   const { t } = useTranslation();
-  const [rows, setRows] = useState<Delivery[]>([]);
   const [channel, setChannel] = useState('');
-  const [error, setError] = useState('');
-  useEffect(() => {
-    api<Delivery[]>(`/api/central/notifications?limit=500${channel ? `&channel=${channel}` : ''}`).then(setRows, (e: Error) => setError(e.message));
-  }, [api, channel]);
+  const { data, error } = useReport<Delivery[]>(api, `/api/central/notifications?limit=500${channel ? `&channel=${channel}` : ''}`);
+  const rows = data ?? [];
   const statuses = [...new Set(rows.map((r) => r.status))].sort();
   const perChannel = CHANNELS.filter((c) => !channel || c === channel).map((c) => {
     const list = rows.filter((r) => r.channel === c);

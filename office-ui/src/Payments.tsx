@@ -8,6 +8,7 @@ import type { PaymentFigures, PaymentTotals } from '../../server/src/shared/cont
 import type { OfficeUserView } from '../../server/src/shared/contracts/office.js';
 import { useNames } from './names.js';
 import type { OfficeApi } from './session.js';
+import { useReport } from './use-report.js';
 
 interface Checkout { paymentId: string; branchId: string | null; serviceId: string | null; provider: string; amountXof: number; status: string; review: string | null; createdAt: string; settledAt: string | null }
 
@@ -20,7 +21,6 @@ export function Payments({ api, user }: { api: OfficeApi; user: OfficeUserView }
   const today = new Date();
   const [from, setFrom] = useState(day(new Date(today.getFullYear(), today.getMonth(), 1)));
   const [to, setTo] = useState(day(today));
-  const [totals, setTotals] = useState<PaymentTotals | null>(null);
   const [flagged, setFlagged] = useState<Checkout[]>([]);
   const [refunded, setRefunded] = useState<Checkout[]>([]);
   const [phone, setPhone] = useState<Checkout[]>([]);
@@ -29,9 +29,7 @@ export function Payments({ api, user }: { api: OfficeApi; user: OfficeUserView }
   const [busy, setBusy] = useState<string | null>(null);
   // Bumped after a refund: every list and figure is read again.
   const [version, setVersion] = useState(0);
-  useEffect(() => {
-    api<PaymentTotals>(`/api/central/payments/totals?from=${from}&to=${to}`).then((r) => { setTotals(r); setError(''); }, (e: Error) => setError(e.message));
-  }, [api, from, to, version]);
+  const { data: totals, error: totalsError } = useReport<PaymentTotals>(api, `/api/central/payments/totals?from=${from}&to=${to}`, version);
   useEffect(() => {
     api<Checkout[]>('/api/central/payments/checkouts?flagged=true').then(setFlagged, () => undefined);
     api<Checkout[]>('/api/central/payments/checkouts?status=refunded').then(setRefunded, () => undefined);
@@ -70,7 +68,7 @@ export function Payments({ api, user }: { api: OfficeApi; user: OfficeUserView }
         <label>{t('analytics.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
         <label>{t('analytics.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
       </div>
-      {error && <p role="alert" className="error">{t('error', { message: error })}</p>}
+      {(error || totalsError) && <p role="alert" className="error">{t('error', { message: error || totalsError })}</p>}
       <p role="status" data-testid="pay-status">{done}</p>
       {totals && <>
         <p data-testid="pay-total">{t('payments.total', { net: xof(totals.total.netXof), received: xof(totals.total.receivedXof), refunded: xof(totals.total.refundedXof) })}</p>

@@ -230,11 +230,28 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
     extra.push(zig);
     await counterWorkload(zig, { tickets: 24 });
     const mine = independentFigures(zig);
-    await waitFor('central holds every record of the branch', async () => {
-      const b = await central.admin<CentralBranchView>('GET', `/api/central/branches/${zig.server.branchId}`);
-      return b.body.sync.lastSeq === branchOutbox(zig.dataDir).events.length;
-    });
+    // Another branch of the same bank issues tickets the same day: the branch filter leaves them out.
+    const otherKiosk = await bank2.kioskToken();
+    const otherService = await bank2.service('A');
+    for (let i = 0; i < 3; i++) expect((await bank2.api.issue(otherKiosk, { serviceId: otherService.id })).status).toBe(201);
+    for (const b of [zig, bank2]) {
+      await waitFor(`central holds every record of ${b.server.branchId}`, async () => {
+        const view = await central.admin<CentralBranchView>('GET', `/api/central/branches/${b.server.branchId}`);
+        return view.body.sync.lastSeq === branchOutbox(b.dataDir).events.length;
+      });
+    }
     const page = await signIn('awa', 'analyst secret 1');
+    // Every answer for all branches is held back so it arrives after the branch's own, as on a slow link when the
+    // filter changes mid-read: the screen must still draw only the branch's figures.
+    const heldBack: Promise<void>[] = [];
+    await page.route('**/api/office/analytics?*', (route) => {
+      if (new URL(route.request().url()).searchParams.has('branchId')) return route.continue();
+      const answered = new Promise<void>((resolve) => setTimeout(resolve, 1500)).then(() => route.continue());
+      heldBack.push(answered);
+      return answered;
+    });
+    const staleRead: Promise<unknown>[] = [];
+    page.on('response', (r) => { if (r.url().includes('/api/office/analytics?') && !new URL(r.url()).searchParams.has('branchId')) staleRead.push(r.finished()); });
     await page.getByRole('button', { name: 'Analyses' }).click();
     await page.getByLabel('Du', { exact: true }).fill(mine.day);
     await page.getByLabel('Au', { exact: true }).fill(mine.day);
@@ -244,6 +261,12 @@ describe.skipIf(!haveChromium)(`head-office console (${dialect} central)`, () =>
     const chart = async (id: string) => JSON.parse(await page.locator(`[data-chart="${id}"]`).getAttribute('data-values') ?? '[]') as number[][];
     const cells = async (testId: string) => page.getByTestId(testId).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     await page.getByTestId('services').locator('tbody tr').first().waitFor();
+    await Promise.all(heldBack);
+    expect(heldBack.length).toBeGreaterThan(0);
+    await waitFor('the held-back answers reach the page', () => staleRead.length === heldBack.length);
+    await Promise.all(staleRead);
+    // Two frames: React has committed whatever the late answers set.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
 
     // Issued and served per day and per hour of the day.
     expect(await chart('per-day')).toEqual([[mine.issued], [mine.served]]);
