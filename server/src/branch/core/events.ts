@@ -10,7 +10,9 @@ export interface DomainEventMap {
   'ticket.issued': [{ ticket: TicketRow; deviceId: string | null; view?: TicketView }];
   'ticket.called': [{ ticket: TicketRow; call: CallEvent }];
   'ticket.changed': [{ ticket: TicketRow; type: string }];
-  'counter.changed': [{ counterId: string }];
+  /** `ticketOnly`: only the ticket the counter holds moved (a call, a start, a completion …); its state, agent and
+   *  services did not, so nothing worked out from open counters (the services' pace) has to be looked at again. */
+  'counter.changed': [{ counterId: string; ticketOnly?: boolean }];
   'catalog.changed': [];
   /** A user was created or changed (names shown at head office). */
   'staff.changed': [];

@@ -29,9 +29,9 @@ export class ServicePace {
       this.pending.unref();
     };
     // A completion moves the average (TicketQueries notes it before this event); a counter opening or closing, or a
-    // service's settings, move the rest.
+    // service's settings, move the rest. A counter taking or letting go of a ticket moves nothing.
     ctx.events.on('ticket.changed', ({ type }) => { if (type === 'served') publish(); });
-    ctx.events.on('counter.changed', publish);
+    ctx.events.on('counter.changed', ({ ticketOnly }) => { if (!ticketOnly) publish(); });
     ctx.events.on('catalog.changed', publish);
     this.tryPublish();
   }

@@ -154,7 +154,7 @@ export class TicketCommands {
       for (const absent of passedOver) this.passOver(tx, absent.id, actor, counter);
       const next = chosen ? findTicket(tx, chosen.id) : undefined;
       if (next) this.announceCall(tx, this.apply(tx, next, 'call', actor, counter, {}), counter, false);
-      if (opened || next) this.announceCounter(tx, counterId);
+      if (opened || next) this.announceCounter(tx, counterId, !opened);
       return { ticketId: next?.id ?? null };
     });
     return outcome.ticketId ? this.d.queries.getTicket(outcome.ticketId) : null;
@@ -447,8 +447,9 @@ export class TicketCommands {
     });
   }
 
-  private announceCounter(tx: Tx, counterId: string): void {
-    tx.afterCommit(() => this.d.events.emit('counter.changed', { counterId }));
+  /** The ticket a counter holds moved (`ticketOnly`, the default), or the counter itself changed too (opened by a call). */
+  private announceCounter(tx: Tx, counterId: string, ticketOnly = true): void {
+    tx.afterCommit(() => this.d.events.emit('counter.changed', { counterId, ticketOnly }));
   }
 }
 
