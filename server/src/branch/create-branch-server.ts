@@ -93,6 +93,8 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // No ETag (a hash of every answer, POSTs included): on the branch's LAN a 304 saves nothing, the hash costs CPU.
+  app.set('etag', false);
   // In the test suite only: every answer is recorded for the answer-vs-document check.
   const recorder = answerRecorder();
   if (recorder) app.use(recorder.middleware);
