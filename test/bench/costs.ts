@@ -22,9 +22,9 @@ export interface CostsOptions {
   /** Waiting tickets in the measured service: the short and the long line. */
   lines: [number, number];
   /**
-   * --profile: after the long line is measured, the same commands and periodic jobs run once more under the
-   * inspector's CPU profiler (not in the figures), written to this folder as costs-commands-<waiting>.cpuprofile and
-   * costs-timers-<waiting>.cpuprofile.
+   * --profile: the commands with no screen connected, then (after the long line is measured) the same commands and
+   * the periodic jobs run once more under the inspector's CPU profiler (not in the figures), written to this folder
+   * as costs-commands-bare.cpuprofile, costs-commands-<waiting>.cpuprofile and costs-timers-<waiting>.cpuprofile.
    */
   profileDir?: string;
 }
@@ -164,6 +164,18 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     const waitingNow = async () => (await client.get<QueueSummary>('/api/queue')).body.services
       .find((s) => s.serviceId === service.id)?.waitingCount ?? 0;
 
+    const profiles: string[] = [];
+    const profileDir = options.profileDir;
+    // Profiled apart from the measurement: the profiler's own cost is in no figure.
+    const profiled = async (name: string, fn: () => Promise<unknown>) => {
+      if (!profileDir || !srv.control) return;
+      fs.mkdirSync(profileDir, { recursive: true });
+      await fetch(`${srv.control}/profile/start`, { method: 'POST' });
+      await fn();
+      const to = `${profileDir}/costs-${name}.cpuprofile`;
+      await fetch(`${srv.control}/profile/stop?to=${encodeURIComponent(to)}`, { method: 'POST' });
+      profiles.push(to);
+    };
     // The same commands with no screen connected: what the command itself costs, its broadcasts aside. Warmed up
     // first (the code paths compiled), as the measured lines below are by the filling of the line.
     log(`  no screen connected: ${options.commands} issuances and ${options.commands} call-next cycles (after as many to warm up)`);
@@ -177,6 +189,11 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     for (let i = 0; i < options.commands; i++) await callCycle();
     after = await read();
     const bare = { issue: bareIssue, callCycle: cost(before, after, options.commands) };
+    // What the commands themselves spend their time on, no screen connected.
+    await profiled('commands-bare', async () => {
+      for (let i = 0; i < options.commands; i++) await issue();
+      for (let i = 0; i < options.commands; i++) await callCycle();
+    });
 
     screens = await startScreens(srv.url, displays, [...kiosks, ...agents.map((a) => a.token)], () => {}, [...kiosks.map(() => 'kiosk'), ...agents.map(() => 'staff')]);
     const lines: LineCosts[] = [];
@@ -210,26 +227,15 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
         }
       }
     }
-    const profiles: string[] = [];
-    const profileDir = options.profileDir;
     if (profileDir && srv.control) {
-      // Profiled apart from the measurement: the profiler's own cost is in no figure above.
-      fs.mkdirSync(profileDir, { recursive: true });
-      const control = srv.control;
-      const profiled = async (name: string, fn: () => Promise<unknown>) => {
-        await fetch(`${control}/profile/start`, { method: 'POST' });
-        await fn();
-        const to = `${profileDir}/costs-${name}-${lines[lines.length - 1]?.waiting ?? 0}.cpuprofile`;
-        await fetch(`${control}/profile/stop?to=${encodeURIComponent(to)}`, { method: 'POST' });
-        profiles.push(to);
-      };
       log(`  profiling ${options.commands} issuances and call-next cycles, then the periodic jobs, at the long line`);
-      await profiled('commands', async () => {
+      const waiting = lines[lines.length - 1]?.waiting ?? 0;
+      await profiled(`commands-${waiting}`, async () => {
         for (let i = 0; i < options.commands; i++) await issue();
         for (let i = 0; i < options.commands; i++) await callCycle();
         await settle();
       });
-      await profiled('timers', () => fetch(`${control}/timers`, { method: 'POST' }));
+      await profiled(`timers-${waiting}`, () => fetch(`${srv.control}/timers`, { method: 'POST' }));
     }
     const [short, long] = lines;
     return {
