@@ -51,14 +51,30 @@ describe('fan-out: staff coalescing window', () => {
     expect(sent.filter((s) => s.audience === 'displays' && (s.batch.tickets || s.batch.calls))).toEqual([]);
   });
 
-  it('sends a call at the end of its turn with the staff changes that waited', async () => {
+  it('sends a call to the boards at the end of its turn, and to staff with the changes of its window', async () => {
+    const callsTo = (audience: Audience) => sent.filter((s) => s.audience === audience).flatMap((s) => s.batch.calls ?? []).map((c) => c.ticketId);
     fanout.issued(ticket('t1'));
     await turn();
     fanout.issued(ticket('t2')); // inside the window: waits
     fanout.called(ticket('t3', 'called'), call('t3'));
     await turn(); // the call's setImmediate, long before the window ends
+    expect(callsTo('displays')).toEqual(['t3']);
+    expect(staffTickets()).toEqual([['t1']]);
+    expect(callsTo('staff')).toEqual([]);
+    vi.advanceTimersByTime(STAFF_COALESCE_MS);
     expect(staffTickets()).toEqual([['t1'], ['t2', 't3']]);
-    expect(sent.filter((s) => s.audience === 'displays').flatMap((s) => s.batch.calls ?? []).map((c) => c.ticketId)).toEqual(['t3']);
+    expect(callsTo('staff')).toEqual(['t3']);
+    expect(callsTo('displays')).toEqual(['t3']); // announced once
+  });
+
+  it('sends an alert to staff at once, with the changes that waited', async () => {
+    fanout.issued(ticket('t1'));
+    await turn();
+    fanout.issued(ticket('t2'));
+    fanout.alertRaised({ id: 'a1', kind: 'long_wait', severity: 'warning', message: 'A: 40 min', at: '2026-03-10T09:00:00.000Z' });
+    await turn();
+    const staff = sent.filter((s) => s.audience === 'staff');
+    expect(staff.map((s) => [s.batch.tickets?.map((t) => t.id), s.batch.alerts?.map((a) => a.id)])).toEqual([[['t1'], undefined], [['t2'], ['a1']]]);
   });
 
   it('flushes what waits before a snapshot, so a connecting screen neither misses it nor gets it twice', async () => {

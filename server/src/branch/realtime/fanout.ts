@@ -18,9 +18,10 @@ export const QUEUE_MIN_MS = 50;
  */
 export const SCREEN_QUEUE_MS = 1_000;
 /**
- * Changes only staff screens show (a ticket issued, started, completed; a counter's state) wait at most this long
- * after the last batch, so that a busy branch's commands share a batch: at 300 commands a second, each staff socket
- * gets ~60 messages a second instead of 300. A call, a message or an alert goes at once (with what waits).
+ * Staff screens' batches go at most this often: the changes since the last one (tickets, counters, calls, the
+ * message) wait at most this long, so that a busy branch's commands share a batch: at 300 commands and 40 calls a
+ * second, each staff socket gets ~60 messages a second instead of 300 (a call no longer opens a batch of its own for
+ * them: the agent who called has the answer, the boards have the call at once). An alert or a catalog change goes at once.
  */
 export const STAFF_COALESCE_MS = 16;
 
@@ -48,21 +49,46 @@ interface ScreenQueue {
 /** What a call board or a kiosk shows of the queue summary: the waiting count per line. */
 const screenKey = (q: QueueSummary): string => q.services.map((s) => `${s.serviceId}:${s.waitingCount}`).join(',');
 
+/** What waits for the staff room's next batch. */
+interface StaffPending {
+  calls: CallEvent[];
+  tickets: Map<string, { row: TicketRow; view?: TicketView }>;
+  /**
+   * Tickets that left lines: a call leaves its own line (by service); another change (a transfer, a cancellation …)
+   * is counted against every line, since the row no longer says which line it left.
+   */
+  departed: { any: number; byService: Map<string, number> };
+  counterIds: Set<string>;
+  message: { text: string | null } | null;
+  alerts: Alert[];
+  resync: boolean;
+  /** The queue summary worked out since the last staff batch, not sent to staff yet. */
+  queue: QueueSummary | null;
+  /** Something waits (the batch goes at the end of the window, or at once when `urgent`). */
+  dirty: boolean;
+  urgent: boolean;
+}
+
+/** What waits for the call boards' and kiosks' next batches (their queue counts wait in `ScreenQueue`). */
+interface ScreensPending {
+  calls: CallEvent[];
+  message: { text: string | null } | null;
+  kioskChanged: boolean;
+  resync: boolean;
+  dirty: boolean;
+}
+
+const noStaffChange = (): StaffPending => ({
+  calls: [], tickets: new Map(), departed: { any: 0, byService: new Map() }, counterIds: new Set(), message: null, alerts: [],
+  resync: false, queue: null, dirty: false, urgent: false,
+});
+const noScreenChange = (): ScreensPending => ({ calls: [], message: null, kioskChanged: false, resync: false, dirty: false });
+
 export class Fanout {
   private readonly revisions: Record<Audience, number> = { staff: 0, displays: 0, kiosks: 0 };
-  // Gathered during the current turn.
-  private calls: CallEvent[] = [];
-  private tickets = new Map<string, { row: TicketRow; view?: TicketView }>();
-  /**
-   * Tickets that left lines this turn: a call leaves its own line (by service); another change (a transfer, a
-   * cancellation …) is counted against every line, since the row no longer says which line it left.
-   */
-  private departed: { any: number; byService: Map<string, number> } = { any: 0, byService: new Map() };
-  private counterIds = new Set<string>();
-  private message: { text: string | null } | null = null;
-  private alerts: Alert[] = [];
-  private kioskChanged = false;
-  private resync = false;
+  // Gathered since each room's last batch.
+  private staff = noStaffChange();
+  private screensPending = noScreenChange();
   private queueDirty = false;
   private lastQueueAt = Number.NEGATIVE_INFINITY;
   private readonly screens: Record<Screen, ScreenQueue> = {
@@ -72,9 +98,7 @@ export class Fanout {
   /** A counter's view as last sent to staff: a ticket started at a counter changes nothing of it, so it is not sent again. */
   private readonly sentCounters = new Map<string, string>();
   private immediate: NodeJS.Immediate | null = null;
-  /** Changes were gathered since the last flush (a snapshot must include them, see snapshotFor). */
-  private gathered = false;
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private lastStaffFlushAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private closed = false;
@@ -87,48 +111,61 @@ export class Fanout {
 
   // ---- what happened (domain events, after their commit) ----
   issued(ticket: TicketRow, view?: TicketView): void {
-    this.tickets.set(ticket.id, { row: ticket, ...(view ? { view } : {}) });
-    this.queueChanged(false);
+    this.staff.tickets.set(ticket.id, { row: ticket, ...(view ? { view } : {}) });
+    this.queueDirty = true;
+    this.staffChanged();
   }
 
   called(ticket: TicketRow, call: CallEvent): void {
-    this.calls.push(call);
-    this.departed.byService.set(ticket.service_id, (this.departed.byService.get(ticket.service_id) ?? 0) + 1);
-    this.tickets.set(ticket.id, { row: ticket });
-    this.queueChanged(true);
+    const departed = this.staff.departed.byService;
+    departed.set(ticket.service_id, (departed.get(ticket.service_id) ?? 0) + 1);
+    this.staff.tickets.set(ticket.id, { row: ticket });
+    this.staff.calls.push(call);
+    this.queueDirty = true;
+    this.staffChanged();
+    // The call boards announce it at the end of this turn; staff screens get it with their window's batch (the
+    // agent who called has the answer already).
+    this.screensPending.calls.push(call);
+    this.screensChanged();
   }
 
   changed(ticket: TicketRow): void {
     // A start or a completion takes nobody out of a line: the ticket had been called.
-    if (ticket.status !== 'serving' && ticket.status !== 'served') this.departed.any += 1;
-    this.tickets.set(ticket.id, { row: ticket });
-    this.queueChanged(false);
+    if (ticket.status !== 'serving' && ticket.status !== 'served') this.staff.departed.any += 1;
+    this.staff.tickets.set(ticket.id, { row: ticket });
+    this.queueDirty = true;
+    this.staffChanged();
   }
 
   counterChanged(counterId: string): void {
-    this.counterIds.add(counterId);
-    this.queueChanged(false);
+    this.staff.counterIds.add(counterId);
+    this.queueDirty = true;
+    this.staffChanged();
   }
 
   catalogChanged(): void {
-    this.resync = true;
     this.sentCounters.clear();
-    this.schedule();
+    this.staff.resync = true;
+    this.staffChanged(true);
+    this.screensPending.resync = true;
+    this.screensChanged();
   }
 
   messageChanged(text: string | null): void {
-    this.message = { text };
-    this.schedule();
+    this.staff.message = { text };
+    this.staffChanged();
+    this.screensPending.message = { text };
+    this.screensChanged();
   }
 
   alertRaised(alert: Alert): void {
-    this.alerts.push(alert);
-    this.schedule();
+    this.staff.alerts.push(alert);
+    this.staffChanged(true);
   }
 
   kioskSettingsChanged(): void {
-    this.kioskChanged = true;
-    this.schedule();
+    this.screensPending.kioskChanged = true;
+    this.screensChanged();
   }
 
   /**
@@ -137,7 +174,7 @@ export class Fanout {
    * a batch (a call would be announced twice).
    */
   snapshotFor(audience: Audience): BranchSnapshot {
-    if (this.gathered) this.flush();
+    if (this.staff.dirty || this.screensPending.dirty) this.flush(true);
     return this.forAudience(audience, this.d.state.snapshot(audience === 'staff'));
   }
 
@@ -150,22 +187,28 @@ export class Fanout {
   }
 
   // ---- flushing ----
-  private queueChanged(urgent: boolean): void {
-    this.queueDirty = true;
-    this.schedule(urgent);
-  }
-
-  /** Flush after this turn (urgent), or once STAFF_COALESCE_MS have passed since the last batch. */
-  private schedule(urgent = true): void {
+  /** A change staff screens show: their batch goes once STAFF_COALESCE_MS have passed since the last one (or now). */
+  private staffChanged(urgent = false): void {
+    this.staff.dirty = true;
+    this.staff.urgent ||= urgent;
     if (this.closed) return;
-    this.gathered = true;
-    if (this.immediate) return;
-    const due = this.lastFlushAt + STAFF_COALESCE_MS;
-    if (urgent || this.now() >= due) this.immediate = setImmediate(() => this.flush());
+    const due = this.lastStaffFlushAt + STAFF_COALESCE_MS;
+    if (urgent || this.now() >= due) this.soon();
     else this.later(due);
   }
 
-  /** A flush for what waits on an interval (the queue summary, the screens' counts), unless one is due sooner. */
+  /** A change call boards or kiosks show at once (a call, a message, a setting): flushed at the end of this turn. */
+  private screensChanged(): void {
+    this.screensPending.dirty = true;
+    this.soon();
+  }
+
+  private soon(): void {
+    if (this.closed || this.immediate) return;
+    this.immediate = setImmediate(() => this.flush(false));
+  }
+
+  /** A flush for what waits on an interval (staff's window, the queue summary, the screens' counts), unless one is due sooner. */
   private later(at: number): void {
     if (this.closed || (this.timer && this.timerAt <= at)) return;
     if (this.timer) clearTimeout(this.timer);
@@ -173,7 +216,7 @@ export class Fanout {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = Number.POSITIVE_INFINITY;
-      this.flush();
+      this.flush(false);
     }, Math.max(0, at - this.now()));
   }
 
@@ -191,21 +234,14 @@ export class Fanout {
     this.d.emit(audience, { revision: this.revisions[audience], ...batch });
   }
 
-  private flush(): void {
+  /** Send what is due: `all` (before a snapshot) sends staff's batch whatever its window. */
+  private flush(all: boolean): void {
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = null;
-    this.gathered = false;
     const now = this.now();
-    this.lastFlushAt = now;
-    const { calls, tickets, counterIds, message, alerts, kioskChanged, resync, departed } = this;
-    this.departed = { any: 0, byService: new Map() };
-    this.calls = [];
-    this.tickets = new Map();
-    this.counterIds = new Set();
-    this.message = null;
-    this.alerts = [];
-    this.kioskChanged = false;
-    this.resync = false;
+    const screens = this.screensPending;
+    this.screensPending = noScreenChange();
+    const resync = this.staff.resync || screens.resync;
 
     // Once per flush at most, and at most every QUEUE_MIN_MS; a resync's snapshots carry a fresh one.
     let queue: QueueSummary | null = null;
@@ -218,31 +254,50 @@ export class Fanout {
       this.queueDirty = false;
       this.lastQueueAt = now;
     }
-
-    // Staff: everything, as deltas.
-    if (this.d.size('staff') > 0) {
-      const batch: Omit<ChangeBatch, 'revision'> = {};
-      if (resync) batch.snapshot = this.forAudience('staff', this.d.state.snapshot(true));
-      if (calls.length) batch.calls = calls;
-      if (!resync) {
-        const views = [...tickets.values()].map((t) => t.view ?? this.d.ticketViews.view(t.row));
-        // Staff screens hold the head of each line, not all of it: tickets that left a line move others into its
-        // head, which are sent with them (lineEdges).
-        for (const edge of this.d.ticketViews.lineEdges(departed)) if (!tickets.has(edge.id)) views.push(edge);
-        if (views.length) batch.tickets = views;
-        const changed = this.changedCounters(counterIds);
-        if (changed.length) batch.counters = changed;
-        if (queue) batch.queue = queue;
-        if (message) batch.message = message;
-      }
-      if (alerts.length) batch.alerts = alerts;
-      this.send('staff', batch);
-    } else {
-      // Nobody was told: a staff socket connecting later starts from a snapshot, whatever was sent before.
-      for (const id of counterIds) this.sentCounters.delete(id);
+    if (queue) {
+      // Staff get it with their next batch, at once or at the end of their window.
+      this.staff.queue = queue;
+      this.staff.dirty = true;
     }
 
-    // Call boards and kiosks.
+    const staffDue = this.staff.dirty && (all || this.staff.urgent || now >= this.lastStaffFlushAt + STAFF_COALESCE_MS);
+    if (staffDue) this.flushStaff(now);
+    else if (this.staff.dirty) this.later(this.lastStaffFlushAt + STAFF_COALESCE_MS);
+    this.flushScreens(now, screens, queue);
+    if (this.queueDirty) this.later(this.lastQueueAt + QUEUE_MIN_MS);
+  }
+
+  /** Staff: everything, as deltas. */
+  private flushStaff(now: number): void {
+    const { calls, tickets, counterIds, message, alerts, resync, departed, queue } = this.staff;
+    this.staff = noStaffChange();
+    this.lastStaffFlushAt = now;
+    if (this.d.size('staff') === 0) {
+      // Nobody was told: a staff socket connecting later starts from a snapshot, whatever was sent before.
+      for (const id of counterIds) this.sentCounters.delete(id);
+      return;
+    }
+    const batch: Omit<ChangeBatch, 'revision'> = {};
+    if (resync) batch.snapshot = this.forAudience('staff', this.d.state.snapshot(true));
+    if (calls.length) batch.calls = calls;
+    if (!resync) {
+      const views = [...tickets.values()].map((t) => t.view ?? this.d.ticketViews.view(t.row));
+      // Staff screens hold the head of each line, not all of it: tickets that left a line move others into its
+      // head, which are sent with them (lineEdges).
+      for (const edge of this.d.ticketViews.lineEdges(departed)) if (!tickets.has(edge.id)) views.push(edge);
+      if (views.length) batch.tickets = views;
+      const changed = this.changedCounters(counterIds);
+      if (changed.length) batch.counters = changed;
+      if (queue) batch.queue = queue;
+      if (message) batch.message = message;
+    }
+    if (alerts.length) batch.alerts = alerts;
+    this.send('staff', batch);
+  }
+
+  /** Call boards and kiosks: calls and the message at once, the waiting counts at most every SCREEN_QUEUE_MS. */
+  private flushScreens(now: number, pending: ScreensPending, queue: QueueSummary | null): void {
+    const { calls, message, kioskChanged, resync } = pending;
     const screenSnapshot = resync && (this.d.size('displays') > 0 || this.d.size('kiosks') > 0) ? this.d.state.snapshot(false) : null;
     for (const audience of ['displays', 'kiosks'] as const) {
       const sq = this.screens[audience];
@@ -289,7 +344,6 @@ export class Fanout {
       this.send(audience, batch);
       if (sq.pending) this.later(sq.lastSentAt + SCREEN_QUEUE_MS);
     }
-    if (this.queueDirty) this.later(this.lastQueueAt + QUEUE_MIN_MS);
   }
 
   private changedCounters(ids: Set<string>): CounterView[] {
