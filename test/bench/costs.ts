@@ -196,6 +196,13 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     });
 
     screens = await startScreens(srv.url, displays, [...kiosks, ...agents.map((a) => a.token)], () => {}, [...kiosks.map(() => 'kiosk'), ...agents.map(() => 'staff')]);
+    // The broadcasting code warmed up as the commands were: the long line is filled by thousands of issuances with
+    // the screens connected, the short one by a few, and the two must differ by their line, not by how warm the code
+    // was (without this the 50-waiting issuance cost more than the one with no screen and than the 5,000-waiting one).
+    log(`  screens connected: ${options.commands} issuances and ${options.commands} call-next cycles to warm up`);
+    for (let i = 0; i < options.commands; i++) await issue();
+    for (let i = 0; i < options.commands; i++) await callCycle();
+    await settle();
     const lines: LineCosts[] = [];
     for (const target of options.lines) {
       // Fill the line to its length (kiosks in parallel: this part is not measured), then measure.
