@@ -9,7 +9,7 @@
 // Options (defaults in brackets): --kiosks [8] --agents [40] --displays [20] --rate [200, or a list]
 //   --seconds [20] --warmup [3] --agent-interval-ms [1000] --history [1000,1000000] --history-iterations [300]
 //   --clients [10,100,500] --floor-iterations [2000] --branches [20] --records-per-branch [2000]
-//   --catchup-records [30000] --dialects [sqlite,postgres] --costs-commands [300] --long-line [5000]
+//   --catchup-records [30000] --dialects [sqlite,postgres] --costs-commands [1000] --long-line [5000]
 //   --remote-joins [200] --remote-polling-ms [5000] --national-branches [50] --national-records [2000] --tracking-sockets [10000]
 //   --only/--skip [floor,branch,costs,remote,history,memory,central,national,analytics]
 //   --server [dist|src] --out [bench-results] --profile (the peak server under --cpu-prof, and the costs
@@ -109,7 +109,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     branch,
     costs: {
       kiosks: branch.kiosks, agents: branch.agents, displays: branch.displays,
-      commands: num(values['costs-commands'], quick ? 50 : 300),
+      commands: num(values['costs-commands'], quick ? 50 : 1000),
       lines: [50, num(values['long-line'], quick ? 500 : 5_000)],
     },
     remote: {
