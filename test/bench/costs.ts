@@ -149,6 +149,11 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
       }
       throw new Error('no counter called a ticket of the measured line');
     };
+    /** `options.commands` issuances, then as many call-next cycles, one at a time. */
+    const commandRound = async () => {
+      for (let i = 0; i < options.commands; i++) await issue();
+      for (let i = 0; i < options.commands; i++) await callCycle();
+    };
     const perSocket: PerSocketMax = {};
     /** A command alone, then the screens' messages for it: nothing else is sent until the slowest coalescing is over. */
     const counted = async (command: string, send: () => Promise<void>) => {
@@ -179,8 +184,7 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     // The same commands with no screen connected: what the command itself costs, its broadcasts aside. Warmed up
     // first (the code paths compiled), as the measured lines below are by the filling of the line.
     log(`  no screen connected: ${options.commands} issuances and ${options.commands} call-next cycles (after as many to warm up)`);
-    for (let i = 0; i < options.commands; i++) await issue();
-    for (let i = 0; i < options.commands; i++) await callCycle();
+    await commandRound();
     let before = await read();
     for (let i = 0; i < options.commands; i++) await issue();
     let after = await read();
@@ -190,18 +194,14 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
     after = await read();
     const bare = { issue: bareIssue, callCycle: cost(before, after, options.commands) };
     // What the commands themselves spend their time on, no screen connected.
-    await profiled('commands-bare', async () => {
-      for (let i = 0; i < options.commands; i++) await issue();
-      for (let i = 0; i < options.commands; i++) await callCycle();
-    });
+    await profiled('commands-bare', commandRound);
 
     screens = await startScreens(srv.url, displays, [...kiosks, ...agents.map((a) => a.token)], () => {}, [...kiosks.map(() => 'kiosk'), ...agents.map(() => 'staff')]);
     // The broadcasting code warmed up as the commands were: the long line is filled by thousands of issuances with
     // the screens connected, the short one by a few, and the two must differ by their line, not by how warm the code
     // was (without this the 50-waiting issuance cost more than the one with no screen and than the 5,000-waiting one).
     log(`  screens connected: ${options.commands} issuances and ${options.commands} call-next cycles to warm up`);
-    for (let i = 0; i < options.commands; i++) await issue();
-    for (let i = 0; i < options.commands; i++) await callCycle();
+    await commandRound();
     await settle();
     const lines: LineCosts[] = [];
     for (const target of options.lines) {
@@ -238,8 +238,7 @@ export async function runCosts(options: CostsOptions, log: (line: string) => voi
       log(`  profiling ${options.commands} issuances and call-next cycles, then the periodic jobs, at the long line`);
       const waiting = lines[lines.length - 1]?.waiting ?? 0;
       await profiled(`commands-${waiting}`, async () => {
-        for (let i = 0; i < options.commands; i++) await issue();
-        for (let i = 0; i < options.commands; i++) await callCycle();
+        await commandRound();
         await settle();
       });
       await profiled(`timers-${waiting}`, () => fetch(`${srv.control}/timers`, { method: 'POST' }));

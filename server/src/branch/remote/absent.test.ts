@@ -3,6 +3,7 @@
 // check in, and the sweep makes them a no-show when the grace time is over; under `call` they are called in turn.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestParts, type TestParts } from '../../../../test/support/parts.js';
+import { staffActor } from '../../../../test/support/actors.js';
 import type { Actor } from '../core/actor.js';
 import { saveRemoteSettings } from './remote-joins.js';
 
@@ -16,8 +17,7 @@ describe('absent remote visitors at call-next', () => {
 
   beforeEach(async () => {
     p = await buildTestParts('2026-03-10T09:00:00Z');
-    const u = p.ctx.store.sqlite.prepare("SELECT id, role, display_name FROM users WHERE login = 'awa'").get() as { id: string; role: 'agent'; display_name: string };
-    awa = { kind: 'staff', userId: u.id, role: u.role, displayName: u.display_name };
+    awa = staffActor(p.ctx.store, 'awa');
     serviceA = p.catalog.list().find((s) => s.prefix === 'A')?.id as string;
     counter1 = p.counters.list().find((c) => c.number === 1)?.id as string;
   });

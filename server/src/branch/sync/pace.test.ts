@@ -3,6 +3,7 @@
 // does not even look (the look reads every service and the open counters: it ran after every command before).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildTestParts, type TestParts } from '../../../../test/support/parts.js';
+import { staffActor } from '../../../../test/support/actors.js';
 import { SERVICE_PACE, type ServicePaceV1 } from '../../shared/contracts/branch-directory.js';
 import type { Actor } from '../core/actor.js';
 
@@ -16,8 +17,7 @@ describe("the services' pace for head office", () => {
 
   beforeEach(async () => {
     p = await buildTestParts('2026-03-10T09:00:00Z');
-    const u = p.ctx.store.sqlite.prepare("SELECT id, role, display_name FROM users WHERE login = 'awa'").get() as { id: string; display_name: string };
-    awa = { kind: 'staff', userId: u.id, role: 'agent', displayName: u.display_name };
+    awa = staffActor(p.ctx.store, 'awa');
     serviceA = p.catalog.list().find((s) => s.prefix === 'A')?.id as string;
     counter1 = p.counters.list().find((c) => c.number === 1)?.id as string;
     lookedAt = vi.spyOn(p.ticketViews, 'estimateBases');
