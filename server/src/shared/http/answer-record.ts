@@ -5,7 +5,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NodeStep } from './route.js';
 
 export const ANSWER_RECORD_ENV = 'SMARTQUEUE_API_RECORD_DIR';
 
@@ -30,7 +31,8 @@ export interface RecordedAnswer {
 const BODY_LIMIT = 2 * 1024 * 1024;
 
 export interface AnswerRecorder {
-  middleware: RequestHandler;
+  /** A step of node's own request and response: express runs it, and so does the direct lane (route.ts). */
+  middleware: NodeStep;
   /** The document this server serves; answers are recorded from then on. */
   document(doc: unknown): void;
 }
@@ -41,17 +43,18 @@ export function answerRecorder(env: NodeJS.ProcessEnv = process.env): AnswerReco
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `answers-${process.pid}-${crypto.randomBytes(4).toString('hex')}.jsonl`);
   let docName: string | null = null;
-  const middleware: RequestHandler = (req, res, next) => {
+  const middleware: NodeStep = (req: IncomingMessage & { originalUrl?: string }, res, next) => {
     if (!docName) return next();
     const doc = docName;
+    const url = req.originalUrl ?? req.url ?? '';
     const body = teeBody(res);
     res.once('finish', () => {
       const kept = body();
       const answer: RecordedAnswer = {
         doc,
-        method: req.method,
-        path: req.originalUrl.split('?')[0] ?? '',
-        query: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
+        method: req.method ?? '',
+        path: url.split('?')[0] ?? '',
+        query: url.includes('?') ? url.slice(url.indexOf('?') + 1) : '',
         status: res.statusCode,
         contentType: sentHeader(res, 'content-type'),
         contentEncoding: sentHeader(res, 'content-encoding'),
@@ -83,7 +86,7 @@ export function answerRecorder(env: NodeJS.ProcessEnv = process.env): AnswerReco
  * A header as it went out. Headers given to writeHead directly (a server-sent-events stream) are not in getHeader:
  * the head Node wrote is the truth, and getHeader is the fallback before it is written.
  */
-function sentHeader(res: Response, name: string): string {
+function sentHeader(res: ServerResponse, name: string): string {
   const head = (res as unknown as { _header?: unknown })._header;
   if (typeof head === 'string' && head) {
     const line = head.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name}:`));
@@ -93,7 +96,7 @@ function sentHeader(res: Response, name: string): string {
 }
 
 /** Copies what the handler writes (JSON bodies only, up to the limit) while it goes out unchanged. */
-function teeBody(res: Response): () => { size: number; text: string | null } {
+function teeBody(res: ServerResponse): () => { size: number; text: string | null } {
   const chunks: Buffer[] = [];
   let size = 0;
   let keep: boolean | null = null;
@@ -106,8 +109,8 @@ function teeBody(res: Response): () => { size: number; text: string | null } {
     else if (keep) { keep = false; chunks.length = 0; }
   };
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...args: unknown[]) => Response;
-  res.write = ((...args: unknown[]) => { take(args[0], args[1]); return write(...args); }) as Response['write'];
-  res.end = ((...args: unknown[]) => { take(args[0], args[1]); return end(...args); }) as Response['end'];
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((...args: unknown[]) => { take(args[0], args[1]); return write(...args); }) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => { take(args[0], args[1]); return end(...args); }) as ServerResponse['end'];
   return () => ({ size, text: keep ? Buffer.concat(chunks).toString('utf8') : null });
 }

@@ -1,7 +1,7 @@
 // What both servers read off a request: the bearer token, and whether it comes from this machine.
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
-export function bearerToken(req: Request): string | null {
+export function bearerToken(req: Pick<IncomingMessage, 'headers'>): string | null {
   const header = req.headers.authorization;
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);

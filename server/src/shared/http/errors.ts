@@ -101,14 +101,23 @@ export function retryAfterOf(err: unknown): number | null {
   return typeof s === 'number' ? s : null;
 }
 
-export const errorHandler = (log: (err: unknown) => void): ErrorRequestHandler => (err, _req, res, _next) => {
+/**
+ * The answer to a failed request, whichever way it was served (express's error handler, the direct lane of
+ * route.ts): its status, its body with the details meant for the client, and Retry-After when it says. A server
+ * error (5xx) is logged here, once.
+ */
+export function errorAnswer(err: unknown, log: (err: unknown) => void): { status: number; body: ErrorBody; retryAfter: number | null } {
   const { status, body } = toErrorBody(err);
-  const retryAfter = retryAfterOf(err);
-  if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
   if (status >= 500) log(err);
   if (err instanceof DomainError && err.details !== undefined && PUBLIC_DETAILS.has(err.code)) {
     body.error.details = err.details as ErrorDetails;
   }
+  return { status, body, retryAfter: retryAfterOf(err) };
+}
+
+export const errorHandler = (log: (err: unknown) => void): ErrorRequestHandler => (err, _req, res, _next) => {
+  const { status, body, retryAfter } = errorAnswer(err, log);
+  if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
   // Always labelled JSON, even when a route had set another type before it failed.
   res.status(status).type('application/json').json(body);
 };

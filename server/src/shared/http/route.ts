@@ -1,8 +1,9 @@
 // Routes are declared with their zod schemas once; the same declaration checks access, validates requests and feeds
 // OpenAPI. Both servers use it, each with its own access policy (who may call what) and its own kind of caller.
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { parseWith } from './errors.js';
+import { errorAnswer, parseWith } from './errors.js';
 
 /** How a route reads its request body. */
 export type BodyKind =
@@ -60,6 +61,30 @@ export interface RouteInput<B extends z.ZodType, Caller, Q extends z.ZodType = z
   res: Response;
 }
 
+/** What a direct route's handler gets: neither express's request nor its response, so the direct lane can serve it. */
+export type DirectInput<B extends z.ZodType, Caller> = Pick<RouteInput<B, Caller>, 'body' | 'params' | 'actor'>;
+
+/** A connect-style step that works on node's own request and response (express's JSON parser, the answer recorder). */
+export type NodeStep = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+export interface DirectLaneOptions<Caller> {
+  /** What the express app runs before its routes, in the same order and the same instances. */
+  steps: readonly NodeStep[];
+  /** The caller, as the express app's authentication middleware resolves it. */
+  actorOf(req: IncomingMessage): Caller | null;
+  /** Every failed request, as the express app's error middlewares see it (5xx are logged through `log`). */
+  onError?(err: unknown): void;
+  log(err: unknown): void;
+}
+
+interface DirectRoute<A extends string, Caller> {
+  method: string;
+  /** The path's segments; a `:name` segment takes any non-empty segment as that parameter. */
+  segments: string[];
+  spec: RouteSpec<A>;
+  handler(input: DirectInput<z.ZodType, Caller>): unknown;
+}
+
 /** A server's rule of who may call a route: throws (401/403) when the caller may not. */
 export interface AccessPolicy<A extends string, Caller> {
   /**
@@ -92,6 +117,7 @@ export interface AnswerGate {
 
 export class ApiRegistry<A extends string, Caller> {
   readonly routes: RouteSpec<A>[] = [];
+  private readonly direct: DirectRoute<A, Caller>[] = [];
 
   /**
    * `commonErrors`: statuses any route of this server may answer whatever its declaration says, e.g. 413 from a
@@ -113,18 +139,111 @@ export class ApiRegistry<A extends string, Caller> {
       this.policy.check(spec.access, actor);
       await readBody(spec.bodyKind, req, res);
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const params = spec.params ? parseWith(spec.params, req.params) as Record<string, string> : req.params as Record<string, string>;
-      const query = (spec.query ? parseWith(spec.query, req.query) : req.query) as z.output<Q>;
-      const body = spec.body && spec.bodyKind?.kind !== 'raw' ? parseWith(spec.body, req.body ?? {}) : undefined;
-      const input = { body: body as z.output<B>, params, query, raw, actor, req, res };
-      const result = await (this.gate ? this.gate.run(() => handler(input)) : handler(input));
-      await this.gate?.durable();
+      const result = await this.execute(spec, { params: req.params, query: req.query, body: req.body as unknown },
+        (parsed) => handler({ ...parsed, body: parsed.body as z.output<B>, query: parsed.query as z.output<Q>, raw, actor, req, res }));
       if (res.headersSent) return;
       if (result === undefined) res.status(spec.status ?? 204).end();
       else res.status(spec.status ?? 200).json(result);
     };
     router[spec.method](spec.path, run);
   }
+
+  /**
+   * A route whose handler needs neither express's request nor its response (a command): declared, documented and
+   * served by express like any other, and also by the direct lane (directLane), which answers its exact path without
+   * express's per-request work. Its path may hold `:name` parameters and no other pattern; it takes no query.
+   */
+  addDirect<B extends z.ZodType = z.ZodUndefined>(
+    router: Router,
+    spec: RouteSpec<A, B> & { query?: never; bodyKind?: never; params?: never },
+    handler: (input: DirectInput<B, Caller>) => unknown,
+  ): void {
+    if (this.policy.authenticate) throw new Error('a direct route needs the caller resolved before the route (DirectLaneOptions.actorOf)');
+    if (/[^\w/:-]/.test(spec.path)) throw new Error(`a direct route's path takes only :name parameters: ${spec.path}`);
+    this.add(router, spec, handler);
+    this.direct.push({
+      method: spec.method.toUpperCase(), segments: spec.path.split('/'), spec: spec as unknown as RouteSpec<A>,
+      handler: handler as DirectRoute<A, Caller>['handler'],
+    });
+  }
+
+  /**
+   * Serves the direct routes at node's level, before express: `(req, res) => true` when it took the request. It runs
+   * the app's own steps (the same JSON parser, so the same limits and errors), the same access rule, validation and
+   * gate as express would, and answers the same JSON. Anything else (another path, a query string, an escaped or
+   * trailing-slash path) is left to express, which serves it as before.
+   */
+  directLane(o: DirectLaneOptions<Caller>): (req: IncomingMessage, res: ServerResponse) => boolean {
+    return (req, res) => {
+      const url = req.url ?? '';
+      if (url.includes('?') || url.includes('%')) return false;
+      const segments = url.split('/');
+      for (const route of this.direct) {
+        if (route.method !== req.method || route.segments.length !== segments.length) continue;
+        const params = matchSegments(route.segments, segments);
+        if (!params) continue;
+        void this.serveDirect(route, params, req, res, o);
+        return true;
+      }
+      return false;
+    };
+  }
+
+  private async serveDirect(route: DirectRoute<A, Caller>, params: Record<string, string>, req: IncomingMessage, res: ServerResponse, o: DirectLaneOptions<Caller>): Promise<void> {
+    try {
+      for (const step of o.steps) await new Promise<void>((resolve, reject) => step(req, res, (err) => (err ? reject(err as Error) : resolve())));
+      const actor = o.actorOf(req);
+      this.policy.check(route.spec.access, actor);
+      const body = (req as IncomingMessage & { body?: unknown }).body;
+      const result = await this.execute(route.spec, { params, query: {}, body }, (parsed) => route.handler({ body: parsed.body, params: parsed.params, actor }));
+      if (result === undefined) writeJson(res, route.spec.status ?? 204, undefined);
+      else writeJson(res, route.spec.status ?? 200, result);
+    } catch (err) {
+      o.onError?.(err);
+      const answer = errorAnswer(err, o.log);
+      if (res.headersSent) return void res.destroy();
+      writeJson(res, answer.status, answer.body, answer.retryAfter === null ? {} : { 'Retry-After': String(answer.retryAfter) });
+    }
+  }
+
+  /** Validates what the route declares, then runs the handler through the gate: both lanes, one rule. */
+  private async execute(spec: RouteSpec<A>, raw: { params: unknown; query: unknown; body: unknown }, call: (parsed: { body: unknown; params: Record<string, string>; query: unknown }) => unknown): Promise<unknown> {
+    const params = (spec.params ? parseWith(spec.params, raw.params) : raw.params) as Record<string, string>;
+    const query = spec.query ? parseWith(spec.query, raw.query) : raw.query;
+    const body = spec.body && spec.bodyKind?.kind !== 'raw' ? parseWith(spec.body, raw.body ?? {}) : undefined;
+    const parsed = { body, params, query };
+    const result = await (this.gate ? this.gate.run(() => call(parsed)) : call(parsed));
+    await this.gate?.durable();
+    return result;
+  }
+}
+
+/** The parameters of a path whose segments match a route's (same count), or null. */
+function matchSegments(route: readonly string[], path: readonly string[]): Record<string, string> | null {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < route.length; i++) {
+    const want = route[i] as string;
+    const got = path[i] as string;
+    if (want.startsWith(':')) {
+      if (!got) return null;
+      params[want.slice(1)] = got;
+    } else if (want !== got) return null;
+  }
+  return params;
+}
+
+/** A JSON answer as express's res.json writes it (no body for 204; node adds Content-Length: 0 to an empty one). */
+function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (body === undefined) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 /** Parse the body as the route declares it (a server-wide JSON parser may have done it already: then nothing). */
