@@ -31,10 +31,10 @@ export function command<B extends z.ZodType, R extends z.ZodType>(spec: CommandS
   return spec as unknown as CommandSpec;
 }
 
-/** The command's HTTP route: POST path with the body, answered with the result. */
+/** The command's HTTP route: POST path with the body, answered with the result (a direct route: see route.ts). */
 export function registerCommandRoutes(router: Router, api: BranchApi, commands: readonly CommandSpec[]): void {
   for (const c of commands) {
-    api.add(router, { method: 'post', path: c.path, tag: c.tag, access: c.access, summary: c.summary, description: c.description, body: c.body, response: c.result },
+    api.addDirect(router, { method: 'post', path: c.path, tag: c.tag, access: c.access, summary: c.summary, description: c.description, body: c.body, response: c.result },
       ({ params, body, actor }) => c.run({ id: params.id as string, body }, actor as Actor));
   }
 }

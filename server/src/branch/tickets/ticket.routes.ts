@@ -14,7 +14,8 @@ function forActor(view: TicketViewT, actor: Actor | null): TicketViewT {
 
 /** Issuing and reading tickets; the agents' commands come from ticket.api.ts. */
 export function registerTicketRoutes(router: Router, api: BranchApi, d: { commands: TicketCommands; queries: TicketQueries; devices: DeviceService }): void {
-  api.add(router, {
+  // A direct route (shared/http/route.ts): the kiosks' issuance is served without express's per-request work.
+  api.addDirect(router, {
     method: 'post', path: '/api/tickets', tag: 'tickets', access: 'issuer', status: 201,
     summary: 'Issue a ticket', body: IssueTicketBody, response: TicketView,
     // 404: no such serviceId; 429: the kiosk's rate limit (Retry-After).
