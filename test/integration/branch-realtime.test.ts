@@ -79,8 +79,13 @@ describe('branch realtime', () => {
     const issued = await b.api.issue(kiosk, { serviceId: (await b.service('C')).id });
     expect(issued.status).toBe(201);
     const t = issued.body;
+    // Each command's batch is awaited before the next command, so the staff window cannot merge them.
+    const calledSeen = nextChange(staff, (c) => c.counters?.find((x) => x.id === counter.id && x.currentTicketId === t.id));
     expect((await b.api.post<CommandResult>(`/api/counters/${counter.id}/call-next`, {}, token)).body.ticket?.id).toBe(t.id);
+    await calledSeen;
+    const startedSeen = nextChange(staff, (c) => c.tickets?.find((x) => x.id === t.id && x.status === 'serving'));
     expect((await b.api.post(`/api/tickets/${t.id}/start`, {}, token)).status).toBe(200);
+    await startedSeen;
     expect((await b.api.post(`/api/tickets/${t.id}/complete`, {}, token)).status).toBe(200);
     await freed;
     // Socket.IO keeps the order: what came before the "free" view is all there was.
