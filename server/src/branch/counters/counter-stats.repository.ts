@@ -19,7 +19,7 @@ export function branchDayRange(at: Date, timeZone: string): BranchDayRange {
 export function workStats(store: BranchStore, range: BranchDayRange, who: { counterId: string } | { agentId: string }): WorkStats {
   let query = store.db.selectFrom('tickets').select(['status', 'started_at', 'finished_at'])
     .where('status', 'in', ['served', 'no_show'])
-    // Tickets end on their issue day (expired at closing), so the service_day index bounds the scan.
+    // Tickets end on their issue day (expired at closing), so the day bounds the scan (tickets_number_per_day leads with it).
     .where('service_day', '>=', range.previousDay)
     .where('finished_at', '>=', range.fromIso)
     .where('finished_at', '<', range.toIso);

@@ -9,7 +9,7 @@ import { centralConfigMigration } from '../services/central-config.migration.js'
 import { adminAuditMigration } from '../audit/audit.migration.js';
 import { remoteMigration, absentMigration } from '../remote/remote.migration.js';
 import { notifyAtMigration } from '../services/notify-at.migration.js';
-import { parkedMigration, waitingCountsMigration, waitingLineMigration } from '../tickets/tickets.migration.js';
+import { parkedMigration, ticketDayIndexMigration, waitingCountsMigration, waitingLineMigration } from '../tickets/tickets.migration.js';
 
 export const branchMigrations: Record<string, Migration> = {
   '0001_initial': {
@@ -199,4 +199,5 @@ export const branchMigrations: Record<string, Migration> = {
   '0010_waiting_line': waitingLineMigration,
   '0011_parked': parkedMigration,
   '0012_waiting_counts': waitingCountsMigration,
+  '0013_ticket_day_index': ticketDayIndexMigration,
 };

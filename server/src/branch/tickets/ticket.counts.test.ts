@@ -121,11 +121,13 @@ describe('waiting line counts', () => {
     const sqlite = p.ctx.store.sqlite;
     const expected = counted();
     expect(expected.length).toBeGreaterThan(1);
-    // The branch as it was before 0012: no table, no triggers.
+    // The branch as it was before 0012: no table, no triggers (and what later migrations changed, as it was then).
     sqlite.exec(`DROP TRIGGER tickets_line_insert; DROP TRIGGER tickets_line_delete; DROP TRIGGER tickets_line_leave; DROP TRIGGER tickets_line_enter;
-      DROP TABLE waiting_line_counts; DELETE FROM kysely_migration WHERE name = '0012_waiting_counts';`);
+      DROP TABLE waiting_line_counts; CREATE INDEX tickets_day ON tickets(service_day);
+      DELETE FROM kysely_migration WHERE name IN ('0012_waiting_counts', '0013_ticket_day_index');`);
     await migrate(p.ctx.store.db, branchMigrations);
     expect(kept()).toEqual(expected);
+    expect(sqlite.prepare("SELECT name FROM sqlite_master WHERE name = 'tickets_day'").all()).toEqual([]);
     p.tickets.issue({ serviceId: serviceIds[0] as string }, kiosk);
     expect(kept()).toEqual(counted());
   });

@@ -66,3 +66,12 @@ export const waitingCountsMigration: Migration = {
     await sql.raw(`CREATE TRIGGER tickets_line_enter AFTER UPDATE OF ${LINE_COLUMNS} ON tickets WHEN ${IN_LINE_NEW} BEGIN ${enter} END`).execute(db);
   },
 };
+
+// Branch migration 0013_ticket_day_index (issue 19): tickets_day (service_day) is a prefix of the unique
+// tickets_number_per_day (service_day, number), which serves every read by day as well (counter-stats.repository.ts
+// bounds its scan by day with it); every issuance wrote one more index page for nothing.
+export const ticketDayIndexMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`DROP INDEX IF EXISTS tickets_day`.execute(db);
+  },
+};
