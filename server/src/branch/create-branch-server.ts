@@ -11,8 +11,7 @@ import { createStore, migrate, openSqlite } from '../shared/db/sqlite.js';
 import type { BranchDatabase } from './db/schema.js';
 import { createBranchApi } from './http/access.js';
 import { answerOnceDurable } from './db/unit-of-work.js';
-import { authenticate, resolveActor } from './http/auth.js';
-import { bearerToken } from '../shared/http/bearer.js';
+import { authenticate, requestActor } from './http/auth.js';
 import { registerCommandRoutes } from './http/commands.js';
 import { apiNotFound, errorHandler } from '../shared/http/errors.js';
 import { buildOpenApi } from '../shared/http/openapi.js';
@@ -161,7 +160,7 @@ async function startOnFolder(options: BranchServerOptions, dataDir: string, lock
   // app's own steps and rules but without express's per-request work (a fifth of a command's CPU); the rest by express.
   const direct = api.directLane({
     steps: recorder ? [recorder.middleware, jsonBody] : [jsonBody],
-    actorOf: (req) => resolveActor(parts, bearerToken(req)),
+    actorOf: requestActor(parts),
     onError: (err) => storage.noteError(err),
     log: logFailure,
   });

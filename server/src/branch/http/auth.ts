@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { bearerToken } from '../../shared/http/bearer.js';
 import type { DeviceService } from '../devices/device.service.js';
 import type { UserService } from '../users/user.service.js';
@@ -13,7 +14,13 @@ export function resolveActor(s: Authenticators, token: string | null) {
   return null;
 }
 
-export const authenticate = (s: Authenticators): RequestHandler => (req, res, next) => {
-  res.locals.actor = resolveActor(s, bearerToken(req));
-  next();
+/** The caller of an HTTP request, from its Authorization header: express's middleware and the direct lane both use it. */
+export const requestActor = (s: Authenticators) => (req: Pick<IncomingMessage, 'headers'>) => resolveActor(s, bearerToken(req));
+
+export const authenticate = (s: Authenticators): RequestHandler => {
+  const actorOf = requestActor(s);
+  return (req, res, next) => {
+    res.locals.actor = actorOf(req);
+    next();
+  };
 };
