@@ -188,6 +188,20 @@ describe.each(dialects)('central batch application (%s)', (dialect) => {
     expect(h.events.map((e) => [e.seq, e.status])).toEqual([[1, 'applied'], [2, 'parked'], [3, 'parked']]);
   });
 
+  it('applies a record whose text holds a NUL or a lone surrogate instead of failing the push at every retry', async () => {
+    const b = await newBranch();
+    const [issued] = servedTickets(b, 1);
+    // A literal backslash before "u0000" is ordinary text and must come back unchanged.
+    const odd = { seq: 2, eventId: 'bk-odd', aggregateType: 'booking', aggregateId: 'a\u0000b\ud800c', eventType: 'booking.created', eventVersion: 1, payload: { note: 'x\\u0000y' }, occurredAt: NOW };
+    const res = await push(b, [issued, odd]);
+    expect(res).toMatchObject({ ackedSeq: 2, rejected: [], applied: 2 });
+    const row = await cdb.db.selectFrom('sync_events').select(['aggregate_id', 'payload']).where('branch_id', '=', b).where('seq', '=', 2).executeTakeFirstOrThrow();
+    // PostgreSQL text can hold neither: both become U+FFFD. (SQLite keeps the NUL; its driver writes the surrogate as UTF-8 bytes it reads back as three U+FFFD.)
+    if (dialect === 'postgres') expect(row.aggregate_id).toBe('a\ufffdb\ufffdc');
+    else expect(row.aggregate_id.startsWith('a\u0000b')).toBe(true);
+    expect(JSON.parse(row.payload)).toEqual({ note: 'x\\u0000y' });
+  });
+
   it('keeps the newest state of a ticket when one batch carries several of its records', async () => {
     const b = await newBranch();
     const records = ticketRecords(b, 1, { serviceId: 's', prefix: 'A', issuedAt: new Date('2025-03-03T10:00:00Z'), waitSeconds: 60, serviceSeconds: 100 }, 1);

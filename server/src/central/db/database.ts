@@ -86,21 +86,35 @@ export function chunks<T>(list: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Every column of a row with its PostgreSQL type for `unnest`: the compiler checks that none is left out. */
-export type ColumnTypes<R> = { readonly [K in keyof R & string]-?: 'text' | 'integer' };
+/** Every column of a row an insert writes: the compiler checks that none is left out. */
+export type Columns<R> = { readonly [K in keyof R & string]-?: true };
 
 /**
- * An insert of many rows of one table (chunks of a push). PostgreSQL gets them as `SELECT * FROM unnest($1::text[],
- * $2::integer[], …)`: one array parameter per column and one short statement text, where VALUES takes a parameter per
- * value in a statement as long as the batch, which Kysely builds value by value and PostgreSQL parses whole. SQLite
- * keeps VALUES. Callers add their ON CONFLICT to the builder.
+ * An insert of many rows of one table (chunks of a push). PostgreSQL gets them as one JSON text,
+ * `SELECT … FROM json_populate_recordset(null::table, $1::json)`, typed by the table itself: one short statement
+ * and one parameter that V8 serialises natively. Per-column arrays (`unnest`) took 3× the JavaScript CPU per row
+ * (pg escapes every element with regular expressions; 21 against 6 ms per 1,000 records of a push); VALUES takes a parameter per value in a
+ * statement as long as the batch. SQLite keeps VALUES. Callers add their ON CONFLICT to the builder.
  */
 export function insertRows<T extends keyof CentralDatabase & string>(
-  trx: CentralTrx, dialect: CentralDialect, table: T, types: ColumnTypes<Insertable<CentralDatabase[T]>>, rows: ReadonlyArray<Insertable<CentralDatabase[T]>>,
+  trx: CentralTrx, dialect: CentralDialect, table: T, columns: Columns<Insertable<CentralDatabase[T]>>, rows: ReadonlyArray<Insertable<CentralDatabase[T]>>,
 ): InsertQueryBuilder<CentralDatabase, T, InsertResult> {
   const insert = trx.insertInto(table);
   if (dialect !== 'postgres') return insert.values(rows as Insertable<CentralDatabase[T]>[]);
-  const columns = Object.entries(types) as Array<[keyof Insertable<CentralDatabase[T]> & string, 'text' | 'integer']>;
-  const arrays = columns.map(([name, type]) => sql`${sql.val(rows.map((r) => r[name] ?? null))}::${sql.raw(type)}[]`);
-  return insert.columns(columns.map(([name]) => name) as never).expression(sql`SELECT * FROM unnest(${sql.join(arrays)})`);
+  const names = Object.keys(columns);
+  const list = sql.join(names.map((n) => sql.ref(n)));
+  return insert.columns(names as never)
+    .expression(sql`SELECT ${list} FROM json_populate_recordset(null::${sql.table(table)}, ${pgJsonText(rows)}::json)`);
+}
+
+/**
+ * JSON text PostgreSQL accepts as text values: JSON.stringify writes a NUL as \u0000 and a lone UTF-16 surrogate as
+ * \udXXX, which PostgreSQL refuses to turn into text (the whole push would fail, and again at every retry). Both
+ * become U+FFFD, as a lone surrogate already did when strings were sent as UTF-8.
+ */
+export function pgJsonText(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!text.includes('\\u')) return text;
+  // Tokenise escapes from the left so that an escaped backslash followed by "u0000" stays what it is.
+  return text.replace(/\\(?:\\|u0000|u[dD][89a-fA-F][0-9a-fA-F]{2})/g, (m) => (m === '\\\\' ? m : '\\ufffd'));
 }

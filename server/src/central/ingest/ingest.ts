@@ -6,7 +6,7 @@
 import { TicketPayloadV1, type TicketSnapshotV1 } from '../../shared/contracts/replicated.js';
 import { MAX_PUSH_EVENTS, SyncEvent, type PushRequest, type PushResponse, type RejectedEvent } from '../../shared/contracts/sync.js';
 import { zodMessage } from '../../shared/http/errors.js';
-import { chunks, insertRows, lockBranchSync, type CentralDb, type CentralTrx, type ColumnTypes } from '../db/database.js';
+import { chunks, insertRows, lockBranchSync, type CentralDb, type CentralTrx, type Columns } from '../db/database.js';
 import { CentralError } from '../http/errors.js';
 import type { CentralTicketEventsTable, CentralTicketsTable, SyncEventsTable } from '../db/schema.js';
 import { applyAppointmentFacts } from '../booking/booking-ingest.js';
@@ -257,19 +257,19 @@ async function quarantineCollisions(trx: CentralTrx, branchId: string, decisions
   }
 }
 
-// The columns of the three inserts every push makes, with their types for PostgreSQL's unnest (db/database.ts).
-const SYNC_EVENT_COLUMNS: ColumnTypes<SyncEventsTable> = {
-  event_id: 'text', branch_id: 'text', seq: 'integer', aggregate_type: 'text', aggregate_id: 'text', event_type: 'text', event_version: 'integer',
-  payload: 'text', occurred_at: 'text', received_at: 'text', status: 'text',
+// The columns of the three inserts every push makes (db/database.ts insertRows).
+const SYNC_EVENT_COLUMNS: Columns<SyncEventsTable> = {
+  event_id: true, branch_id: true, seq: true, aggregate_type: true, aggregate_id: true, event_type: true, event_version: true,
+  payload: true, occurred_at: true, received_at: true, status: true,
 };
-const TICKET_COLUMNS: ColumnTypes<CentralTicketsTable> = {
-  id: 'text', branch_id: 'text', service_id: 'text', service_day: 'text', number: 'text', status: 'text', queue_type: 'text', priority_reason: 'text',
-  channel: 'text', language: 'text', issued_at: 'text', due_at: 'text', called_at: 'text', started_at: 'text', finished_at: 'text', counter_id: 'text',
-  agent_id: 'text', booking_id: 'text', outcome: 'text', recall_count: 'integer', updated_at: 'text', source_seq: 'integer', first_called_at: 'text',
+const TICKET_COLUMNS: Columns<CentralTicketsTable> = {
+  id: true, branch_id: true, service_id: true, service_day: true, number: true, status: true, queue_type: true, priority_reason: true,
+  channel: true, language: true, issued_at: true, due_at: true, called_at: true, started_at: true, finished_at: true, counter_id: true,
+  agent_id: true, booking_id: true, outcome: true, recall_count: true, updated_at: true, source_seq: true, first_called_at: true,
 };
-const TICKET_EVENT_COLUMNS: ColumnTypes<CentralTicketEventsTable> = {
-  id: 'text', ticket_id: 'text', branch_id: 'text', service_id: 'text', type: 'text', from_status: 'text', to_status: 'text', at: 'text',
-  counter_id: 'text', user_id: 'text', device_id: 'text', data: 'text',
+const TICKET_EVENT_COLUMNS: Columns<CentralTicketEventsTable> = {
+  id: true, ticket_id: true, branch_id: true, service_id: true, type: true, from_status: true, to_status: true, at: true,
+  counter_id: true, user_id: true, device_id: true, data: true,
 };
 
 /** Timestamps are stored as UTC ISO strings of one shape, so that they compare correctly as text in both dialects. */
