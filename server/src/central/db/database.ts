@@ -92,9 +92,10 @@ export type Columns<R> = { readonly [K in keyof R & string]-?: true };
 /**
  * An insert of many rows of one table (chunks of a push). PostgreSQL gets them as one JSON text,
  * `SELECT … FROM json_populate_recordset(null::table, $1::json)`, typed by the table itself: one short statement
- * and one parameter that V8 serialises natively. Per-column arrays (`unnest`) took 3× the JavaScript CPU per row
- * (pg escapes every element with regular expressions; 21 against 6 ms per 1,000 records of a push); VALUES takes a parameter per value in a
- * statement as long as the batch. SQLite keeps VALUES. Callers add their ON CONFLICT to the builder.
+ * and one parameter that V8 serialises natively. Per-column arrays (`unnest`) took 1.2–3.5× the JavaScript CPU per row
+ * (pg escapes every element with regular expressions) for 4–10 % less PostgreSQL CPU (docs/benchmarks.md, 8 December);
+ * VALUES takes a parameter per value in a statement as long as the batch. SQLite keeps VALUES. Callers add their ON
+ * CONFLICT to the builder.
  */
 export function insertRows<T extends keyof CentralDatabase & string>(
   trx: CentralTrx, dialect: CentralDialect, table: T, columns: Columns<Insertable<CentralDatabase[T]>>, rows: ReadonlyArray<Insertable<CentralDatabase[T]>>,
