@@ -1,11 +1,8 @@
 // The tracking hub on a real Socket.IO server and a real central database (SQLite and PostgreSQL): a push this
 // instance projected is refreshed once, not again at the next poll, and a push through another instance (seen only
 // by the poll) still reaches the page.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { pino } from 'pino';
 import { v7 } from 'uuid';
@@ -13,7 +10,7 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolBranch } from '../../server/src/central/branches/branches.js';
-import { openCentralDatabase, type CentralDb } from '../../server/src/central/db/database.js';
+import type { CentralDb } from '../../server/src/central/db/database.js';
 import { applyPush } from '../../server/src/central/ingest/ingest.js';
 import { migrateNotifications } from '../../server/src/central/notifications/store.js';
 import { trackDb } from '../../server/src/central/tracking/db.js';
@@ -21,9 +18,9 @@ import { TrackingHub } from '../../server/src/central/tracking/hub.js';
 import { migrateTracking } from '../../server/src/central/tracking/tracking.migration.js';
 import { EnrolBranchBody, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
 import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/shared/contracts/tracking.js';
-import { centralDialects, createPgDatabase, type TestPgDatabase } from '../support/postgres.js';
+import { centralDialects } from '../support/postgres.js';
 import { ticketRecords } from '../support/sync-records.js';
-import { waitFor } from '../support/central.js';
+import { openTestCentralDb, waitFor } from '../support/central.js';
 
 const dialects = await centralDialects();
 
@@ -42,8 +39,7 @@ class TicketReads implements KyselyPlugin {
 
 describe.each(dialects)('tracking hub (%s)', (dialect) => {
   let cdb: CentralDb;
-  let pgDb: TestPgDatabase | null = null;
-  let dir: string | null = null;
+  let closeDb: () => Promise<void>;
   let server: http.Server;
   let io: Server;
   let hub: TrackingHub;
@@ -78,13 +74,7 @@ describe.each(dialects)('tracking hub (%s)', (dialect) => {
   };
 
   beforeAll(async () => {
-    if (dialect === 'postgres') {
-      pgDb = await createPgDatabase();
-      cdb = await openCentralDatabase({ databaseUrl: pgDb.url, poolSize: 4 });
-    } else {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-hub-'));
-      cdb = await openCentralDatabase({ dataDir: dir });
-    }
+    ({ cdb, close: closeDb } = await openTestCentralDb(dialect));
     await migrateNotifications(cdb.db);
     await migrateTracking(cdb.db);
     await enrolBranch(cdb, EnrolBranchBody.parse({ id: branchId, name: 'Agence Médina', region: 'Dakar', organization: { id: 'org', name: 'Org' } }), new Date().toISOString());
@@ -99,9 +89,7 @@ describe.each(dialects)('tracking hub (%s)', (dialect) => {
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
     await new Promise<void>((resolve) => io.close(() => resolve()));
-    await cdb?.close();
-    await pgDb?.drop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await closeDb();
   });
 
   it('refreshes a push it projected once, and a push it did not project at the next poll', async () => {
