@@ -1,15 +1,13 @@
 // Batch application at central (SYNC.md "Push"), straight on the database layer, for SQLite and PostgreSQL:
 // duplicates, a gap, a bad record in the middle, an empty batch, and the ownership rules.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolBranch } from '../../server/src/central/branches/branches.js';
-import { openCentralDatabase, type CentralDb } from '../../server/src/central/db/database.js';
+import type { CentralDb } from '../../server/src/central/db/database.js';
 import { CentralError } from '../../server/src/central/http/errors.js';
 import { applyPush } from '../../server/src/central/ingest/ingest.js';
 import { EnrolBranchBody, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
-import { centralDialects, createPgDatabase, type TestPgDatabase } from '../support/postgres.js';
+import { openTestCentralDb } from '../support/central.js';
+import { centralDialects } from '../support/postgres.js';
 import { servedTickets, ticketRecords } from '../support/sync-records.js';
 
 const dialects = await centralDialects();
@@ -17,23 +15,14 @@ const NOW = '2025-03-03T12:00:00.000Z';
 
 describe.each(dialects)('central batch application (%s)', (dialect) => {
   let cdb: CentralDb;
-  let pgDb: TestPgDatabase | null = null;
-  let dir: string | null = null;
+  let closeDb: (() => Promise<void>) | undefined;
   let n = 0;
 
   beforeAll(async () => {
-    if (dialect === 'postgres') {
-      pgDb = await createPgDatabase();
-      cdb = await openCentralDatabase({ databaseUrl: pgDb.url, poolSize: 8 });
-    } else {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sq-ingest-'));
-      cdb = await openCentralDatabase({ dataDir: dir });
-    }
+    ({ cdb, close: closeDb } = await openTestCentralDb(dialect));
   });
   afterAll(async () => {
-    await cdb?.close();
-    await pgDb?.drop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await closeDb?.();
   });
 
   async function newBranch(): Promise<string> {

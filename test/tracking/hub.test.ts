@@ -39,7 +39,7 @@ class TicketReads implements KyselyPlugin {
 
 describe.each(dialects)('tracking hub (%s)', (dialect) => {
   let cdb: CentralDb;
-  let closeDb: () => Promise<void>;
+  let closeDb: (() => Promise<void>) | undefined;
   let server: http.Server;
   let io: Server;
   let hub: TrackingHub;
@@ -89,7 +89,7 @@ describe.each(dialects)('tracking hub (%s)', (dialect) => {
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
     await new Promise<void>((resolve) => io.close(() => resolve()));
-    await closeDb();
+    await closeDb?.();
   });
 
   it('refreshes a push it projected once, and a push it did not project at the next poll', async () => {
