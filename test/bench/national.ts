@@ -8,12 +8,11 @@
 //   time from the push to each page's update is recorded, with the instance's memory.
 // The instances run in their own processes (the built server); the clients run in the bench process.
 import pg from 'pg';
-import { v7 } from 'uuid';
 import { io as connect, type Socket } from 'socket.io-client';
 import { MAX_PUSH_EVENTS, type CentralBranchView, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
 import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/shared/contracts/tracking.js';
 import { createPgDatabase, postgresProblem } from '../support/postgres.js';
-import { servedTickets, ticketRecords } from '../support/sync-records.js';
+import { callRecord, servedTickets, ticketRecords } from '../support/sync-records.js';
 import { enrolBranch, HttpClient, inBatches, pushRecords, startCentralChild } from './harness.js';
 
 /** An instance of central on the shared database. */
@@ -165,17 +164,7 @@ async function measureFanout(databaseUrl: string, sockets: number, log: (line: s
     await sleep(1000);
 
     // The first of the line is called: every other page's position moves up by one.
-    const first = waiting[0] as SyncEvent;
-    const firstPayload = first.payload as { ticket: Record<string, unknown>; event: Record<string, unknown> };
-    const at = new Date().toISOString();
-    const eventId = v7();
-    const called: SyncEvent = {
-      ...first, seq: waiting.length + 1, eventId, eventType: 'ticket.called', occurredAt: at,
-      payload: {
-        ticket: { ...firstPayload.ticket, status: 'called', called_at: at, counter_id: 'counter-1', updated_at: at },
-        event: { ...firstPayload.event, id: eventId, type: 'called', from: 'waiting', to: 'called', at, counterId: 'counter-1', data: { counterNumber: 1 } },
-      },
-    };
+    const called = callRecord(waiting[0] as SyncEvent, waiting.length + 1);
     const latencies: number[] = [];
     const done = new Promise<void>((resolve) => {
       let left = open.length;

@@ -74,3 +74,17 @@ export function servedTickets(branchId: string, n: number, firstSeq = 1, start =
   }
   return out;
 }
+
+/** The record of a counter calling, now, the waiting ticket an issue record created (as the branch writes it). */
+export function callRecord(issued: SyncEvent, seq: number, counter: { id: string; number: number } = { id: 'counter-1', number: 1 }): SyncEvent {
+  const payload = issued.payload as { ticket: Record<string, unknown>; event: Record<string, unknown> };
+  const at = new Date().toISOString();
+  const eventId = v7();
+  return {
+    ...issued, seq, eventId, eventType: 'ticket.called', occurredAt: at,
+    payload: {
+      ticket: { ...payload.ticket, status: 'called', called_at: at, counter_id: counter.id, updated_at: at },
+      event: { ...payload.event, id: eventId, type: 'called', from: 'waiting', to: 'called', at, counterId: counter.id, data: { counterNumber: counter.number } },
+    },
+  };
+}

@@ -5,7 +5,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { pino } from 'pino';
-import { v7 } from 'uuid';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,7 @@ import { migrateTracking } from '../../server/src/central/tracking/tracking.migr
 import { EnrolBranchBody, type SyncEvent } from '../../server/src/shared/contracts/sync.js';
 import { TRACK_NAMESPACE, type TrackClientToServer, type TrackServerToClient, type TrackView } from '../../server/src/shared/contracts/tracking.js';
 import { centralDialects } from '../support/postgres.js';
-import { ticketRecords } from '../support/sync-records.js';
+import { callRecord, ticketRecords } from '../support/sync-records.js';
 import { openTestCentralDb, waitFor } from '../support/central.js';
 
 const dialects = await centralDialects();
@@ -48,7 +47,6 @@ describe.each(dialects)('tracking hub (%s)', (dialect) => {
   let seq = 0;
   const sockets: Socket[] = [];
 
-
   /** Three tickets waiting since a minute ago, pushed: their issue records. */
   const pushLine = async (): Promise<SyncEvent[]> => {
     const at = Date.now() - 60_000;
@@ -57,20 +55,10 @@ describe.each(dialects)('tracking hub (%s)', (dialect) => {
     await applyPush(cdb, branchId, { events: issued }, new Date().toISOString());
     return issued;
   };
-  /** A counter calls the ticket an issue record created (the record the branch writes). */
+  /** A counter calls the ticket an issue record created. */
   const pushCall = async (issued: SyncEvent) => {
-    const payload = issued.payload as { ticket: Record<string, unknown>; event: Record<string, unknown> };
-    const at = new Date().toISOString();
-    const eventId = v7();
     seq += 1;
-    const called: SyncEvent = {
-      ...issued, seq, eventId, eventType: 'ticket.called', occurredAt: at,
-      payload: {
-        ticket: { ...payload.ticket, status: 'called', called_at: at, counter_id: 'counter-1', updated_at: at },
-        event: { ...payload.event, id: eventId, type: 'called', from: 'waiting', to: 'called', at, counterId: 'counter-1', data: { counterNumber: 1 } },
-      },
-    };
-    await applyPush(cdb, branchId, { events: [called] }, at);
+    await applyPush(cdb, branchId, { events: [callRecord(issued, seq)] }, new Date().toISOString());
   };
 
   beforeAll(async () => {
